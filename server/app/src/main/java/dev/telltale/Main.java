@@ -1,0 +1,6 @@
+package dev.telltale;
+
+public final class Main {
+    public static void main(String[] args) {
+    }
+}

@@ -1,0 +1,217 @@
+package dev.telltale.protocol.event;
+
+import dev.telltale.protocol.ErrorCode;
+import dev.telltale.protocol.ProtocolException;
+import dev.telltale.protocol.WireReader;
+import dev.telltale.protocol.WireWriter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Schema-driven encoding and strict decoding of events. Decoding refuses unknown event
+ * types, server-only types from agents, unknown fields, wrong wire types, values over their
+ * limits and missing required fields, each with {@link ErrorCode#EVENT_REJECTED} and a
+ * message naming the field.
+ */
+public final class EventCodec {
+    private EventCodec() {
+    }
+
+    /**
+     * Decodes one event from {@code len} bytes at {@code off}.
+     *
+     * @param fromAgent whether server-only types must be refused
+     * @throws ProtocolException with {@link ErrorCode#EVENT_REJECTED} for any violation
+     */
+    public static Event decode(byte[] buf, int off, int len, boolean fromAgent) {
+        try {
+            return decodeEnvelope(new WireReader(buf, off, len), fromAgent);
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.EVENT_REJECTED) {
+                throw e;
+            }
+            throw rejected(e.getMessage());
+        }
+    }
+
+    private static Event decodeEnvelope(WireReader r, boolean fromAgent) {
+        long typeCode = -1;
+        long dt = 0;
+        long pid = 0;
+        long tid = 0;
+        List<Msg> stack = null;
+        int bodyOff = -1;
+        int bodyLen = 0;
+        Schema env = Schemas.ENVELOPE;
+        while (r.hasMore()) {
+            int tag = r.readTag();
+            int number = tag >>> 3;
+            FieldDef f = env.field(number);
+            if (f == null) {
+                throw rejected("unknown envelope field " + number);
+            }
+            checkWireType(f, tag & 7);
+            switch (number) {
+                case 1 -> typeCode = r.readVarint();
+                case 2 -> dt = r.readSInt();
+                case 3 -> pid = r.readVarint();
+                case 4 -> tid = r.readVarint();
+                case 5 -> {
+                    if (stack == null) {
+                        stack = new ArrayList<>(8);
+                    }
+                    if (stack.size() >= f.maxItems()) {
+                        throw rejected("more than " + f.maxItems() + " stack frames");
+                    }
+                    stack.add(decodeMsg(r.readMessage(), Schemas.STACK_FRAME));
+                }
+                case 6 -> {
+                    bodyLen = r.readLength();
+                    bodyOff = r.position();
+                    r.skipBytes(bodyLen);
+                }
+                default -> throw rejected("unknown envelope field " + number);
+            }
+        }
+        if (typeCode < 0) {
+            throw rejected("missing required field type");
+        }
+        final long code = typeCode;
+        EventType type = EventType.ofCode(typeCode)
+                .orElseThrow(() -> rejected("unknown event type " + code));
+        if (fromAgent && type.serverOnly()) {
+            throw rejected("event type " + type.id() + " is written by the appliance only");
+        }
+        Msg body = bodyOff < 0 ? new Msg(type.schema())
+                : decodeMsg(new WireReader(r.buffer(), bodyOff, bodyLen), type.schema());
+        checkRequired(body);
+        return new Event(type, dt, pid, tid, stack, body);
+    }
+
+    static Msg decodeMsg(WireReader r, Schema schema) {
+        Msg m = new Msg(schema);
+        while (r.hasMore()) {
+            int tag = r.readTag();
+            int number = tag >>> 3;
+            FieldDef f = schema.field(number);
+            if (f == null) {
+                throw rejected(schema.name() + ": unknown field " + number);
+            }
+            checkWireType(f, tag & 7);
+            Object value = switch (f.kind()) {
+                case UINT -> r.readVarint();
+                case SINT -> r.readSInt();
+                case BOOL -> readBool(r, f);
+                case STRING -> r.readString(f.maxBytes());
+                case BYTES -> r.readBytes(f.maxBytes());
+                case MESSAGE -> decodeMsg(r.readMessage(), f.messageSchema());
+            };
+            if (f.repeated()) {
+                Object existing = m.raw(f);
+                if (existing != null && ((List<?>) existing).size() >= f.maxItems()) {
+                    throw rejected(f.name() + ": more than " + f.maxItems() + " values");
+                }
+            } else if (m.raw(f) != null) {
+                throw rejected(f.name() + ": repeated value for a single field");
+            }
+            m.set(f, value);
+        }
+        if (schema != Schemas.ENVELOPE) {
+            checkRequiredNested(m);
+        }
+        return m;
+    }
+
+    private static Boolean readBool(WireReader r, FieldDef f) {
+        long v = r.readVarint();
+        if (v > 1) {
+            throw rejected(f.name() + ": boolean value " + v);
+        }
+        return v == 1;
+    }
+
+    private static void checkWireType(FieldDef f, int wireType) {
+        int expected = f.kind() == FieldKind.MESSAGE || f.kind() == FieldKind.STRING || f.kind() == FieldKind.BYTES ? 2 : 0;
+        if (wireType != expected) {
+            throw rejected(f.name() + ": wire type " + wireType + ", expected " + expected);
+        }
+    }
+
+    private static void checkRequired(Msg body) {
+        checkRequiredNested(body);
+    }
+
+    private static void checkRequiredNested(Msg m) {
+        for (FieldDef f : m.schema().fields()) {
+            if (f.isRequired() && m.raw(f) == null) {
+                throw rejected(m.schema().name() + ": missing required field " + f.name());
+            }
+        }
+    }
+
+    private static ProtocolException rejected(String message) {
+        return new ProtocolException(ErrorCode.EVENT_REJECTED, message);
+    }
+
+    /** Appends the event's encoding (without a length prefix) to {@code out}. */
+    public static void encode(Event e, WireWriter out) {
+        out.uint(1, e.type().code());
+        if (e.dtUs() != 0) {
+            out.sint(2, e.dtUs());
+        }
+        if (e.pid() != 0) {
+            out.uint(3, e.pid());
+        }
+        if (e.tid() != 0) {
+            out.uint(4, e.tid());
+        }
+        WireWriter sub = new WireWriter(128);
+        for (Msg frame : e.stack()) {
+            sub.reset();
+            encodeMsg(frame, sub);
+            out.message(5, sub);
+        }
+        sub.reset();
+        encodeMsg(e.body(), sub);
+        out.message(6, sub);
+    }
+
+    /** Encodes one event to a new array. */
+    public static byte[] encode(Event e) {
+        WireWriter w = new WireWriter(256);
+        encode(e, w);
+        return w.toByteArray();
+    }
+
+    static void encodeMsg(Msg m, WireWriter out) {
+        for (FieldDef f : m.schema().fields()) {
+            Object v = m.raw(f);
+            if (v == null) {
+                continue;
+            }
+            if (f.repeated()) {
+                for (Object item : (List<?>) v) {
+                    encodeValue(f, item, out);
+                }
+            } else {
+                encodeValue(f, v, out);
+            }
+        }
+    }
+
+    private static void encodeValue(FieldDef f, Object v, WireWriter out) {
+        switch (f.kind()) {
+            case UINT -> out.uint(f.number(), (Long) v);
+            case SINT -> out.sint(f.number(), (Long) v);
+            case BOOL -> out.bool(f.number(), (Boolean) v);
+            case STRING -> out.string(f.number(), (String) v);
+            case BYTES -> out.bytes(f.number(), (byte[]) v);
+            case MESSAGE -> {
+                WireWriter sub = new WireWriter(64);
+                encodeMsg((Msg) v, sub);
+                out.message(f.number(), sub);
+            }
+        }
+    }
+}

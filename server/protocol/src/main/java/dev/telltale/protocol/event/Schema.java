@@ -1,0 +1,54 @@
+package dev.telltale.protocol.event;
+
+import java.util.List;
+
+/** A message schema: fields by wire number. Immutable once built. */
+public final class Schema {
+    private final String name;
+    private final List<FieldDef> fields;
+    private final FieldDef[] byNumber;
+
+    Schema(String name, FieldDef... fields) {
+        this.name = name;
+        this.fields = List.of(fields);
+        int max = 0;
+        for (FieldDef f : fields) {
+            max = Math.max(max, f.number());
+        }
+        byNumber = new FieldDef[max + 1];
+        int slot = 0;
+        for (FieldDef f : fields) {
+            if (byNumber[f.number()] != null) {
+                throw new IllegalStateException(name + ": duplicate field number " + f.number());
+            }
+            f.slot(slot++);
+            byNumber[f.number()] = f;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<FieldDef> fields() {
+        return fields;
+    }
+
+    /** The field with this wire number, or null when the schema has none. */
+    public FieldDef field(int number) {
+        return number > 0 && number < byNumber.length ? byNumber[number] : null;
+    }
+
+    public FieldDef field(String fieldName) {
+        for (FieldDef f : fields) {
+            if (f.name().equals(fieldName)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException(name + " has no field " + fieldName);
+    }
+
+    public int size() {
+        return fields.size();
+    }
+}
