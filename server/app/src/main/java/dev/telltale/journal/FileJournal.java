@@ -1,0 +1,415 @@
+package dev.telltale.journal;
+
+import dev.telltale.metrics.Metrics;
+import dev.telltale.protocol.WireWriter;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Segment-file journal with one writer thread and group commit. */
+final class FileJournal implements Journal {
+    private static final Logger LOG = Logger.getLogger(FileJournal.class.getName());
+
+    private final Path dir;
+    private final JournalConfig config;
+    private final Map<Long, Long> nextSeqs = new ConcurrentHashMap<>();
+    private final TreeMap<Long, Path> segments;
+    private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    private final Metrics.Counter eventsStored;
+    private final Metrics.Counter eventsDuplicate;
+    private final Metrics.Counter gapsRecorded;
+    private final Metrics.Counter bytesWritten;
+    private final Metrics.Histogram fsyncSeconds;
+    private final Metrics.Histogram ackSeconds;
+
+    private long nextUid = 1;
+    private long endPosition;
+    private boolean replayed;
+    private FileChannel active;
+    private long activeStart;
+    private long activeSize;
+    private Thread thread;
+    private RecordSink sink;
+    private volatile boolean healthy = true;
+    private volatile boolean closing;
+    private volatile long released;
+
+    FileJournal(Path dir, JournalConfig config, Metrics metrics) {
+        this.dir = dir;
+        this.config = config;
+        try {
+            Files.createDirectories(dir);
+            segments = SegmentFiles.list(dir);
+        } catch (IOException e) {
+            throw new JournalException("cannot open journal directory " + dir, e);
+        }
+        eventsStored = metrics.counter("telltale_journal_events_total", "Events made durable in the journal");
+        eventsDuplicate = metrics.counter("telltale_journal_duplicate_events_total",
+                "Events received again after they were stored (acknowledged, not stored twice)");
+        gapsRecorded = metrics.counter("telltale_journal_gaps_total", "Gap records written for declared losses");
+        bytesWritten = metrics.counter("telltale_journal_bytes_total", "Bytes appended to journal segments");
+        fsyncSeconds = metrics.histogram("telltale_journal_fsync_seconds", "Duration of journal group fsyncs",
+                0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
+        ackSeconds = metrics.histogram("telltale_ingest_batch_latency_seconds",
+                "Time from receiving a batch to acknowledging it", 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
+        metrics.gauge("telltale_journal_queue_bytes", "Memory of submissions waiting for the journal", queued::get);
+        metrics.gauge("telltale_journal_segments", "Journal segment files on disk", () -> segmentCount());
+    }
+
+    private synchronized int segmentCount() {
+        return segments.size();
+    }
+
+    @Override
+    public void replay(long fromPosition, Consumer<JournalRecord> consumer) {
+        if (replayed) {
+            throw new IllegalStateException("replay runs once");
+        }
+        replayed = true;
+        endPosition = fromPosition;
+        Map.Entry<Long, Path> first = segments.floorEntry(fromPosition);
+        if (first == null) {
+            first = segments.firstEntry();
+        }
+        if (first == null) {
+            return;
+        }
+        boolean snapshotLoaded = false;
+        for (Map.Entry<Long, Path> seg : segments.tailMap(first.getKey(), true).entrySet()) {
+            boolean last = seg.getKey().equals(segments.lastKey());
+            try (SegmentFiles.Reader reader = new SegmentFiles.Reader(seg.getValue())) {
+                if (!reader.next()) {
+                    throw new IOException("segment without a snapshot");
+                }
+                if (!snapshotLoaded) {
+                    nextSeqs.clear();
+                    nextUid = RecordCodec.decodeSnapshot(reader.payload(), 0, reader.length(), nextSeqs);
+                    snapshotLoaded = true;
+                }
+                long start = seg.getKey();
+                while (true) {
+                    long at = start + reader.offset();
+                    if (!reader.next()) {
+                        break;
+                    }
+                    JournalRecord r = RecordCodec.decode(reader.payload(), 0, reader.length(), at, start + reader.offset());
+                    nextSeqs.merge(r.context().agentId(), r.lastSeq() + 1, Math::max);
+                    nextUid = Math.max(nextUid, r.firstUid() + r.events().length);
+                    if (at >= fromPosition) {
+                        consumer.accept(r);
+                    }
+                }
+                long validEnd = start + reader.offset();
+                if (!reader.atEnd()) {
+                    if (last) {
+                        // A crash mid-write leaves a torn tail that was never fsync'd, hence never acknowledged.
+                        LOG.warning(() -> "journal: truncating torn tail of " + seg.getValue() + " at " + reader.offset());
+                        try (FileChannel ch = FileChannel.open(seg.getValue(), StandardOpenOption.WRITE)) {
+                            ch.truncate(reader.offset());
+                            ch.force(true);
+                        }
+                    } else {
+                        LOG.severe(() -> "journal: segment " + seg.getValue() + " is damaged at offset " + reader.offset()
+                                + "; records after it in this segment cannot be read");
+                    }
+                }
+                endPosition = Math.max(endPosition, validEnd);
+            } catch (IOException | RuntimeException e) {
+                throw new JournalException("cannot replay journal segment " + seg.getValue(), e);
+            }
+        }
+    }
+
+    @Override
+    public void start(RecordSink recordSink) {
+        if (!replayed) {
+            replay(Long.MAX_VALUE, r -> { });
+        }
+        this.sink = recordSink;
+        try {
+            openSegment(endPosition);
+        } catch (IOException e) {
+            throw new JournalException("cannot create a journal segment in " + dir, e);
+        }
+        thread = new Thread(this::run, "telltale-journal");
+        thread.setDaemon(false);
+        thread.start();
+    }
+
+    private void openSegment(long start) throws IOException {
+        if (active != null) {
+            active.force(true);
+            active.close();
+        }
+        Path file = SegmentFiles.path(dir, start);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        WireWriter snap = new WireWriter(64 + nextSeqs.size() * 16);
+        RecordCodec.encodeSnapshot(nextUid, nextSeqs, snap);
+        ByteBuffer magic = ByteBuffer.wrap(SegmentFiles.MAGIC);
+        SegmentFiles.writeFully(ch, magic);
+        ByteBuffer entry = SegmentFiles.entry(snap.buffer(), 0, snap.size());
+        int entrySize = entry.remaining();
+        SegmentFiles.writeFully(ch, entry);
+        ch.force(true);
+        SegmentFiles.fsyncDirectory(dir);
+        synchronized (this) {
+            segments.put(start, file);
+        }
+        active = ch;
+        activeStart = start;
+        activeSize = SegmentFiles.MAGIC.length + entrySize;
+    }
+
+    @Override
+    public boolean submit(Submission s) {
+        if (closing || !healthy) {
+            s.callback().failed(healthy ? "the appliance is shutting down" : "the journal cannot write");
+            return true;
+        }
+        long total = queued.addAndGet(s.weight());
+        queue.add(s);
+        return total < config.queueHighBytes();
+    }
+
+    @Override
+    public void whenCapacity(Runnable wakeup) {
+        waiters.add(wakeup);
+        if (queued.get() < config.queueLowBytes()) {
+            wakeWaiters();
+        }
+    }
+
+    private void wakeWaiters() {
+        Runnable r;
+        while ((r = waiters.poll()) != null) {
+            r.run();
+        }
+    }
+
+    @Override
+    public long nextSeq(long agentId) {
+        return nextSeqs.getOrDefault(agentId, 1L);
+    }
+
+    @Override
+    public boolean healthy() {
+        return healthy;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queued.get();
+    }
+
+    private void run() {
+        List<Submission> group = new ArrayList<>(1024);
+        while (true) {
+            try {
+                Submission first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) {
+                        break;
+                    }
+                    deleteReleased();
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, 4095);
+                process(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void process(List<Submission> group) throws InterruptedException {
+        List<JournalRecord> records = new ArrayList<>(group.size());
+        Map<SessionCallback, Long> acks = new IdentityHashMap<>();
+        List<Submission> outOfOrder = new ArrayList<>(0);
+        long weight = 0;
+        long oldestReceived = Long.MAX_VALUE;
+        try {
+            for (Submission s : group) {
+                weight += s.weight();
+                oldestReceived = Math.min(oldestReceived, s.receivedMs());
+                if (!healthy) {
+                    s.callback().failed("the journal cannot write");
+                    continue;
+                }
+                long agent = s.context().agentId();
+                long next = nextSeqs.getOrDefault(agent, 1L);
+                long last = s.firstSeq() + s.count() - 1;
+                if (s.firstSeq() > next) {
+                    outOfOrder.add(s);
+                    continue;
+                }
+                acks.merge(s.callback(), last, Math::max);
+                if (last < next) {
+                    eventsDuplicate.add(s.count());
+                    continue;
+                }
+                eventsDuplicate.add(next - s.firstSeq());
+                JournalRecord r = append(s, next);
+                nextSeqs.put(agent, last + 1);
+                records.add(r);
+            }
+            if (!records.isEmpty()) {
+                long t0 = System.nanoTime();
+                active.force(false);
+                fsyncSeconds.observe((System.nanoTime() - t0) / 1e9);
+            }
+        } catch (IOException e) {
+            healthy = false;
+            LOG.log(Level.SEVERE, "journal write failed; no further events are acknowledged", e);
+            for (Submission s : group) {
+                s.callback().failed("the journal cannot write: " + e.getMessage());
+            }
+            failQueued();
+            releaseWeight(weight);
+            return;
+        }
+        acks.forEach(SessionCallback::acked);
+        for (Submission s : outOfOrder) {
+            s.callback().outOfOrder(nextSeqs.getOrDefault(s.context().agentId(), 1L), s.firstSeq());
+        }
+        if (oldestReceived != Long.MAX_VALUE) {
+            ackSeconds.observe(Math.max(0, System.currentTimeMillis() - oldestReceived) / 1e3);
+        }
+        releaseWeight(weight);
+        for (JournalRecord r : records) {
+            sink.accept(r);
+        }
+    }
+
+    private void releaseWeight(long weight) {
+        if (queued.addAndGet(-weight) < config.queueLowBytes()) {
+            wakeWaiters();
+        }
+    }
+
+    private void failQueued() {
+        Submission s;
+        while ((s = queue.poll()) != null) {
+            s.callback().failed("the journal cannot write");
+            releaseWeight(s.weight());
+        }
+    }
+
+    private JournalRecord append(Submission s, long next) throws IOException {
+        Event[] events;
+        byte[][] encoded;
+        long firstSeq = Math.max(next, s.firstSeq());
+        long lastSeq = s.firstSeq() + s.count() - 1;
+        long base;
+        if (s instanceof Submission.Batch b) {
+            int skip = (int) (firstSeq - b.firstSeq());
+            events = skip == 0 ? b.events() : Arrays.copyOfRange(b.events(), skip, b.events().length);
+            encoded = skip == 0 ? b.encoded() : Arrays.copyOfRange(b.encoded(), skip, b.encoded().length);
+            base = b.baseTimeUs();
+            eventsStored.add(events.length);
+        } else {
+            Submission.Gap g = (Submission.Gap) s;
+            Event gap = Event.of(EventType.GAP, 0, 0, 0);
+            gap.body().set("from_seq", firstSeq).set("to_seq", lastSeq).set("reason", g.reason());
+            if (!g.detail().isEmpty()) {
+                gap.body().set("detail", g.detail());
+            }
+            events = new Event[]{gap};
+            encoded = new byte[][]{EventCodec.encode(gap)};
+            base = g.receivedMs() * 1000;
+            gapsRecorded.inc();
+        }
+        long estimate = 256;
+        for (byte[] e : encoded) {
+            estimate += e.length + 6;
+        }
+        if (activeSize + estimate > config.segmentBytes() && activeSize > 4096) {
+            openSegment(activeStart + activeSize);
+        }
+        JournalRecord draft = new JournalRecord(0, 0, s.context(), firstSeq, lastSeq, nextUid, base,
+                s.receivedMs(), events, encoded);
+        WireWriter w = new WireWriter((int) estimate);
+        RecordCodec.encode(draft, w);
+        ByteBuffer entry = SegmentFiles.entry(w.buffer(), 0, w.size());
+        long position = activeStart + activeSize;
+        int size = entry.remaining();
+        SegmentFiles.writeFully(active, entry);
+        activeSize += size;
+        bytesWritten.add(size);
+        nextUid += events.length;
+        return new JournalRecord(position, position + size, s.context(), firstSeq, lastSeq, draft.firstUid(), base,
+                s.receivedMs(), events, encoded);
+    }
+
+    @Override
+    public void release(long position) {
+        released = Math.max(released, position);
+    }
+
+    /** Deletes segments that end at or before the released position, never the active one. */
+    private void deleteReleased() {
+        List<Path> doomed = new ArrayList<>();
+        synchronized (this) {
+            Long[] starts = segments.keySet().toArray(new Long[0]);
+            for (int i = 0; i + 1 < starts.length; i++) {
+                if (starts[i + 1] <= released && starts[i] != activeStart) {
+                    doomed.add(segments.remove(starts[i]));
+                }
+            }
+        }
+        for (Path p : doomed) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warning(() -> "journal: cannot delete " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        if (thread != null) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        failQueued();
+        try {
+            if (active != null) {
+                active.force(true);
+                active.close();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "journal: close failed", e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.telltale.journal;
+
+import dev.telltale.metrics.Metrics;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * The write-ahead journal in front of the event store. Submissions are written to segment
+ * files and fsync'd in groups; only then are they acknowledged to agents and handed to the
+ * store. Sequence numbers make storage idempotent per agent: what was stored before is
+ * acknowledged again, never stored twice; a submission that starts beyond the next expected
+ * number is refused as out of order.
+ *
+ * <p>Lifecycle: {@link #open}, then {@link #replay} once with the store's checkpoint, then
+ * {@link #start}.
+ */
+public interface Journal extends AutoCloseable {
+
+    /** Opens the journal directory, repairing a torn tail left by a crash. */
+    static Journal open(Path dir, JournalConfig config, Metrics metrics) {
+        return new FileJournal(dir, config, metrics);
+    }
+
+    /**
+     * Rebuilds the per-agent sequence state and hands every record at or after
+     * {@code fromPosition} to {@code sink}, oldest first. Call before {@link #start}.
+     */
+    void replay(long fromPosition, Consumer<JournalRecord> sink);
+
+    /** Starts the journal thread, which hands new records to {@code sink}. */
+    void start(RecordSink sink);
+
+    /**
+     * Queues a submission. Always accepted while the journal runs; returns false when queued
+     * memory is above the high watermark, in which case the caller stops reading and calls
+     * {@link #whenCapacity}.
+     */
+    boolean submit(Submission submission);
+
+    /** Runs {@code wakeup} once queued memory falls below the low watermark (maybe at once). */
+    void whenCapacity(Runnable wakeup);
+
+    /** The first sequence number not yet stored for an agent (1 for a new agent). */
+    long nextSeq(long agentId);
+
+    /** Records wholly before {@code position} are indexed and committed: their segments may go. */
+    void release(long position);
+
+    /** False once a write or fsync has failed; nothing is acknowledged after that. */
+    boolean healthy();
+
+    long queuedBytes();
+
+    /** Stops accepting, stores and acknowledges what is queued, and closes the files. */
+    @Override
+    void close();
+}

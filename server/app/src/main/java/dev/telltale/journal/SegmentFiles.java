@@ -1,0 +1,140 @@
+package dev.telltale.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Segment file layout: 8 bytes of magic, a snapshot entry, then record entries. Every entry
+ * is a 4-byte length, a 4-byte CRC-32C of the payload, then the payload. A segment is named
+ * by the journal position of its first byte.
+ */
+final class SegmentFiles {
+    static final byte[] MAGIC = "TTJRNL01".getBytes(StandardCharsets.US_ASCII);
+    static final int ENTRY_HEADER = 8;
+    static final int MAX_ENTRY = 256 << 20;
+
+    private SegmentFiles() {
+    }
+
+    static Path path(Path dir, long start) {
+        return dir.resolve(String.format("%020d.wal", start));
+    }
+
+    static TreeMap<Long, Path> list(Path dir) throws IOException {
+        TreeMap<Long, Path> segments = new TreeMap<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.wal")).forEach(p ->
+                    segments.put(Long.parseLong(p.getFileName().toString().substring(0, 20)), p));
+        }
+        return segments;
+    }
+
+    static ByteBuffer entry(byte[] payload, int off, int len) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload, off, len);
+        ByteBuffer b = ByteBuffer.allocate(ENTRY_HEADER + len);
+        b.putInt(len).putInt((int) crc.getValue()).put(payload, off, len).flip();
+        return b;
+    }
+
+    static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** Reads segment entries in order; stops at the first entry that is torn or fails its CRC. */
+    static final class Reader implements AutoCloseable {
+        private final FileChannel ch;
+        private final long size;
+        private long offset;
+        private byte[] payload = new byte[64 << 10];
+        private int length;
+
+        Reader(Path file) throws IOException {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            size = ch.size();
+            ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
+            readFully(magic, 0);
+            if (magic.position() != MAGIC.length || !Arrays.equals(magic.array(), MAGIC)) {
+                throw new IOException(file + " is not a journal segment");
+            }
+            offset = MAGIC.length;
+        }
+
+        /** Offset of the next entry; after a failed {@link #next()}, where the valid data ends. */
+        long offset() {
+            return offset;
+        }
+
+        byte[] payload() {
+            return payload;
+        }
+
+        int length() {
+            return length;
+        }
+
+        boolean next() throws IOException {
+            if (size - offset < ENTRY_HEADER) {
+                return false;
+            }
+            ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
+            readFully(header, offset);
+            header.flip();
+            int len = header.getInt();
+            int crc = header.getInt();
+            if (len < 0 || len > MAX_ENTRY || offset + ENTRY_HEADER + len > size) {
+                return false;
+            }
+            if (payload.length < len) {
+                payload = new byte[Math.max(len, payload.length * 2)];
+            }
+            ByteBuffer body = ByteBuffer.wrap(payload, 0, len);
+            readFully(body, offset + ENTRY_HEADER);
+            CRC32C c = new CRC32C();
+            c.update(payload, 0, len);
+            if ((int) c.getValue() != crc) {
+                return false;
+            }
+            length = len;
+            offset += ENTRY_HEADER + len;
+            return true;
+        }
+
+        boolean atEnd() {
+            return offset == size;
+        }
+
+        private void readFully(ByteBuffer b, long at) throws IOException {
+            long pos = at;
+            while (b.hasRemaining()) {
+                int n = ch.read(b, pos);
+                if (n < 0) {
+                    break;
+                }
+                pos += n;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.telltale.journal;
+
+import dev.telltale.protocol.event.Event;
+
+/**
+ * What a connection hands to the journal: a batch of events with consecutive sequence
+ * numbers (already validated and sanitized), or a declared gap.
+ */
+public sealed interface Submission {
+    AgentContext context();
+
+    long firstSeq();
+
+    long count();
+
+    long receivedMs();
+
+    SessionCallback callback();
+
+    /** Approximate memory held while queued, for backpressure. */
+    long weight();
+
+    /**
+     * Events {@code firstSeq .. firstSeq + events.length - 1}; {@code encoded[i]} is the
+     * stored form of {@code events[i]}.
+     */
+    record Batch(AgentContext context, long firstSeq, long baseTimeUs, Event[] events, byte[][] encoded,
+                 long receivedMs, SessionCallback callback, long weight) implements Submission {
+        public long count() {
+            return events.length;
+        }
+    }
+
+    /** The agent declares sequence numbers {@code firstSeq .. firstSeq + count - 1} lost. */
+    record Gap(AgentContext context, long firstSeq, long count, String reason, String detail, long receivedMs,
+               SessionCallback callback) implements Submission {
+        public long weight() {
+            return 256;
+        }
+    }
+}

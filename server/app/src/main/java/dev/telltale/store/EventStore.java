@@ -1,0 +1,56 @@
+package dev.telltale.store;
+
+import dev.telltale.journal.Journal;
+import dev.telltale.journal.JournalRecord;
+import dev.telltale.journal.RecordSink;
+import dev.telltale.metrics.Metrics;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The event store: Lucene indexes partitioned by receive time under {@code DATA/events}.
+ * Records arrive from the journal and become searchable within the refresh interval.
+ * Every commit records the journal position it covers ({@link #checkpoint()}), so the
+ * journal replays exactly what the indexes lack after a crash.
+ *
+ * <p>Lifecycle: {@link #open}, journal replay into {@link #replay}, {@link #start}, and
+ * {@link #close} after the journal has closed.
+ */
+public interface EventStore extends AutoCloseable {
+
+    static EventStore open(Path dir, StoreConfig config, Metrics metrics, Clock clock) {
+        return new LuceneEventStore(dir, config, metrics, clock);
+    }
+
+    /** The journal position from which records may be missing from the indexes. */
+    long checkpoint();
+
+    /** Indexes a replayed record unless its partition already committed it. */
+    void replay(JournalRecord record);
+
+    /** Starts indexing, refresh, commit and retention; returns the sink the journal feeds. */
+    RecordSink start(Journal journal);
+
+    /** @throws BadQueryException when the query does not parse */
+    SearchPage search(EventQuery query);
+
+    /** Counts per value of each dimension (context facets: type, app, component, version, host). */
+    FacetResult facets(EventQuery query, List<String> dimensions, int top);
+
+    /** Counts per time bucket over the query's range. */
+    Histogram histogram(EventQuery query, int buckets);
+
+    /** Makes everything indexed so far searchable now (tests and benchmarks). */
+    void refreshNow();
+
+    boolean healthy();
+
+    long sizeBytes();
+
+    int partitionCount();
+
+    @Override
+    void close();
+}

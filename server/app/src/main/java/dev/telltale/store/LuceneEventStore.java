@@ -1,0 +1,419 @@
+package dev.telltale.store;
+
+import dev.telltale.journal.Journal;
+import dev.telltale.journal.JournalRecord;
+import dev.telltale.journal.RecordSink;
+import dev.telltale.metrics.Metrics;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.TieredMergePolicy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/** Partitioned Lucene store; indexing threads, a refresher and a committer. */
+final class LuceneEventStore implements EventStore {
+    private static final Logger LOG = Logger.getLogger(LuceneEventStore.class.getName());
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'p-'yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final int MAX_QUEUED_EVENTS = 200_000;
+
+    private final Path dir;
+    private final StoreConfig config;
+    private final Clock clock;
+    private final ConcurrentSkipListMap<Long, Partition> partitions = new ConcurrentSkipListMap<>();
+    private final ArrayBlockingQueue<JournalRecord> queue;
+    private final Semaphore queuedEvents = new Semaphore(MAX_QUEUED_EVENTS);
+    private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock(true);
+    private final AtomicLong polledEnd = new AtomicLong();
+    private final long checkpoint;
+    private final Metrics.Counter indexed;
+    private final Metrics.Counter dropped;
+    private final Metrics.Histogram commitSeconds;
+    private final List<Thread> indexers = new ArrayList<>();
+    private final ThreadLocal<DocBuilder> builders = ThreadLocal.withInitial(DocBuilder::new);
+    private final Searches searches;
+    private ScheduledExecutorService refresher;
+    private ScheduledExecutorService maintenance;
+    private Journal journal;
+    private volatile boolean running;
+    private volatile boolean healthy = true;
+
+    LuceneEventStore(Path dir, StoreConfig config, Metrics metrics, Clock clock) {
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(config.queueRecords());
+        try {
+            Files.createDirectories(dir);
+            this.checkpoint = readCheckpoint();
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.filter(Files::isDirectory).toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith("p-")) {
+                        long start = Instant.from(NAME.parse(name)).toEpochMilli();
+                        partitions.put(start, new Partition(p, start, start + widthMs(), this::writerConfig));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot open the event store in " + dir, e);
+        }
+        this.searches = new Searches(partitions);
+        indexed = metrics.counter("telltale_store_indexed_events_total", "Events indexed into the event store");
+        dropped = metrics.counter("telltale_store_expired_events_total",
+                "Replayed events not indexed because their partition is past retention");
+        commitSeconds = metrics.histogram("telltale_store_commit_seconds", "Duration of store checkpoints",
+                0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+        metrics.gauge("telltale_store_queue_records", "Journal records waiting to be indexed", queue::size);
+        metrics.gauge("telltale_store_partitions", "Event store partitions", partitions::size);
+        metrics.gauge("telltale_store_size_bytes", "Bytes used by the event indexes", this::sizeBytes);
+    }
+
+    private long widthMs() {
+        return config.partition().toMillis();
+    }
+
+    private IndexWriterConfig writerConfig() {
+        IndexWriterConfig c = new IndexWriterConfig(QueryParsing.analyzer());
+        c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        c.setRAMBufferSizeMB(config.ramBufferMb());
+        c.setUseCompoundFile(false);
+        c.setCommitOnClose(false);
+        TieredMergePolicy mp = new TieredMergePolicy();
+        mp.setNoCFSRatio(0.0);
+        c.setMergePolicy(mp);
+        return c;
+    }
+
+    private Path checkpointFile() {
+        return dir.resolve("checkpoint");
+    }
+
+    private long readCheckpoint() throws IOException {
+        Path f = checkpointFile();
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        String s = Files.readString(f, StandardCharsets.US_ASCII).trim();
+        if (!s.startsWith("journal_position=")) {
+            throw new IOException(f + " is not a store checkpoint");
+        }
+        return Long.parseLong(s.substring("journal_position=".length()));
+    }
+
+    private void writeCheckpoint(long position) throws IOException {
+        Path tmp = dir.resolve("checkpoint.tmp");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(("journal_position=" + position + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        Files.move(tmp, checkpointFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (var d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    @Override
+    public long checkpoint() {
+        return checkpoint;
+    }
+
+    private Partition partitionFor(long receivedMs) throws IOException {
+        long start = Math.floorDiv(receivedMs, widthMs()) * widthMs();
+        Partition p = partitions.get(start);
+        if (p != null) {
+            return p;
+        }
+        synchronized (partitions) {
+            p = partitions.get(start);
+            if (p == null) {
+                p = new Partition(dir.resolve(NAME.format(Instant.ofEpochMilli(start))), start, start + widthMs(),
+                        this::writerConfig);
+                partitions.put(start, p);
+            }
+            return p;
+        }
+    }
+
+    private boolean expired(long receivedMs) {
+        long cutoff = clock.millis() - config.retention().toMillis();
+        long start = Math.floorDiv(receivedMs, widthMs()) * widthMs();
+        return start + widthMs() <= cutoff;
+    }
+
+    @Override
+    public void replay(JournalRecord r) {
+        try {
+            if (expired(r.receivedMs())) {
+                dropped.add(r.events().length);
+                return;
+            }
+            Partition p = partitionFor(r.receivedMs());
+            if (r.position() >= p.committedPosition()) {
+                index(p, r);
+            }
+            polledEnd.accumulateAndGet(r.end(), Math::max);
+        } catch (IOException e) {
+            throw new StoreException("cannot index replayed journal record at " + r.position(), e);
+        }
+    }
+
+    private void index(Partition p, JournalRecord r) throws IOException {
+        DocBuilder b = builders.get();
+        List<List<IndexableField>> docs = new ArrayList<>(r.events().length);
+        long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+        for (int i = 0; i < r.events().length; i++) {
+            docs.add(b.build(r, i));
+            long ts = r.timeUs(i);
+            min = Math.min(min, ts);
+            max = Math.max(max, ts);
+        }
+        p.add(docs, min, max);
+        indexed.add(docs.size());
+    }
+
+    @Override
+    public RecordSink start(Journal j) {
+        this.journal = j;
+        running = true;
+        for (int i = 0; i < config.indexThreads(); i++) {
+            Thread t = new Thread(this::indexLoop, "telltale-indexer-" + i);
+            t.start();
+            indexers.add(t);
+        }
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "telltale-store-refresh"));
+        long refreshMs = config.refreshInterval().toMillis();
+        refresher.scheduleWithFixedDelay(this::refreshQuietly, refreshMs, Math.max(1, refreshMs), TimeUnit.MILLISECONDS);
+        maintenance = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "telltale-store-commit"));
+        long commitMs = config.commitInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(this::checkpointQuietly, commitMs, commitMs, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(this::retentionQuietly, 5, 60, TimeUnit.SECONDS);
+        return this::enqueue;
+    }
+
+    private void enqueue(JournalRecord r) throws InterruptedException {
+        queuedEvents.acquire(Math.min(r.events().length, MAX_QUEUED_EVENTS));
+        queue.put(r);
+    }
+
+    private void indexLoop() {
+        while (running || !queue.isEmpty()) {
+            commitLock.readLock().lock();
+            try {
+                JournalRecord r = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (r == null) {
+                    continue;
+                }
+                try {
+                    index(partitionFor(r.receivedMs()), r);
+                } finally {
+                    queuedEvents.release(Math.min(r.events().length, MAX_QUEUED_EVENTS));
+                    polledEnd.accumulateAndGet(r.end(), Math::max);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                // The record stays in the journal: a restart replays it. Until then, stop claiming health.
+                healthy = false;
+                LOG.log(Level.SEVERE, "indexing failed", e);
+            } finally {
+                commitLock.readLock().unlock();
+            }
+        }
+    }
+
+    private void refreshQuietly() {
+        for (Partition p : partitions.values()) {
+            if (p.hasWriter()) {
+                try {
+                    p.refresh();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "refresh of " + p.dir + " failed", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void refreshNow() {
+        for (Partition p : partitions.values()) {
+            try {
+                p.refreshBlocking();
+            } catch (IOException e) {
+                throw new StoreException("refresh failed", e);
+            }
+        }
+    }
+
+    private void checkpointQuietly() {
+        try {
+            checkpointNow();
+        } catch (IOException | RuntimeException e) {
+            healthy = false;
+            LOG.log(Level.SEVERE, "store checkpoint failed", e);
+        }
+    }
+
+    /** Commits every partition at one journal position, then lets the journal drop what is covered. */
+    void checkpointNow() throws IOException {
+        long t0 = System.nanoTime();
+        long position;
+        commitLock.writeLock().lock();
+        try {
+            position = polledEnd.get();
+            for (Partition p : partitions.values()) {
+                p.commit(position);
+            }
+            writeCheckpoint(position);
+            long now = clock.millis();
+            for (Partition p : partitions.values()) {
+                if (p.hasWriter() && p.endMs + config.commitInterval().toMillis() < now) {
+                    p.closeWriter();
+                }
+            }
+        } finally {
+            commitLock.writeLock().unlock();
+        }
+        if (journal != null) {
+            journal.release(position);
+        }
+        commitSeconds.observe((System.nanoTime() - t0) / 1e9);
+    }
+
+    private void retentionQuietly() {
+        try {
+            applyRetention();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "retention failed", e);
+        }
+    }
+
+    /** Drops partitions past retention, then the oldest while over the disk budget. */
+    void applyRetention() throws IOException {
+        long cutoff = clock.millis() - config.retention().toMillis();
+        long current = Math.floorDiv(clock.millis(), widthMs()) * widthMs();
+        commitLock.writeLock().lock();
+        try {
+            for (Partition p : List.copyOf(partitions.values())) {
+                if (p.endMs <= cutoff) {
+                    drop(p, "older than the retention of " + config.retention());
+                }
+            }
+            if (config.diskBudgetBytes() > 0) {
+                long total = sizeBytes();
+                for (Partition p : List.copyOf(partitions.values())) {
+                    if (total <= config.diskBudgetBytes() || p.startMs >= current) {
+                        break;
+                    }
+                    long size = p.sizeBytes();
+                    drop(p, "disk budget of " + config.diskBudgetBytes() + " bytes exceeded");
+                    total -= size;
+                }
+            }
+        } finally {
+            commitLock.writeLock().unlock();
+        }
+    }
+
+    private void drop(Partition p, String why) throws IOException {
+        partitions.remove(p.startMs);
+        p.drop();
+        LOG.info(() -> "event store: dropped partition " + p.dir.getFileName() + " (" + why + ")");
+    }
+
+    @Override
+    public SearchPage search(EventQuery query) {
+        return searches.search(query);
+    }
+
+    @Override
+    public FacetResult facets(EventQuery query, List<String> dimensions, int top) {
+        return searches.facets(query, dimensions, top);
+    }
+
+    @Override
+    public Histogram histogram(EventQuery query, int buckets) {
+        return searches.histogram(query, buckets);
+    }
+
+    @Override
+    public boolean healthy() {
+        return healthy;
+    }
+
+    @Override
+    public long sizeBytes() {
+        long total = 0;
+        for (Partition p : partitions.values()) {
+            total += p.sizeBytes();
+        }
+        return total;
+    }
+
+    @Override
+    public int partitionCount() {
+        return partitions.size();
+    }
+
+    Map<Long, Partition> partitions() {
+        return partitions;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : indexers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            try {
+                maintenance.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            checkpointNow();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "final checkpoint failed; the journal replays at next start", e);
+        }
+        for (Partition p : partitions.values()) {
+            try {
+                p.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing " + p.dir + " failed", e);
+            }
+        }
+    }
+}
