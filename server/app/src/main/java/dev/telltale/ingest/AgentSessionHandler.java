@@ -1,0 +1,329 @@
+package dev.telltale.ingest;
+
+import dev.telltale.agents.Agents;
+import dev.telltale.auth.RunTokenGrant;
+import dev.telltale.journal.AgentContext;
+import dev.telltale.journal.SessionCallback;
+import dev.telltale.journal.Submission;
+import dev.telltale.protocol.Ack;
+import dev.telltale.protocol.DecodedBatch;
+import dev.telltale.protocol.ErrorCode;
+import dev.telltale.protocol.ErrorFrame;
+import dev.telltale.protocol.FrameType;
+import dev.telltale.protocol.Frames;
+import dev.telltale.protocol.GapFrame;
+import dev.telltale.protocol.Hello;
+import dev.telltale.protocol.Ping;
+import dev.telltale.protocol.ProtocolException;
+import dev.telltale.protocol.Welcome;
+import dev.telltale.protocol.WireWriter;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The session stage: authenticates HELLO against the run tokens, registers the agent off the
+ * event loop, then hands batches and gaps to the journal and relays its answers (ACK, ERROR)
+ * back. It never blocks the event loop: when the journal is full or the agent stops reading
+ * its answers, the connection stops reading until that clears.
+ */
+final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements SessionCallback {
+    private static final Logger LOG = Logger.getLogger(AgentSessionHandler.class.getName());
+    private static final int MAX_REJECTION_ERRORS_PER_BATCH = 16;
+
+    private enum State { AWAIT_HELLO, AUTHENTICATING, ACTIVE, CLOSED }
+
+    private final SessionServices services;
+    private State state = State.AWAIT_HELLO;
+    private Channel channel;
+    private AgentContext context;
+    private long tokenId = -1;
+    private boolean pausedForJournal;
+    private boolean pausedForWrites;
+
+    AgentSessionHandler(SessionServices services) {
+        this.services = services;
+    }
+
+    long tokenId() {
+        return tokenId;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        int open = services.metrics().connections.incrementAndGet();
+        if (open > services.config().maxConnections()) {
+            services.metrics().connectionRefused();
+            ctx.close();
+            return;
+        }
+        services.metrics().connectionAccepted();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        services.metrics().connections.decrementAndGet();
+        if (context != null) {
+            services.registry().unregister(context.agentId(), this);
+        }
+        state = State.CLOSED;
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
+            services.metrics().connectionRefused();
+            LOG.fine(() -> "TLS handshake refused from " + ctx.channel().remoteAddress() + ": " + hs.cause());
+            ctx.close();
+        } else if (evt instanceof IdleStateEvent) {
+            if (state == State.AWAIT_HELLO) {
+                fail(ErrorCode.HELLO_REQUIRED, "no HELLO within " + services.config().helloTimeout());
+            } else {
+                fail(ErrorCode.IDLE_TIMEOUT, "no frame within " + services.config().idleTimeout());
+            }
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        switch (msg) {
+            case Hello h -> onHello(h);
+            case DecodedBatch b -> whenActive(() -> onBatch(b));
+            case GapFrame g -> whenActive(() -> onGap(g));
+            case Ping p -> send(FrameType.PONG, p.encode());
+            case FrameParser.Bye bye -> {
+                state = State.CLOSED;
+                ctx.close();
+            }
+            default -> fail(ErrorCode.MALFORMED_FRAME, "unexpected message " + msg.getClass().getSimpleName());
+        }
+    }
+
+    private void whenActive(Runnable action) {
+        if (state == State.ACTIVE) {
+            action.run();
+        } else {
+            fail(ErrorCode.HELLO_REQUIRED, "frames before WELCOME");
+        }
+    }
+
+    private void onHello(Hello hello) {
+        if (state != State.AWAIT_HELLO) {
+            fail(ErrorCode.MALFORMED_FRAME, "second HELLO on one connection");
+            return;
+        }
+        Optional<RunTokenGrant> grant = services.runTokens().verify(hello.runToken());
+        if (grant.isEmpty()) {
+            services.metrics().authFailed();
+            fail(ErrorCode.AUTH_FAILED, "run token is invalid, expired or revoked");
+            return;
+        }
+        state = State.AUTHENTICATING;
+        tokenId = grant.get().tokenId();
+        channel.config().setAutoRead(false);
+        Agents.AgentIdentity identity = new Agents.AgentIdentity(hello.agentInstance(), hello.agentKind(),
+                hello.agentVersion(), hello.hostname(), hello.application(), hello.component(), hello.version());
+        try {
+            String token = hello.runToken();
+            services.control().execute(() -> register(grant.get(), identity, token));
+        } catch (RejectedExecutionException e) {
+            fail(ErrorCode.INTERNAL, "the appliance is busy registering agents; retry later");
+        }
+    }
+
+    /** Runs on the control executor: the database call must not hold up the event loop. */
+    private void register(RunTokenGrant grant, Agents.AgentIdentity id, String token) {
+        try {
+            Agents.AgentRecord rec = services.agents().register(grant, id);
+            AgentContext ctx = new AgentContext(rec.agentId(), id.instance(), rec.teamId(), grant.teamName(),
+                    id.application(), id.component(), id.version(), id.hostname());
+            channel.eventLoop().execute(() -> welcome(ctx, token));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "agent registration failed", e);
+            channel.eventLoop().execute(() -> fail(ErrorCode.INTERNAL, "agent registration failed"));
+        }
+    }
+
+    private void welcome(AgentContext ctx, String token) {
+        if (state != State.AUTHENTICATING || !channel.isActive()) {
+            return;
+        }
+        // The token may have been revoked while the agent was being registered.
+        if (services.runTokens().verify(token).isPresent()) {
+            context = ctx;
+        } else {
+            services.metrics().authFailed();
+            fail(ErrorCode.TOKEN_REVOKED, "run token was revoked");
+            return;
+        }
+        AgentSessionHandler previous = services.registry().register(ctx.agentId(), this);
+        if (previous != null && previous != this) {
+            previous.superseded();
+        }
+        state = State.ACTIVE;
+        IngestConfig c = services.config();
+        long next = services.journal().nextSeq(ctx.agentId());
+        send(FrameType.WELCOME, new Welcome(Frames.PROTOCOL_VERSION, ctx.agentId(), next, c.maxFrameBytes(),
+                c.maxBatchEvents(), (int) Math.min(Integer.MAX_VALUE, c.idleTimeout().toMillis() / 4),
+                services.serverVersion()).encode());
+        services.metrics().sessionStarted();
+        // From now on silence, not a missing HELLO, ends the session.
+        channel.pipeline().replace("idle", "idle",
+                new IdleStateHandler(c.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        channel.config().setAutoRead(true);
+    }
+
+    private void onBatch(DecodedBatch b) {
+        services.metrics().batchReceived(b.count(), b.rejectedCount());
+        Sanitizer.Result r = services.sanitizer().apply(b);
+        if (b.rejectedCount() > 0) {
+            reportRejections(b);
+        }
+        // Decoded events take roughly four times their wire size in memory.
+        long weight = 1024L + 4L * sizeOf(b);
+        submit(new Submission.Batch(context, b.firstSeq(), b.baseTimeUs(), r.events(), r.encoded(),
+                System.currentTimeMillis(), this, weight));
+    }
+
+    /** Bytes of this batch's events (the blob may hold the whole frame payload). */
+    private static int sizeOf(DecodedBatch b) {
+        int n = 0;
+        for (int len : b.lengths()) {
+            n += len;
+        }
+        return n;
+    }
+
+    private void reportRejections(DecodedBatch b) {
+        int sent = 0;
+        for (int i = 0; i < b.count() && sent < MAX_REJECTION_ERRORS_PER_BATCH; i++) {
+            if (b.events()[i] == null) {
+                sendError(new ErrorFrame(ErrorCode.EVENT_REJECTED.code(), b.rejections()[i], b.firstSeq() + i, i));
+                sent++;
+            }
+        }
+    }
+
+    private void onGap(GapFrame g) {
+        submit(new Submission.Gap(context, g.firstSeq(), g.count(), g.reason(), g.detail(), System.currentTimeMillis(), this));
+    }
+
+    private void submit(Submission s) {
+        if (!services.journal().submit(s) && !pausedForJournal) {
+            pausedForJournal = true;
+            updateAutoRead();
+            services.journal().whenCapacity(() -> channel.eventLoop().execute(() -> {
+                pausedForJournal = false;
+                updateAutoRead();
+            }));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        // An agent that stops reading our ACKs must not make us buffer without bound.
+        pausedForWrites = !ctx.channel().isWritable();
+        updateAutoRead();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void updateAutoRead() {
+        if (state == State.ACTIVE) {
+            channel.config().setAutoRead(!pausedForJournal && !pausedForWrites);
+        }
+    }
+
+    @Override
+    public void acked(long seq) {
+        services.metrics().acked(1);
+        send(FrameType.ACK, new Ack(seq).encode());
+    }
+
+    @Override
+    public void outOfOrder(long expected, long firstSeq) {
+        sendError(new ErrorFrame(ErrorCode.OUT_OF_ORDER.code(), "expected sequence " + expected
+                + ", the frame starts at " + firstSeq + "; resend from " + expected + " or declare a GAP", expected, -1));
+    }
+
+    @Override
+    public void failed(String message) {
+        channel.eventLoop().execute(() -> fail(ErrorCode.INTERNAL, message));
+    }
+
+    void superseded() {
+        channel.eventLoop().execute(() -> fail(ErrorCode.SUPERSEDED, "a newer session of this agent started"));
+    }
+
+    void revoked() {
+        channel.eventLoop().execute(() -> fail(ErrorCode.TOKEN_REVOKED, "run token was revoked"));
+    }
+
+    void shuttingDown() {
+        channel.eventLoop().execute(() -> fail(ErrorCode.SHUTTING_DOWN, "the appliance is shutting down"));
+    }
+
+    private void send(FrameType type, WireWriter payload) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(Frames.frame(type, payload)), channel.voidPromise());
+    }
+
+    private void sendError(ErrorFrame e) {
+        services.metrics().errorSent();
+        send(FrameType.ERROR, e.encode());
+    }
+
+    /** Sends an ERROR frame; a fatal one closes the connection once it is written. */
+    private void fail(ErrorCode code, String message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        services.metrics().errorSent();
+        var frame = Unpooled.wrappedBuffer(Frames.frame(FrameType.ERROR, ErrorFrame.of(code, message).encode()));
+        if (code.fatal()) {
+            state = State.CLOSED;
+            channel.config().setAutoRead(false);
+            channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.writeAndFlush(frame, channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof ProtocolException pe) {
+            fail(pe.code(), pe.getMessage());
+        } else if (c instanceof TooLongFrameException) {
+            fail(ErrorCode.FRAME_TOO_LARGE, "frame exceeds the limit of " + services.config().maxFrameBytes() + " bytes");
+        } else if (c instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            services.metrics().connectionRefused();
+            LOG.fine(() -> "TLS failure from " + ctx.channel().remoteAddress() + ": " + c);
+            ctx.close();
+        } else if (c instanceof java.io.IOException) {
+            ctx.close();
+        } else {
+            LOG.log(Level.WARNING, "agent session failed", c);
+            fail(ErrorCode.INTERNAL, "internal error");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.telltale.ingest;
+
+import dev.telltale.agents.Agents;
+import dev.telltale.auth.RunTokens;
+import dev.telltale.journal.Journal;
+import dev.telltale.metrics.Metrics;
+import dev.telltale.secrets.SecretHasher;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * The agent ingestion listener: TLS 1.3 only, the protocol of docs/protocol.md. Batches are
+ * acknowledged only after the journal made them durable.
+ */
+public interface IngestServer extends AutoCloseable {
+
+    /**
+     * Binds and starts the listener.
+     *
+     * @throws IngestException when the port cannot be bound or TLS cannot be set up
+     */
+    static IngestServer start(IngestConfig config, PrivateKey key, List<X509Certificate> chain, RunTokens runTokens,
+                              Agents agents, Journal journal, SecretHasher hasher, Metrics metrics, String serverVersion) {
+        return NettyIngestServer.start(config, key, chain, runTokens, agents, journal, hasher, metrics, serverVersion);
+    }
+
+    /** The bound port (useful when configured as 0). */
+    int port();
+
+    int connections();
+
+    /** Tells live sessions the appliance is going away and closes the listener. */
+    @Override
+    void close();
+}

@@ -1,0 +1,117 @@
+package dev.telltale.ingest;
+
+import dev.telltale.protocol.DecodedBatch;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
+import dev.telltale.protocol.event.FieldDef;
+import dev.telltale.protocol.event.Msg;
+import dev.telltale.secrets.SecretHasher;
+import dev.telltale.secrets.SecretPatterns;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Makes a decoded batch fit to store: secrets in environments, command lines and bearer
+ * tokens are replaced by a keyed hash and a masked form before anything is written, and
+ * refused events become explicit {@code rejected} records so their sequence numbers are
+ * accounted for.
+ */
+final class Sanitizer {
+    private final SecretHasher hasher;
+
+    Sanitizer(SecretHasher hasher) {
+        this.hasher = hasher;
+    }
+
+    /** The stored form of every event of the batch, in order. */
+    record Result(Event[] events, byte[][] encoded) {
+    }
+
+    Result apply(DecodedBatch b) {
+        Event[] events = new Event[b.count()];
+        byte[][] encoded = new byte[b.count()][];
+        for (int i = 0; i < b.count(); i++) {
+            Event e = b.events()[i];
+            if (e == null) {
+                events[i] = rejected(b, i);
+                encoded[i] = EventCodec.encode(events[i]);
+            } else if (sanitize(e)) {
+                events[i] = e;
+                encoded[i] = EventCodec.encode(e);
+            } else {
+                events[i] = e;
+                encoded[i] = Arrays.copyOfRange(b.blob(), b.offsets()[i], b.offsets()[i] + b.lengths()[i]);
+            }
+        }
+        return new Result(events, encoded);
+    }
+
+    private static Event rejected(DecodedBatch b, int i) {
+        Event r = Event.of(EventType.REJECTED, 0, 0, 0);
+        r.body().set("code", "EVENT_REJECTED").set("reason", b.rejections()[i])
+                .set("claimed_type", (long) b.claimedTypes()[i]).set("size", (long) b.lengths()[i]);
+        return r;
+    }
+
+    /** Returns whether the event was changed. */
+    private boolean sanitize(Event e) {
+        return switch (e.type()) {
+            case PROCESS_START -> env(e.body()) | argv(e.body());
+            case PROCESS -> argv(e.body());
+            case BEARER_TOKEN -> bearer(e.body());
+            default -> false;
+        };
+    }
+
+    private boolean env(Msg body) {
+        boolean changed = false;
+        for (Msg var : body.<Msg>list("env")) {
+            String name = var.string("env.name").orElse("");
+            String value = var.string("env.value").orElse("");
+            if (SecretPatterns.isSecretEnv(name, value)) {
+                var.set("env.value", SecretHasher.mask(value));
+                var.set("env.hash", hasher.hash(value));
+                var.set("env.masked", true);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean argv(Msg body) {
+        FieldDef f = body.schema().field("argv");
+        List<String> args = body.list("argv");
+        List<String> out = null;
+        for (int i = 0; i < args.size(); i++) {
+            var secret = SecretPatterns.secretArgument(args.get(i));
+            if (secret.isPresent()) {
+                if (out == null) {
+                    out = new ArrayList<>(args);
+                }
+                String value = secret.get()[1];
+                out.set(i, secret.get()[0] + SecretHasher.mask(value) + " [hmac:" + hasher.hash(value) + "]");
+            }
+        }
+        if (out != null) {
+            body.replace(f, out);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean bearer(Msg body) {
+        FieldDef value = body.schema().field("value");
+        Object v = body.raw(value);
+        if (v == null) {
+            return false;
+        }
+        String token = (String) v;
+        body.replace(value, null);
+        body.set("token_hash", hasher.hash(token));
+        body.set("token_masked", SecretHasher.mask(token));
+        return true;
+    }
+}
