@@ -1,6 +1,79 @@
 package dev.telltale;
 
+import dev.telltale.config.ConfigException;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.logging.common.LogConfig;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Starts the appliance: {@code java -jar telltale-server.jar [--data DIR] [--https-port N]
+ * [--ingest-port N] [--config FILE]}. Flags override environment variables, which override
+ * the configuration file, which overrides the built-in {@code application.yaml}.
+ */
 public final class Main {
+    private Main() {
+    }
+
     public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Config config;
+        try {
+            config = load(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("telltale: " + e.getMessage());
+            System.err.println("usage: telltale-appliance [--data DIR] [--https-port N] [--ingest-port N] [--config FILE]");
+            System.exit(2);
+            return;
+        }
+        try {
+            Appliance appliance = Appliance.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(appliance::close, "telltale-shutdown"));
+        } catch (ConfigException e) {
+            System.err.println("telltale: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Builds the configuration tree from flags, environment, an optional file and the defaults. */
+    public static Config load(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("flag " + a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--data" -> flags.put("telltale.data-dir", v);
+                case "--https-port" -> flags.put("telltale.https.port", port(a, v));
+                case "--ingest-port" -> flags.put("telltale.ingest.port", port(a, v));
+                case "--config" -> file = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown flag " + a);
+            }
+        }
+        var builder = Config.builder().disableSystemPropertiesSource().disableEnvironmentVariablesSource()
+                .addSource(ConfigSources.create(flags))
+                .addSource(ConfigSources.environmentVariables());
+        if (file != null) {
+            builder.addSource(ConfigSources.file(file).build());
+        }
+        return builder.addSource(ConfigSources.classpath("application.yaml").build()).build();
+    }
+
+    private static String port(String flag, String v) {
+        try {
+            int p = Integer.parseInt(v);
+            if (p >= 0 && p <= 65535) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be a port number 0-65535, was '" + v + "'");
     }
 }

@@ -1,0 +1,221 @@
+package dev.telltale;
+
+import dev.telltale.agents.Agents;
+import dev.telltale.api.Api;
+import dev.telltale.auth.ApiTokens;
+import dev.telltale.auth.RunTokens;
+import dev.telltale.auth.Users;
+import dev.telltale.certs.CertificateStore;
+import dev.telltale.certs.CertsConfig;
+import dev.telltale.db.Database;
+import dev.telltale.ingest.IngestConfig;
+import dev.telltale.ingest.IngestServer;
+import dev.telltale.journal.Journal;
+import dev.telltale.journal.JournalConfig;
+import dev.telltale.journal.RecordSink;
+import dev.telltale.metrics.Metrics;
+import dev.telltale.secrets.SecretHasher;
+import dev.telltale.store.EventStore;
+import dev.telltale.store.StoreConfig;
+import dev.telltale.teams.Teams;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The appliance process: relational state, certificates, journal, event store, the agent
+ * ingestion listener and the HTTPS server, started in dependency order and stopped in
+ * reverse so that everything acknowledged is indexed or still in the journal.
+ */
+public final class Appliance implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
+    public static final String VERSION = Optional.ofNullable(Appliance.class.getPackage().getImplementationVersion())
+            .orElse("dev");
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private WebServer web;
+    private IngestServer ingest;
+    private EventStore store;
+    private Path dataDir;
+    private boolean closed;
+
+    private Appliance() {
+    }
+
+    /**
+     * Starts every component; on failure stops what was started and rethrows.
+     *
+     * @throws dev.telltale.config.ConfigException when a configuration value is invalid
+     */
+    public static Appliance start(Config root) {
+        Appliance a = new Appliance();
+        try {
+            a.startAll(root);
+            return a;
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Config root) {
+        Config tt = root.get("telltale");
+        ApplianceConfig cfg = ApplianceConfig.from(tt);
+        IngestConfig ingestCfg = IngestConfig.from(tt.get("ingest"));
+        JournalConfig journalCfg = JournalConfig.from(tt.get("journal"));
+        StoreConfig storeCfg = StoreConfig.from(tt.get("store"));
+        CertsConfig certsCfg = CertsConfig.from(tt.get("certs"));
+        dataDir = cfg.dataDir();
+        createDataDir();
+        Clock clock = Clock.systemUTC();
+        Metrics metrics = new Metrics();
+        registerJvmMetrics(metrics);
+
+        Database db = Database.open(dataDir);
+        toClose.add(0, db);
+        CertificateStore certs = CertificateStore.loadOrCreate(dataDir, certsCfg);
+        Users users = Users.create(db);
+        users.bootstrapAdmin(Optional.ofNullable(System.getenv("TELLTALE_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()))
+                .ifPresent(this::announceInitialPassword);
+        RunTokens runTokens = RunTokens.create(db, clock);
+        ApiTokens apiTokens = ApiTokens.create(clock, cfg.apiTokenTtl());
+        Agents agents = Agents.create(db);
+        Teams teams = Teams.create(db);
+        SecretHasher hasher = SecretHasher.loadOrCreate(dataDir);
+
+        store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
+        toClose.add(0, store);
+        Journal journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
+        toClose.add(0, journal);
+        long t0 = System.nanoTime();
+        journal.replay(store.checkpoint(), store::replay);
+        LOG.info(() -> "journal replayed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        RecordSink sink = store.start(journal);
+        journal.start(sink);
+
+        ingest = IngestServer.start(ingestCfg, certs.serverKey(), certs.serverChain(), runTokens, agents, journal,
+                hasher, metrics, VERSION);
+        toClose.add(0, ingest);
+
+        Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+        checks.put("derby", db::healthy);
+        checks.put("lucene", store::healthy);
+        checks.put("journal", journal::healthy);
+        checks.put("ingest", journal::healthy);
+        Map<String, Supplier<Map<String, Object>>> details = Map.of(
+                "lucene", () -> Map.of("partitions", store.partitionCount(), "size_bytes", store.sizeBytes()),
+                "journal", () -> Map.of("queued_bytes", journal.queuedBytes()),
+                "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
+        Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks);
+        web = WebServer.builder()
+                .host(cfg.httpsHost())
+                .port(cfg.httpsPort())
+                .shutdownHook(false)
+                .tls(t -> t.privateKey(certs.serverKey())
+                        .privateKeyCertChain(certs.serverChain())
+                        .enabledProtocols(List.of("TLSv1.3")))
+                .routing(r -> Api.register(r, services))
+                .build()
+                .start();
+        announce();
+    }
+
+    private void createDataDir() {
+        try {
+            Files.createDirectories(dataDir.resolve("logs"));
+            System.setProperty("derby.stream.error.file", dataDir.resolve("logs/derby.log").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
+    }
+
+    private void announceInitialPassword(String password) {
+        Path file = dataDir.resolve("initial-admin-password");
+        try {
+            Files.deleteIfExists(file);
+            Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))), password + "\n", StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        // Printed once, on the console of the first start only; never logged.
+        System.out.println();
+        System.out.println("  Initial password for user 'admin': " + password);
+        System.out.println("  (also in " + file + "; you must change it at first login)");
+        System.out.println();
+    }
+
+    private void announce() {
+        System.out.println("Telltale " + VERSION + " is up.");
+        System.out.println("  Log in at   https://localhost:" + web.port() + "/   (user: admin)");
+        System.out.println("  Agents send to  localhost:" + ingest.port() + "  (TLS 1.3)");
+        System.out.println("  CA certificate  " + dataDir.resolve("tls/ca.crt"));
+        System.out.println("  Data directory  " + dataDir);
+        System.out.flush();
+    }
+
+    private static void registerJvmMetrics(Metrics metrics) {
+        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).toList();
+        metrics.gauge("telltale_jvm_heap_used_bytes", "Heap in use",
+                () -> heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum());
+        metrics.gauge("telltale_jvm_heap_max_bytes", "Largest heap the JVM may use",
+                () -> Runtime.getRuntime().maxMemory());
+        metrics.gauge("telltale_jvm_heap_peak_used_bytes", "Largest heap in use since start (sum of pool peaks)",
+                () -> heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
+    }
+
+    public int httpsPort() {
+        return web.port();
+    }
+
+    public int ingestPort() {
+        return ingest.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** For tests: makes everything indexed so far searchable. */
+    public EventStore store() {
+        return store;
+    }
+
+    /** Stops ingestion first, then drains the journal into the store, then the rest. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (web != null) {
+            web.stop();
+        }
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warning(() -> "stopping " + c.getClass().getSimpleName() + " failed: " + e);
+            }
+        }
+    }
+}

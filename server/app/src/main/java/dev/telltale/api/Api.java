@@ -1,0 +1,45 @@
+package dev.telltale.api;
+
+import dev.telltale.auth.ApiTokens;
+import dev.telltale.auth.RunTokens;
+import dev.telltale.auth.Users;
+import dev.telltale.metrics.Metrics;
+import dev.telltale.store.EventStore;
+import dev.telltale.teams.Teams;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** The REST API's routes: health, metrics, authentication, run tokens and event search. */
+public final class Api {
+    private Api() {
+    }
+
+    /** What the API serves from. */
+    public record Services(Users users, ApiTokens apiTokens, RunTokens runTokens, Teams teams, EventStore store,
+                           Metrics metrics, Clock clock, Map<String, Supplier<Map<String, Object>>> healthDetails,
+                           Map<String, BooleanSupplier> healthChecks) {
+    }
+
+    public static void register(HttpRouting.Builder routing, Services s) {
+        Problems.register(routing);
+        routing.addFilter(new Principal(s.apiTokens()));
+        Map<String, Supplier<HealthApi.Check>> checks = new LinkedHashMap<>();
+        s.healthChecks().forEach((name, check) -> checks.put(name, () -> new HealthApi.Check(check.getAsBoolean(),
+                s.healthDetails().getOrDefault(name, Map::of).get())));
+        HealthApi health = new HealthApi(checks);
+        routing.get("/api/health", health::handle);
+        routing.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(s.metrics().scrape());
+        });
+        routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens()));
+        routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
+        routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));
+    }
+}

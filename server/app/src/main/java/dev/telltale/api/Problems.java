@@ -1,0 +1,35 @@
+package dev.telltale.api;
+
+import dev.telltale.store.BadQueryException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Maps feature exceptions to RFC 9457 problem responses, in one place. */
+final class Problems {
+    private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+
+    private Problems() {
+    }
+
+    static void register(HttpRouting.Builder routing) {
+        routing.error(ApiProblem.class, (req, res, e) -> send(res, e.status(), e.title(), e.getMessage()));
+        routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
+        routing.error(RuntimeException.class, (req, res, e) -> {
+            LOG.log(Level.WARNING, "request " + req.prologue().method() + " " + req.path().path() + " failed", e);
+            send(res, 500, "Internal Server Error", "the request failed; the appliance log has details");
+        });
+    }
+
+    static void send(ServerResponse res, int status, String title, String detail) {
+        var body = Json.object().put("type", "about:blank").put("title", title).put("status", status).put("detail", detail);
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(Json.bytes(body.toString()));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.telltale.teams;
+
+import dev.telltale.db.Database;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Teams of the organisation. A team named {@code default} always exists. */
+public interface Teams {
+
+    static Teams create(Database db) {
+        return new DbTeams(db);
+    }
+
+    Optional<Team> byName(String name);
+
+    Optional<Team> byId(long id);
+
+    List<Team> list();
+
+    /** The team that always exists. */
+    default Team defaultTeam() {
+        return byName("default").orElseThrow(() -> new IllegalStateException("the default team is missing"));
+    }
+
+    record Team(long id, String name) {
+    }
+}
