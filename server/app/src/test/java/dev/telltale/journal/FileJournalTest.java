@@ -1,0 +1,171 @@
+package dev.telltale.journal;
+
+import dev.telltale.metrics.Metrics;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileJournalTest {
+    static final AgentContext AGENT = new AgentContext(7, "agent-7", 1, "default", "shop", "checkout", "1.4.2", "host-a");
+
+    @TempDir
+    Path dir;
+
+    static Submission.Batch batch(long first, int n, SessionCallback cb) {
+        Event[] events = new Event[n];
+        byte[][] encoded = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            Event e = Event.of(EventType.FILE, i, 100, 100);
+            e.body().set("op", "open").set("path", "/tmp/f" + (first + i));
+            events[i] = e;
+            encoded[i] = EventCodec.encode(e);
+        }
+        return new Submission.Batch(AGENT, first, 1_700_000_000_000_000L, events, encoded, System.currentTimeMillis(),
+                cb, 1000);
+    }
+
+    private Journal open(List<JournalRecord> sink) {
+        Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics());
+        j.replay(0, sink::add);
+        j.start(sink::add);
+        return j;
+    }
+
+    @Test
+    void acknowledgesStoresAndReplaysInOrder() throws Exception {
+        List<JournalRecord> live = new CopyOnWriteArrayList<>();
+        RecordingCallback cb = new RecordingCallback();
+        try (Journal j = open(live)) {
+            j.submit(batch(1, 10, cb));
+            assertEquals("ack 10", cb.next());
+            j.submit(batch(11, 5, cb));
+            assertEquals("ack 15", cb.next());
+            assertEquals(16, j.nextSeq(7));
+        }
+        assertEquals(2, live.size());
+        List<JournalRecord> replayed = new ArrayList<>();
+        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
+            j.replay(0, replayed::add);
+            assertEquals(16, j.nextSeq(7), "sequence state survives a restart");
+        }
+        assertEquals(2, replayed.size());
+        assertEquals(11, replayed.get(1).firstSeq());
+        assertEquals("/tmp/f13", replayed.get(1).events()[2].body().string("path").orElseThrow());
+        assertEquals(live.get(1).firstUid(), replayed.get(1).firstUid());
+        assertEquals(live.get(1).position(), replayed.get(1).position());
+    }
+
+    @Test
+    void duplicatesAreAcknowledgedButNotStoredTwice() throws Exception {
+        List<JournalRecord> live = new CopyOnWriteArrayList<>();
+        RecordingCallback cb = new RecordingCallback();
+        try (Journal j = open(live)) {
+            j.submit(batch(1, 10, cb));
+            assertEquals("ack 10", cb.next());
+            j.submit(batch(1, 10, cb));
+            assertEquals("ack 10", cb.next());
+            j.submit(batch(6, 10, cb));
+            assertEquals("ack 15", cb.next());
+        }
+        assertEquals(2, live.size());
+        assertEquals(6, live.get(1).events().length, "only the new part of an overlapping batch is stored");
+        assertEquals(11, live.get(1).firstSeq());
+        assertEquals("/tmp/f11", live.get(1).events()[0].body().string("path").orElseThrow());
+    }
+
+    @Test
+    void aBatchBeyondTheNextSequenceIsRefusedUntilTheGapIsFilledOrDeclared() throws Exception {
+        List<JournalRecord> live = new CopyOnWriteArrayList<>();
+        RecordingCallback cb = new RecordingCallback();
+        try (Journal j = open(live)) {
+            j.submit(batch(5, 5, cb));
+            assertEquals("out-of-order expected 1 got 5", cb.next());
+            j.submit(new Submission.Gap(AGENT, 1, 4, "spool_full", "agent spool exceeded 1 GB", System.currentTimeMillis(), cb));
+            assertEquals("ack 4", cb.next());
+            j.submit(batch(5, 5, cb));
+            assertEquals("ack 9", cb.next());
+        }
+        assertEquals(2, live.size());
+        JournalRecord gap = live.get(0);
+        assertEquals(EventType.GAP, gap.events()[0].type());
+        assertEquals(1L, gap.events()[0].body().number("from_seq").orElseThrow());
+        assertEquals(4L, gap.events()[0].body().number("to_seq").orElseThrow());
+        assertEquals("spool_full", gap.events()[0].body().string("reason").orElseThrow());
+    }
+
+    @Test
+    void aTornTailIsCutAndEverythingBeforeItSurvives() throws Exception {
+        RecordingCallback cb = new RecordingCallback();
+        try (Journal j = open(new CopyOnWriteArrayList<>())) {
+            j.submit(batch(1, 3, cb));
+            assertEquals("ack 3", cb.next());
+        }
+        Path segment;
+        try (var s = Files.list(dir)) {
+            segment = s.filter(p -> p.toString().endsWith(".wal")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        // Half of an entry, as a crash in the middle of a write leaves it.
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(new byte[]{0, 0, 1, 0, 1, 2, 3, 4, 5, 6}));
+        }
+        long damaged = Files.size(segment);
+        List<JournalRecord> replayed = new ArrayList<>();
+        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
+            j.replay(0, replayed::add);
+            assertEquals(4, j.nextSeq(7));
+        }
+        assertEquals(1, replayed.size());
+        assertTrue(Files.size(segment) < damaged, "torn tail truncated");
+    }
+
+    @Test
+    void releasedSegmentsAreDeleted() throws Exception {
+        RecordingCallback cb = new RecordingCallback();
+        JournalConfig small = new JournalConfig(1 << 20, 64L << 20, 32L << 20);
+        List<JournalRecord> live = new CopyOnWriteArrayList<>();
+        try (Journal j = Journal.open(dir, small, new Metrics())) {
+            j.replay(0, r -> { });
+            j.start(live::add);
+            long seq = 1;
+            for (int i = 0; i < 40; i++) {
+                j.submit(batch(seq, 500, cb));
+                seq += 500;
+                cb.next();
+            }
+            assertTrue(segments() > 2, "segments rolled");
+            j.release(live.get(live.size() - 1).end());
+            long deadline = System.currentTimeMillis() + 5000;
+            while (segments() > 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, segments(), "only the active segment remains");
+        }
+        List<JournalRecord> replayed = new ArrayList<>();
+        try (Journal j = Journal.open(dir, small, new Metrics())) {
+            j.replay(live.get(live.size() - 1).end(), replayed::add);
+            assertEquals(20_001, j.nextSeq(7), "the snapshot at the head of the kept segment carries sequence state");
+        }
+        assertTrue(replayed.isEmpty());
+    }
+
+    private long segments() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".wal")).count();
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.telltale.store;
+
+import dev.telltale.journal.AgentContext;
+import dev.telltale.journal.JournalRecord;
+import dev.telltale.metrics.Metrics;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
+import dev.telltale.protocol.event.Msg;
+import dev.telltale.protocol.event.Schemas;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LuceneEventStoreTest {
+    static final long BASE_US = 1_780_000_000_000_000L;
+    static final AgentContext SHOP = new AgentContext(1, "a1", 1, "default", "shop", "checkout", "1.4.2", "host-a");
+    static final AgentContext BANK = new AgentContext(2, "a2", 2, "payments", "bank", "ledger", "2.0", "host-b");
+
+    @TempDir
+    Path dir;
+
+    private long position;
+    private long uid = 1;
+
+    static StoreConfig config() {
+        return new StoreConfig(Duration.ofHours(1), Duration.ofDays(2), 0, Duration.ofMillis(50), Duration.ofMinutes(10),
+                32, 2, 64);
+    }
+
+    JournalRecord record(AgentContext ctx, long firstSeq, long receivedMs, Event... events) {
+        byte[][] enc = new byte[events.length][];
+        for (int i = 0; i < events.length; i++) {
+            enc[i] = EventCodec.encode(events[i]);
+        }
+        JournalRecord r = new JournalRecord(position, position + 100, ctx, firstSeq, firstSeq + events.length - 1, uid,
+                BASE_US, receivedMs, events, enc);
+        position += 100;
+        uid += events.length;
+        return r;
+    }
+
+    static Event file(String op, String path, long dtUs) {
+        Event e = Event.of(EventType.FILE, dtUs, 4242, 4243);
+        e.body().set("op", op).set("path", path).set("flags", 0L);
+        e.stack().add(new Msg(Schemas.STACK_FRAME).set("stack.module", "/usr/lib/libc.so.6").set("stack.offset", 10L));
+        return e;
+    }
+
+    static Event connect(String raddr, long rport, long dtUs) {
+        Event e = Event.of(EventType.NETWORK, dtUs, 4242, 4243);
+        e.body().set("op", "connect").set("family", "inet").set("raddr", raddr).set("rport", rport);
+        return e;
+    }
+
+    static EventQuery q(String text) {
+        return new EventQuery(text, 0, Long.MAX_VALUE, 100, Optional.empty(), Scope.everything());
+    }
+
+    private EventStore open(Clock clock) {
+        EventStore s = EventStore.open(dir, config(), new Metrics(), clock);
+        return s;
+    }
+
+    @Test
+    void findsEventsByFieldsTextAndRangesNewestFirst() {
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            s.replay(record(SHOP, 1, now, file("open", "/etc/shadow", 10), file("unlink", "/tmp/x.log", 20),
+                    connect("10.0.0.7", 5432, 30)));
+            s.replay(record(BANK, 1, now, connect("192.168.1.9", 443, 40)));
+            s.refreshNow();
+            assertEquals(4, s.search(q("")).hits().size());
+            assertEquals(List.of("/etc/shadow"), paths(s.search(q("path:/etc/shadow"))));
+            assertEquals(List.of("/etc/shadow"), paths(s.search(q("shadow"))));
+            assertEquals(List.of("/tmp/x.log"), paths(s.search(q("path:/tmp/*"))));
+            assertEquals(2, s.search(q("type:network")).hits().size());
+            assertEquals(1, s.search(q("rport:[1 TO 1023]")).hits().size());
+            assertEquals(1, s.search(q("rport:5432 AND app:shop")).hits().size());
+            assertEquals(3, s.search(q("pid:4242 AND host:host-a")).hits().size());
+            assertEquals(3, s.search(q("stack.module:\"/usr/lib/libc.so.6\" OR raddr:10.0.0.7")).hits().size());
+            List<EventHit> all = s.search(q("")).hits();
+            assertEquals("bank", all.get(0).context().application(), "newest first");
+            assertEquals(BASE_US + 40, all.get(0).tsUs());
+            assertEquals("1-2", s.search(q("op:unlink")).hits().get(0).id());
+        }
+    }
+
+    private static List<String> paths(SearchPage p) {
+        return p.hits().stream().map(h -> h.event().body().string("path").orElse("")).toList();
+    }
+
+    @Test
+    void scopeHidesOtherTeams() {
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            s.replay(record(SHOP, 1, now, file("open", "/a", 1)));
+            s.replay(record(BANK, 1, now, file("open", "/b", 2)));
+            s.refreshNow();
+            SearchPage p = s.search(new EventQuery("", 0, Long.MAX_VALUE, 10, Optional.empty(), Scope.teams(Set.of(2L))));
+            assertEquals(List.of("/b"), paths(p));
+            assertEquals(0, s.search(new EventQuery("path:/a", 0, Long.MAX_VALUE, 10, Optional.empty(),
+                    Scope.teams(Set.of(2L)))).hits().size());
+        }
+    }
+
+    @Test
+    void pagesAreStableWhileNewEventsArrive() {
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                batch.add(file("open", "/data/" + i, i));
+            }
+            s.replay(record(SHOP, 1, now, batch.toArray(new Event[0])));
+            s.refreshNow();
+            EventQuery first = new EventQuery("", 0, Long.MAX_VALUE, 10, Optional.empty(), Scope.everything());
+            SearchPage p1 = s.search(first);
+            s.replay(record(SHOP, 26, now, file("open", "/data/new", 1000)));
+            s.refreshNow();
+            List<String> seen = new ArrayList<>(paths(p1));
+            Optional<Cursor> next = p1.next();
+            while (next.isPresent()) {
+                SearchPage p = s.search(new EventQuery("", 0, Long.MAX_VALUE, 10, next, Scope.everything()));
+                seen.addAll(paths(p));
+                next = p.next();
+            }
+            assertEquals(25, seen.size());
+            assertEquals(25, Set.copyOf(seen).size(), "no hit twice, none skipped");
+            assertEquals("/data/24", seen.get(0));
+            assertEquals("/data/0", seen.get(24));
+        }
+    }
+
+    @Test
+    void timeRangeFacetsAndHistogram() {
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            s.replay(record(SHOP, 1, now, file("open", "/a", 0), file("open", "/b", 1_000_000), connect("1.1.1.1", 53, 2_000_000)));
+            s.replay(record(BANK, 1, now, connect("1.1.1.1", 53, 3_000_000)));
+            s.refreshNow();
+            EventQuery window = new EventQuery("", BASE_US + 500_000, BASE_US + 2_500_000, 100, Optional.empty(), Scope.everything());
+            assertEquals(2, s.search(window).hits().size());
+            FacetResult f = s.facets(q(""), List.of("type", "app"), 10);
+            assertEquals(4, f.total());
+            assertEquals(new FacetResult.Count("file", 2), f.dimensions().get("type").get(0));
+            assertTrue(f.dimensions().get("app").contains(new FacetResult.Count("bank", 1)));
+            Histogram h = s.histogram(q(""), 4);
+            assertEquals(4, h.total());
+            assertEquals(4, h.counts().stream().mapToLong(Long::longValue).sum());
+            assertTrue(h.intervalUs() >= 750_000, "interval " + h.intervalUs());
+            assertThrows(BadQueryException.class, () -> s.facets(q(""), List.of("path"), 10));
+        }
+    }
+
+    @Test
+    void aBadQueryNamesTheProblem() {
+        try (EventStore s = open(Clock.systemUTC())) {
+            BadQueryException e = assertThrows(BadQueryException.class, () -> s.search(q("path:(unclosed")));
+            assertTrue(e.getMessage().startsWith("cannot parse query"), e.getMessage());
+        }
+    }
+
+    @Test
+    void replayAfterACommitNeverIndexesTwice() throws Exception {
+        long now = BASE_US / 1000;
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC);
+        JournalRecord r1 = record(SHOP, 1, now, file("open", "/one", 1));
+        JournalRecord r2 = record(SHOP, 2, now, file("open", "/two", 2));
+        try (EventStore s = open(clock)) {
+            s.replay(r1);
+            ((LuceneEventStore) s).checkpointNow();
+            s.replay(r2);
+            // crash: r2 is indexed but not committed
+        }
+        try (EventStore s = open(clock)) {
+            assertEquals(r2.position(), s.checkpoint(), "checkpoint covers r1 only");
+            s.replay(r1);
+            s.replay(r2);
+            s.refreshNow();
+            assertEquals(List.of("/two", "/one"), paths(s.search(q(""))));
+        }
+    }
+
+    @Test
+    void retentionDropsWholeOldPartitions() throws Exception {
+        long old = BASE_US / 1000 - Duration.ofDays(3).toMillis();
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(old), ZoneOffset.UTC))) {
+            s.replay(record(SHOP, 1, old, file("open", "/old", 1)));
+            ((LuceneEventStore) s).checkpointNow();
+        }
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            s.replay(record(SHOP, 2, now, file("open", "/new", 2)));
+            assertEquals(2, s.partitionCount());
+            ((LuceneEventStore) s).applyRetention();
+            s.refreshNow();
+            assertEquals(1, s.partitionCount());
+            assertEquals(List.of("/new"), paths(s.search(q(""))));
+        }
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().equals("p-" + "old")));
+        }
+    }
+}
