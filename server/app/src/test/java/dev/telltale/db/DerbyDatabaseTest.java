@@ -28,6 +28,10 @@ class DerbyDatabaseTest {
             assertTrue(db.healthy());
             assertTrue(Files.isDirectory(data.resolve("derby")), "database lives under DATA/derby");
             assertTrue(Files.isDirectory(data.resolve("logs")), "Derby's log directory exists");
+            // The engine reads this once per JVM, so only the property can be checked for every database.
+            assertEquals(data.resolve("logs/derby.log").toAbsolutePath().toString(),
+                    System.getProperty("derby.stream.error.file"));
+            assertFalse(Files.exists(Path.of("derby.log")), "no derby.log in the working directory");
             List<String> tables = tables(db);
             for (String t : List.of("ORGANISATIONS", "TEAMS", "USERS", "TEAM_MEMBERS", "APPLICATIONS", "COMPONENTS",
                     "COMPONENT_VERSIONS", "AGENTS", "RUN_TOKENS", "AUDIT_LOG")) {
