@@ -1,6 +1,9 @@
 package dev.telltale.agents;
 
 import dev.telltale.auth.RunTokenGrant;
+import dev.telltale.db.Database;
+
+import java.time.Clock;
 
 /**
  * The agents table: one row per (team, agent instance). Registering creates the
@@ -9,6 +12,25 @@ import dev.telltale.auth.RunTokenGrant;
  */
 public interface Agents {
 
+    /** Agents stored in {@code db}, seen-times from the system clock. */
+    static Agents create(Database db) {
+        return create(db, Clock.systemUTC());
+    }
+
+    /** As {@link #create(Database)}, with first/last-seen times taken from {@code clock}. */
+    static Agents create(Database db, Clock clock) {
+        return new DbAgents(db.dataSource(), clock);
+    }
+
+    /**
+     * Records that an agent of the grant's team is alive, in one transaction: finds or creates
+     * the application, component and version it names, then creates the agent row or updates it
+     * (kind, versions, host name, ids, last seen; first seen is kept). Registering the same
+     * identity again returns the same ids, also when registrations race.
+     *
+     * @throws IllegalArgumentException when a field is blank or longer than its column
+     * @throws dev.telltale.db.DatabaseException when the database fails
+     */
     AgentRecord register(RunTokenGrant grant, AgentIdentity identity);
 
     /** What an agent says about itself in HELLO. */

@@ -1,5 +1,8 @@
 package dev.telltale.auth;
 
+import dev.telltale.db.Database;
+
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,22 +16,60 @@ import java.util.function.LongConsumer;
  */
 public interface RunTokens {
 
+    /**
+     * Run tokens stored in {@code db}; expiry is judged by {@code clock}. Loads the active
+     * tokens at once. Create only one per database and process: {@link #verify} answers from
+     * this instance's memory.
+     *
+     * @throws dev.telltale.db.DatabaseException when the tokens cannot be loaded
+     */
+    static RunTokens create(Database db, Clock clock) {
+        return new DbRunTokens(db.dataSource(), clock);
+    }
+
     /** The grant of a valid, unrevoked, unexpired token; empty otherwise. Never blocks. */
     Optional<RunTokenGrant> verify(String token);
 
-    /** Creates a token for a team. The clear token is only in the result. */
+    /**
+     * Creates a token ({@code tt_run_} followed by 256 random bits, base64url) for a team and
+     * audits it. The clear token is only in the result; the database keeps its SHA-256.
+     *
+     * @throws IllegalArgumentException when the team does not exist, {@code name} or
+     *                                  {@code createdBy} is blank or over 100 characters, or
+     *                                  {@code expiresAt} is not in the future
+     * @throws dev.telltale.db.DatabaseException when the database fails
+     */
     CreatedRunToken create(long teamId, String name, Optional<Instant> expiresAt, String createdBy);
 
+    /**
+     * Every token, revoked and expired ones included, oldest first. {@code prefix} is
+     * {@code tt_run_} plus the first 8 random characters: enough to recognise a token, never
+     * enough to use it.
+     */
     List<RunTokenInfo> list();
 
-    /** Revokes a token; false when no such active token exists. */
+    /**
+     * Revokes a token, audits it, then calls the listeners; false when no such token exists or
+     * it was already revoked. Verification fails from the moment this returns.
+     *
+     * @throws IllegalArgumentException when {@code revokedBy} is blank or over 100 characters
+     */
     boolean revoke(long tokenId, String revokedBy);
 
-    /** Called with a token id whenever a token is revoked. */
+    /**
+     * Called with a token id whenever a token is revoked, on the revoking thread, after the
+     * revocation is committed. A listener that throws is logged and does not stop the others.
+     */
     void onRevoke(LongConsumer listener);
 
+    /** The only place the clear token exists; {@link #toString} leaves it out so it cannot reach a log. */
     record CreatedRunToken(long id, String token, long teamId, String name, Instant createdAt,
                            Optional<Instant> expiresAt) {
+        @Override
+        public String toString() {
+            return "CreatedRunToken[id=" + id + ", token=(hidden), teamId=" + teamId + ", name=" + name
+                    + ", createdAt=" + createdAt + ", expiresAt=" + expiresAt + "]";
+        }
     }
 
     record RunTokenInfo(long id, long teamId, String teamName, String name, String prefix, Instant createdAt,

@@ -1,5 +1,8 @@
 package dev.telltale.auth;
 
+import dev.telltale.db.Database;
+
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -9,17 +12,42 @@ import java.util.Optional;
 public interface Users {
 
     /**
+     * Users stored in {@code db}, with lockouts timed by the system clock. User names are
+     * matched case-insensitively (trimmed, lower-cased).
+     */
+    static Users create(Database db) {
+        return create(db, Clock.systemUTC());
+    }
+
+    /** As {@link #create(Database)}, with lockout and login times taken from {@code clock}. */
+    static Users create(Database db, Clock clock) {
+        return new DbUsers(db.dataSource(), clock);
+    }
+
+    /**
      * Creates the initial {@code admin} user if no user exists. The password is
      * {@code TELLTALE_ADMIN_PASSWORD} when given, otherwise random; a random one is returned
      * so the caller can print it once and write it to {@code DATA/initial-admin-password} (0600).
      * The admin must change it at first UI login.
      *
+     * <p>A blank preset counts as none. Does nothing when any user exists. The user and its
+     * {@code TEAM_ADMIN} membership of the {@code default} team are created in one transaction.
+     *
      * @return the generated password, when one was generated
+     * @throws dev.telltale.db.DatabaseException when the database fails
      */
     Optional<String> bootstrapAdmin(Optional<String> presetPassword);
 
-    /** The user when the password matches and the account is not locked; empty otherwise. */
+    /**
+     * The user when the password matches and the account is not locked; empty otherwise.
+     * Five consecutive failures lock the account for five minutes; a success resets the count.
+     * Unknown, locked and wrong-password attempts take the same hashing time, so the answer
+     * does not reveal which names exist. The caller keeps ownership of {@code password}.
+     *
+     * @throws dev.telltale.db.DatabaseException when the database fails
+     */
     Optional<User> authenticate(String username, char[] password);
 
+    /** The user with this name, if any. Does not count as a login attempt. */
     Optional<User> find(String username);
 }

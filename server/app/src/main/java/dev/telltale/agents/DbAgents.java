@@ -1,0 +1,146 @@
+package dev.telltale.agents;
+
+import dev.telltale.auth.RunTokenGrant;
+import dev.telltale.db.Sql;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@link Agents} in the {@code agents} table and its application/component/version parents.
+ * Every row is found-or-created by its natural key; when two registrations race to create the
+ * same row, the loser's insert hits the unique constraint, is undone to a savepoint (so the
+ * rest of its transaction survives, on PostgreSQL too) and reads the winner's row instead.
+ */
+final class DbAgents implements Agents {
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    DbAgents(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** A parent table whose rows are unique by (parent id, name); identifiers are constants, never input. */
+    private enum Named {
+        APPLICATION("applications", "team_id", "name"),
+        COMPONENT("components", "application_id", "name"),
+        VERSION("component_versions", "component_id", "version");
+
+        final String select;
+        final String insert;
+
+        Named(String table, String parent, String name) {
+            this.select = "SELECT id FROM " + table + " WHERE " + parent + " = ? AND " + name + " = ?";
+            this.insert = "INSERT INTO " + table + " (" + parent + ", " + name + ", created_at) VALUES (?, ?, ?)";
+        }
+    }
+
+    @Override
+    public AgentRecord register(RunTokenGrant grant, AgentIdentity identity) {
+        AgentIdentity id = Validation.check(identity);
+        return Sql.inTransaction(dataSource, c -> {
+            Instant now = clock.instant();
+            long app = findOrCreate(c, Named.APPLICATION, grant.teamId(), id.application(), now);
+            long component = findOrCreate(c, Named.COMPONENT, app, id.component(), now);
+            long version = findOrCreate(c, Named.VERSION, component, id.version(), now);
+            long agent = upsertAgent(c, grant.teamId(), id, app, component, version, now);
+            return new AgentRecord(agent, grant.teamId(), grant.teamName(), app, component, version);
+        });
+    }
+
+    private static long findOrCreate(Connection c, Named kind, long parentId, String name, Instant now)
+            throws SQLException {
+        Optional<Long> found = select(c, kind.select, parentId, name);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        Savepoint sp = c.setSavepoint();
+        try (PreparedStatement ps = c.prepareStatement(kind.insert, Statement.RETURN_GENERATED_KEYS)) {
+            ps.setLong(1, parentId);
+            ps.setString(2, name);
+            Sql.setInstant(ps, 3, now);
+            ps.executeUpdate();
+            long id = Sql.generatedId(ps);
+            c.releaseSavepoint(sp);
+            return id;
+        } catch (SQLException e) {
+            if (!Sql.isDuplicateKey(e)) {
+                throw e;
+            }
+            c.rollback(sp);
+            return select(c, kind.select, parentId, name)
+                    .orElseThrow(() -> new SQLException("row vanished after a duplicate-key conflict", e));
+        }
+    }
+
+    private static long upsertAgent(Connection c, long teamId, AgentIdentity id, long app, long component,
+                                    long version, Instant now) throws SQLException {
+        if (!updateAgent(c, teamId, id, app, component, version, now)) {
+            Savepoint sp = c.setSavepoint();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO agents (team_id, instance, kind, agent_version,"
+                    + " hostname, application_id, component_id, version_id, first_seen, last_seen)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, teamId);
+                ps.setString(2, id.instance());
+                ps.setString(3, id.kind());
+                ps.setString(4, id.agentVersion());
+                ps.setString(5, id.hostname());
+                ps.setLong(6, app);
+                ps.setLong(7, component);
+                ps.setLong(8, version);
+                Sql.setInstant(ps, 9, now);
+                Sql.setInstant(ps, 10, now);
+                ps.executeUpdate();
+                long agentId = Sql.generatedId(ps);
+                c.releaseSavepoint(sp);
+                return agentId;
+            } catch (SQLException e) {
+                if (!Sql.isDuplicateKey(e)) {
+                    throw e;
+                }
+                c.rollback(sp);
+                updateAgent(c, teamId, id, app, component, version, now); // the racing registration created it
+            }
+        }
+        return select(c, "SELECT id FROM agents WHERE team_id = ? AND instance = ?", teamId, id.instance())
+                .orElseThrow(() -> new SQLException("agent row missing after upsert"));
+    }
+
+    private static boolean updateAgent(Connection c, long teamId, AgentIdentity id, long app, long component,
+                                       long version, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET kind = ?, agent_version = ?, hostname = ?,"
+                + " application_id = ?, component_id = ?, version_id = ?, last_seen = ?"
+                + " WHERE team_id = ? AND instance = ?")) {
+            ps.setString(1, id.kind());
+            ps.setString(2, id.agentVersion());
+            ps.setString(3, id.hostname());
+            ps.setLong(4, app);
+            ps.setLong(5, component);
+            ps.setLong(6, version);
+            Sql.setInstant(ps, 7, now);
+            ps.setLong(8, teamId);
+            ps.setString(9, id.instance());
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static Optional<Long> select(Connection c, String sql, long parentId, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, parentId);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.telltale.auth;
+
+import dev.telltale.audit.Audit;
+import dev.telltale.db.Sql;
+
+import javax.sql.DataSource;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@link Users} in the {@code users} table. User names are compared after trimming and lower
+ * casing, so "Admin" and "admin" are one account.
+ */
+final class DbUsers implements Users {
+
+    private static final System.Logger LOG = System.getLogger(DbUsers.class.getName());
+    static final String ADMIN = "admin";
+    static final int MAX_FAILURES = 5;
+    static final Duration LOCKOUT = Duration.ofMinutes(5);
+    private static final int GENERATED_PASSWORD_LENGTH = 20;
+    // No 0/O/o, 1/l/I: the password is read off a VM console and typed by hand.
+    private static final String UNAMBIGUOUS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    private static final String SYSTEM_ACTOR = "system";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final PasswordHasher hasher = new PasswordHasher(random);
+    /** Verified against for unknown users so they take as long as known ones. */
+    private final String dummyHash;
+
+    DbUsers(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.dummyHash = hasher.hash("not a real password".toCharArray());
+    }
+
+    @Override
+    public Optional<String> bootstrapAdmin(Optional<String> presetPassword) {
+        Optional<String> preset = presetPassword.filter(p -> !p.isBlank());
+        if (presetPassword.isPresent() && preset.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring a blank preset admin password; generating one");
+        }
+        return Sql.inTransaction(dataSource, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM users")) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return Optional.<String>empty();
+                }
+            }
+            String password = preset.orElseGet(this::generatePassword);
+            Instant now = clock.instant();
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (username, password_hash, is_admin,"
+                    + " must_change_password, failed_logins, created_at) VALUES (?, ?, TRUE, TRUE, 0, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, ADMIN);
+                ps.setString(2, hasher.hash(password.toCharArray()));
+                Sql.setInstant(ps, 3, now);
+                ps.executeUpdate();
+                id = Sql.generatedId(ps);
+            } catch (SQLException e) {
+                if (Sql.isDuplicateKey(e)) {
+                    return Optional.<String>empty(); // another bootstrap won the race
+                }
+                throw e;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO team_members (user_id, team_id, role)"
+                    + " SELECT ?, id, 'TEAM_ADMIN' FROM teams WHERE name = 'default'")) {
+                ps.setLong(1, id);
+                if (ps.executeUpdate() != 1) {
+                    throw new SQLException("expected exactly one team named 'default'");
+                }
+            }
+            Audit.record(c, now, SYSTEM_ACTOR, "user.bootstrap", "user:" + ADMIN,
+                    Optional.of(preset.isPresent() ? "preset password" : "generated password"));
+            return preset.isPresent() ? Optional.<String>empty() : Optional.of(password);
+        });
+    }
+
+    @Override
+    public Optional<User> authenticate(String username, char[] password) {
+        Optional<Row> row = load(normalize(username));
+        if (row.isEmpty()) {
+            hasher.verify(password, dummyHash);
+            return Optional.empty();
+        }
+        Row r = row.get();
+        // Hash before looking at the lock, so a locked account answers as slowly as any other.
+        boolean matches = hasher.verify(password, r.passwordHash);
+        Instant now = clock.instant();
+        if (r.lockedUntil.filter(now::isBefore).isPresent()) {
+            return Optional.empty();
+        }
+        if (!matches) {
+            recordFailure(r, now);
+            return Optional.empty();
+        }
+        Sql.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?")) {
+                Sql.setInstant(ps, 1, now);
+                ps.setLong(2, r.user.id());
+                ps.executeUpdate();
+            }
+            Audit.record(c, now, r.user.username(), "user.login", "user:" + r.user.username(), Optional.empty());
+            return null;
+        });
+        return Optional.of(r.user);
+    }
+
+    @Override
+    public Optional<User> find(String username) {
+        return load(normalize(username)).map(Row::user);
+    }
+
+    private void recordFailure(Row r, Instant now) {
+        Sql.inTransaction(dataSource, c -> {
+            // Increment in SQL so concurrent failures are all counted.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?")) {
+                ps.setLong(1, r.user.id());
+                ps.executeUpdate();
+            }
+            int failures;
+            try (PreparedStatement ps = c.prepareStatement("SELECT failed_logins FROM users WHERE id = ?")) {
+                ps.setLong(1, r.user.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    failures = rs.getInt(1);
+                }
+            }
+            String target = "user:" + r.user.username();
+            Audit.record(c, now, r.user.username(), "user.login_failed", target, Optional.empty());
+            if (failures >= MAX_FAILURES) {
+                // The counter restarts so the account gets a fresh allowance once the lock lapses.
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?")) {
+                    Sql.setInstant(ps, 1, now.plus(LOCKOUT));
+                    ps.setLong(2, r.user.id());
+                    ps.executeUpdate();
+                }
+                Audit.record(c, now, SYSTEM_ACTOR, "user.locked", target,
+                        Optional.of(failures + " consecutive failed logins; locked for " + LOCKOUT.toMinutes() + " min"));
+            }
+            return null;
+        });
+    }
+
+    private Optional<Row> load(String username) {
+        return Sql.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, username, password_hash, is_admin,"
+                    + " must_change_password, locked_until FROM users WHERE username = ?")) {
+                ps.setString(1, username);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Row>empty();
+                    }
+                    User user = new User(rs.getLong("id"), rs.getString("username"), rs.getBoolean("is_admin"),
+                            rs.getBoolean("must_change_password"));
+                    return Optional.of(new Row(user, rs.getString("password_hash"), Sql.instant(rs, "locked_until")));
+                }
+            }
+        });
+    }
+
+    private String generatePassword() {
+        StringBuilder sb = new StringBuilder(GENERATED_PASSWORD_LENGTH);
+        for (int i = 0; i < GENERATED_PASSWORD_LENGTH; i++) {
+            sb.append(UNAMBIGUOUS.charAt(random.nextInt(UNAMBIGUOUS.length())));
+        }
+        return sb.toString();
+    }
+
+    private static String normalize(String username) {
+        return username.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private record Row(User user, String passwordHash, Optional<Instant> lockedUntil) {
+    }
+}

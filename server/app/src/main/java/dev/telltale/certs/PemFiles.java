@@ -1,0 +1,157 @@
+package dev.telltale.certs;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+
+/**
+ * PEM files under {@code DATA/tls}. Every file is written to a temporary sibling that already
+ * has its final permissions, then renamed over the target: a key is never readable by others,
+ * not even for an instant, and a crash never leaves half a file.
+ */
+final class PemFiles {
+
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+    private static final System.Logger LOG = System.getLogger(PemFiles.class.getName());
+
+    private PemFiles() {
+    }
+
+    static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** Creates the directory with mode 0700, or narrows an existing one to it. */
+    static void ensurePrivateDirectory(Path dir) {
+        try {
+            if (!posix()) {
+                Files.createDirectories(dir);
+                return;
+            }
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir.getParent());
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIRECTORY));
+            }
+            Files.setPosixFilePermissions(dir, DIRECTORY); // the umask may have narrowed or an operator widened it
+        } catch (IOException e) {
+            throw new CertificateStoreException("cannot create the private directory " + dir, e);
+        }
+    }
+
+    static String toPem(X509Certificate cert) {
+        try {
+            return pem(new PemObject("CERTIFICATE", cert.getEncoded()));
+        } catch (CertificateEncodingException e) {
+            throw new CertificateStoreException("cannot encode " + cert.getSubjectX500Principal(), e);
+        }
+    }
+
+    static void writeCertificate(Path file, X509Certificate cert) {
+        write(file, toPem(cert), PUBLIC);
+    }
+
+    /** Writes the key as unencrypted PKCS#8 ("PRIVATE KEY") with mode 0600. */
+    static void writePrivateKey(Path file, PrivateKey key) {
+        write(file, pem(new PemObject("PRIVATE KEY", key.getEncoded())), OWNER_ONLY);
+    }
+
+    static X509Certificate readCertificate(Path file) {
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(file)));
+        } catch (IOException | CertificateException | ClassCastException e) {
+            throw new CertificateStoreException("cannot read the certificate in " + file, e);
+        }
+    }
+
+    static PrivateKey readPrivateKey(Path file) {
+        tightenIfNeeded(file);
+        try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
+            Object o = parser.readObject();
+            if (!(o instanceof PrivateKeyInfo info)) {
+                throw new CertificateStoreException(file + " does not hold a PKCS#8 private key");
+            }
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        } catch (IOException e) {
+            throw new CertificateStoreException("cannot read the private key in " + file, e);
+        }
+    }
+
+    private static void tightenIfNeeded(Path file) {
+        if (!posix()) {
+            return;
+        }
+        try {
+            if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+                LOG.log(System.Logger.Level.WARNING, "{0} was readable by others; resetting it to mode 0600", file);
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            throw new CertificateStoreException("cannot check the permissions of " + file, e);
+        }
+    }
+
+    private static String pem(PemObject object) {
+        StringWriter out = new StringWriter();
+        try (PemWriter w = new PemWriter(out)) {
+            w.writeObject(object);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    private static void write(Path file, String text, Set<PosixFilePermission> mode) {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            FileAttribute<?>[] attrs = posix()
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)}
+                    : new FileAttribute<?>[0];
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", attrs);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (IOException e) {
+            throw new CertificateStoreException("cannot write " + file, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write already failed; that failure is the one to report
+                }
+            }
+        }
+    }
+}
