@@ -382,6 +382,14 @@ final class LuceneEventStore implements EventStore {
         return partitions;
     }
 
+    /** Test seam: stops like a killed process would, losing everything not committed. */
+    void crash() throws IOException {
+        running = false;
+        for (Partition p : partitions.values()) {
+            p.drop0();
+        }
+    }
+
     @Override
     public void close() {
         running = false;

@@ -173,6 +173,18 @@ final class Partition implements AutoCloseable {
         directory.close();
     }
 
+    /** Closes without committing, as a crash would; the files stay. */
+    synchronized void drop0() throws IOException {
+        if (manager != null) {
+            manager.close();
+        }
+        if (writer != null) {
+            writer.rollback();
+            writer = null;
+        }
+        directory.close();
+    }
+
     /** Closes without committing and deletes the partition's files. */
     synchronized void drop() throws IOException {
         if (manager != null) {

@@ -83,7 +83,12 @@ final class Searches {
         long t0 = System.nanoTime();
         Query query = build(q);
         try (View v = new View(q.fromUs(), q.toUs())) {
-            FieldDoc after = q.after().map(c -> new FieldDoc(Integer.MAX_VALUE, Float.NaN,
+            if (v.reader.maxDoc() == 0) {
+                return new SearchPage(List.of(), 0, true, Optional.empty(), (System.nanoTime() - t0) / 1_000_000);
+            }
+            // (ts, uid) is unique; the highest doc id makes the cursor's own hit sort before every other.
+            int lastDoc = v.reader.maxDoc() - 1;
+            FieldDoc after = q.after().map(c -> new FieldDoc(lastDoc, Float.NaN,
                     new Object[]{c.tsUs(), c.uid()})).orElse(null);
             TopFieldDocs top = v.searcher.searchAfter(after, query, q.limit(), NEWEST_FIRST, false);
             StoredFields stored = v.reader.storedFields();

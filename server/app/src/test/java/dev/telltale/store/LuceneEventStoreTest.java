@@ -182,12 +182,11 @@ class LuceneEventStoreTest {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC);
         JournalRecord r1 = record(SHOP, 1, now, file("open", "/one", 1));
         JournalRecord r2 = record(SHOP, 2, now, file("open", "/two", 2));
-        try (EventStore s = open(clock)) {
-            s.replay(r1);
-            ((LuceneEventStore) s).checkpointNow();
-            s.replay(r2);
-            // crash: r2 is indexed but not committed
-        }
+        EventStore crashed = open(clock);
+        crashed.replay(r1);
+        ((LuceneEventStore) crashed).checkpointNow();
+        crashed.replay(r2);
+        ((LuceneEventStore) crashed).crash();
         try (EventStore s = open(clock)) {
             assertEquals(r2.position(), s.checkpoint(), "checkpoint covers r1 only");
             s.replay(r1);
