@@ -6,7 +6,6 @@ import org.flywaydb.core.api.FlywayException;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +25,8 @@ final class DerbyDatabase implements Database {
     private static final String DATABASE_SHUT_DOWN = "08006";
     /** Derby's answer to a successful whole-engine shutdown. */
     private static final String SYSTEM_SHUT_DOWN = "XJ015";
+    /** Another JVM holds the database's lock file. */
+    private static final String ALREADY_BOOTED_ELSEWHERE = "XSDB6";
 
     private final DataSource dataSource;
     private final String databaseName;
@@ -42,7 +43,7 @@ final class DerbyDatabase implements Database {
         try {
             Files.createDirectories(logs);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + logs, e);
+            throw new DatabaseException("cannot create the log directory " + logs, e);
         }
         // Read once when the Derby engine boots, i.e. at the first connection in this JVM;
         // without it Derby writes ./derby.log wherever the process happens to start.
@@ -52,11 +53,11 @@ final class DerbyDatabase implements Database {
         EmbeddedDataSource ds = new EmbeddedDataSource();
         ds.setDatabaseName(name);
         ds.setCreateDatabase("create");
-        try (Connection c = ds.getConnection()) {
-            c.isValid(1);
+        try (Connection ignored = ds.getConnection()) {
+            // Connecting boots the database, creating it on first start.
         } catch (SQLException e) {
-            throw new DatabaseException("cannot open Derby database at " + name
-                    + " (is another Telltale process using it?)", e);
+            String hint = Sql.hasState(e, ALREADY_BOOTED_ELSEWHERE) ? " (another process has it open)" : "";
+            throw new DatabaseException("cannot open the Derby database at " + name + hint, e);
         }
         // After the first connection the database exists; do not create it again silently.
         ds.setCreateDatabase(null);
