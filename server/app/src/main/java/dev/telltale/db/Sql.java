@@ -25,7 +25,7 @@ public final class Sql {
     public static final String DUPLICATE_KEY = "23505";
     /** Foreign key violation. */
     public static final String FOREIGN_KEY = "23503";
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 10;
 
     private Sql() {
     }
@@ -60,9 +60,20 @@ public final class Sql {
                     throw new DatabaseException("database operation failed: " + e.getMessage(), e);
                 }
                 last = e;
+                backOff(attempt);
             }
         }
         throw new DatabaseException("database operation failed after " + ATTEMPTS + " lock conflicts", last);
+    }
+
+    /** Randomized, growing pause so that transactions which deadlocked do not collide again in step. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 10L * attempt + 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("interrupted while retrying a transaction", null);
+        }
     }
 
     /** True when {@code e} or one of its chained exceptions has the given SQL state. */

@@ -142,7 +142,7 @@ class FileJournalTest {
             j.replay(0, r -> { });
             j.start(live::add);
             long seq = 1;
-            for (int i = 0; i < 120; i++) {
+            for (int i = 0; i < 300; i++) {
                 j.submit(batch(seq, 500, cb));
                 seq += 500;
                 cb.next();
@@ -158,7 +158,7 @@ class FileJournalTest {
         List<JournalRecord> replayed = new ArrayList<>();
         try (Journal j = Journal.open(dir, small, new Metrics())) {
             j.replay(live.get(live.size() - 1).end(), replayed::add);
-            assertEquals(60_001, j.nextSeq(7), "the snapshot at the head of the kept segment carries sequence state");
+            assertEquals(150_001, j.nextSeq(7), "the snapshot at the head of the kept segment carries sequence state");
         }
         assertTrue(replayed.isEmpty());
     }
