@@ -66,9 +66,14 @@ public final class Appliance implements AutoCloseable {
      * @throws dev.telltale.config.ConfigException when a configuration value is invalid
      */
     public static Appliance start(Config root) {
+        return start(root, System.getenv());
+    }
+
+    /** As {@link #start(Config)}, reading {@code TELLTALE_ADMIN_PASSWORD} from {@code env}. */
+    public static Appliance start(Config root, Map<String, String> env) {
         Appliance a = new Appliance();
         try {
-            a.startAll(root);
+            a.startAll(root, env);
             return a;
         } catch (RuntimeException e) {
             a.close();
@@ -76,7 +81,7 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private void startAll(Config root) {
+    private void startAll(Config root, Map<String, String> env) {
         Config tt = root.get("telltale");
         ApplianceConfig cfg = ApplianceConfig.from(tt);
         IngestConfig ingestCfg = IngestConfig.from(tt.get("ingest"));
@@ -93,7 +98,7 @@ public final class Appliance implements AutoCloseable {
         toClose.add(0, db);
         CertificateStore certs = CertificateStore.loadOrCreate(dataDir, certsCfg);
         Users users = Users.create(db);
-        users.bootstrapAdmin(Optional.ofNullable(System.getenv("TELLTALE_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()))
+        users.bootstrapAdmin(Optional.ofNullable(env.get("TELLTALE_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()))
                 .ifPresent(this::announceInitialPassword);
         RunTokens runTokens = RunTokens.create(db, clock);
         ApiTokens apiTokens = ApiTokens.create(clock, cfg.apiTokenTtl());
