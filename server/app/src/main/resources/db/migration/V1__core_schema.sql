@@ -48,7 +48,6 @@ CREATE TABLE team_members (
     CONSTRAINT team_members_team_fk FOREIGN KEY (team_id) REFERENCES teams (id) ON DELETE CASCADE,
     CONSTRAINT team_members_role_ck CHECK (role IN ('TEAM_ADMIN', 'DEVELOPER', 'VIEWER'))
 );
-CREATE INDEX team_members_team_ix ON team_members (team_id);
 
 CREATE TABLE applications (
     id         BIGINT GENERATED ALWAYS AS IDENTITY,

@@ -68,7 +68,7 @@ final class BcCertificateStore implements CertificateStore {
         boolean haveCert = Files.exists(files.caCert());
         boolean haveKey = Files.exists(files.caKey());
         if (!haveCert && !haveKey) {
-            LOG.log(System.Logger.Level.INFO, "creating this appliance's certificate authority in {0}", files.dir());
+            LOG.log(System.Logger.Level.INFO, "creating the appliance certificate authority in {0}", files.dir());
             Issuer.Issued ca = issuer.newCa(hostName.orElse("appliance"), now);
             PemFiles.writePrivateKey(files.caKey(), ca.key());
             PemFiles.writeCertificate(files.caCert(), ca.certificate());
