@@ -133,8 +133,8 @@ final class NettyIngestServer implements IngestServer {
     public void close() {
         serverChannel.close().syncUninterruptibly();
         services.registry().closeAll();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(100, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         services.control().shutdownNow();
     }
 }
