@@ -37,13 +37,15 @@ public final class AgentConnection implements AutoCloseable {
         }
     }
 
+    private final java.net.Socket tcp;
     private final SSLSocket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private Welcome welcome;
     private BatchEncoder encoder;
 
-    private AgentConnection(SSLSocket socket) throws IOException {
+    private AgentConnection(java.net.Socket tcp, SSLSocket socket) throws IOException {
+        this.tcp = tcp;
         this.socket = socket;
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
@@ -51,13 +53,14 @@ public final class AgentConnection implements AutoCloseable {
 
     /** Connects and completes the TLS 1.3 handshake; does not send HELLO. */
     public static AgentConnection connect(SSLContext tls, String host, int port, int timeoutMs) throws IOException {
-        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+        java.net.Socket tcp = new java.net.Socket();
+        tcp.setTcpNoDelay(true);
+        tcp.connect(new InetSocketAddress(host, port), timeoutMs);
+        tcp.setSoTimeout(timeoutMs);
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(tcp, host, port, true);
         s.setEnabledProtocols(new String[]{"TLSv1.3"});
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(host, port), timeoutMs);
-        s.setSoTimeout(timeoutMs);
         s.startHandshake();
-        return new AgentConnection(s);
+        return new AgentConnection(tcp, s);
     }
 
     /**
@@ -144,6 +147,15 @@ public final class AgentConnection implements AutoCloseable {
 
     public SSLSocket socket() {
         return socket;
+    }
+
+    /** Drops the TCP connection at once, without a TLS close (unblocks a blocked writer). */
+    public void abort() throws IOException {
+        tcp.setSoLinger(true, 0);
+        tcp.close();
+        if (encoder != null) {
+            encoder.close();
+        }
     }
 
     @Override
