@@ -58,11 +58,27 @@ public final class Main {
         }
         var builder = Config.builder().disableSystemPropertiesSource().disableEnvironmentVariablesSource()
                 .addSource(ConfigSources.create(flags))
-                .addSource(ConfigSources.environmentVariables());
+                .addSource(ConfigSources.create(environment(System.getenv())));
         if (file != null) {
             builder.addSource(ConfigSources.file(file).build());
         }
         return builder.addSource(ConfigSources.classpath("application.yaml").build()).build();
+    }
+
+    /**
+     * {@code TELLTALE_*} environment variables as configuration keys: lower case, {@code _}
+     * for a dot and {@code __} for a dash ({@code TELLTALE_STORE_COMMIT__INTERVAL} is
+     * {@code telltale.store.commit-interval}). Variables the launcher itself reads are skipped.
+     */
+    static Map<String, String> environment(Map<String, String> env) {
+        Map<String, String> out = new HashMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("TELLTALE_") && !name.equals("TELLTALE_ADMIN_PASSWORD")
+                    && !name.equals("TELLTALE_JAVA_OPTS")) {
+                out.put(name.toLowerCase(java.util.Locale.ROOT).replace("__", "-").replace('_', '.'), value);
+            }
+        });
+        return out;
     }
 
     private static String port(String flag, String v) {
