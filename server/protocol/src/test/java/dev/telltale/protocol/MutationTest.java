@@ -1,0 +1,98 @@
+package dev.telltale.protocol;
+
+import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A fixed-seed mutation run over valid frames, on every build: flipped bits, truncations,
+ * splices and length-field edits must be refused with {@link ProtocolException} or decode to
+ * something valid, never raise anything else.
+ */
+class MutationTest {
+
+    private static List<byte[]> seeds() {
+        List<byte[]> seeds = new ArrayList<>();
+        for (Compression c : Compression.values()) {
+            try (BatchEncoder enc = new BatchEncoder(c)) {
+                List<Event> events = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    Event e = BatchCodecTest.fileOpen("/var/lib/x/" + i);
+                    events.add(e);
+                }
+                Event net = Event.of(EventType.NETWORK, 9, 1, 1);
+                net.body().set("op", "dns").set("fqdn", List.of("api.example.com", "cdn.example.com"));
+                events.add(net);
+                byte[] f = enc.frame(1, 1_700_000_000_000_000L, events);
+                seeds.add(Arrays.copyOfRange(f, Frames.HEADER, f.length));
+            }
+        }
+        return seeds;
+    }
+
+    @Test
+    void mutatedBatchesAreRefusedCleanly() {
+        Random rnd = new Random(20261126);
+        List<byte[]> seeds = seeds();
+        int refused = 0;
+        for (int round = 0; round < 30_000; round++) {
+            int which = rnd.nextInt(seeds.size());
+            byte[] b = mutate(seeds.get(which), rnd);
+            Compression c = which == 0 ? Compression.NONE : Compression.ZSTD;
+            try (BatchDecoder d = new BatchDecoder(c, 1 << 20, 10_000)) {
+                DecodedBatch batch = d.decode(b, 0, b.length);
+                for (Event e : batch.events()) {
+                    if (e != null) {
+                        EventCodec.encode(e);
+                    }
+                }
+            } catch (ProtocolException expected) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 10_000, "most mutations are refused: " + refused);
+    }
+
+    @Test
+    void mutatedHellosAreRefusedCleanly() {
+        Random rnd = new Random(7);
+        byte[] hello = new Hello(1, "tt_run_abc", "agent-1", "native", "1.0", "host", "shop", "checkout", "1.0",
+                java.util.Optional.of("Standard"), Compression.ZSTD, java.util.Optional.of("c0ffee")).encode().toByteArray();
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = mutate(hello, rnd);
+            try {
+                Hello.decode(b, 0, b.length);
+            } catch (ProtocolException expected) {
+                // refused
+            }
+        }
+    }
+
+    static byte[] mutate(byte[] seed, Random rnd) {
+        byte[] b = seed.clone();
+        int ops = 1 + rnd.nextInt(4);
+        for (int i = 0; i < ops && b.length > 0; i++) {
+            switch (rnd.nextInt(5)) {
+                case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+                case 1 -> b = Arrays.copyOf(b, rnd.nextInt(b.length));
+                case 2 -> b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+                case 3 -> {
+                    int at = rnd.nextInt(b.length);
+                    byte[] longer = Arrays.copyOf(b, b.length + 1 + rnd.nextInt(8));
+                    System.arraycopy(b, at, longer, longer.length - (b.length - at), b.length - at);
+                    b = longer;
+                }
+                default -> b[rnd.nextInt(b.length)] = (byte) 0xFF;
+            }
+        }
+        return b;
+    }
+}
