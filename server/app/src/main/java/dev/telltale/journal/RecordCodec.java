@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The on-disk form of journal records and segment snapshots (docs/journal.md). */
+/** The on-disk form of journal records and segment snapshots (docs/decisions/0003-journal-before-lucene.md). */
 final class RecordCodec {
     private RecordCodec() {
     }
