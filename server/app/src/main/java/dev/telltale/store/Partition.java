@@ -187,14 +187,7 @@ final class Partition implements AutoCloseable {
 
     /** Closes without committing and deletes the partition's files. */
     synchronized void drop() throws IOException {
-        if (manager != null) {
-            manager.close();
-        }
-        if (writer != null) {
-            writer.rollback();
-            writer = null;
-        }
-        directory.close();
+        drop0();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);
