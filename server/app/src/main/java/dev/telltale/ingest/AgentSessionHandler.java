@@ -6,6 +6,7 @@ import dev.telltale.journal.AgentContext;
 import dev.telltale.journal.SessionCallback;
 import dev.telltale.journal.Submission;
 import dev.telltale.protocol.Ack;
+import dev.telltale.protocol.BatchDecoder;
 import dev.telltale.protocol.DecodedBatch;
 import dev.telltale.protocol.ErrorCode;
 import dev.telltale.protocol.ErrorFrame;
@@ -28,6 +29,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,9 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     private long tokenId = -1;
     private boolean pausedForJournal;
     private boolean pausedForWrites;
+    private BatchDecoder batches;
+    /** Batches and gaps that arrived in the same read after the journal asked us to pause. */
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
 
     AgentSessionHandler(SessionServices services) {
         this.services = services;
@@ -78,6 +83,10 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         services.metrics().connections.decrementAndGet();
+        held.clear();
+        if (batches != null) {
+            batches.close();
+        }
         if (context != null) {
             services.registry().unregister(context.agentId(), this);
         }
@@ -109,8 +118,8 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         }
         switch (msg) {
             case Hello h -> onHello(h);
-            case DecodedBatch b -> whenActive(() -> onBatch(b));
-            case GapFrame g -> whenActive(() -> onGap(g));
+            case FrameParser.RawBatch b -> whenActive(() -> accept(b));
+            case GapFrame g -> whenActive(() -> accept(g));
             case Ping p -> send(FrameType.PONG, p.encode());
             case FrameParser.Bye bye -> {
                 state = State.CLOSED;
@@ -141,6 +150,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         }
         state = State.AUTHENTICATING;
         tokenId = grant.get().tokenId();
+        batches = new BatchDecoder(hello.compression(), services.config().maxBatchBytes(), services.config().maxBatchEvents());
         channel.config().setAutoRead(false);
         Agents.AgentIdentity identity = new Agents.AgentIdentity(hello.agentInstance(), hello.agentKind(),
                 hello.agentVersion(), hello.hostname(), hello.application(), hello.component(), hello.version());
@@ -194,6 +204,38 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         channel.config().setAutoRead(true);
     }
 
+    /** Keeps order: nothing overtakes what is held while the journal is full. */
+    private void accept(Object item) {
+        if (pausedForJournal || !held.isEmpty()) {
+            held.add(item);
+        } else {
+            process(item);
+        }
+    }
+
+    private void process(Object item) {
+        if (item instanceof FrameParser.RawBatch raw) {
+            DecodedBatch b;
+            try {
+                b = batches.decode(raw.payload(), 0, raw.payload().length);
+            } catch (ProtocolException e) {
+                fail(e.code(), e.getMessage());
+                return;
+            }
+            onBatch(b);
+        } else {
+            onGap((GapFrame) item);
+        }
+    }
+
+    private void resume() {
+        pausedForJournal = false;
+        while (!held.isEmpty() && !pausedForJournal && state == State.ACTIVE) {
+            process(held.poll());
+        }
+        updateAutoRead();
+    }
+
     private void onBatch(DecodedBatch b) {
         services.metrics().batchReceived(b.count(), b.rejectedCount());
         Sanitizer.Result r = services.sanitizer().apply(b);
@@ -233,10 +275,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         if (!services.journal().submit(s) && !pausedForJournal) {
             pausedForJournal = true;
             updateAutoRead();
-            services.journal().whenCapacity(() -> channel.eventLoop().execute(() -> {
-                pausedForJournal = false;
-                updateAutoRead();
-            }));
+            services.journal().whenCapacity(() -> channel.eventLoop().execute(this::resume));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.telltale.ingest;
 
-import dev.telltale.protocol.BatchDecoder;
 import dev.telltale.protocol.ErrorCode;
 import dev.telltale.protocol.ErrorFrame;
 import dev.telltale.protocol.FrameType;
@@ -19,8 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * Decoder stage: one length-delimited frame in, one typed message out ({@link Hello},
- * {@link dev.telltale.protocol.DecodedBatch}, {@link GapFrame}, {@link Ping} or {@link Bye}).
- * Owns the connection's batch decoder, whose compression HELLO selects. Any violation raises
+ * {@link RawBatch}, {@link GapFrame}, {@link Ping} or {@link Bye}). Batches stay compressed
+ * here: the session decodes them only when the journal can take them, so a paused
+ * connection holds at most what one socket read brought in. Any violation raises
  * {@link ProtocolException}, which the session answers with an ERROR frame.
  */
 final class FrameParser extends MessageToMessageDecoder<ByteBuf> {
@@ -30,15 +30,15 @@ final class FrameParser extends MessageToMessageDecoder<ByteBuf> {
     record Bye() {
     }
 
-    private final int maxBatchBytes;
-    private final int maxBatchEvents;
-    private final IngestMetrics metrics;
-    private BatchDecoder batches;
+    /** A BATCH frame's payload, decoded by the session when the journal can take it. */
+    record RawBatch(byte[] payload) {
+    }
 
-    FrameParser(int maxBatchBytes, int maxBatchEvents, IngestMetrics metrics) {
+    private final IngestMetrics metrics;
+    private boolean helloSeen;
+
+    FrameParser(IngestMetrics metrics) {
         super(ByteBuf.class);
-        this.maxBatchBytes = maxBatchBytes;
-        this.maxBatchEvents = maxBatchEvents;
         this.metrics = metrics;
     }
 
@@ -52,18 +52,17 @@ final class FrameParser extends MessageToMessageDecoder<ByteBuf> {
                 new ProtocolException(ErrorCode.UNKNOWN_FRAME_TYPE, "unknown frame type " + typeCode));
         switch (type) {
             case HELLO -> {
-                if (batches != null) {
+                if (helloSeen) {
                     throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "second HELLO on one connection");
                 }
-                Hello hello = Hello.decode(payload, 0, payload.length);
-                batches = new BatchDecoder(hello.compression(), maxBatchBytes, maxBatchEvents);
-                out.add(hello);
+                helloSeen = true;
+                out.add(Hello.decode(payload, 0, payload.length));
             }
             case BATCH -> {
-                if (batches == null) {
+                if (!helloSeen) {
                     throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "BATCH before HELLO");
                 }
-                out.add(batches.decode(payload, 0, payload.length));
+                out.add(new RawBatch(payload));
             }
             case GAP -> out.add(GapFrame.decode(payload, 0, payload.length));
             case PING -> out.add(Ping.decode(payload, 0, payload.length));
@@ -78,19 +77,5 @@ final class FrameParser extends MessageToMessageDecoder<ByteBuf> {
             default -> throw new ProtocolException(ErrorCode.MALFORMED_FRAME,
                     "frame type " + type + " is sent by the appliance, not by agents");
         }
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (batches != null) {
-            batches.close();
-            batches = null;
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        handlerRemoved(ctx);
-        super.channelInactive(ctx);
     }
 }

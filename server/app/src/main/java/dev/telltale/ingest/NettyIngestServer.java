@@ -113,9 +113,9 @@ final class NettyIngestServer implements IngestServer {
         p.addLast("idle", new IdleStateHandler(c.helloTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         // 3. Bounded framing: a length over the limit fails at once, nothing of it is buffered.
         p.addLast("framing", new LengthFieldBasedFrameDecoder(c.maxFrameBytes() + Frames.HEADER, 1, 4, 0, 0, true));
-        // 4. Frames to typed messages: HELLO, validated and decompressed BATCH, GAP, PING, BYE.
-        p.addLast("decoder", new FrameParser(c.maxBatchBytes(), c.maxBatchEvents(), services.metrics()));
-        // 5. Session: authenticate, hand to the journal, relay ACK and ERROR; never blocks.
+        // 4. Frames to typed messages: HELLO, BATCH (still compressed), GAP, PING, BYE.
+        p.addLast("decoder", new FrameParser(services.metrics()));
+        // 5. Session: authenticate, decode batches as the journal can take them, relay ACK and ERROR; never blocks.
         p.addLast("session", new AgentSessionHandler(services));
     }
 

@@ -1,6 +1,7 @@
 package dev.telltale.ingest;
 
 import dev.telltale.metrics.Metrics;
+import dev.telltale.protocol.BatchDecoder;
 import dev.telltale.protocol.BatchEncoder;
 import dev.telltale.protocol.Compression;
 import dev.telltale.protocol.DecodedBatch;
@@ -35,7 +36,7 @@ class FrameParserTest {
     private static EmbeddedChannel channel() {
         return new EmbeddedChannel(
                 new LengthFieldBasedFrameDecoder(MAX_FRAME + Frames.HEADER, 1, 4, 0, 0, true),
-                new FrameParser(1 << 20, 1000, new IngestMetrics(new Metrics())));
+                new FrameParser(new IngestMetrics(new Metrics())));
     }
 
     private static byte[] stream() {
@@ -66,8 +67,10 @@ class FrameParserTest {
             ch.writeInbound(Unpooled.wrappedBuffer(new byte[]{b}));
         }
         assertInstanceOf(Hello.class, ch.readInbound());
+        BatchDecoder decoder = new BatchDecoder(Compression.ZSTD, 1 << 20, 1000);
         for (int b = 0; b < 3; b++) {
-            DecodedBatch batch = ch.readInbound();
+            FrameParser.RawBatch raw = ch.readInbound();
+            DecodedBatch batch = decoder.decode(raw.payload(), 0, raw.payload().length);
             assertEquals(1 + b * 10L, batch.firstSeq());
             assertEquals("/p/" + b + "/9", batch.events()[9].body().string("path").orElseThrow());
         }
@@ -95,8 +98,16 @@ class FrameParserTest {
                 b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
             }
             EmbeddedChannel ch = channel();
-            try {
+            try (BatchDecoder decoder = new BatchDecoder(Compression.ZSTD, 1 << 20, 1000)) {
                 ch.writeInbound(Unpooled.wrappedBuffer(b));
+                Object m;
+                while ((m = ch.readInbound()) != null) {
+                    if (m instanceof FrameParser.RawBatch raw) {
+                        decoder.decode(raw.payload(), 0, raw.payload().length);
+                    }
+                }
+            } catch (ProtocolException e) {
+                refused++;
             } catch (DecoderException e) {
                 Throwable cause = e instanceof TooLongFrameException ? e : e.getCause();
                 assertTrue(cause instanceof ProtocolException || cause instanceof TooLongFrameException,
