@@ -56,6 +56,8 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     private boolean pausedForJournal;
     private boolean pausedForWrites;
     private BatchDecoder batches;
+    /** Highest sequence number acknowledged on this session: set at WELCOME, before any submission, then journal thread only. */
+    private long lastAcked;
     /** Batches and gaps that arrived in the same read after the journal asked us to pause. */
     private final ArrayDeque<Object> held = new ArrayDeque<>();
 
@@ -194,6 +196,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         state = State.ACTIVE;
         IngestConfig c = services.config();
         long next = services.journal().nextSeq(ctx.agentId());
+        lastAcked = next - 1;
         send(FrameType.WELCOME, new Welcome(Frames.PROTOCOL_VERSION, ctx.agentId(), next, c.maxFrameBytes(),
                 c.maxBatchEvents(), (int) Math.min(Integer.MAX_VALUE, c.idleTimeout().toMillis() / 4),
                 services.serverVersion()).encode());
@@ -295,7 +298,10 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void acked(long seq) {
-        services.metrics().acked(1);
+        if (seq > lastAcked) {
+            services.metrics().acked(seq - lastAcked);
+            lastAcked = seq;
+        }
         send(FrameType.ACK, new Ack(seq).encode());
     }
 

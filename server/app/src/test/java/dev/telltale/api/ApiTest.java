@@ -90,6 +90,7 @@ class ApiTest {
             assertTrue(body.contains("\n" + m), m);
         }
         assertTrue(body.contains("telltale_ingest_events_received_total 250"), "counts what it received");
+        assertTrue(body.contains("telltale_ingest_events_acked_total 250"), "counts events, not ACK frames");
     }
 
     @Test

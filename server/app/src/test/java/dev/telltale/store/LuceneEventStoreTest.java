@@ -216,4 +216,23 @@ class LuceneEventStoreTest {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().equals("p-" + "old")));
         }
     }
+
+    @Test
+    void aDiskBudgetDropsTheOldestPartitionsFirst() throws Exception {
+        long hour = Duration.ofHours(1).toMillis();
+        long now = BASE_US / 1000;
+        StoreConfig budget = new StoreConfig(Duration.ofHours(1), Duration.ofDays(2), 1, Duration.ofMillis(50),
+                Duration.ofMinutes(10), 32, 1, 64);
+        try (EventStore s = EventStore.open(dir, budget, new Metrics(), Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            for (int h = 3; h >= 0; h--) {
+                s.replay(record(SHOP, 10 - h, now - h * hour, file("open", "/hour-" + h, 1)));
+            }
+            ((LuceneEventStore) s).checkpointNow();
+            assertEquals(4, s.partitionCount());
+            ((LuceneEventStore) s).applyRetention();
+            s.refreshNow();
+            assertEquals(1, s.partitionCount(), "only the current partition survives a budget of one byte");
+            assertEquals(List.of("/hour-0"), paths(s.search(q(""))));
+        }
+    }
 }
