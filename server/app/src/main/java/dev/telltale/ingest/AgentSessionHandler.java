@@ -3,6 +3,7 @@ package dev.telltale.ingest;
 import dev.telltale.agents.Agents;
 import dev.telltale.auth.RunTokenGrant;
 import dev.telltale.journal.AgentContext;
+import dev.telltale.journal.JournalRecord;
 import dev.telltale.journal.SessionCallback;
 import dev.telltale.journal.Submission;
 import dev.telltale.protocol.Ack;
@@ -245,8 +246,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         if (b.rejectedCount() > 0) {
             reportRejections(b);
         }
-        // Decoded events take roughly four times their wire size in memory.
-        long weight = 1024L + 4L * sizeOf(b);
+        long weight = JournalRecord.weightOf(sizeOf(b));
         submit(new Submission.Batch(context, b.firstSeq(), b.baseTimeUs(), r.events(), r.encoded(),
                 System.currentTimeMillis(), this, weight));
     }

@@ -16,6 +16,23 @@ public record JournalRecord(long position, long end, AgentContext context, long 
         return events.length == lastSeq - firstSeq + 1 ? firstSeq + i : firstSeq;
     }
 
+    /**
+     * Approximate heap held by this record's decoded events: object graphs of decoded events
+     * (messages, boxed numbers, strings, lists) take several times their encoded size.
+     */
+    public long weight() {
+        long bytes = 0;
+        for (byte[] e : encoded) {
+            bytes += e.length;
+        }
+        return weightOf(bytes);
+    }
+
+    /** The same estimate for {@code encodedBytes} of events, for callers that have not built a record yet. */
+    public static long weightOf(long encodedBytes) {
+        return 1024 + 8 * encodedBytes;
+    }
+
     public long timeUs(int i) {
         return baseTimeUs + events[i].dtUs();
     }

@@ -36,14 +36,15 @@ import java.util.stream.Stream;
 final class LuceneEventStore implements EventStore {
     private static final Logger LOG = Logger.getLogger(LuceneEventStore.class.getName());
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'p-'yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final int MAX_QUEUED_EVENTS = 200_000;
+    /** Permits are KiB of estimated decoded events waiting to be indexed. */
+    private final int queuePermits;
 
     private final Path dir;
     private final StoreConfig config;
     private final Clock clock;
     private final ConcurrentSkipListMap<Long, Partition> partitions = new ConcurrentSkipListMap<>();
     private final ArrayBlockingQueue<JournalRecord> queue;
-    private final Semaphore queuedEvents = new Semaphore(MAX_QUEUED_EVENTS);
+    private final Semaphore queuedMemory;
     private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock(true);
     private final AtomicLong polledEnd = new AtomicLong();
     private final long checkpoint;
@@ -64,6 +65,8 @@ final class LuceneEventStore implements EventStore {
         this.config = config;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(config.queueRecords());
+        this.queuePermits = (int) Math.min(Integer.MAX_VALUE, config.queueBytes() / 1024);
+        this.queuedMemory = new Semaphore(queuePermits);
         try {
             Files.createDirectories(dir);
             this.checkpoint = readCheckpoint();
@@ -86,6 +89,8 @@ final class LuceneEventStore implements EventStore {
         commitSeconds = metrics.histogram("telltale_store_commit_seconds", "Duration of store checkpoints",
                 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
         metrics.gauge("telltale_store_queue_records", "Journal records waiting to be indexed", queue::size);
+        metrics.gauge("telltale_store_queue_bytes", "Estimated memory of events waiting to be indexed",
+                () -> (queuePermits - queuedMemory.availablePermits()) * 1024.0);
         metrics.gauge("telltale_store_partitions", "Event store partitions", partitions::size);
         metrics.gauge("telltale_store_size_bytes", "Bytes used by the event indexes", this::sizeBytes);
     }
@@ -214,8 +219,12 @@ final class LuceneEventStore implements EventStore {
     }
 
     private void enqueue(JournalRecord r) throws InterruptedException {
-        queuedEvents.acquire(Math.min(r.events().length, MAX_QUEUED_EVENTS));
+        queuedMemory.acquire(permits(r));
         queue.put(r);
+    }
+
+    private int permits(JournalRecord r) {
+        return (int) Math.min(queuePermits, Math.max(1, r.weight() / 1024));
     }
 
     private void indexLoop() {
@@ -229,7 +238,7 @@ final class LuceneEventStore implements EventStore {
                 try {
                     index(partitionFor(r.receivedMs()), r);
                 } finally {
-                    queuedEvents.release(Math.min(r.events().length, MAX_QUEUED_EVENTS));
+                    queuedMemory.release(permits(r));
                     polledEnd.accumulateAndGet(r.end(), Math::max);
                 }
             } catch (InterruptedException e) {

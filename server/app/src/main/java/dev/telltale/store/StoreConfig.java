@@ -13,7 +13,8 @@ import java.time.Duration;
  * {@code ram-buffer-mb} and {@code index-threads}.
  */
 public record StoreConfig(Duration partition, Duration retention, long diskBudgetBytes, Duration refreshInterval,
-                          Duration commitInterval, int ramBufferMb, int indexThreads, int queueRecords) {
+                          Duration commitInterval, int ramBufferMb, int indexThreads, int queueRecords,
+                          long queueBytes) {
     public StoreConfig {
         if (partition.compareTo(Duration.ofMinutes(1)) < 0 || partition.compareTo(Duration.ofDays(31)) > 0) {
             throw new ConfigException("telltale.store.partition", "must be between PT1M and P31D, was " + partition);
@@ -39,11 +40,14 @@ public record StoreConfig(Duration partition, Duration retention, long diskBudge
         if (queueRecords < 1) {
             throw new ConfigException("telltale.store.queue-records", "must be positive");
         }
+        if (queueBytes < (1 << 20)) {
+            throw new ConfigException("telltale.store.queue-bytes", "must be at least 1048576");
+        }
     }
 
     public static StoreConfig defaults() {
         return new StoreConfig(Duration.ofDays(1), Duration.ofDays(30), 0, Duration.ofMillis(250), Duration.ofSeconds(15),
-                128, Math.max(1, Runtime.getRuntime().availableProcessors()), 512);
+                128, Math.max(1, Runtime.getRuntime().availableProcessors()), 512, 64L << 20);
     }
 
     public static StoreConfig from(Config node) {
@@ -56,6 +60,7 @@ public record StoreConfig(Duration partition, Duration retention, long diskBudge
                 node.get("commit-interval").as(Duration.class).orElse(d.commitInterval),
                 node.get("ram-buffer-mb").asInt().orElse(d.ramBufferMb),
                 node.get("index-threads").asInt().orElse(d.indexThreads),
-                node.get("queue-records").asInt().orElse(d.queueRecords));
+                node.get("queue-records").asInt().orElse(d.queueRecords),
+                node.get("queue-bytes").asLong().orElse(d.queueBytes));
     }
 }
