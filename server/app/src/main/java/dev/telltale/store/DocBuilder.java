@@ -67,6 +67,35 @@ final class DocBuilder {
         return doc;
     }
 
+    /**
+     * The fallback when Lucene refuses an event's full document: context, time, type and the
+     * stored event, so the event is still found by its context and shown whole.
+     */
+    List<IndexableField> buildMinimal(JournalRecord r, int i) {
+        Event e = r.events()[i];
+        AgentContext c = r.context();
+        long ts = r.timeUs(i);
+        long uid = r.firstUid() + i;
+        long seq = r.seq(i);
+        List<IndexableField> doc = new ArrayList<>(16);
+        doc.add(new LongPoint(Fields.TS, ts));
+        doc.add(new NumericDocValuesField(Fields.TS, ts));
+        doc.add(new NumericDocValuesField(Fields.UID, uid));
+        keywordFacet(doc, Fields.TYPE, e.type().id());
+        doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
+        keywordFacet(doc, Fields.APP, c.application());
+        keywordFacet(doc, Fields.COMPONENT, c.component());
+        keywordFacet(doc, Fields.VERSION, c.version());
+        keywordFacet(doc, Fields.HOST, c.hostname());
+        doc.add(new StringField(Fields.AGENT, Long.toString(c.agentId()), Field.Store.NO));
+        doc.add(new LongPoint(Fields.SEQ, seq));
+        doc.add(new StringField(Fields.INDEX_ERROR, "true", Field.Store.NO));
+        stored.reset();
+        StoredEvent.encode(stored, uid, seq, ts, r.receivedMs(), c, r.encoded()[i]);
+        doc.add(new StoredField(Fields.SOURCE, new BytesRef(stored.toByteArray())));
+        return doc;
+    }
+
     private static void keywordFacet(List<IndexableField> doc, String name, String value) {
         doc.add(new StringField(name, value, Field.Store.NO));
         doc.add(new SortedDocValuesField(name, new BytesRef(value)));

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  */
 final class Fields {
     static final String TS = "ts";
-    static final String UID = "uid";
+    static final String UID = "_uid";
     static final String TYPE = "type";
     static final String TEAM = "team";
     static final String APP = "app";
@@ -29,7 +29,12 @@ final class Fields {
     static final String SEQ = "seq";
     static final String PID = "pid";
     static final String TEXT = "text";
-    static final String SOURCE = "src";
+    static final String SOURCE = "_src";
+    /** Marks events whose full document Lucene refused; they keep their context and stored form. */
+    static final String INDEX_ERROR = "_index_error";
+
+    /** Names the store uses for its own purposes; no event field may have them. */
+    static final Set<String> INTERNAL = Set.of(UID, SOURCE, INDEX_ERROR, TEXT);
 
     /** Context keyword fields that carry sorted doc values for facets. */
     static final Set<String> FACETS = Set.of(TYPE, APP, COMPONENT, VERSION, HOST);
@@ -71,6 +76,9 @@ final class Fields {
             if (f.messageSchema() != null) {
                 collect(f.messageSchema(), kinds);
                 continue;
+            }
+            if (INTERNAL.contains(f.name())) {
+                throw new IllegalStateException("event field " + f.name() + " reuses an internal field name");
             }
             if (f.index() == Index.NONE || f.index() == Index.TEXT) {
                 continue;

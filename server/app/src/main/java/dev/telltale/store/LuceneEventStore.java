@@ -50,6 +50,7 @@ final class LuceneEventStore implements EventStore {
     private final long checkpoint;
     private final Metrics.Counter indexed;
     private final Metrics.Counter dropped;
+    private final Metrics.Counter refusedDocs;
     private final Metrics.Histogram commitSeconds;
     private final List<Thread> indexers = new ArrayList<>();
     private final ThreadLocal<DocBuilder> builders = ThreadLocal.withInitial(DocBuilder::new);
@@ -86,6 +87,8 @@ final class LuceneEventStore implements EventStore {
         indexed = metrics.counter("telltale_store_indexed_events_total", "Events indexed into the event store");
         dropped = metrics.counter("telltale_store_expired_events_total",
                 "Replayed events not indexed because their partition is past retention");
+        refusedDocs = metrics.counter("telltale_store_minimal_documents_total",
+                "Events indexed by context only because Lucene refused their full document");
         commitSeconds = metrics.histogram("telltale_store_commit_seconds", "Duration of store checkpoints",
                 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
         metrics.gauge("telltale_store_queue_records", "Journal records waiting to be indexed", queue::size);
@@ -195,7 +198,21 @@ final class LuceneEventStore implements EventStore {
             min = Math.min(min, ts);
             max = Math.max(max, ts);
         }
-        p.add(docs, min, max);
+        try {
+            p.add(docs, min, max);
+        } catch (IllegalArgumentException e) {
+            // Lucene refused a document (a term over its size limit, say): keep every other event
+            // whole and that one by its context and stored form, never lose or loop on it.
+            LOG.warning(() -> "indexing journal record at " + r.position() + " one event at a time: " + e.getMessage());
+            for (int i = 0; i < r.events().length; i++) {
+                try {
+                    p.add(List.of(docs.get(i)), r.timeUs(i), r.timeUs(i));
+                } catch (IllegalArgumentException refused) {
+                    p.add(List.of(b.buildMinimal(r, i)), r.timeUs(i), r.timeUs(i));
+                    refusedDocs.inc();
+                }
+            }
+        }
         indexed.add(docs.size());
     }
 

@@ -235,4 +235,32 @@ class LuceneEventStoreTest {
             assertEquals(List.of("/hour-0"), paths(s.search(q(""))));
         }
     }
+
+    @Test
+    void processStartsWithAUidFieldIndexBesideOtherEvents() {
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            Event start = Event.of(EventType.PROCESS_START, 0, 1, 1);
+            start.body().set("hostname", "h").set("exe", "/usr/sbin/nginx").set("uid", 0L).set("gid", 0L);
+            s.replay(record(SHOP, 1, now, start, file("open", "/etc/nginx/nginx.conf", 1)));
+            s.replay(record(SHOP, 3, now, file("open", "/var/log/nginx/access.log", 2)));
+            s.refreshNow();
+            assertEquals(3, s.search(q("")).hits().size());
+            assertEquals(1, s.search(q("uid:0")).hits().size(), "the event field uid is not the store's own id");
+        }
+    }
+
+    @Test
+    void anEventLuceneRefusesIsKeptByItsContext() {
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            // Over Lucene's 32766-byte term limit; the protocol's own limits never allow it, the store copes anyway.
+            String immense = "/" + "x".repeat(40_000);
+            s.replay(record(SHOP, 1, now, file("open", "/ok/before", 1), file("open", immense, 2), file("open", "/ok/after", 3)));
+            s.refreshNow();
+            assertEquals(List.of("/ok/after", immense, "/ok/before"), paths(s.search(q(""))));
+            assertEquals(1, s.search(q("_index_error:true")).hits().size());
+            assertEquals(1, s.search(q("path:/ok/after")).hits().size());
+        }
+    }
 }

@@ -61,10 +61,10 @@ public final class EventCodec {
                     if (stack == null) {
                         stack = new ArrayList<>(8);
                     }
-                    if (stack.size() >= f.maxItems()) {
+                    if (fromAgent && stack.size() >= f.maxItems()) {
                         throw rejected("more than " + f.maxItems() + " stack frames");
                     }
-                    stack.add(decodeMsg(r.readMessage(), Schemas.STACK_FRAME));
+                    stack.add(decodeMsg(r.readMessage(), Schemas.STACK_FRAME, fromAgent));
                 }
                 case 6 -> {
                     bodyLen = r.readLength();
@@ -84,12 +84,13 @@ public final class EventCodec {
             throw rejected("event type " + type.id() + " is written by the appliance only");
         }
         Msg body = bodyOff < 0 ? new Msg(type.schema())
-                : decodeMsg(new WireReader(r.buffer(), bodyOff, bodyLen), type.schema());
+                : decodeMsg(new WireReader(r.buffer(), bodyOff, bodyLen), type.schema(), fromAgent);
         checkRequired(body);
         return new Event(type, dt, pid, tid, stack, body);
     }
 
-    static Msg decodeMsg(WireReader r, Schema schema) {
+    /** Size and count limits guard against agents; what the appliance stored itself is read whole. */
+    static Msg decodeMsg(WireReader r, Schema schema, boolean limits) {
         Msg m = new Msg(schema);
         while (r.hasMore()) {
             int tag = r.readTag();
@@ -103,13 +104,13 @@ public final class EventCodec {
                 case UINT -> r.readVarint();
                 case SINT -> r.readSInt();
                 case BOOL -> readBool(r, f);
-                case STRING -> r.readString(f.maxBytes());
-                case BYTES -> r.readBytes(f.maxBytes());
-                case MESSAGE -> decodeMsg(r.readMessage(), f.messageSchema());
+                case STRING -> r.readString(limits ? f.maxBytes() : Integer.MAX_VALUE);
+                case BYTES -> r.readBytes(limits ? f.maxBytes() : Integer.MAX_VALUE);
+                case MESSAGE -> decodeMsg(r.readMessage(), f.messageSchema(), limits);
             };
             if (f.repeated()) {
                 Object existing = m.raw(f);
-                if (existing != null && ((List<?>) existing).size() >= f.maxItems()) {
+                if (limits && existing != null && ((List<?>) existing).size() >= f.maxItems()) {
                     throw rejected(f.name() + ": more than " + f.maxItems() + " values");
                 }
             } else if (m.raw(f) != null) {
