@@ -92,8 +92,8 @@ public final class RealisticEvents {
             case WEBAPP -> webapp(p, dtUs, p.httpPort());
             case WEBAPP_URI -> webappUri(p, dtUs);
             case BEARER_TOKEN -> bearerToken(p, dtUs);
-            case HEARTBEAT -> heartbeat(p, dtUs, r.nextInt(10) == 0);
-            case MEMORY_WARNING -> memoryWarning(p, dtUs, pick(Workload.MEMORY_WARNINGS), 0);
+            case HEARTBEAT -> heartbeat(p, dtUs, r.nextInt(10) == 0 ? -1 : r.nextInt(6));
+            case MEMORY_WARNING -> memoryWarning(p, dtUs, pick(Workload.MEMORY_WARNINGS), r.nextInt(3) * r.nextInt(20), 8);
             case JAVA_METHOD -> javaMethod(p, dtUs);
             default -> throw new IllegalArgumentException(type + " is written by the appliance, not by agents");
         };
@@ -108,9 +108,16 @@ public final class RealisticEvents {
         return event(SteadyMix.next(r), p, dtUs);
     }
 
+    /** Call sites per process and kind of call: enough variety for a busy service, and repetition as in real code. */
+    static final int CALL_SITES = 32;
+
     private Event stacked(EventType type, ProcessModel p, long dtUs, StackOp op) {
+        return stacked(type, p, dtUs, op, op.name(), CALL_SITES);
+    }
+
+    private Event stacked(EventType type, ProcessModel p, long dtUs, StackOp op, String site, int sites) {
         Event e = Event.of(type, dtUs, p.pid(), p.tid(r.nextInt(40)));
-        e.stack().addAll(stacks.stack(op, p, r));
+        e.stack().addAll(stacks.stack(op, p, r, site, sites));
         return e;
     }
 
@@ -276,10 +283,12 @@ public final class RealisticEvents {
     }
 
     /**
-     * A heartbeat: the descriptors opened or closed since the last one ({@code full}: all that
-     * are open, as the first heartbeat sends), CPU and memory of the process and of the agent.
+     * A heartbeat: {@code changedFds} descriptors opened or closed since the last one (negative:
+     * all that are open, as the first heartbeat sends), CPU and memory of the process and of the
+     * agent.
      */
-    public Event heartbeat(ProcessModel p, long dtUs, boolean full) {
+    public Event heartbeat(ProcessModel p, long dtUs, int changedFds) {
+        boolean full = changedFds < 0;
         Event e = Event.of(EventType.HEARTBEAT, dtUs, p.pid(), p.pid());
         long[] u = usage.computeIfAbsent(p.pid(), k -> new long[]{0, 0, p.java() ? 180_000 : 4_000});
         long user = r.nextInt(p.java() ? 900 : 40);
@@ -292,7 +301,7 @@ public final class RealisticEvents {
                 .set("agent_cpu_ms", (long) r.nextInt(25)).set("agent_rss_kb", 6_200L + r.nextInt(800))
                 .set("threads_created", (long) (p.java() ? r.nextInt(6) : 0)).set("forks", (long) (r.nextInt(30) == 0 ? 1 : 0))
                 .set("threads", (long) (p.java() ? 38 + r.nextInt(20) : 1)).set("interval_ms", 10_000L);
-        int fds = full ? (p.java() ? 24 + r.nextInt(12) : 4 + r.nextInt(4)) : r.nextInt(6);
+        int fds = full ? (p.java() ? 24 + r.nextInt(12) : 4 + r.nextInt(4)) : changedFds;
         for (int i = 0; i < fds; i++) {
             b.set("fds", full && i < 3 ? stdio(i) : fd(p, 3 + i + (full ? 0 : r.nextInt(200))));
         }
@@ -316,11 +325,16 @@ public final class RealisticEvents {
         return m;
     }
 
-    /** An unsafe memory call, with how many like it were suppressed in the last minute. */
-    public Event memoryWarning(ProcessModel p, long dtUs, String[] kindAndFunction, long suppressed) {
-        Event e = stacked(EventType.MEMORY_WARNING, p, dtUs, StackOp.MEMORY);
-        long dest = 1L << (4 + r.nextInt(8));
-        long src = dest + 1 + r.nextInt((int) dest * 2);
+    /**
+     * An unsafe memory call, with how many like it were suppressed in the last minute. Each
+     * process has at most {@code callSites} sites per function, and a site always overflows
+     * the same buffer by the same amount.
+     */
+    public Event memoryWarning(ProcessModel p, long dtUs, String[] kindAndFunction, long suppressed, int callSites) {
+        Event e = stacked(EventType.MEMORY_WARNING, p, dtUs, StackOp.MEMORY, "MEMORY/" + kindAndFunction[1], callSites);
+        Random site = new Random(siteSeed(e.stack()));
+        long dest = 1L << (4 + site.nextInt(8));
+        long src = dest + 1 + site.nextInt((int) dest * 2);
         String caller = e.stack().size() > 1 ? e.stack().get(1).string("stack.symbol").orElse("?") : "?";
         e.body().set("kind", kindAndFunction[0]).set("function", kindAndFunction[1])
                 .set("detail", kindAndFunction[1] + " of " + src + " bytes into a " + dest + "-byte buffer in " + caller)
@@ -348,6 +362,16 @@ public final class RealisticEvents {
         e.body().set("class", c.name()).set("methods", methods).set("jar", facts.fatJar(p) + "!/BOOT-INF/lib/"
                 + jar.fileName()).set("purl", jar.purl()).set("count", 1L + r.nextInt(50_000));
         return e;
+    }
+
+    /** A seed that depends only on the frames' content, so the same call site gives the same values. */
+    private static long siteSeed(List<Msg> stack) {
+        long h = 17;
+        for (Msg f : stack) {
+            h = h * 31 + f.string("stack.symbol").orElse("").hashCode();
+            h = h * 31 + f.number("stack.offset").orElse(0L);
+        }
+        return h;
     }
 
     // Package-private helpers for the event families kept in their own files.

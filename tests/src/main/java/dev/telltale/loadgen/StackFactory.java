@@ -27,6 +27,7 @@ final class StackFactory {
     private final Map<String, NativeLibrary> byPath = new HashMap<>();
     private final List<NativeLibrary> systemLibs = new ArrayList<>();
     private final List<JarModel> jarsWithClasses = new ArrayList<>();
+    private final Map<String, List<List<Msg>>> callSites = new HashMap<>();
 
     StackFactory(MachineProfile machine, JdkClasses jdk) {
         this.machine = machine;
@@ -45,7 +46,26 @@ final class StackFactory {
         }
     }
 
-    List<Msg> stack(StackOp op, ProcessModel p, Random r) {
+    /**
+     * A stack for one call. A process reaches each kind of call from a limited number of call
+     * sites, so stacks repeat: up to {@code sites} distinct stacks are kept per process and
+     * {@code site} key, earlier ones chosen more often, as real code paths are.
+     */
+    List<Msg> stack(StackOp op, ProcessModel p, Random r, String site, int sites) {
+        List<List<Msg>> known = callSites.computeIfAbsent(p.pid() + "/" + site, k -> new ArrayList<>());
+        double u = r.nextDouble();
+        int i = (int) (sites * u * u);
+        if (i < known.size()) {
+            return known.get(i);
+        }
+        List<Msg> fresh = List.copyOf(stack(op, p, r));
+        if (known.size() < sites) {
+            known.add(fresh);
+        }
+        return fresh;
+    }
+
+    private List<Msg> stack(StackOp op, ProcessModel p, Random r) {
         List<Msg> frames = new ArrayList<>(MAX_FRAMES);
         nativeFrame(frames, byName.get("libc.so.6"), op.libcSymbol, r);
         if (p.java()) {
