@@ -44,10 +44,11 @@ public final class ApplianceProcess implements AutoCloseable {
      * Starts the appliance and waits until it says it is up (at most two minutes).
      *
      * @param heap e.g. {@code 1g}
+     * @param env   extra environment, e.g. configuration overrides ({@code TELLTALE_STORE_QUEUE__RECORDS})
      * @throws IOException when it exits or does not come up, with the end of its console
      */
-    public static ApplianceProcess start(Path jar, Path dataDir, String adminPassword, String heap, Path log)
-            throws IOException {
+    public static ApplianceProcess start(Path jar, Path dataDir, String adminPassword, String heap, Path log,
+                                         java.util.Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "-XX:+IgnoreUnrecognizedVMOptions",
                 "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString(),
@@ -57,6 +58,7 @@ public final class ApplianceProcess implements AutoCloseable {
         // Benchmarks talk to it over loopback only; nothing else should reach it.
         pb.environment().put("TELLTALE_HTTPS_HOST", "127.0.0.1");
         pb.environment().put("TELLTALE_INGEST_HOST", "127.0.0.1");
+        pb.environment().putAll(env);
         ApplianceProcess a = new ApplianceProcess(pb.start(), dataDir, log);
         CompletableFuture<Void> up = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("appliance-console").start(() -> a.pump(up));

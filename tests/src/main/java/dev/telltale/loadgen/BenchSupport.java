@@ -35,7 +35,7 @@ final class BenchSupport implements AutoCloseable {
     }
 
     /** Starts a fresh appliance from {@code jar} in a new temporary directory and creates a run token. */
-    static BenchSupport start(Path jar, String heap, boolean keep) throws IOException {
+    static BenchSupport start(Path jar, String heap, boolean keep, Map<String, String> env) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException(jar + " is missing; build it with: mvn -q -DskipTests -pl server/app -am package");
         }
@@ -43,10 +43,10 @@ final class BenchSupport implements AutoCloseable {
         byte[] pw = new byte[18];
         new SecureRandom().nextBytes(pw);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(pw);
-        progress("starting a fresh appliance (-Xmx" + heap + ") in " + work);
+        progress("starting a fresh appliance (-Xmx" + heap + (env.isEmpty() ? "" : ", " + env) + ") in " + work);
         ApplianceProcess a = null;
         try {
-            a = ApplianceProcess.start(jar, work.resolve("data"), password, heap, work.resolve("appliance.log"));
+            a = ApplianceProcess.start(jar, work.resolve("data"), password, heap, work.resolve("appliance.log"), env);
             javax.net.ssl.SSLContext tls = Tls.trusting(a.caCertificate());
             ApplianceClient api = new ApplianceClient(tls, "127.0.0.1", a.httpsPort(), "admin", password);
             String token = api.createRunToken("bench");
@@ -120,6 +120,41 @@ final class BenchSupport implements AutoCloseable {
             lastT = t;
         }
         return new long[]{lastV - start, lastT - t0};
+    }
+
+    /** CPU time a process has used so far, in nanoseconds (0 when the OS does not say). */
+    static long cpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(java.time.Duration::toNanos)
+                .orElse(0L);
+    }
+
+    /**
+     * Waits until the appliance uses less than a tenth of a core over a second (merges and
+     * commits done), at most {@code timeoutS} seconds, so a baseline measured next has the machine.
+     */
+    void awaitQuiet(int timeoutS) throws InterruptedException {
+        long until = System.nanoTime() + timeoutS * 1_000_000_000L;
+        long last = cpuNanos(appliance.pid());
+        while (System.nanoTime() < until) {
+            Thread.sleep(1000);
+            long now = cpuNanos(appliance.pid());
+            if (now - last < 100_000_000L) {
+                return;
+            }
+            last = now;
+        }
+        progress("the appliance is still busy after " + timeoutS + " s; going on");
+    }
+
+    /** The appliance's SEVERE log lines and errors (first ten), for failure messages. */
+    String applianceErrors() {
+        try (var lines = Files.lines(appliance.log())) {
+            var bad = lines.filter(l -> l.contains(" SEVERE ") || l.contains("Error:") || l.contains("Exception:"))
+                    .limit(10).toList();
+            return bad.isEmpty() ? "" : "; the appliance logged:\n  " + String.join("\n  ", bad);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
     }
 
     @Override

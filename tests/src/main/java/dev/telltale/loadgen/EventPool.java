@@ -5,9 +5,11 @@ import dev.telltale.protocol.Frames;
 import dev.telltale.protocol.WireWriter;
 import dev.telltale.protocol.event.Event;
 import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One simulated agent's events, generated and encoded once and then replayed: batches of
@@ -36,9 +38,10 @@ public final class EventPool {
 
     /**
      * Generates {@code events} steady-state events of {@code process} (rounded up to whole
-     * batches of {@code batchSize}) and compresses them as one cycle.
+     * batches of {@code batchSize}), without the {@code excluded} types, and compresses them as one cycle.
      */
-    public static EventPool build(RealisticEvents g, ProcessModel process, int events, int batchSize) {
+    public static EventPool build(RealisticEvents g, ProcessModel process, int events, int batchSize,
+                                  Set<EventType> excluded) {
         int batches = Math.max(1, (events + batchSize - 1) / batchSize);
         byte[][] encoded = new byte[batches * batchSize][];
         List<Batch> cycle = new ArrayList<>(batches);
@@ -48,7 +51,7 @@ public final class EventPool {
             for (int b = 0; b < batches; b++) {
                 w.reset();
                 for (int i = 0; i < batchSize; i++) {
-                    byte[] e = EventCodec.encode(g.steadyState(process, i * EVENT_SPACING_US));
+                    byte[] e = EventCodec.encode(g.steadyState(process, i * EVENT_SPACING_US, excluded));
                     encoded[b * batchSize + i] = e;
                     w.writeVarint(e.length);
                     w.writeRaw(e, 0, e.length);

@@ -34,6 +34,32 @@ final class Flags {
         return values.containsKey(name) ? Double.parseDouble(values.get(name)) : def;
     }
 
+    /** A comma-separated list of event type names ({@code process_start,host_env}); empty by default. */
+    java.util.Set<dev.telltale.protocol.event.EventType> eventTypes(String name) {
+        java.util.Set<dev.telltale.protocol.event.EventType> out = new java.util.HashSet<>();
+        for (String s : values.getOrDefault(name, "").split(",")) {
+            if (!s.isBlank()) {
+                out.add(dev.telltale.protocol.event.EventType.ofId(s.trim())
+                        .orElseThrow(() -> new IllegalArgumentException("--" + name + ": no event type '" + s + "'")));
+            }
+        }
+        return out;
+    }
+
+    /** {@code KEY=VALUE,KEY=VALUE} pairs; empty by default. */
+    java.util.Map<String, String> pairs(String name) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String s : values.getOrDefault(name, "").split(",")) {
+            int eq = s.indexOf('=');
+            if (eq > 0) {
+                out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+            } else if (!s.isBlank()) {
+                throw new IllegalArgumentException("--" + name + " takes KEY=VALUE pairs, got '" + s + "'");
+            }
+        }
+        return out;
+    }
+
     String string(String name, String def) {
         return values.getOrDefault(name, def);
     }

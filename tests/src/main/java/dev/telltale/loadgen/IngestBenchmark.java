@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  */
 public final class IngestBenchmark {
     private static final Set<String> FLAGS = Set.of("agents", "batch", "window", "pool", "warmup", "duration",
-            "latency-duration", "markers", "index-threads", "heap", "jar", "keep", "seed");
+            "latency-duration", "markers", "index-threads", "heap", "jar", "keep", "seed", "exclude",
+            "appliance-env");
 
     private IngestBenchmark() {
     }
@@ -39,7 +40,8 @@ public final class IngestBenchmark {
             System.err.println("telltale-bench ingest: " + e.getMessage());
             System.err.println("usage: telltale-bench ingest [--agents 6] [--batch 500] [--window 8] [--pool 16384]"
                     + " [--warmup 10] [--duration 30] [--latency-duration 20] [--markers 50] [--index-threads 2]"
-                    + " [--heap 1g] [--seed 1] [--keep false] [--jar PATH]");
+                    + " [--heap 1g] [--seed 1] [--keep false] [--jar PATH] [--exclude type,type]"
+                    + " [--appliance-env KEY=VALUE,...]");
             System.exit(2);
             return;
         }
@@ -65,10 +67,15 @@ public final class IngestBenchmark {
         long sampleBytes = SampleSession.create(2023).wireBytes();
         BenchSupport.progress("sample session: 743 events, " + sampleBytes + " wire bytes");
 
-        try (BenchSupport b = BenchSupport.start(jar, f.string("heap", "1g"), Boolean.parseBoolean(f.string("keep", "false")))) {
+        try (BenchSupport b = BenchSupport.start(jar, f.string("heap", "1g"),
+                Boolean.parseBoolean(f.string("keep", "false")), f.pairs("appliance-env"))) {
             LoadConfig cfg = LoadConfig.of("127.0.0.1", b.appliance.ingestPort(), b.tls, b.runToken).withAgents(agents)
                     .withBatchSize(f.integer("batch", 500)).withWindow(f.integer("window", 8))
-                    .withPoolEvents(f.integer("pool", 16_384)).withSeed(f.number("seed", 1));
+                    .withPoolEvents(f.integer("pool", 16_384)).withSeed(f.number("seed", 1))
+                    .withExcluded(f.eventTypes("exclude"));
+            if (!cfg.excluded().isEmpty()) {
+                BenchSupport.progress("leaving out of the mix: " + cfg.excluded());
+            }
             long t0 = System.nanoTime();
             LoadGenerator gen = new LoadGenerator(cfg);
             long poolEvents = gen.pools().stream().mapToLong(p -> p.encoded().length).sum();
@@ -87,7 +94,11 @@ public final class IngestBenchmark {
             long sent0 = c.eventsSent();
             long bytes0 = c.frameBytes();
             long indexed0 = metric(b, "telltale_store_indexed_events_total");
+            long applianceCpu0 = BenchSupport.cpuNanos(b.appliance.pid());
+            long ownCpu0 = BenchSupport.cpuNanos(ProcessHandle.current().pid());
             long[] w = BenchSupport.window("saturation acked", c::eventsAcked, duration, watch);
+            double applianceCores = (BenchSupport.cpuNanos(b.appliance.pid()) - applianceCpu0) / (double) w[1];
+            double ownCores = (BenchSupport.cpuNanos(ProcessHandle.current().pid()) - ownCpu0) / (double) w[1];
             long sentDelta = c.eventsSent() - sent0;
             long bytesDelta = c.frameBytes() - bytes0;
             long indexedDelta = metric(b, "telltale_store_indexed_events_total") - indexed0;
@@ -95,14 +106,17 @@ public final class IngestBenchmark {
             double eventsPerS = w[0] / (w[1] / 1e9);
             double wirePerEvent = bytesDelta / (double) Math.max(1, sentDelta);
             BenchSupport.progress(String.format(Locale.ROOT, "saturation: %.0f acked/s, %.0f indexed/s in the same %d s;"
-                    + " run total %d sent, %d acked", eventsPerS, indexedDelta / (w[1] / 1e9), duration,
-                    total.eventsSent(), total.eventsAcked()));
+                    + " run total %d sent, %d acked; CPU cores used: appliance %.2f, load generator %.2f", eventsPerS,
+                    indexedDelta / (w[1] / 1e9), duration, total.eventsSent(), total.eventsAcked(), applianceCores,
+                    ownCores));
 
             // Bare Lucene on the same events, once the appliance is idle so it has both cores.
             long journaled = metric(b, "telltale_journal_events_total");
             if (!b.awaitIndexed(journaled, 900)) {
-                throw new IOException("the appliance did not index its " + journaled + " events within 15 minutes");
+                throw new IOException("the appliance did not index its " + journaled + " events within 15 minutes"
+                        + b.applianceErrors());
             }
+            b.awaitQuiet(120);
             long baselineEvents = Math.max(cfg.batchSize(), w[0]);
             double luceneOnly = luceneOnly(gen, baselineEvents, indexThreads, b.work);
 

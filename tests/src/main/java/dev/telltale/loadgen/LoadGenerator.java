@@ -38,7 +38,8 @@ public final class LoadGenerator {
         this.generators = List.copyOf(gens);
         // Agents' generators are independent, so building them in parallel stays deterministic.
         this.pools = IntStream.range(0, config.agents()).parallel()
-                .mapToObj(i -> EventPool.build(gens.get(i), procs.get(i), config.poolEvents(), config.batchSize()))
+                .mapToObj(i -> EventPool.build(gens.get(i), procs.get(i), config.poolEvents(), config.batchSize(),
+                        config.excluded()))
                 .toList();
     }
 

@@ -108,6 +108,11 @@ public final class RealisticEvents {
         return event(SteadyMix.next(r), p, dtUs);
     }
 
+    /** As {@link #steadyState(ProcessModel, long)} without the excluded types (file events are always kept). */
+    public Event steadyState(ProcessModel p, long dtUs, Set<EventType> excluded) {
+        return event(SteadyMix.next(r, excluded), p, dtUs);
+    }
+
     /** Call sites per process and kind of call: enough variety for a busy service, and repetition as in real code. */
     static final int CALL_SITES = 32;
 

@@ -3,6 +3,7 @@ package dev.telltale.loadgen;
 import dev.telltale.protocol.event.EventType;
 
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The share of each event type in a busy service's steady stream, in events per 100,000: file
@@ -42,5 +43,14 @@ final class SteadyMix {
             }
         }
         return TYPES[0];
+    }
+
+    /** As {@link #next(Random)}, drawing again while the type is excluded (FILE is never excluded). */
+    static EventType next(Random r, Set<EventType> excluded) {
+        EventType t = next(r);
+        while (excluded.contains(t) && t != EventType.FILE) {
+            t = next(r);
+        }
+        return t;
     }
 }
