@@ -132,7 +132,7 @@ final class AgentWorker implements Runnable {
                 frame = pool.frame(cursor, seq, base);
                 cursor = (cursor + 1) % pool.batchCount();
             }
-            inflight.add(new long[]{seq + count - 1, count});
+            inflight.add(new long[]{seq + count - 1, count, marker});
             if (marker >= 0) {
                 probe.sent(marker, System.nanoTime());
             }
@@ -167,6 +167,9 @@ final class AgentWorker implements Runnable {
                     long[] head;
                     while ((head = inflight.peek()) != null && head[0] <= acked) {
                         inflight.poll();
+                        if (head[2] >= 0) {
+                            probe.acked(head[2], System.nanoTime());
+                        }
                         counters.eventsAcked.add(head[1]);
                         window.release();
                     }

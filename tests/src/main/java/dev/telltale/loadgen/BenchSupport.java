@@ -74,15 +74,25 @@ final class BenchSupport implements AutoCloseable {
 
     /**
      * Waits until the store has indexed at least {@code events} events, printing progress;
-     * returns false when it did not within {@code timeoutS} seconds.
+     * returns false when it did not within {@code timeoutS} seconds, or when the count stopped
+     * growing for 30 s (events the store failed to index never arrive).
      */
     boolean awaitIndexed(long events, int timeoutS) throws IOException, InterruptedException {
         long until = System.nanoTime() + timeoutS * 1_000_000_000L;
         long lastPrint = 0;
+        long lastCount = -1;
+        long lastChange = System.nanoTime();
         while (System.nanoTime() < until) {
             long indexed = (long) metric("telltale_store_indexed_events_total");
             if (indexed >= events) {
                 return true;
+            }
+            if (indexed != lastCount) {
+                lastCount = indexed;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > 30_000_000_000L) {
+                progress("the index stopped at " + indexed + " of " + events + " events");
+                return false;
             }
             if (System.nanoTime() - lastPrint > 5_000_000_000L) {
                 progress("waiting for the index: " + indexed + " of " + events + " events indexed");

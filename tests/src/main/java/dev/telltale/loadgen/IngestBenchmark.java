@@ -135,8 +135,9 @@ public final class IngestBenchmark {
                 lat = probe.finish(Duration.ofSeconds(10));
             }
             BenchSupport.progress(String.format(Locale.ROOT, "latency: %d markers, %d never seen, p50 %.0f ms, p99 %.0f ms,"
-                    + " max %.0f ms", lat.markers(), lat.unseen(), lat.percentileMs(50), lat.percentileMs(99),
-                    lat.percentileMs(100)));
+                    + " max %.0f ms; of which send to ACK p50 %.0f ms, p99 %.0f ms; %d polls of %.1f ms on average",
+                    lat.markers(), lat.unseen(), lat.percentileMs(50), lat.percentileMs(99), lat.percentileMs(100),
+                    lat.ackPercentileMs(50), lat.ackPercentileMs(99), lat.polls(), lat.pollMs()));
 
             double heapMb = metric(b, "telltale_jvm_heap_peak_used_bytes") / (double) (1 << 20);
             return String.format(Locale.ROOT, "ingest events_per_s=%.0f lucene_only_events_per_s=%.0f ratio=%.2f"

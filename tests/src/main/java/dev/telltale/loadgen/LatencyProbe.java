@@ -22,8 +22,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * figure is thus an upper bound, including up to one poll interval and the query's own time.
  */
 public final class LatencyProbe implements AutoCloseable {
-    /** Latencies of the markers seen, and how many were never seen within the wait. */
-    public record Result(int markers, long[] latenciesNanos, int unseen) {
+    /**
+     * Latencies of the markers seen, how many were never seen within the wait, and for the
+     * breakdown the send-to-ACK times of the markers' batches.
+     */
+    public record Result(int markers, long[] latenciesNanos, int unseen, long[] ackNanos, long polls, long pollNanos) {
+        /** Average time of one poll (search request to parsed answer) in milliseconds. */
+        public double pollMs() {
+            return polls == 0 ? 0 : pollNanos / 1e6 / polls;
+        }
+
+        /** The p-th percentile (0-100) of send-to-ACK in milliseconds. */
+        public double ackPercentileMs(double p) {
+            if (ackNanos.length == 0) {
+                return Double.NaN;
+            }
+            int rank = Math.max(0, Math.min(ackNanos.length - 1, (int) Math.ceil(p / 100.0 * ackNanos.length) - 1));
+            return ackNanos[rank] / 1e6;
+        }
+
         /** The p-th percentile (0-100) in milliseconds, counting unseen markers as slower than any seen. */
         public double percentileMs(double p) {
             int n = latenciesNanos.length + unseen;
@@ -42,8 +59,12 @@ public final class LatencyProbe implements AutoCloseable {
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, long[]> pending = new ConcurrentHashMap<>();
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
+    private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+    private final Map<Long, Long> ackLatency = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
+    private long polls;
+    private long pollTotalNanos;
     private Thread poller;
 
     public LatencyProbe(ApplianceClient api, Duration pollInterval) {
@@ -66,7 +87,16 @@ public final class LatencyProbe implements AutoCloseable {
 
     /** Records that the batch holding the marker is about to be written. */
     void sent(long marker, long nanos) {
+        sentAt.put(marker, nanos);
         pending.put(marker, new long[]{nanos, System.currentTimeMillis()});
+    }
+
+    /** Records that the appliance acknowledged the marker's batch (durable, not yet searchable). */
+    void acked(long marker, long nanos) {
+        Long sent = sentAt.remove(marker);
+        if (sent != null) {
+            ackLatency.put(marker, nanos - sent);
+        }
     }
 
     /**
@@ -85,7 +115,8 @@ public final class LatencyProbe implements AutoCloseable {
             throw new IOException("latency poller failed: " + failure.get().getMessage(), failure.get());
         }
         long[] l = seen.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Result(l.length + pending.size(), l, pending.size());
+        long[] a = ackLatency.values().stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Result(l.length + pending.size(), l, pending.size(), a, polls, pollTotalNanos);
     }
 
     private void pollLoop() {
@@ -94,6 +125,8 @@ public final class LatencyProbe implements AutoCloseable {
             try {
                 if (!pending.isEmpty()) {
                     poll();
+                    polls++;
+                    pollTotalNanos += System.nanoTime() - t0;
                 }
             } catch (IOException | RuntimeException e) {
                 failure.compareAndSet(null, e);

@@ -61,6 +61,12 @@ public record LoadConfig(String host, int port, SSLContext tls, String runToken,
                 duration, maxEvents, markersPerSecond, baseTime, flushInterval, excluded);
     }
 
+    /** The application the agents' services belong to (default {@code shop}). */
+    public LoadConfig withApplication(String app) {
+        return new LoadConfig(host, port, tls, runToken, agents, batchSize, window, poolEvents, seed, app, rate,
+                duration, maxEvents, markersPerSecond, baseTime, flushInterval, excluded);
+    }
+
     public LoadConfig withSeed(long s) {
         return new LoadConfig(host, port, tls, runToken, agents, batchSize, window, poolEvents, s, application, rate,
                 duration, maxEvents, markersPerSecond, baseTime, flushInterval, excluded);
