@@ -116,7 +116,8 @@ final class BenchSupport implements AutoCloseable {
         long lastT = t0;
         while (true) {
             long left = end - System.nanoTime();
-            if (left <= 0) {
+            // A last step shorter than a tenth of a second would only print noise.
+            if (left <= 100_000_000L) {
                 break;
             }
             Thread.sleep(Math.max(1, Math.min(5000, left / 1_000_000)));

@@ -64,50 +64,55 @@ public final class SearchBenchmark {
         BenchSupport.progress(MachineProfile.get().summary());
         try (BenchSupport b = BenchSupport.start(jar, f.string("heap", "1g"), Boolean.parseBoolean(f.string("keep", "false")),
                 f.pairs("appliance-env"))) {
-            LoadConfig cfg = LoadConfig.of("127.0.0.1", b.appliance.ingestPort(), b.tls, b.runToken)
-                    .withAgents(f.integer("agents", 4)).withBatchSize(f.integer("batch", 500))
-                    .withWindow(f.integer("window", 8)).withPoolEvents(f.integer("pool", 16_384))
-                    .withSeed(f.number("seed", 1)).withExcluded(f.eventTypes("exclude"));
-            LoadGenerator gen = new LoadGenerator(cfg);
-            long nowMs = System.currentTimeMillis();
-            long fromMs = nowMs - days * 24 * HOUR_MS;
-            long batches = Math.max(1, events / cfg.batchSize());
-            long stepUs = days * 24 * HOUR_MS * 1000 / batches;
-            // Batch k of agent a lands at the (k * agents + a)-th slot of the range: time advances with the load.
-            LoadConfig.BaseTime spread = (agent, batch) -> fromMs * 1000 + (batch * cfg.agents() + agent) * stepUs;
-            BenchSupport.progress("loading " + events + " events over " + days + " days with " + cfg.agents() + " agents"
-                    + (cfg.excluded().isEmpty() ? "" : ", leaving out " + cfg.excluded()));
-            load(b, gen, cfg.withBaseTime(spread).withMaxEvents(events).withDuration(Duration.ofHours(12)));
+            try {
+                LoadConfig cfg = LoadConfig.of("127.0.0.1", b.appliance.ingestPort(), b.tls, b.runToken)
+                        .withAgents(f.integer("agents", 4)).withBatchSize(f.integer("batch", 500))
+                        .withWindow(f.integer("window", 8)).withPoolEvents(f.integer("pool", 16_384))
+                        .withSeed(f.number("seed", 1)).withExcluded(f.eventTypes("exclude"));
+                LoadGenerator gen = new LoadGenerator(cfg);
+                long nowMs = System.currentTimeMillis();
+                long fromMs = nowMs - days * 24 * HOUR_MS;
+                long batches = Math.max(1, events / cfg.batchSize());
+                long stepUs = days * 24 * HOUR_MS * 1000 / batches;
+                // Batch k of agent a lands at the (k * agents + a)-th slot of the range: time advances with the load.
+                LoadConfig.BaseTime spread = (agent, batch) -> fromMs * 1000 + (batch * cfg.agents() + agent) * stepUs;
+                BenchSupport.progress("loading " + events + " events over " + days + " days with " + cfg.agents() + " agents"
+                        + (cfg.excluded().isEmpty() ? "" : ", leaving out " + cfg.excluded()));
+                load(b, gen, cfg.withBaseTime(spread).withMaxEvents(events).withDuration(Duration.ofHours(12)));
 
-            List<String> hosts = gen.pools().stream().map(p -> p.process().hostname()).toList();
-            Random r = new Random(f.number("seed", 1));
-            Query term = () -> {
-                long from = randomFrom(r, fromMs, nowMs, 3 * HOUR_MS);
-                String q = switch (r.nextInt(4)) {
-                    case 0 -> "type:file AND path:/etc/*";
-                    case 1 -> "rport:443";
-                    case 2 -> "app:shop AND host:" + hosts.get(r.nextInt(hosts.size()));
-                    default -> "type:network AND fqdn:api.stripe.com";
+                List<String> hosts = gen.pools().stream().map(p -> p.process().hostname()).toList();
+                Random r = new Random(f.number("seed", 1));
+                Query term = () -> {
+                    long from = randomFrom(r, fromMs, nowMs, 3 * HOUR_MS);
+                    String q = switch (r.nextInt(4)) {
+                        case 0 -> "type:file AND path:/etc/*";
+                        case 1 -> "rport:443";
+                        case 2 -> "app:shop AND host:" + hosts.get(r.nextInt(hosts.size()));
+                        default -> "type:network AND fqdn:api.stripe.com";
+                    };
+                    return b.api.search(params(q, from, from + 3 * HOUR_MS, "limit", "50"));
                 };
-                return b.api.search(params(q, from, from + 3 * HOUR_MS, "limit", "50"));
-            };
-            Query facets = () -> {
-                long from = randomFrom(r, fromMs, nowMs, 24 * HOUR_MS);
-                String q = r.nextBoolean() ? "" : "type:file";
-                return b.api.facets(params(q, from, from + 24 * HOUR_MS, "dims", "type,app,host"));
-            };
-            Query histogram = () -> {
-                long from = randomFrom(r, fromMs, nowMs, 24 * HOUR_MS);
-                String q = r.nextBoolean() ? "" : "type:network AND rport:443";
-                return b.api.histogram(params(q, from, from + 24 * HOUR_MS, "buckets", "60"));
-            };
-            double[] t = measure("term + time range", term, warmup, queries);
-            double[] fa = measure("facets", facets, warmup, queries);
-            double[] h = measure("histogram", histogram, warmup, queries);
-            long indexed = (long) b.metric("telltale_store_indexed_events_total");
-            return String.format(Locale.ROOT, "search events=%d term_p50_ms=%.1f term_p95_ms=%.1f facets_p50_ms=%.1f"
-                    + " facets_p95_ms=%.1f histogram_p50_ms=%.1f histogram_p95_ms=%.1f", indexed, t[0], t[1], fa[0], fa[1],
-                    h[0], h[1]);
+                Query facets = () -> {
+                    long from = randomFrom(r, fromMs, nowMs, 24 * HOUR_MS);
+                    String q = r.nextBoolean() ? "" : "type:file";
+                    return b.api.facets(params(q, from, from + 24 * HOUR_MS, "dims", "type,app,host"));
+                };
+                Query histogram = () -> {
+                    long from = randomFrom(r, fromMs, nowMs, 24 * HOUR_MS);
+                    String q = r.nextBoolean() ? "" : "type:network AND rport:443";
+                    return b.api.histogram(params(q, from, from + 24 * HOUR_MS, "buckets", "60"));
+                };
+                double[] t = measure("term + time range", term, warmup, queries);
+                double[] fa = measure("facets", facets, warmup, queries);
+                double[] h = measure("histogram", histogram, warmup, queries);
+                long indexed = (long) b.metric("telltale_store_indexed_events_total");
+                return String.format(Locale.ROOT, "search events=%d term_p50_ms=%.1f term_p95_ms=%.1f facets_p50_ms=%.1f"
+                        + " facets_p95_ms=%.1f histogram_p50_ms=%.1f histogram_p95_ms=%.1f", indexed, t[0], t[1], fa[0], fa[1],
+                        h[0], h[1]);
+            } catch (IOException | RuntimeException e) {
+                // Most failures start inside the appliance; its log says how.
+                throw new IOException(e.getMessage() + b.applianceErrors(), e);
+            }
         }
     }
 
