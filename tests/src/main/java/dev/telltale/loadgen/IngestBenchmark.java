@@ -84,71 +84,84 @@ public final class IngestBenchmark {
                 BenchSupport.progress(String.format(Locale.ROOT, "%d agents, %d distinct events (%.0f raw bytes/event) generated"
                         + " in %.1f s", agents, poolEvents, poolRaw / (double) poolEvents, (System.nanoTime() - t0) / 1e9));
 
-                // Saturation: warm up, then measure acknowledged events over the window.
-                LoadGenerator.Run run = gen.start(cfg.withDuration(Duration.ofSeconds(warmup + duration)), null);
-                LoadCounters c = run.counters();
-                Map<String, LongSupplier> watch = new LinkedHashMap<>();
-                watch.put("sent", c::eventsSent);
-                watch.put("acked", c::eventsAcked);
-                watch.put("indexed", () -> metric(b, "telltale_store_indexed_events_total"));
-                BenchSupport.window("warm-up acked", c::eventsAcked, warmup, watch);
-                long sent0 = c.eventsSent();
-                long bytes0 = c.frameBytes();
-                long indexed0 = metric(b, "telltale_store_indexed_events_total");
-                long applianceCpu0 = BenchSupport.cpuNanos(b.appliance.pid());
-                long ownCpu0 = BenchSupport.cpuNanos(ProcessHandle.current().pid());
-                long[] w = BenchSupport.window("saturation acked", c::eventsAcked, duration, watch);
-                double applianceCores = (BenchSupport.cpuNanos(b.appliance.pid()) - applianceCpu0) / (double) w[1];
-                double ownCores = (BenchSupport.cpuNanos(ProcessHandle.current().pid()) - ownCpu0) / (double) w[1];
-                long sentDelta = c.eventsSent() - sent0;
-                long bytesDelta = c.frameBytes() - bytes0;
-                long indexedDelta = metric(b, "telltale_store_indexed_events_total") - indexed0;
-                LoadResult total = run.await();
-                double eventsPerS = w[0] / (w[1] / 1e9);
-                double wirePerEvent = bytesDelta / (double) Math.max(1, sentDelta);
-                BenchSupport.progress(String.format(Locale.ROOT, "saturation: %.0f acked/s, %.0f indexed/s in the same %d s;"
-                        + " run total %d sent, %d acked; CPU cores used: appliance %.2f, load generator %.2f", eventsPerS,
-                        indexedDelta / (w[1] / 1e9), duration, total.eventsSent(), total.eventsAcked(), applianceCores,
-                        ownCores));
+                Saturation sat = saturate(b, gen, cfg, warmup, duration);
 
                 // Bare Lucene on the same events, once the appliance is idle so it has both cores.
                 long journaled = metric(b, "telltale_journal_events_total");
                 if (!b.awaitIndexed(journaled, 900)) {
-                    throw new IOException("the appliance did not index its " + journaled + " events within 15 minutes"
-                            + b.applianceErrors());
+                    throw new IOException("the appliance did not index its " + journaled + " events within 15 minutes");
                 }
                 b.awaitQuiet(120);
-                long baselineEvents = Math.max(cfg.batchSize(), w[0]);
-                double luceneOnly = luceneOnly(gen, baselineEvents, indexThreads, b.work);
+                double luceneOnly = luceneOnly(gen, Math.max(cfg.batchSize(), sat.acked()), indexThreads, b.work);
 
-                // Latency at half the saturating rate.
-                long rate = Math.max(1, Math.round(eventsPerS / 2));
-                double markers = f.decimal("markers", 50);
-                BenchSupport.progress("latency run: " + rate + " events/s with " + markers + " markers/s for "
-                        + latencyDuration + " s");
-                LatencyProbe.Result lat;
-                try (LatencyProbe probe = new LatencyProbe(b.api, Duration.ofMillis(20))) {
-                    probe.start();
-                    LoadGenerator.Run lr = gen.start(cfg.withRate(rate).withMarkers(markers)
-                            .withDuration(Duration.ofSeconds(latencyDuration)), probe);
-                    BenchSupport.window("latency run acked", lr.counters()::eventsAcked, latencyDuration, Map.of());
-                    lr.await();
-                    lat = probe.finish(Duration.ofSeconds(10));
-                }
-                BenchSupport.progress(String.format(Locale.ROOT, "latency: %d markers, %d never seen, p50 %.0f ms, p99 %.0f ms,"
-                        + " max %.0f ms; of which send to ACK p50 %.0f ms, p99 %.0f ms; %d polls of %.1f ms on average",
-                        lat.markers(), lat.unseen(), lat.percentileMs(50), lat.percentileMs(99), lat.percentileMs(100),
-                        lat.ackPercentileMs(50), lat.ackPercentileMs(99), lat.polls(), lat.pollMs()));
-
+                LatencyProbe.Result lat = latency(b, gen, cfg.withRate(Math.max(1, Math.round(sat.eventsPerS() / 2)))
+                        .withMarkers(f.decimal("markers", 50)).withDuration(Duration.ofSeconds(latencyDuration)));
                 double heapMb = metric(b, "telltale_jvm_heap_peak_used_bytes") / (double) (1 << 20);
                 return String.format(Locale.ROOT, "ingest events_per_s=%.0f lucene_only_events_per_s=%.0f ratio=%.2f"
                                 + " p99_searchable_ms=%.0f wire_bytes_per_event=%.1f sample_session_bytes=%d heap_max_mb=%.0f",
-                        eventsPerS, luceneOnly, eventsPerS / luceneOnly, lat.percentileMs(99), wirePerEvent, sampleBytes, heapMb);
+                        sat.eventsPerS(), luceneOnly, sat.eventsPerS() / luceneOnly, lat.percentileMs(99),
+                        sat.wireBytesPerEvent(), sampleBytes, heapMb);
             } catch (IOException | RuntimeException e) {
                 // Most failures start inside the appliance; its log says how.
                 throw new IOException(e.getMessage() + b.applianceErrors(), e);
             }
         }
+    }
+
+    /** What the saturation phase measured: acknowledged events/s and in total, and frame bytes per event sent. */
+    private record Saturation(double eventsPerS, long acked, double wireBytesPerEvent) {
+    }
+
+    /** Saturates for {@code warmup + duration} seconds and measures over the last {@code duration}. */
+    private static Saturation saturate(BenchSupport b, LoadGenerator gen, LoadConfig cfg, int warmup, int duration)
+            throws IOException, InterruptedException {
+        LoadGenerator.Run run = gen.start(cfg.withDuration(Duration.ofSeconds(warmup + duration)), null);
+        LoadCounters c = run.counters();
+        Map<String, LongSupplier> watch = new LinkedHashMap<>();
+        watch.put("sent", c::eventsSent);
+        watch.put("acked", c::eventsAcked);
+        watch.put("indexed", () -> metric(b, "telltale_store_indexed_events_total"));
+        BenchSupport.window("warm-up acked", c::eventsAcked, warmup, watch);
+        long sent0 = c.eventsSent();
+        long bytes0 = c.frameBytes();
+        long indexed0 = metric(b, "telltale_store_indexed_events_total");
+        long applianceCpu0 = BenchSupport.cpuNanos(b.appliance.pid());
+        long ownCpu0 = BenchSupport.cpuNanos(ProcessHandle.current().pid());
+        long[] w = BenchSupport.window("saturation acked", c::eventsAcked, duration, watch);
+        double seconds = w[1] / 1e9;
+        double applianceCores = (BenchSupport.cpuNanos(b.appliance.pid()) - applianceCpu0) / (double) w[1];
+        double ownCores = (BenchSupport.cpuNanos(ProcessHandle.current().pid()) - ownCpu0) / (double) w[1];
+        long sentDelta = c.eventsSent() - sent0;
+        long bytesDelta = c.frameBytes() - bytes0;
+        long indexedDelta = metric(b, "telltale_store_indexed_events_total") - indexed0;
+        LoadResult total = run.await();
+        Saturation s = new Saturation(w[0] / seconds, w[0], bytesDelta / (double) Math.max(1, sentDelta));
+        BenchSupport.progress(String.format(Locale.ROOT, "saturation: %.0f acked/s, %.0f indexed/s in the same %.0f s;"
+                        + " run total %d sent, %d acked; CPU cores used: appliance %.2f, load generator %.2f",
+                s.eventsPerS(), indexedDelta / seconds, seconds, total.eventsSent(), total.eventsAcked(), applianceCores,
+                ownCores));
+        return s;
+    }
+
+    /** A paced run with latency markers; the markers' send-to-searchable latencies. */
+    private static LatencyProbe.Result latency(BenchSupport b, LoadGenerator gen, LoadConfig run)
+            throws IOException, InterruptedException {
+        int seconds = (int) run.duration().toSeconds();
+        BenchSupport.progress("latency run: " + run.rate() + " events/s with " + run.markersPerSecond()
+                + " markers/s for " + seconds + " s");
+        LatencyProbe.Result lat;
+        try (LatencyProbe probe = new LatencyProbe(b.api, Duration.ofMillis(20))) {
+            probe.start();
+            LoadGenerator.Run lr = gen.start(run, probe);
+            BenchSupport.window("latency run acked", lr.counters()::eventsAcked, seconds, Map.of());
+            lr.await();
+            lat = probe.finish(Duration.ofSeconds(10));
+        }
+        BenchSupport.progress(String.format(Locale.ROOT, "latency: %d markers, %d never seen, p50 %.0f ms, p99 %.0f ms,"
+                        + " max %.0f ms; of which send to ACK p50 %.0f ms, p99 %.0f ms; %d polls of %.1f ms on average",
+                lat.markers(), lat.unseen(), lat.percentileMs(50), lat.percentileMs(99), lat.percentileMs(100),
+                lat.ackPercentileMs(50), lat.ackPercentileMs(99), lat.polls(), lat.pollMs()));
+        return lat;
     }
 
     private static double luceneOnly(LoadGenerator gen, long events, int threads, Path work)

@@ -83,8 +83,11 @@ final class ProcessFacts {
                 case "PWD" -> p.cwd();
                 default -> e.getValue();
             };
-            if (value.length() > 4096 || SecretPatterns.isSecretEnv(name, value)) {
+            if (SecretPatterns.isSecretEnv(name, value)) {
                 value = FakeSecrets.forName(r, name);
+            } else if (value.length() > 4096) {
+                // Interceptors cap what they copy from the environment; so does the model.
+                value = value.substring(0, 4096);
             }
             out.add(env(name, value));
         }

@@ -34,6 +34,7 @@ public final class RealisticEvents {
     private final ProcessFacts facts;
     private final NetworkEvents network;
     private final Map<Long, long[]> usage = new HashMap<>();
+    private final List<JarModel> jarsWithClasses;
 
     public RealisticEvents(MachineProfile machine, long seed) {
         this.machine = machine;
@@ -41,6 +42,7 @@ public final class RealisticEvents {
         this.stacks = new StackFactory(machine, new JdkClasses());
         this.facts = new ProcessFacts(machine, r);
         this.network = new NetworkEvents(r);
+        this.jarsWithClasses = machine.jars().stream().filter(j -> !j.classes().isEmpty()).toList();
     }
 
     /** A generator over this machine's profile. */
@@ -350,7 +352,7 @@ public final class RealisticEvents {
     /** Methods of one class seen running, with the jar and Maven coordinates it came from. */
     public Event javaMethod(ProcessModel p, long dtUs) {
         Event e = Event.of(EventType.JAVA_METHOD, dtUs, p.pid(), p.tid(r.nextInt(40)));
-        List<JarModel> jars = machine.jars().stream().filter(j -> !j.classes().isEmpty()).toList();
+        List<JarModel> jars = jarsWithClasses;
         if (jars.isEmpty()) {
             e.body().set("class", "java.lang.Thread").set("methods", "run").set("count", 1L);
             return e;

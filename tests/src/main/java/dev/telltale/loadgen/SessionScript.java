@@ -29,7 +29,11 @@ final class SessionScript {
 
     private final RealisticEvents g;
     private final Random r;
-    private final List<Object[]> warningCandidates = new ArrayList<>();
+    private final List<Candidate> warningCandidates = new ArrayList<>();
+
+    /** A memory warning that may make the session, and the track it would join. */
+    private record Candidate(List<Event> track, Event event) {
+    }
 
     SessionScript(RealisticEvents g, long seed) {
         this.g = g;
@@ -83,11 +87,9 @@ final class SessionScript {
         warnings(p, python, SMOKE_START_US + 5 * S, SMOKE_EXIT_US, 4);
         p.add(g.processExit(python, SMOKE_EXIT_US, 0, (SMOKE_EXIT_US - SMOKE_START_US) / 1000));
 
-        warningCandidates.sort(Comparator.comparingLong(c -> ((Event) c[1]).dtUs()));
-        for (int i = 0; i < Math.min(WARNINGS, warningCandidates.size()); i++) {
-            @SuppressWarnings("unchecked")
-            List<Event> track = (List<Event>) warningCandidates.get(i)[0];
-            track.add((Event) warningCandidates.get(i)[1]);
+        warningCandidates.sort(Comparator.comparingLong(c -> c.event().dtUs()));
+        for (Candidate c : warningCandidates.subList(0, Math.min(WARNINGS, warningCandidates.size()))) {
+            c.track().add(c.event());
         }
         List<Track> tracks = List.of(new Track(bash, sorted(b), true), new Track(java, sorted(j), false),
                 new Track(python, sorted(p), true));
@@ -132,7 +134,7 @@ final class SessionScript {
             long t = first + k * 7 * S + r.nextInt(1_000_000);
             long suppressed = 0;
             while (t < end) {
-                warningCandidates.add(new Object[]{out, g.memoryWarning(proc, t, kind, suppressed, 1)});
+                warningCandidates.add(new Candidate(out, g.memoryWarning(proc, t, kind, suppressed, 1)));
                 suppressed = r.nextInt(3) == 0 ? 0 : r.nextInt(40);
                 t += 60 * S + r.nextInt(500_000);
             }

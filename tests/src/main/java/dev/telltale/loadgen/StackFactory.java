@@ -73,9 +73,9 @@ final class StackFactory {
         } else {
             nativeStack(op, p, frames, r);
         }
-        while (frames.size() > MAX_FRAMES) {
+        if (frames.size() > MAX_FRAMES) {
             // Unwinders cap the depth; what is cut is the outermost part.
-            frames.remove(frames.size() - 2);
+            frames.subList(MAX_FRAMES, frames.size()).clear();
         }
         return frames;
     }
