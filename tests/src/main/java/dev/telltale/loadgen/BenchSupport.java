@@ -157,15 +157,20 @@ final class BenchSupport implements AutoCloseable {
         progress("the appliance is still busy after " + timeoutS + " s; going on");
     }
 
-    /** The appliance's SEVERE log lines and errors (first ten), for failure messages. */
+    /** The appliance's distinct SEVERE log lines and errors with how often each came, for failure messages. */
     String applianceErrors() {
+        Map<String, Integer> seen = new java.util.LinkedHashMap<>();
         try (var lines = Files.lines(appliance.log())) {
-            var bad = lines.filter(l -> l.contains(" SEVERE ") || l.contains("Error:") || l.contains("Exception:"))
-                    .limit(10).toList();
-            return bad.isEmpty() ? "" : "; the appliance logged:\n  " + String.join("\n  ", bad);
+            lines.filter(l -> l.contains(" SEVERE ") || l.contains("Error:") || l.contains("Exception:"))
+                    // Timestamps and document numbers differ; the message is what matters.
+                    .map(l -> l.replaceFirst("^\\S+Z ", "").replaceAll("doc \\[\\d+\\]", "doc [n]"))
+                    .forEach(l -> seen.merge(l, 1, Integer::sum));
         } catch (IOException | java.io.UncheckedIOException e) {
             return "";
         }
+        StringBuilder sb = new StringBuilder();
+        seen.entrySet().stream().limit(12).forEach(e -> sb.append("\n  ").append(e.getValue()).append("x ").append(e.getKey()));
+        return sb.isEmpty() ? "" : "; the appliance logged:" + sb;
     }
 
     @Override
