@@ -1,0 +1,187 @@
+package dev.telltale.loadgen;
+
+import dev.telltale.journal.JournalRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code bin/telltale-bench ingest}: a fresh appliance in its own JVM ({@code -Xmx1g}), warmed
+ * up and then saturated by the load generator over TLS 1.3 (acknowledged events per second);
+ * in the same run, the same events indexed by bare Lucene with the appliance's settings on the
+ * same number of threads; then ingest-to-searchable latency at half the measured rate; wire
+ * bytes per event; the sample session's wire bytes; the appliance's peak heap. The last line
+ * printed is the result:
+ * {@code ingest events_per_s=… lucene_only_events_per_s=… ratio=… p99_searchable_ms=…
+ * wire_bytes_per_event=… sample_session_bytes=… heap_max_mb=…}.
+ */
+public final class IngestBenchmark {
+    private static final Set<String> FLAGS = Set.of("agents", "batch", "window", "pool", "warmup", "duration",
+            "latency-duration", "markers", "index-threads", "heap", "jar", "keep", "seed", "exclude",
+            "appliance-env");
+
+    private IngestBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        Flags flags;
+        try {
+            flags = new Flags(args, FLAGS);
+        } catch (IllegalArgumentException e) {
+            System.err.println("telltale-bench ingest: " + e.getMessage());
+            System.err.println("usage: telltale-bench ingest [--agents 6] [--batch 500] [--window 8] [--pool 16384]"
+                    + " [--warmup 10] [--duration 30] [--latency-duration 20] [--markers 50] [--index-threads 2]"
+                    + " [--heap 1g] [--seed 1] [--keep false] [--jar PATH] [--exclude type,type]"
+                    + " [--appliance-env KEY=VALUE,...]");
+            System.exit(2);
+            return;
+        }
+        try {
+            System.out.println(run(flags));
+            System.exit(0);
+        } catch (Exception e) {
+            System.err.println("ingest benchmark failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    static String run(Flags f) throws Exception {
+        Path root = Path.of(System.getProperty("telltale.root", ".")).toAbsolutePath();
+        Path jar = Path.of(f.string("jar", root.resolve("server/app/target/telltale-server.jar").toString()));
+        int agents = f.integer("agents", 6);
+        int warmup = f.integer("warmup", 10);
+        int duration = f.integer("duration", 30);
+        int latencyDuration = f.integer("latency-duration", 20);
+        int indexThreads = f.integer("index-threads", 2);
+        BenchSupport.progress(MachineProfile.get().summary());
+        long sampleBytes = SampleSession.create(2023).wireBytes();
+        BenchSupport.progress("sample session: 743 events, " + sampleBytes + " wire bytes");
+
+        try (BenchSupport b = BenchSupport.start(jar, f.string("heap", "1g"),
+                Boolean.parseBoolean(f.string("keep", "false")), f.pairs("appliance-env"))) {
+            try {
+                LoadConfig cfg = LoadConfig.of("127.0.0.1", b.appliance.ingestPort(), b.tls, b.runToken).withAgents(agents)
+                        .withBatchSize(f.integer("batch", 500)).withWindow(f.integer("window", 8))
+                        .withPoolEvents(f.integer("pool", 16_384)).withSeed(f.number("seed", 1))
+                        .withExcluded(f.eventTypes("exclude"));
+                if (!cfg.excluded().isEmpty()) {
+                    BenchSupport.progress("leaving out of the mix: " + cfg.excluded());
+                }
+                long t0 = System.nanoTime();
+                LoadGenerator gen = new LoadGenerator(cfg);
+                long poolEvents = gen.pools().stream().mapToLong(p -> p.encoded().length).sum();
+                long poolRaw = gen.pools().stream().mapToLong(EventPool::rawBytes).sum();
+                BenchSupport.progress(String.format(Locale.ROOT, "%d agents, %d distinct events (%.0f raw bytes/event) generated"
+                        + " in %.1f s", agents, poolEvents, poolRaw / (double) poolEvents, (System.nanoTime() - t0) / 1e9));
+
+                Saturation sat = saturate(b, gen, cfg, warmup, duration);
+
+                // Bare Lucene on the same events, once the appliance is idle so it has both cores.
+                long journaled = metric(b, "telltale_journal_events_total");
+                if (!b.awaitIndexed(journaled, 900)) {
+                    throw new IOException("the appliance did not index its " + journaled + " events within 15 minutes");
+                }
+                b.awaitQuiet(120);
+                double luceneOnly = luceneOnly(gen, Math.max(cfg.batchSize(), sat.acked()), indexThreads, b.work);
+
+                LatencyProbe.Result lat = latency(b, gen, cfg.withRate(Math.max(1, Math.round(sat.eventsPerS() / 2)))
+                        .withMarkers(f.decimal("markers", 50)).withDuration(Duration.ofSeconds(latencyDuration)));
+                double heapMb = metric(b, "telltale_jvm_heap_peak_used_bytes") / (double) (1 << 20);
+                return String.format(Locale.ROOT, "ingest events_per_s=%.0f lucene_only_events_per_s=%.0f ratio=%.2f"
+                                + " p99_searchable_ms=%.0f wire_bytes_per_event=%.1f sample_session_bytes=%d heap_max_mb=%.0f",
+                        sat.eventsPerS(), luceneOnly, sat.eventsPerS() / luceneOnly, lat.percentileMs(99),
+                        sat.wireBytesPerEvent(), sampleBytes, heapMb);
+            } catch (IOException | RuntimeException e) {
+                // Most failures start inside the appliance; its log says how.
+                throw new IOException(e.getMessage() + b.applianceErrors(), e);
+            }
+        }
+    }
+
+    /** What the saturation phase measured: acknowledged events/s and in total, and frame bytes per event sent. */
+    private record Saturation(double eventsPerS, long acked, double wireBytesPerEvent) {
+    }
+
+    /** Saturates for {@code warmup + duration} seconds and measures over the last {@code duration}. */
+    private static Saturation saturate(BenchSupport b, LoadGenerator gen, LoadConfig cfg, int warmup, int duration)
+            throws IOException, InterruptedException {
+        LoadGenerator.Run run = gen.start(cfg.withDuration(Duration.ofSeconds(warmup + duration)), null);
+        LoadCounters c = run.counters();
+        Map<String, LongSupplier> watch = new LinkedHashMap<>();
+        watch.put("sent", c::eventsSent);
+        watch.put("acked", c::eventsAcked);
+        watch.put("indexed", () -> metric(b, "telltale_store_indexed_events_total"));
+        BenchSupport.window("warm-up acked", c::eventsAcked, warmup, watch);
+        long sent0 = c.eventsSent();
+        long bytes0 = c.frameBytes();
+        long indexed0 = metric(b, "telltale_store_indexed_events_total");
+        long applianceCpu0 = BenchSupport.cpuNanos(b.appliance.pid());
+        long ownCpu0 = BenchSupport.cpuNanos(ProcessHandle.current().pid());
+        long[] w = BenchSupport.window("saturation acked", c::eventsAcked, duration, watch);
+        double seconds = w[1] / 1e9;
+        double applianceCores = (BenchSupport.cpuNanos(b.appliance.pid()) - applianceCpu0) / (double) w[1];
+        double ownCores = (BenchSupport.cpuNanos(ProcessHandle.current().pid()) - ownCpu0) / (double) w[1];
+        long sentDelta = c.eventsSent() - sent0;
+        long bytesDelta = c.frameBytes() - bytes0;
+        long indexedDelta = metric(b, "telltale_store_indexed_events_total") - indexed0;
+        LoadResult total = run.await();
+        Saturation s = new Saturation(w[0] / seconds, w[0], bytesDelta / (double) Math.max(1, sentDelta));
+        BenchSupport.progress(String.format(Locale.ROOT, "saturation: %.0f acked/s, %.0f indexed/s in the same %.0f s;"
+                        + " run total %d sent, %d acked; CPU cores used: appliance %.2f, load generator %.2f",
+                s.eventsPerS(), indexedDelta / seconds, seconds, total.eventsSent(), total.eventsAcked(), applianceCores,
+                ownCores));
+        return s;
+    }
+
+    /** A paced run with latency markers; the markers' send-to-searchable latencies. */
+    private static LatencyProbe.Result latency(BenchSupport b, LoadGenerator gen, LoadConfig run)
+            throws IOException, InterruptedException {
+        int seconds = (int) run.duration().toSeconds();
+        BenchSupport.progress("latency run: " + run.rate() + " events/s with " + run.markersPerSecond()
+                + " markers/s for " + seconds + " s");
+        LatencyProbe.Result lat;
+        try (LatencyProbe probe = new LatencyProbe(b.api, Duration.ofMillis(20))) {
+            probe.start();
+            LoadGenerator.Run lr = gen.start(run, probe);
+            BenchSupport.window("latency run acked", lr.counters()::eventsAcked, seconds, Map.of());
+            lr.await();
+            lat = probe.finish(Duration.ofSeconds(10));
+        }
+        BenchSupport.progress(String.format(Locale.ROOT, "latency: %d markers, %d never seen, p50 %.0f ms, p99 %.0f ms,"
+                        + " max %.0f ms; of which send to ACK p50 %.0f ms, p99 %.0f ms; %d polls of %.1f ms on average",
+                lat.markers(), lat.unseen(), lat.percentileMs(50), lat.percentileMs(99), lat.percentileMs(100),
+                lat.ackPercentileMs(50), lat.ackPercentileMs(99), lat.polls(), lat.pollMs()));
+        return lat;
+    }
+
+    private static double luceneOnly(LoadGenerator gen, long events, int threads, Path work)
+            throws IOException, InterruptedException {
+        List<JournalRecord> records = LuceneOnly.records(gen, events);
+        long n = records.stream().mapToLong(r -> r.events().length).sum();
+        Path dir = Files.createDirectories(work.resolve("lucene-only"));
+        BenchSupport.progress("lucene only: indexing " + n + " events on " + threads + " threads, then commit");
+        long nanos = LuceneOnly.index(dir, records, threads);
+        double rate = n / (nanos / 1e9);
+        BenchSupport.progress(String.format(Locale.ROOT, "lucene only: %.1f s, %.0f events/s", nanos / 1e9, rate));
+        BenchSupport.deleteTree(dir);
+        return rate;
+    }
+
+    private static long metric(BenchSupport b, String name) {
+        try {
+            return (long) b.metric(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

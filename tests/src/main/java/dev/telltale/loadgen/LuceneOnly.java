@@ -1,0 +1,98 @@
+package dev.telltale.loadgen;
+
+import dev.telltale.journal.AgentContext;
+import dev.telltale.journal.JournalRecord;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.store.LuceneBaseline;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The bare-Lucene baseline of the ingest benchmark: the load generator's own events, wrapped
+ * in journal records batch by batch and agent by agent as the appliance would journal them,
+ * indexed by {@link LuceneBaseline} with the appliance's document and writer settings on the
+ * same number of threads, ending with a commit.
+ */
+public final class LuceneOnly {
+    private LuceneOnly() {
+    }
+
+    /**
+     * Builds the records for {@code events} events (whole batches, agents in turn), decoding
+     * each pool event once, as the appliance's decoder would.
+     */
+    public static List<JournalRecord> records(LoadGenerator gen, long events) {
+        List<EventPool> pools = gen.pools();
+        List<Event[][]> decoded = new ArrayList<>();
+        List<byte[][][]> encoded = new ArrayList<>();
+        for (EventPool p : pools) {
+            Event[][] d = new Event[p.batchCount()][];
+            byte[][][] e = new byte[p.batchCount()][][];
+            for (int b = 0; b < p.batchCount(); b++) {
+                int n = p.batchSize();
+                d[b] = new Event[n];
+                e[b] = new byte[n][];
+                for (int i = 0; i < n; i++) {
+                    d[b][i] = p.decoded(b * n + i);
+                    e[b][i] = p.encoded()[b * n + i];
+                }
+            }
+            decoded.add(d);
+            encoded.add(e);
+        }
+        List<JournalRecord> out = new ArrayList<>();
+        long uid = 1;
+        long[] seq = new long[pools.size()];
+        long now = System.currentTimeMillis();
+        int batch = 0;
+        for (long done = 0; done < events; batch++) {
+            int a = batch % pools.size();
+            EventPool p = pools.get(a);
+            int b = (batch / pools.size()) % p.batchCount();
+            ProcessModel proc = p.process();
+            AgentContext ctx = new AgentContext(a + 1, "loadgen-" + proc.component(), 1, "default", proc.application(),
+                    proc.component(), "1.4.2", proc.hostname());
+            int n = p.batchSize();
+            out.add(new JournalRecord(0, 0, ctx, seq[a] + 1, seq[a] + n, uid, (now + batch) * 1000, now,
+                    decoded.get(a)[b], encoded.get(a)[b]));
+            seq[a] += n;
+            uid += n;
+            done += n;
+        }
+        return out;
+    }
+
+    /** Indexes the records on {@code threads} threads and commits; returns the elapsed nanoseconds. */
+    public static long index(Path dir, List<JournalRecord> records, int threads) throws IOException, InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try (LuceneBaseline lucene = new LuceneBaseline(dir, 128)) {
+            long t0 = System.nanoTime();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(Thread.ofPlatform().name("lucene-only-" + t).start(() -> {
+                    try {
+                        for (int i; (i = next.getAndIncrement()) < records.size(); ) {
+                            lucene.index(records.get(i));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }));
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            if (failure.get() != null) {
+                throw new IOException("baseline indexing failed", failure.get());
+            }
+            lucene.commit();
+            return System.nanoTime() - t0;
+        }
+    }
+}
