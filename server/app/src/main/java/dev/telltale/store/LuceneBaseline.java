@@ -24,6 +24,7 @@ public final class LuceneBaseline implements AutoCloseable {
         IndexWriterConfig c = new IndexWriterConfig(QueryParsing.analyzer());
         c.setRAMBufferSizeMB(ramBufferMb);
         c.setUseCompoundFile(false);
+        c.setCodec(new StoreCodec());
         org.apache.lucene.index.TieredMergePolicy mp = new org.apache.lucene.index.TieredMergePolicy();
         mp.setNoCFSRatio(0.0);
         c.setMergePolicy(mp);

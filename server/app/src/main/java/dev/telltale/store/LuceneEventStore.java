@@ -107,6 +107,7 @@ final class LuceneEventStore implements EventStore {
         c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         c.setRAMBufferSizeMB(config.ramBufferMb());
         c.setUseCompoundFile(false);
+        c.setCodec(new StoreCodec());
         c.setCommitOnClose(false);
         TieredMergePolicy mp = new TieredMergePolicy();
         mp.setNoCFSRatio(0.0);

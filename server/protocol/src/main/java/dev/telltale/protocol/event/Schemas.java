@@ -27,7 +27,7 @@ public final class Schemas {
     public static final Schema STACK_FRAME = new Schema("stack_frame",
             of(1, "stack.module", STRING).maxBytes(PATH).index(KEYWORD),
             of(2, "stack.offset", UINT),
-            of(3, "stack.symbol", STRING).maxBytes(1024).index(TEXT),
+            of(3, "stack.symbol", STRING).maxBytes(1024),
             of(4, "stack.file", STRING).maxBytes(PATH),
             of(5, "stack.line", UINT),
             of(6, "stack.build_id", STRING).maxBytes(128));
@@ -212,7 +212,7 @@ public final class Schemas {
 
     static final Schema JAVA_METHOD = new Schema("java_method",
             of(1, "class", STRING).required().maxBytes(1024).index(KEYWORD_TEXT),
-            of(2, "methods", STRING).maxBytes(1024).repeated(65536).index(TEXT),
+            of(2, "methods", STRING).maxBytes(1024).repeated(65536).index(KEYWORD),
             of(3, "jar", STRING).maxBytes(PATH).index(KEYWORD),
             of(4, "purl", STRING).maxBytes(1024).index(KEYWORD),
             of(5, "count", UINT));
