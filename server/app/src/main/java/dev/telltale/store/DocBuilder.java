@@ -54,6 +54,7 @@ final class DocBuilder {
         doc.add(new LongPoint(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.UID, uid));
+        doc.add(new LongPoint(Fields.UID, uid));
         keywordFacet(doc, Fields.TYPE, e.type().id());
         doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
         keywordFacet(doc, Fields.APP, c.application());
@@ -94,6 +95,7 @@ final class DocBuilder {
         doc.add(new LongPoint(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.UID, uid));
+        doc.add(new LongPoint(Fields.UID, uid));
         keywordFacet(doc, Fields.TYPE, e.type().id());
         doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
         keywordFacet(doc, Fields.APP, c.application());

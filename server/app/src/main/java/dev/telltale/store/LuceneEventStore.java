@@ -26,8 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -45,8 +43,13 @@ final class LuceneEventStore implements EventStore {
     private final ConcurrentSkipListMap<Long, Partition> partitions = new ConcurrentSkipListMap<>();
     private final ArrayBlockingQueue<JournalRecord> queue;
     private final Semaphore queuedMemory;
-    private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock(true);
-    private final AtomicLong polledEnd = new AtomicLong();
+    /** Guards the hand-off from the queue to indexers, so checkpoints know what is in flight. */
+    private final Object handoff = new Object();
+    private final java.util.TreeSet<Long> inFlight = new java.util.TreeSet<>();
+    private final Semaphore available = new Semaphore(0);
+    private long polledEnd;
+    /** Serializes checkpoints and retention; indexing never waits for either. */
+    private final Object maintenanceLock = new Object();
     private final long checkpoint;
     private final Metrics.Counter indexed;
     private final Metrics.Counter dropped;
@@ -181,11 +184,32 @@ final class LuceneEventStore implements EventStore {
             }
             Partition p = partitionFor(r.receivedMs());
             if (r.position() >= p.committedPosition()) {
-                index(p, r);
+                indexMissing(p, r);
             }
-            polledEnd.accumulateAndGet(r.end(), Math::max);
+            synchronized (handoff) {
+                polledEnd = Math.max(polledEnd, r.end());
+            }
         } catch (IOException e) {
             throw new StoreException("cannot index replayed journal record at " + r.position(), e);
+        }
+    }
+
+    /** Indexes what the partition's last commit lacks of a record (all of it, or none). */
+    private void indexMissing(Partition p, JournalRecord r) throws IOException {
+        int n = r.events().length;
+        boolean first = p.committedHas(r.firstUid());
+        boolean last = p.committedHas(r.firstUid() + n - 1);
+        if (!first && !last) {
+            index(p, r);
+        } else if (!(first && last)) {
+            // Only a record indexed event by event (see index) can be half committed.
+            DocBuilder b = builders.get();
+            for (int i = 0; i < n; i++) {
+                if (!p.committedHas(r.firstUid() + i)) {
+                    p.add(List.of(b.build(r, i)), r.timeUs(i), r.timeUs(i));
+                    indexed.inc();
+                }
+            }
         }
     }
 
@@ -221,6 +245,13 @@ final class LuceneEventStore implements EventStore {
     public RecordSink start(Journal j) {
         this.journal = j;
         running = true;
+        for (Partition p : partitions.values()) {
+            try {
+                p.replayDone();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the replay reader of " + p.dir + " failed", e);
+            }
+        }
         for (int i = 0; i < config.indexThreads(); i++) {
             Thread t = new Thread(this::indexLoop, "telltale-indexer-" + i);
             t.start();
@@ -239,6 +270,7 @@ final class LuceneEventStore implements EventStore {
     private void enqueue(JournalRecord r) throws InterruptedException {
         queuedMemory.acquire(permits(r));
         queue.put(r);
+        available.release();
     }
 
     private int permits(JournalRecord r) {
@@ -247,27 +279,31 @@ final class LuceneEventStore implements EventStore {
 
     private void indexLoop() {
         while (running || !queue.isEmpty()) {
-            commitLock.readLock().lock();
+            JournalRecord r;
             try {
-                JournalRecord r = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (r == null) {
+                if (!available.tryAcquire(50, TimeUnit.MILLISECONDS)) {
                     continue;
-                }
-                try {
-                    index(partitionFor(r.receivedMs()), r);
-                } finally {
-                    queuedMemory.release(permits(r));
-                    polledEnd.accumulateAndGet(r.end(), Math::max);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            synchronized (handoff) {
+                r = queue.poll();
+                inFlight.add(r.position());
+                polledEnd = Math.max(polledEnd, r.end());
+            }
+            try {
+                index(partitionFor(r.receivedMs()), r);
             } catch (IOException | RuntimeException e) {
                 // The record stays in the journal: a restart replays it. Until then, stop claiming health.
                 healthy = false;
                 LOG.log(Level.SEVERE, "indexing failed", e);
             } finally {
-                commitLock.readLock().unlock();
+                queuedMemory.release(permits(r));
+                synchronized (handoff) {
+                    inFlight.remove(r.position());
+                }
             }
         }
     }
@@ -304,13 +340,22 @@ final class LuceneEventStore implements EventStore {
         }
     }
 
-    /** Commits every partition at one journal position, then lets the journal drop what is covered. */
+    /**
+     * Commits every partition at a journal position before which every record is indexed,
+     * then lets the journal drop what is covered. Indexing goes on meanwhile.
+     */
     void checkpointNow() throws IOException {
-        long t0 = System.nanoTime();
         long position;
-        commitLock.writeLock().lock();
-        try {
-            position = polledEnd.get();
+        synchronized (handoff) {
+            position = inFlight.isEmpty() ? polledEnd : inFlight.first();
+        }
+        checkpointAt(position);
+    }
+
+    /** Test seam: a checkpoint that records an earlier position than it covers, as a race with indexing can. */
+    void checkpointAt(long position) throws IOException {
+        long t0 = System.nanoTime();
+        synchronized (maintenanceLock) {
             for (Partition p : partitions.values()) {
                 p.commit(position);
             }
@@ -321,8 +366,6 @@ final class LuceneEventStore implements EventStore {
                     p.closeWriter();
                 }
             }
-        } finally {
-            commitLock.writeLock().unlock();
         }
         if (journal != null) {
             journal.release(position);
@@ -342,8 +385,7 @@ final class LuceneEventStore implements EventStore {
     void applyRetention() throws IOException {
         long cutoff = clock.millis() - config.retention().toMillis();
         long current = Math.floorDiv(clock.millis(), widthMs()) * widthMs();
-        commitLock.writeLock().lock();
-        try {
+        synchronized (maintenanceLock) {
             for (Partition p : List.copyOf(partitions.values())) {
                 if (p.endMs <= cutoff) {
                     drop(p, "older than the retention of " + config.retention());
@@ -360,8 +402,6 @@ final class LuceneEventStore implements EventStore {
                     total -= size;
                 }
             }
-        } finally {
-            commitLock.writeLock().unlock();
         }
     }
 

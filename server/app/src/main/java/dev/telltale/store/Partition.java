@@ -1,9 +1,12 @@
 package dev.telltale.store;
 
+import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
@@ -16,19 +19,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * One time partition of the store (events received in [{@code startMs}, {@code endMs})), a
  * Lucene index in its own directory. The writer is opened only while the partition receives
- * events; otherwise searches use a plain reader. The last commit records the journal
- * position it covers, so replay after a crash never indexes a record twice.
+ * events; otherwise searches use a plain reader. Commits run while indexing goes on and record
+ * a journal position before which every record is in the commit; records after it may be in
+ * the commit too, which replay detects by their unique ids.
  */
 final class Partition implements AutoCloseable {
     static final String POSITION = "journal_position";
-    static final String MIN_TS = "min_ts";
-    static final String MAX_TS = "max_ts";
 
     final long startMs;
     final long endMs;
@@ -37,10 +40,14 @@ final class Partition implements AutoCloseable {
     private final Supplier<IndexWriterConfig> writerConfig;
     private final AtomicLong minTs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTs = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong adds = new AtomicLong();
+    /** Adds hold it shared; closing the writer or dropping the partition holds it exclusively. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile long committedAdds;
     private volatile IndexWriter writer;
     private volatile SearcherManager manager;
     private volatile long committedPosition;
-    private volatile boolean dirty;
+    private IndexSearcher committed;
 
     Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig) throws IOException {
         this.dir = dir;
@@ -52,11 +59,25 @@ final class Partition implements AutoCloseable {
         if (DirectoryReader.indexExists(directory)) {
             Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
             committedPosition = Long.parseLong(data.getOrDefault(POSITION, "0"));
-            minTs.set(Long.parseLong(data.getOrDefault(MIN_TS, Long.toString(Long.MAX_VALUE))));
-            maxTs.set(Long.parseLong(data.getOrDefault(MAX_TS, Long.toString(Long.MIN_VALUE))));
             manager = new SearcherManager(directory, null);
+            IndexSearcher s = manager.acquire();
+            try {
+                timeRange(s.getIndexReader());
+            } finally {
+                manager.release(s);
+            }
         } else {
             openWriter();
+        }
+    }
+
+    /** The event-time range actually indexed, read from the points themselves. */
+    private void timeRange(IndexReader reader) throws IOException {
+        byte[] min = PointValues.getMinPackedValue(reader, Fields.TS);
+        byte[] max = PointValues.getMaxPackedValue(reader, Fields.TS);
+        if (min != null && max != null) {
+            minTs.set(LongPoint.decodeDimension(min, 0));
+            maxTs.set(LongPoint.decodeDimension(max, 0));
         }
     }
 
@@ -89,42 +110,82 @@ final class Partition implements AutoCloseable {
         return writer;
     }
 
+    /** Adds documents atomically (all or none are committed together). Thread-safe. */
     void add(List<List<IndexableField>> docs, long batchMinTs, long batchMaxTs) throws IOException {
-        IndexWriter w = writer != null ? writer : openWriter();
-        w.addDocuments(docs);
+        // Widen the range first: a commit or reader that holds these documents must also know their times.
         minTs.accumulateAndGet(batchMinTs, Math::min);
         maxTs.accumulateAndGet(batchMaxTs, Math::max);
-        dirty = true;
+        lifecycle.readLock().lock();
+        try {
+            IndexWriter w = writer != null ? writer : openWriter();
+            w.addDocuments(docs);
+            adds.incrementAndGet();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
-    /** Commits if anything was added since the last commit. Caller excludes concurrent adds. */
+    /**
+     * Commits what was added so far, recording {@code position}: every journal record before
+     * it must already be added. Adds may continue meanwhile.
+     */
     void commit(long position) throws IOException {
-        IndexWriter w = writer;
-        if (w == null || !dirty) {
-            return;
+        lifecycle.readLock().lock();
+        try {
+            IndexWriter w = writer;
+            long seen = adds.get();
+            if (w == null || seen == committedAdds) {
+                return;
+            }
+            w.setLiveCommitData(Map.of(POSITION, Long.toString(position)).entrySet());
+            w.commit();
+            committedAdds = seen;
+            committedPosition = position;
+        } finally {
+            lifecycle.readLock().unlock();
         }
-        w.setLiveCommitData(Map.of(POSITION, Long.toString(position), MIN_TS, Long.toString(minTs.get()),
-                MAX_TS, Long.toString(maxTs.get())).entrySet());
-        w.commit();
-        committedPosition = position;
-        dirty = false;
     }
 
     /** Closes the writer of a partition whose time has passed, keeping it searchable. */
-    synchronized void closeWriter() throws IOException {
-        IndexWriter w = writer;
-        if (w == null || dirty) {
-            return;
+    void closeWriter() throws IOException {
+        lifecycle.writeLock().lock();
+        try {
+            IndexWriter w = writer;
+            if (w == null || adds.get() != committedAdds) {
+                return;
+            }
+            SearcherManager old = manager;
+            manager = new SearcherManager(directory, null);
+            writer = null;
+            old.close();
+            w.close();
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        SearcherManager old = manager;
-        manager = new SearcherManager(directory, null);
-        writer = null;
-        old.close();
-        w.close();
     }
 
     boolean hasWriter() {
         return writer != null;
+    }
+
+    /**
+     * For replay: whether the last commit holds the document with this unique id. Answered
+     * from the commit that existed at open, which is what a crash left behind.
+     */
+    synchronized boolean committedHas(long uid) throws IOException {
+        if (committed == null) {
+            DirectoryReader r = DirectoryReader.indexExists(directory) ? DirectoryReader.open(directory) : null;
+            committed = r == null ? new IndexSearcher(new org.apache.lucene.index.MultiReader()) : new IndexSearcher(r);
+        }
+        return committed.count(LongPoint.newExactQuery(Fields.UID, uid)) > 0;
+    }
+
+    /** Releases what replay needed. */
+    synchronized void replayDone() throws IOException {
+        if (committed != null) {
+            committed.getIndexReader().close();
+            committed = null;
+        }
     }
 
     void refresh() throws IOException {
@@ -162,31 +223,43 @@ final class Partition implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (manager != null) {
-            manager.close();
+    public void close() throws IOException {
+        lifecycle.writeLock().lock();
+        try {
+            replayDone();
+            if (manager != null) {
+                manager.close();
+            }
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+            directory.close();
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        if (writer != null) {
-            writer.close();
-            writer = null;
-        }
-        directory.close();
     }
 
     /** Closes without committing, as a crash would; the files stay. */
-    synchronized void drop0() throws IOException {
-        if (manager != null) {
-            manager.close();
+    void drop0() throws IOException {
+        lifecycle.writeLock().lock();
+        try {
+            replayDone();
+            if (manager != null) {
+                manager.close();
+            }
+            if (writer != null) {
+                writer.rollback();
+                writer = null;
+            }
+            directory.close();
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        if (writer != null) {
-            writer.rollback();
-            writer = null;
-        }
-        directory.close();
     }
 
     /** Closes without committing and deletes the partition's files. */
-    synchronized void drop() throws IOException {
+    void drop() throws IOException {
         drop0();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {

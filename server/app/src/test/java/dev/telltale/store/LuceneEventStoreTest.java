@@ -263,4 +263,24 @@ class LuceneEventStoreTest {
             assertEquals(1, s.search(q("path:/ok/after")).hits().size());
         }
     }
+
+    @Test
+    void recordsCommittedAfterTheirCheckpointPositionAreNotIndexedTwice() throws Exception {
+        long now = BASE_US / 1000;
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC);
+        JournalRecord r1 = record(SHOP, 1, now, file("open", "/one", 1));
+        JournalRecord r2 = record(SHOP, 2, now, file("open", "/two", 2), file("open", "/three", 3));
+        EventStore crashed = open(clock);
+        crashed.replay(r1);
+        crashed.replay(r2);
+        // A commit that raced with indexing holds r2 but only vouches for what precedes r1's end.
+        ((LuceneEventStore) crashed).checkpointAt(r1.end());
+        ((LuceneEventStore) crashed).crash();
+        try (EventStore s = open(clock)) {
+            assertEquals(r1.end(), s.checkpoint());
+            s.replay(r2);
+            s.refreshNow();
+            assertEquals(List.of("/three", "/two", "/one"), paths(s.search(q(""))));
+        }
+    }
 }
