@@ -21,13 +21,7 @@ public final class LuceneBaseline implements AutoCloseable {
     private final ThreadLocal<DocBuilder> builders = ThreadLocal.withInitial(DocBuilder::new);
 
     public LuceneBaseline(Path dir, int ramBufferMb) throws IOException {
-        IndexWriterConfig c = new IndexWriterConfig(QueryParsing.analyzer());
-        c.setRAMBufferSizeMB(ramBufferMb);
-        c.setUseCompoundFile(false);
-        c.setCodec(new StoreCodec());
-        org.apache.lucene.index.TieredMergePolicy mp = new org.apache.lucene.index.TieredMergePolicy();
-        mp.setNoCFSRatio(0.0);
-        c.setMergePolicy(mp);
+        IndexWriterConfig c = WriterSettings.create(ramBufferMb);
         writer = new IndexWriter(FSDirectory.open(dir), c);
     }
 

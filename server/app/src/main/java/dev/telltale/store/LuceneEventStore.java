@@ -6,7 +6,6 @@ import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.Metrics;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
-import org.apache.lucene.index.TieredMergePolicy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -106,15 +105,9 @@ final class LuceneEventStore implements EventStore {
     }
 
     private IndexWriterConfig writerConfig() {
-        IndexWriterConfig c = new IndexWriterConfig(QueryParsing.analyzer());
+        IndexWriterConfig c = WriterSettings.create(config.ramBufferMb());
         c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-        c.setRAMBufferSizeMB(config.ramBufferMb());
-        c.setUseCompoundFile(false);
-        c.setCodec(new StoreCodec());
         c.setCommitOnClose(false);
-        TieredMergePolicy mp = new TieredMergePolicy();
-        mp.setNoCFSRatio(0.0);
-        c.setMergePolicy(mp);
         return c;
     }
 
@@ -259,7 +252,7 @@ final class LuceneEventStore implements EventStore {
         }
         refresher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "telltale-store-refresh"));
         long refreshMs = config.refreshInterval().toMillis();
-        refresher.scheduleWithFixedDelay(this::refreshQuietly, refreshMs, Math.max(1, refreshMs), TimeUnit.MILLISECONDS);
+        refresher.scheduleAtFixedRate(this::refreshQuietly, refreshMs, Math.max(1, refreshMs), TimeUnit.MILLISECONDS);
         maintenance = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "telltale-store-commit"));
         long commitMs = config.commitInterval().toMillis();
         maintenance.scheduleWithFixedDelay(this::checkpointQuietly, commitMs, commitMs, TimeUnit.MILLISECONDS);

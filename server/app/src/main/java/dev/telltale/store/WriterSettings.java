@@ -1,0 +1,24 @@
+package dev.telltale.store;
+
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.TieredMergePolicy;
+
+/** Index writer settings shared by the store and its benchmark baseline. */
+final class WriterSettings {
+    private WriterSettings() {
+    }
+
+    static IndexWriterConfig create(int ramBufferMb) {
+        IndexWriterConfig c = new IndexWriterConfig(QueryParsing.analyzer());
+        c.setRAMBufferSizeMB(ramBufferMb);
+        c.setUseCompoundFile(false);
+        c.setCodec(new StoreCodec());
+        TieredMergePolicy mp = new TieredMergePolicy();
+        mp.setNoCFSRatio(0.0);
+        // Near-real-time refreshes write many small segments; merging them in wider tiers
+        // rewrites each event fewer times, at the price of a few more segments per search.
+        mp.setSegmentsPerTier(20);
+        c.setMergePolicy(mp);
+        return c;
+    }
+}
