@@ -61,6 +61,8 @@ final class LuceneEventStore implements EventStore {
     private ScheduledExecutorService maintenance;
     private Journal journal;
     private volatile boolean running;
+    private static final long SEARCH_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private volatile long lastSearchNanos = System.nanoTime() - SEARCH_IDLE_NANOS;
     private volatile boolean healthy = true;
 
     LuceneEventStore(Path dir, StoreConfig config, Metrics metrics, Clock clock) {
@@ -85,7 +87,7 @@ final class LuceneEventStore implements EventStore {
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot open the event store in " + dir, e);
         }
-        this.searches = new Searches(partitions);
+        this.searches = new Searches(partitions, this::beforeSearch);
         indexed = metrics.counter("telltale_store_indexed_events_total", "Events indexed into the event store");
         dropped = metrics.counter("telltale_store_expired_events_total",
                 "Replayed events not indexed because their partition is past retention");
@@ -301,7 +303,23 @@ final class LuceneEventStore implements EventStore {
         }
     }
 
+    /**
+     * Refreshing readers costs indexing throughput (small segments, then merges), so it is done
+     * only while someone searches: a search finds every event indexed more than one refresh
+     * interval ago, and while searches keep coming the store refreshes on its own schedule too.
+     */
+    private void beforeSearch() throws IOException {
+        lastSearchNanos = System.nanoTime();
+        long maxAge = config.refreshInterval().toNanos();
+        for (Partition p : partitions.values()) {
+            p.refreshIfOlder(maxAge);
+        }
+    }
+
     private void refreshQuietly() {
+        if (System.nanoTime() - lastSearchNanos > SEARCH_IDLE_NANOS) {
+            return;
+        }
         for (Partition p : partitions.values()) {
             if (p.hasWriter()) {
                 try {

@@ -188,12 +188,26 @@ final class Partition implements AutoCloseable {
         }
     }
 
+    private volatile long refreshedNanos = System.nanoTime();
+
     void refresh() throws IOException {
-        manager.maybeRefresh();
+        long t = System.nanoTime();
+        if (manager.maybeRefresh()) {
+            refreshedNanos = t;
+        }
     }
 
     void refreshBlocking() throws IOException {
+        long t = System.nanoTime();
         manager.maybeRefreshBlocking();
+        refreshedNanos = t;
+    }
+
+    /** Refreshes when the searcher is older than {@code maxAgeNanos}; waits for it. */
+    void refreshIfOlder(long maxAgeNanos) throws IOException {
+        if (writer != null && System.nanoTime() - refreshedNanos > maxAgeNanos) {
+            refreshBlocking();
+        }
     }
 
     /** A searcher to {@link #release}; never null. */

@@ -34,9 +34,16 @@ final class Searches {
     private static final Set<String> SOURCE_ONLY = Set.of(Fields.SOURCE);
 
     private final ConcurrentSkipListMap<Long, Partition> partitions;
+    private final Freshness freshness;
 
-    Searches(ConcurrentSkipListMap<Long, Partition> partitions) {
+    /** Called before every search so that it sees what was indexed up to the refresh interval ago. */
+    interface Freshness {
+        void beforeSearch() throws IOException;
+    }
+
+    Searches(ConcurrentSkipListMap<Long, Partition> partitions, Freshness freshness) {
         this.partitions = partitions;
+        this.freshness = freshness;
     }
 
     /** Searchers acquired from the partitions that may hold matches; release them with close. */
@@ -47,6 +54,7 @@ final class Searches {
         final MultiReader reader;
 
         View(long fromUs, long toUs) throws IOException {
+            freshness.beforeSearch();
             for (Partition p : partitions.values()) {
                 if (p.overlaps(fromUs, toUs)) {
                     parts.add(p);
