@@ -283,4 +283,15 @@ class LuceneEventStoreTest {
             assertEquals(List.of("/three", "/two", "/one"), paths(s.search(q(""))));
         }
     }
+
+    @Test
+    void aSearchSeesWhatWasIndexedMoreThanARefreshIntervalAgoWithoutAnyoneRefreshing() throws Exception {
+        long now = BASE_US / 1000;
+        try (EventStore s = open(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            s.search(q(""));
+            s.replay(record(SHOP, 1, now, file("open", "/fresh", 1)));
+            Thread.sleep(config().refreshInterval().toMillis() + 20);
+            assertEquals(List.of("/fresh"), paths(s.search(q(""))));
+        }
+    }
 }
