@@ -140,6 +140,25 @@ final class BenchSupport implements AutoCloseable {
     }
 
     /**
+     * CPU time the whole machine has spent busy so far, in nanoseconds, from {@code /proc/stat}
+     * (clock ticks of 10 ms, the Linux default); 0 where there is no such file.
+     */
+    static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
      * Waits until the appliance uses less than a tenth of a core over a second (merges and
      * commits done), at most {@code timeoutS} seconds, so a baseline measured next has the machine.
      */
