@@ -50,7 +50,8 @@ public final class ApplianceProcess implements AutoCloseable {
     public static ApplianceProcess start(Path jar, Path dataDir, String adminPassword, String heap, Path log,
                                          java.util.Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "-XX:+IgnoreUnrecognizedVMOptions",
+                "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
+                "-XX:+IgnoreUnrecognizedVMOptions",
                 "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString(),
                 "--data", dataDir.toString(), "--https-port", "0", "--ingest-port", "0"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

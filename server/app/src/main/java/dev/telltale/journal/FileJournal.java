@@ -242,6 +242,15 @@ final class FileJournal implements Journal {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            } catch (Throwable t) {
+                // Out of memory or a bug: stop acknowledging, say so in health, fail what waits.
+                healthy = false;
+                LOG.log(Level.SEVERE, "the journal thread failed; no further events are acknowledged", t);
+                for (Submission s : group) {
+                    s.callback().failed("the journal failed");
+                }
+                failQueued();
+                break;
             } finally {
                 group.clear();
             }
