@@ -54,6 +54,7 @@ final class LuceneEventStore implements EventStore {
     private final Metrics.Counter dropped;
     private final Metrics.Counter refusedDocs;
     private final Metrics.Histogram commitSeconds;
+    private final Metrics.Histogram refreshSeconds;
     private final List<Thread> indexers = new ArrayList<>();
     private final ThreadLocal<DocBuilder> builders = ThreadLocal.withInitial(DocBuilder::new);
     private final Searches searches;
@@ -62,6 +63,7 @@ final class LuceneEventStore implements EventStore {
     private Journal journal;
     private volatile boolean running;
     private static final long SEARCH_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long IDLE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     private volatile long lastSearchNanos = System.nanoTime() - SEARCH_IDLE_NANOS;
     private volatile boolean healthy = true;
 
@@ -93,6 +95,8 @@ final class LuceneEventStore implements EventStore {
                 "Replayed events not indexed because their partition is past retention");
         refusedDocs = metrics.counter("telltale_store_minimal_documents_total",
                 "Events indexed by context only because Lucene refused their full document");
+        refreshSeconds = metrics.histogram("telltale_store_refresh_seconds", "Duration of scheduled reader refreshes",
+                0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
         commitSeconds = metrics.histogram("telltale_store_commit_seconds", "Duration of store checkpoints",
                 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
         metrics.gauge("telltale_store_queue_records", "Journal records waiting to be indexed", queue::size);
@@ -317,13 +321,19 @@ final class LuceneEventStore implements EventStore {
     }
 
     private void refreshQuietly() {
-        if (System.nanoTime() - lastSearchNanos > SEARCH_IDLE_NANOS) {
-            return;
-        }
+        // While nobody searches, still refresh now and then, so that the first search after a
+        // quiet spell does not have to flush a whole indexing buffer.
+        long maxAge = System.nanoTime() - lastSearchNanos > SEARCH_IDLE_NANOS ? IDLE_REFRESH_NANOS : 0;
         for (Partition p : partitions.values()) {
             if (p.hasWriter()) {
                 try {
-                    p.refresh();
+                    long t0 = System.nanoTime();
+                    if (maxAge == 0) {
+                        p.refresh();
+                    } else if (!p.refreshIfOlder(maxAge)) {
+                        continue;
+                    }
+                    refreshSeconds.observe((System.nanoTime() - t0) / 1e9);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "refresh of " + p.dir + " failed", e);
                 }

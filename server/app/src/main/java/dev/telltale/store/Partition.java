@@ -203,11 +203,13 @@ final class Partition implements AutoCloseable {
         refreshedNanos = t;
     }
 
-    /** Refreshes when the searcher is older than {@code maxAgeNanos}; waits for it. */
-    void refreshIfOlder(long maxAgeNanos) throws IOException {
+    /** Refreshes when the searcher is older than {@code maxAgeNanos}; waits for it. Returns whether it refreshed. */
+    boolean refreshIfOlder(long maxAgeNanos) throws IOException {
         if (writer != null && System.nanoTime() - refreshedNanos > maxAgeNanos) {
             refreshBlocking();
+            return true;
         }
+        return false;
     }
 
     /** A searcher to {@link #release}; never null. */

@@ -19,6 +19,8 @@ final class WriterSettings {
         // rewrites each event fewer times, at the price of a few more segments per search.
         mp.setSegmentsPerTier(20);
         c.setMergePolicy(mp);
+        // A refresh must not wait for merges of the segments it just flushed.
+        c.setMaxFullFlushMergeWaitMillis(0);
         return c;
     }
 }
