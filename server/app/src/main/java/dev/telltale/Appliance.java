@@ -13,6 +13,7 @@ import dev.telltale.ingest.IngestServer;
 import dev.telltale.journal.Journal;
 import dev.telltale.journal.JournalConfig;
 import dev.telltale.journal.RecordSink;
+import dev.telltale.metrics.JvmMetrics;
 import dev.telltale.metrics.Metrics;
 import dev.telltale.secrets.SecretHasher;
 import dev.telltale.store.EventStore;
@@ -23,9 +24,6 @@ import io.helidon.webserver.WebServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -92,7 +90,7 @@ public final class Appliance implements AutoCloseable {
         createDataDir();
         Clock clock = Clock.systemUTC();
         Metrics metrics = new Metrics();
-        registerJvmMetrics(metrics);
+        JvmMetrics.register(metrics);
 
         Database db = Database.open(dataDir);
         toClose.add(0, db);
@@ -175,17 +173,6 @@ public final class Appliance implements AutoCloseable {
         System.out.println("  CA certificate  " + dataDir.resolve("tls/ca.crt"));
         System.out.println("  Data directory  " + dataDir);
         System.out.flush();
-    }
-
-    private static void registerJvmMetrics(Metrics metrics) {
-        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP).toList();
-        metrics.gauge("telltale_jvm_heap_used_bytes", "Heap in use",
-                () -> heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum());
-        metrics.gauge("telltale_jvm_heap_max_bytes", "Largest heap the JVM may use",
-                () -> Runtime.getRuntime().maxMemory());
-        metrics.gauge("telltale_jvm_heap_peak_used_bytes", "Largest heap in use since start (sum of pool peaks)",
-                () -> heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
     }
 
     public int httpsPort() {

@@ -96,7 +96,8 @@ public final class IngestBenchmark {
 
                 LatencyProbe.Result lat = latency(b, gen, cfg.withRate(Math.max(1, Math.round(sat.eventsPerS() / 2)))
                         .withMarkers(f.decimal("markers", 50)).withDuration(Duration.ofSeconds(latencyDuration)));
-                double heapMb = metric(b, "telltale_jvm_heap_peak_used_bytes") / (double) (1 << 20);
+                // The live peak (heap still in use after a collection), not the collector's fill level.
+                double heapMb = metric(b, "telltale_jvm_heap_live_peak_bytes") / (double) (1 << 20);
                 return String.format(Locale.ROOT, "ingest events_per_s=%.0f lucene_only_events_per_s=%.0f ratio=%.2f"
                                 + " p99_searchable_ms=%.0f wire_bytes_per_event=%.1f sample_session_bytes=%d heap_max_mb=%.0f",
                         sat.eventsPerS(), luceneOnly, sat.eventsPerS() / luceneOnly, lat.percentileMs(99),
