@@ -202,9 +202,14 @@ final class FileJournal implements Journal {
         }
     }
 
+    /**
+     * Wakes waiting connections while there is room. The check is repeated for every waiter:
+     * a connection woken a moment ago may already have refilled the queue and queued a new
+     * waiter, which must wait for the next release.
+     */
     private void wakeWaiters() {
         Runnable r;
-        while ((r = waiters.poll()) != null) {
+        while (queued.get() < config.queueLowBytes() && (r = waiters.poll()) != null) {
             r.run();
         }
     }

@@ -46,23 +46,8 @@ final class DocBuilder {
 
     List<IndexableField> build(JournalRecord r, int i) {
         Event e = r.events()[i];
-        AgentContext c = r.context();
-        long ts = r.timeUs(i);
-        long uid = r.firstUid() + i;
-        long seq = r.seq(i);
         List<IndexableField> doc = new ArrayList<>(32);
-        doc.add(new LongPoint(Fields.TS, ts));
-        doc.add(new NumericDocValuesField(Fields.TS, ts));
-        doc.add(new NumericDocValuesField(Fields.UID, uid));
-        doc.add(new LongPoint(Fields.UID, uid));
-        keywordFacet(doc, Fields.TYPE, e.type().id());
-        doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
-        keywordFacet(doc, Fields.APP, c.application());
-        keywordFacet(doc, Fields.COMPONENT, c.component());
-        keywordFacet(doc, Fields.VERSION, c.version());
-        keywordFacet(doc, Fields.HOST, c.hostname());
-        doc.add(new StringField(Fields.AGENT, Long.toString(c.agentId()), Field.Store.NO));
-        doc.add(new LongPoint(Fields.SEQ, seq));
+        context(doc, r, i);
         if (e.pid() != 0) {
             doc.add(new LongPoint(Fields.PID, e.pid()));
         }
@@ -75,9 +60,7 @@ final class DocBuilder {
         if (!text.isEmpty()) {
             doc.add(new Field(Fields.TEXT, text.toString(), TEXT_TYPE));
         }
-        stored.reset();
-        StoredEvent.encode(stored, uid, seq, ts, r.receivedMs(), c, r.encoded()[i]);
-        doc.add(new StoredField(Fields.SOURCE, new BytesRef(stored.toByteArray())));
+        stored(doc, r, i);
         return doc;
     }
 
@@ -86,29 +69,36 @@ final class DocBuilder {
      * stored event, so the event is still found by its context and shown whole.
      */
     List<IndexableField> buildMinimal(JournalRecord r, int i) {
-        Event e = r.events()[i];
+        List<IndexableField> doc = new ArrayList<>(16);
+        context(doc, r, i);
+        doc.add(new StringField(Fields.INDEX_ERROR, "true", Field.Store.NO));
+        stored(doc, r, i);
+        return doc;
+    }
+
+    /** Time, ids, type and the agent's context: what every document has, whatever its event. */
+    private static void context(List<IndexableField> doc, JournalRecord r, int i) {
         AgentContext c = r.context();
         long ts = r.timeUs(i);
         long uid = r.firstUid() + i;
-        long seq = r.seq(i);
-        List<IndexableField> doc = new ArrayList<>(16);
         doc.add(new LongPoint(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.UID, uid));
         doc.add(new LongPoint(Fields.UID, uid));
-        keywordFacet(doc, Fields.TYPE, e.type().id());
+        keywordFacet(doc, Fields.TYPE, r.events()[i].type().id());
         doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
         keywordFacet(doc, Fields.APP, c.application());
         keywordFacet(doc, Fields.COMPONENT, c.component());
         keywordFacet(doc, Fields.VERSION, c.version());
         keywordFacet(doc, Fields.HOST, c.hostname());
         doc.add(new StringField(Fields.AGENT, Long.toString(c.agentId()), Field.Store.NO));
-        doc.add(new LongPoint(Fields.SEQ, seq));
-        doc.add(new StringField(Fields.INDEX_ERROR, "true", Field.Store.NO));
+        doc.add(new LongPoint(Fields.SEQ, r.seq(i)));
+    }
+
+    private void stored(List<IndexableField> doc, JournalRecord r, int i) {
         stored.reset();
-        StoredEvent.encode(stored, uid, seq, ts, r.receivedMs(), c, r.encoded()[i]);
+        StoredEvent.encode(stored, r.firstUid() + i, r.seq(i), r.timeUs(i), r.receivedMs(), r.context(), r.encoded()[i]);
         doc.add(new StoredField(Fields.SOURCE, new BytesRef(stored.toByteArray())));
-        return doc;
     }
 
     private static void keywordFacet(List<IndexableField> doc, String name, String value) {

@@ -240,24 +240,15 @@ final class Partition implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lifecycle.writeLock().lock();
-        try {
-            replayDone();
-            if (manager != null) {
-                manager.close();
-            }
-            if (writer != null) {
-                writer.close();
-                writer = null;
-            }
-            directory.close();
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        shut(false);
     }
 
     /** Closes without committing, as a crash would; the files stay. */
     void drop0() throws IOException {
+        shut(true);
+    }
+
+    private void shut(boolean discardUncommitted) throws IOException {
         lifecycle.writeLock().lock();
         try {
             replayDone();
@@ -265,7 +256,11 @@ final class Partition implements AutoCloseable {
                 manager.close();
             }
             if (writer != null) {
-                writer.rollback();
+                if (discardUncommitted) {
+                    writer.rollback();
+                } else {
+                    writer.close();
+                }
                 writer = null;
             }
             directory.close();

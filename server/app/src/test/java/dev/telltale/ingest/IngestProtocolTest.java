@@ -15,7 +15,6 @@ import dev.telltale.protocol.Welcome;
 import dev.telltale.protocol.WireWriter;
 import dev.telltale.protocol.client.AgentConnection;
 import dev.telltale.protocol.event.Event;
-import dev.telltale.protocol.event.EventCodec;
 import dev.telltale.protocol.event.EventType;
 import dev.telltale.protocol.event.Msg;
 import dev.telltale.protocol.event.Schemas;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -343,19 +341,5 @@ class IngestProtocolTest {
             assertEquals(2, conn.welcome().nextSeq(), "the torn batch was not stored");
         }
         assertEquals(1, app.awaitSearch("host:host-" + instance, 1).get("events").size());
-    }
-
-    static byte[] encoded(Event e) {
-        return EventCodec.encode(e);
-    }
-
-    static void drain(InputStream in) throws IOException {
-        try {
-            while (in.read() >= 0) {
-                // discard
-            }
-        } catch (EOFException | SocketException ignored) {
-            // closed
-        }
     }
 }
