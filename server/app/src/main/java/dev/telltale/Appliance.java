@@ -8,6 +8,8 @@ import dev.telltale.auth.Users;
 import dev.telltale.certs.CertificateStore;
 import dev.telltale.certs.CertsConfig;
 import dev.telltale.db.Database;
+import dev.telltale.downloads.Bundles;
+import dev.telltale.downloads.DownloadLinks;
 import dev.telltale.ingest.IngestConfig;
 import dev.telltale.ingest.IngestServer;
 import dev.telltale.journal.Journal;
@@ -127,7 +129,8 @@ public final class Appliance implements AutoCloseable {
                 "lucene", () -> Map.of("partitions", store.partitionCount(), "size_bytes", store.sizeBytes()),
                 "journal", () -> Map.of("queued_bytes", journal.queuedBytes()),
                 "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
-        Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks);
+        Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
+                new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

@@ -7,13 +7,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Node {@code telltale}: {@code data-dir}, {@code https.host}, {@code https.port} and
- * {@code auth.api-token-ttl}. Components read their own sub-nodes.
+ * Node {@code telltale}: {@code data-dir}, {@code https.host}, {@code https.port},
+ * {@code auth.api-token-ttl}, {@code downloads.bundles-dir} (default {@code DATA/bundles}) and
+ * {@code downloads.link-lifetime} (signed install links). Components read their own sub-nodes.
  */
-record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration apiTokenTtl) {
+record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration apiTokenTtl, Path bundlesDir,
+                       Duration downloadLinkLifetime) {
     ApplianceConfig {
         if (httpsPort < 0 || httpsPort > 65535) {
             throw new ConfigException("telltale.https.port", "must be 0-65535, was " + httpsPort);
+        }
+        if (downloadLinkLifetime.compareTo(Duration.ofMinutes(1)) < 0 || downloadLinkLifetime.compareTo(Duration.ofDays(30)) > 0) {
+            throw new ConfigException("telltale.downloads.link-lifetime", "must be between PT1M and P30D");
         }
         if (apiTokenTtl.compareTo(Duration.ofSeconds(30)) < 0 || apiTokenTtl.compareTo(Duration.ofHours(1)) > 0) {
             throw new ConfigException("telltale.auth.api-token-ttl", "must be between PT30S and PT1H");
@@ -21,10 +26,13 @@ record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration a
     }
 
     static ApplianceConfig from(Config telltale) {
-        return new ApplianceConfig(
-                Path.of(telltale.get("data-dir").asString().orElse("./data")).toAbsolutePath().normalize(),
+        Path data = Path.of(telltale.get("data-dir").asString().orElse("./data")).toAbsolutePath().normalize();
+        return new ApplianceConfig(data,
                 telltale.get("https.host").asString().orElse("0.0.0.0"),
                 telltale.get("https.port").asInt().orElse(8443),
-                telltale.get("auth.api-token-ttl").as(Duration.class).orElse(Duration.ofMinutes(5)));
+                telltale.get("auth.api-token-ttl").as(Duration.class).orElse(Duration.ofMinutes(5)),
+                telltale.get("downloads.bundles-dir").asString().map(Path::of).orElse(data.resolve("bundles"))
+                        .toAbsolutePath().normalize(),
+                telltale.get("downloads.link-lifetime").as(Duration.class).orElse(Duration.ofHours(24)));
     }
 }

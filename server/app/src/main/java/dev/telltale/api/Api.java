@@ -3,6 +3,8 @@ package dev.telltale.api;
 import dev.telltale.auth.ApiTokens;
 import dev.telltale.auth.RunTokens;
 import dev.telltale.auth.Users;
+import dev.telltale.downloads.Bundles;
+import dev.telltale.downloads.DownloadLinks;
 import dev.telltale.metrics.Metrics;
 import dev.telltale.store.EventStore;
 import dev.telltale.teams.Teams;
@@ -23,7 +25,7 @@ public final class Api {
     /** What the API serves from. */
     public record Services(Users users, ApiTokens apiTokens, RunTokens runTokens, Teams teams, EventStore store,
                            Metrics metrics, Clock clock, Map<String, Supplier<Map<String, Object>>> healthDetails,
-                           Map<String, BooleanSupplier> healthChecks) {
+                           Map<String, BooleanSupplier> healthChecks, Bundles bundles, DownloadLinks downloadLinks) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
@@ -41,5 +43,6 @@ public final class Api {
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens()));
         routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
         routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));
+        routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks()));
     }
 }

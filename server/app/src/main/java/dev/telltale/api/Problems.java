@@ -19,6 +19,9 @@ final class Problems {
     static void register(HttpRouting.Builder routing) {
         routing.error(ApiProblem.class, (req, res, e) -> send(res, e.status(), e.title(), e.getMessage()));
         routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
+        // Helidon's own refusals (no such route, bad request line) keep their status.
+        routing.error(io.helidon.http.HttpException.class, (req, res, e) ->
+                send(res, e.status().code(), e.status().reasonPhrase(), e.status().reasonPhrase().toLowerCase(java.util.Locale.ROOT)));
         routing.error(RuntimeException.class, (req, res, e) -> {
             LOG.log(Level.WARNING, "request " + req.prologue().method() + " " + req.path().path() + " failed", e);
             send(res, 500, "Internal Server Error", "the request failed; the appliance log has details");

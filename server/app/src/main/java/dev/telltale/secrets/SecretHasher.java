@@ -64,6 +64,21 @@ public final class SecretHasher {
         return HexFormat.of().formatHex(h, 0, 16);
     }
 
+    /**
+     * A signature of {@code message} with this instance's key, for links the appliance hands
+     * out and later checks (hex HMAC-SHA256). Domain-separated from secret hashes.
+     */
+    public String sign(String message) {
+        byte[] h = macs.get().doFinal(("sign:" + message).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(h);
+    }
+
+    /** Constant-time check of a signature made by {@link #sign}. */
+    public boolean verify(String message, String signature) {
+        byte[] expected = sign(message).getBytes(StandardCharsets.US_ASCII);
+        return java.security.MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** A form safe to show: a short prefix for long secrets, never enough to use. */
     public static String mask(String secret) {
         int n = secret.length();
