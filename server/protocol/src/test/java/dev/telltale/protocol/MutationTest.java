@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -94,5 +95,58 @@ class MutationTest {
             }
         }
         return b;
+    }
+
+    /** The validator used on the ingest path refuses exactly what the decoder refuses. */
+    @Test
+    void validationAgreesWithDecoding() {
+        Random rnd = new Random(99);
+        List<byte[]> seeds = new ArrayList<>();
+        for (dev.telltale.protocol.event.EventType t : dev.telltale.protocol.event.EventType.values()) {
+            Event e = Event.of(t, 3, 7, 8);
+            for (var f : t.schema().fields()) {
+                Object v = switch (f.kind()) {
+                    case UINT, SINT -> 5L;
+                    case BOOL -> true;
+                    case STRING -> "v\u00e9";
+                    case BYTES -> new byte[]{1, 2};
+                    case MESSAGE -> {
+                        var m = new dev.telltale.protocol.event.Msg(f.messageSchema());
+                        f.messageSchema().fields().forEach(g -> m.set(g, switch (g.kind()) {
+                            case UINT, SINT -> 1L;
+                            case BOOL -> false;
+                            case BYTES -> new byte[]{3};
+                            default -> "n";
+                        }));
+                        yield m;
+                    }
+                };
+                e.body().set(f, v);
+            }
+            seeds.add(EventCodec.encode(e));
+        }
+        var meta = new dev.telltale.protocol.event.EventMeta();
+        int refused = 0;
+        for (int round = 0; round < 40_000; round++) {
+            byte[] b = mutate(seeds.get(rnd.nextInt(seeds.size())), rnd);
+            boolean fromAgent = rnd.nextBoolean();
+            String decoded;
+            try {
+                Event e = EventCodec.decode(b, 0, b.length, fromAgent);
+                decoded = "ok " + e.type();
+            } catch (ProtocolException ex) {
+                decoded = "refused";
+            }
+            String validated;
+            try {
+                dev.telltale.protocol.event.EventValidator.validate(b, 0, b.length, fromAgent, meta);
+                validated = "ok " + meta.type;
+            } catch (ProtocolException ex) {
+                validated = "refused";
+                refused++;
+            }
+            assertEquals(decoded, validated, "round " + round);
+        }
+        assertTrue(refused > 5_000, "mutations were refused: " + refused);
     }
 }

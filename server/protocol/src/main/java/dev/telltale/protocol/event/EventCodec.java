@@ -44,6 +44,7 @@ public final class EventCodec {
         int bodyOff = -1;
         int bodyLen = 0;
         Schema env = Schemas.ENVELOPE;
+        long seen = 0;
         while (r.hasMore()) {
             int tag = r.readTag();
             int number = tag >>> 3;
@@ -52,6 +53,10 @@ public final class EventCodec {
                 throw rejected("unknown envelope field " + number);
             }
             checkWireType(f, tag & 7);
+            if (number != 5 && (seen & (1L << number)) != 0) {
+                throw rejected(f.name() + ": repeated value for a single field");
+            }
+            seen |= 1L << number;
             switch (number) {
                 case 1 -> typeCode = r.readVarint();
                 case 2 -> dt = r.readSInt();

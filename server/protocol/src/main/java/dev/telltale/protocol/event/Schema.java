@@ -11,6 +11,9 @@ public final class Schema {
     Schema(String name, FieldDef... fields) {
         this.name = name;
         this.fields = List.of(fields);
+        if (fields.length > 63) {
+            throw new IllegalStateException(name + ": validation tracks at most 63 fields per message");
+        }
         int max = 0;
         for (FieldDef f : fields) {
             max = Math.max(max, f.number());
