@@ -176,7 +176,7 @@ public final class IngestBenchmark {
     private static double luceneOnly(LoadGenerator gen, long events, int threads, Path work)
             throws IOException, InterruptedException {
         List<JournalRecord> records = LuceneOnly.records(gen, events);
-        long n = records.stream().mapToLong(r -> r.events().length).sum();
+        long n = records.stream().mapToLong(r -> r.size()).sum();
         Path dir = Files.createDirectories(work.resolve("lucene-only"));
         BenchSupport.progress("lucene only: indexing " + n + " events on " + threads + " threads, then commit");
         long nanos = LuceneOnly.index(dir, records, threads);

@@ -3,6 +3,7 @@ package dev.telltale.loadgen;
 import dev.telltale.journal.AgentContext;
 import dev.telltale.journal.JournalRecord;
 import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventType;
 import dev.telltale.store.LuceneBaseline;
 
 import java.io.IOException;
@@ -23,26 +24,32 @@ public final class LuceneOnly {
     }
 
     /**
-     * Builds the records for {@code events} events (whole batches, agents in turn), decoding
-     * each pool event once, as the appliance's decoder would.
+     * Builds the records for {@code events} events (whole batches, agents in turn), with each
+     * pool event's type and time read once, as the appliance's validator would.
      */
     public static List<JournalRecord> records(LoadGenerator gen, long events) {
         List<EventPool> pools = gen.pools();
-        List<Event[][]> decoded = new ArrayList<>();
+        List<EventType[][]> types = new ArrayList<>();
+        List<long[][]> dts = new ArrayList<>();
         List<byte[][][]> encoded = new ArrayList<>();
         for (EventPool p : pools) {
-            Event[][] d = new Event[p.batchCount()][];
+            EventType[][] t = new EventType[p.batchCount()][];
+            long[][] d = new long[p.batchCount()][];
             byte[][][] e = new byte[p.batchCount()][][];
             for (int b = 0; b < p.batchCount(); b++) {
                 int n = p.batchSize();
-                d[b] = new Event[n];
+                t[b] = new EventType[n];
+                d[b] = new long[n];
                 e[b] = new byte[n][];
                 for (int i = 0; i < n; i++) {
-                    d[b][i] = p.decoded(b * n + i);
+                    Event ev = p.decoded(b * n + i);
+                    t[b][i] = ev.type();
+                    d[b][i] = ev.dtUs();
                     e[b][i] = p.encoded()[b * n + i];
                 }
             }
-            decoded.add(d);
+            types.add(t);
+            dts.add(d);
             encoded.add(e);
         }
         List<JournalRecord> out = new ArrayList<>();
@@ -59,7 +66,7 @@ public final class LuceneOnly {
                     proc.component(), "1.4.2", proc.hostname());
             int n = p.batchSize();
             out.add(new JournalRecord(0, 0, ctx, seq[a] + 1, seq[a] + n, uid, (now + batch) * 1000, now,
-                    decoded.get(a)[b], encoded.get(a)[b]));
+                    types.get(a)[b], dts.get(a)[b], encoded.get(a)[b]));
             seq[a] += n;
             uid += n;
             done += n;

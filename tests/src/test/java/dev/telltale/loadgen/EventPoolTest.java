@@ -34,8 +34,8 @@ class EventPoolTest {
                     assertEquals(200, d.count());
                     assertEquals(0, d.rejectedCount());
                     for (int i = 0; i < d.count(); i++) {
-                        assertNotNull(d.events()[i]);
-                        assertArrayEquals(pool.encoded()[b * 200 + i], EventCodec.encode(d.events()[i]));
+                        assertNotNull(d.types()[i]);
+                        assertArrayEquals(pool.encoded()[b * 200 + i], EventCodec.encode(d.decode(i)));
                     }
                     seq += d.count();
                 }

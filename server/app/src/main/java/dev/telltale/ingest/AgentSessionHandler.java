@@ -247,7 +247,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
             reportRejections(b);
         }
         long weight = JournalRecord.weightOf(sizeOf(b));
-        submit(new Submission.Batch(context, b.firstSeq(), b.baseTimeUs(), r.events(), r.encoded(),
+        submit(new Submission.Batch(context, b.firstSeq(), b.baseTimeUs(), r.types(), r.dts(), r.encoded(),
                 System.currentTimeMillis(), this, weight));
     }
 
@@ -263,7 +263,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     private void reportRejections(DecodedBatch b) {
         int sent = 0;
         for (int i = 0; i < b.count() && sent < MAX_REJECTION_ERRORS_PER_BATCH; i++) {
-            if (b.events()[i] == null) {
+            if (b.rejected(i)) {
                 sendError(new ErrorFrame(ErrorCode.EVENT_REJECTED.code(), b.rejections()[i], b.firstSeq() + i, i));
                 sent++;
             }

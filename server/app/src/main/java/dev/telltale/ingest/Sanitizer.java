@@ -27,26 +27,34 @@ final class Sanitizer {
     }
 
     /** The stored form of every event of the batch, in order. */
-    record Result(Event[] events, byte[][] encoded) {
+    record Result(EventType[] types, long[] dts, byte[][] encoded) {
     }
 
     Result apply(DecodedBatch b) {
-        Event[] events = new Event[b.count()];
+        EventType[] types = b.types().clone();
+        long[] dts = b.dts().clone();
         byte[][] encoded = new byte[b.count()][];
         for (int i = 0; i < b.count(); i++) {
-            Event e = b.events()[i];
-            if (e == null) {
-                events[i] = rejected(b, i);
-                encoded[i] = EventCodec.encode(events[i]);
-            } else if (sanitize(e)) {
-                events[i] = e;
-                encoded[i] = EventCodec.encode(e);
+            if (b.rejected(i)) {
+                types[i] = EventType.REJECTED;
+                dts[i] = 0;
+                encoded[i] = EventCodec.encode(rejected(b, i));
+            } else if (MAY_HOLD_SECRETS.contains(types[i])) {
+                // Only these types can carry secrets: decode, mask, and re-encode when changed.
+                Event e = b.decode(i);
+                encoded[i] = sanitize(e) ? EventCodec.encode(e) : slice(b, i);
             } else {
-                events[i] = e;
-                encoded[i] = Arrays.copyOfRange(b.blob(), b.offsets()[i], b.offsets()[i] + b.lengths()[i]);
+                encoded[i] = slice(b, i);
             }
         }
-        return new Result(events, encoded);
+        return new Result(types, dts, encoded);
+    }
+
+    private static final java.util.Set<EventType> MAY_HOLD_SECRETS =
+            java.util.EnumSet.of(EventType.PROCESS_START, EventType.PROCESS, EventType.BEARER_TOKEN);
+
+    private static byte[] slice(DecodedBatch b, int i) {
+        return Arrays.copyOfRange(b.blob(), b.offsets()[i], b.offsets()[i] + b.lengths()[i]);
     }
 
     private static Event rejected(DecodedBatch b, int i) {

@@ -117,7 +117,7 @@ final class FileJournal implements Journal {
                     }
                     JournalRecord r = RecordCodec.decode(reader.payload(), 0, reader.length(), at, start + reader.offset());
                     nextSeqs.merge(r.context().agentId(), r.lastSeq() + 1, Math::max);
-                    nextUid = Math.max(nextUid, r.firstUid() + r.events().length);
+                    nextUid = Math.max(nextUid, r.firstUid() + r.size());
                     if (at >= fromPosition) {
                         consumer.accept(r);
                     }
@@ -336,17 +336,19 @@ final class FileJournal implements Journal {
     }
 
     private JournalRecord append(Submission s, long next) throws IOException {
-        Event[] events;
+        EventType[] types;
+        long[] dts;
         byte[][] encoded;
         long firstSeq = Math.max(next, s.firstSeq());
         long lastSeq = s.firstSeq() + s.count() - 1;
         long base;
         if (s instanceof Submission.Batch b) {
             int skip = (int) (firstSeq - b.firstSeq());
-            events = skip == 0 ? b.events() : Arrays.copyOfRange(b.events(), skip, b.events().length);
+            types = skip == 0 ? b.types() : Arrays.copyOfRange(b.types(), skip, b.types().length);
+            dts = skip == 0 ? b.dts() : Arrays.copyOfRange(b.dts(), skip, b.dts().length);
             encoded = skip == 0 ? b.encoded() : Arrays.copyOfRange(b.encoded(), skip, b.encoded().length);
             base = b.baseTimeUs();
-            eventsStored.add(events.length);
+            eventsStored.add(encoded.length);
         } else {
             Submission.Gap g = (Submission.Gap) s;
             Event gap = Event.of(EventType.GAP, 0, 0, 0);
@@ -354,7 +356,8 @@ final class FileJournal implements Journal {
             if (!g.detail().isEmpty()) {
                 gap.body().set("detail", g.detail());
             }
-            events = new Event[]{gap};
+            types = new EventType[]{EventType.GAP};
+            dts = new long[]{0};
             encoded = new byte[][]{EventCodec.encode(gap)};
             base = g.receivedMs() * 1000;
             gapsRecorded.inc();
@@ -367,7 +370,7 @@ final class FileJournal implements Journal {
             openSegment(activeStart + activeSize);
         }
         JournalRecord draft = new JournalRecord(0, 0, s.context(), firstSeq, lastSeq, nextUid, base,
-                s.receivedMs(), events, encoded);
+                s.receivedMs(), types, dts, encoded);
         WireWriter w = new WireWriter((int) estimate);
         RecordCodec.encode(draft, w);
         ByteBuffer entry = SegmentFiles.entry(w.buffer(), 0, w.size());
@@ -376,9 +379,9 @@ final class FileJournal implements Journal {
         SegmentFiles.writeFully(active, entry);
         activeSize += size;
         bytesWritten.add(size);
-        nextUid += events.length;
+        nextUid += encoded.length;
         return new JournalRecord(position, position + size, s.context(), firstSeq, lastSeq, draft.firstUid(), base,
-                s.receivedMs(), events, encoded);
+                s.receivedMs(), types, dts, encoded);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.telltale.journal;
 
 import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
 
 /**
  * A durable record: events of one agent with consecutive sequence numbers, or one gap
@@ -9,11 +11,41 @@ import dev.telltale.protocol.event.Event;
  * journal; {@code end} the offset just after it.
  */
 public record JournalRecord(long position, long end, AgentContext context, long firstSeq, long lastSeq,
-                            long firstUid, long baseTimeUs, long receivedMs, Event[] events, byte[][] encoded) {
+                            long firstUid, long baseTimeUs, long receivedMs, EventType[] types, long[] dts,
+                            byte[][] encoded) {
+
+    /** A record of whole events (tests and tools); encodes them. */
+    public static JournalRecord of(long position, long end, AgentContext context, long firstSeq, long lastSeq,
+                                   long firstUid, long baseTimeUs, long receivedMs, Event... events) {
+        EventType[] types = new EventType[events.length];
+        long[] dts = new long[events.length];
+        byte[][] encoded = new byte[events.length][];
+        for (int i = 0; i < events.length; i++) {
+            types[i] = events[i].type();
+            dts[i] = events[i].dtUs();
+            encoded[i] = EventCodec.encode(events[i]);
+        }
+        return new JournalRecord(position, end, context, firstSeq, lastSeq, firstUid, baseTimeUs, receivedMs, types,
+                dts, encoded);
+    }
+
+    /** How many events (documents) the record holds. */
+    public int size() {
+        return encoded.length;
+    }
+
+    public EventType type(int i) {
+        return types[i];
+    }
+
+    /** Event {@code i} decoded (for tools and tests; the store indexes from the bytes). */
+    public Event event(int i) {
+        return EventCodec.decode(encoded[i], 0, encoded[i].length, false);
+    }
 
     /** The sequence number of event {@code i}: its own for batches, the first of the range for a gap. */
     public long seq(int i) {
-        return events.length == lastSeq - firstSeq + 1 ? firstSeq + i : firstSeq;
+        return encoded.length == lastSeq - firstSeq + 1 ? firstSeq + i : firstSeq;
     }
 
     /**
@@ -34,6 +66,6 @@ public record JournalRecord(long position, long end, AgentContext context, long 
     }
 
     public long timeUs(int i) {
-        return baseTimeUs + events[i].dtUs();
+        return baseTimeUs + dts[i];
     }
 }

@@ -2,8 +2,9 @@ package dev.telltale.journal;
 
 import dev.telltale.protocol.WireReader;
 import dev.telltale.protocol.WireWriter;
-import dev.telltale.protocol.event.Event;
-import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventMeta;
+import dev.telltale.protocol.event.EventType;
+import dev.telltale.protocol.event.EventValidator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,13 +60,17 @@ final class RecordCodec {
                 default -> r.skip(tag & 7);
             }
         }
-        Event[] events = new Event[encoded.size()];
-        for (int i = 0; i < events.length; i++) {
+        EventType[] types = new EventType[encoded.size()];
+        long[] dts = new long[encoded.size()];
+        EventMeta meta = new EventMeta();
+        for (int i = 0; i < types.length; i++) {
             byte[] e = encoded.get(i);
-            events[i] = EventCodec.decode(e, 0, e.length, false);
+            EventValidator.validate(e, 0, e.length, false, meta);
+            types[i] = meta.type;
+            dts[i] = meta.dtUs;
         }
         AgentContext ctx = new AgentContext(agentId, instance, teamId, team, app, comp, ver, host);
-        return new JournalRecord(position, end, ctx, firstSeq, lastSeq, firstUid, base, received, events,
+        return new JournalRecord(position, end, ctx, firstSeq, lastSeq, firstUid, base, received, types, dts,
                 encoded.toArray(new byte[0][]));
     }
 

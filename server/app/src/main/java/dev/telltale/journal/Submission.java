@@ -1,6 +1,6 @@
 package dev.telltale.journal;
 
-import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventType;
 
 /**
  * What a connection hands to the journal: a batch of events with consecutive sequence
@@ -21,13 +21,13 @@ public sealed interface Submission {
     long weight();
 
     /**
-     * Events {@code firstSeq .. firstSeq + events.length - 1}; {@code encoded[i]} is the
-     * stored form of {@code events[i]}.
+     * Events {@code firstSeq .. firstSeq + encoded.length - 1} in their stored form, with their
+     * types and times ({@code dts[i]} microseconds after {@code baseTimeUs}).
      */
-    record Batch(AgentContext context, long firstSeq, long baseTimeUs, Event[] events, byte[][] encoded,
-                 long receivedMs, SessionCallback callback, long weight) implements Submission {
+    record Batch(AgentContext context, long firstSeq, long baseTimeUs, EventType[] types, long[] dts,
+                 byte[][] encoded, long receivedMs, SessionCallback callback, long weight) implements Submission {
         public long count() {
-            return events.length;
+            return encoded.length;
         }
     }
 

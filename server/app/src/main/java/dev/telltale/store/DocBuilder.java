@@ -2,11 +2,12 @@ package dev.telltale.store;
 
 import dev.telltale.journal.AgentContext;
 import dev.telltale.journal.JournalRecord;
+import dev.telltale.protocol.WireReader;
 import dev.telltale.protocol.WireWriter;
-import dev.telltale.protocol.event.Event;
 import dev.telltale.protocol.event.FieldDef;
 import dev.telltale.protocol.event.Index;
-import dev.telltale.protocol.event.Msg;
+import dev.telltale.protocol.event.Schema;
+import dev.telltale.protocol.event.Schemas;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -17,6 +18,7 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,21 +44,34 @@ final class DocBuilder {
 
     private final WireWriter stored = new WireWriter(1024);
     private final StringBuilder text = new StringBuilder(256);
-    private final List<String> seenModules = new ArrayList<>(8);
+    private final List<BytesRef> seenModules = new ArrayList<>(8);
+    private final FieldDef moduleField = Schemas.STACK_FRAME.field("stack.module");
 
+    /**
+     * The event's full document. Fields are read straight from the stored bytes: keywords
+     * point into them, nothing is decoded into objects first.
+     */
     List<IndexableField> build(JournalRecord r, int i) {
-        Event e = r.events()[i];
+        byte[] b = r.encoded()[i];
         List<IndexableField> doc = new ArrayList<>(32);
         context(doc, r, i);
-        if (e.pid() != 0) {
-            doc.add(new LongPoint(Fields.PID, e.pid()));
-        }
         text.setLength(0);
         seenModules.clear();
-        for (Msg frame : e.stack()) {
-            addFields(doc, frame);
+        WireReader env = new WireReader(b);
+        while (env.hasMore()) {
+            int tag = env.readTag();
+            switch (tag >>> 3) {
+                case 3 -> {
+                    long pid = env.readVarint();
+                    if (pid != 0) {
+                        doc.add(new LongPoint(Fields.PID, pid));
+                    }
+                }
+                case 5 -> walk(doc, env.readMessage(), Schemas.STACK_FRAME);
+                case 6 -> walk(doc, env.readMessage(), r.type(i).schema());
+                default -> env.skip(tag & 7);
+            }
         }
-        addFields(doc, e.body());
         if (!text.isEmpty()) {
             doc.add(new Field(Fields.TEXT, text.toString(), TEXT_TYPE));
         }
@@ -85,7 +100,7 @@ final class DocBuilder {
         doc.add(new NumericDocValuesField(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.UID, uid));
         doc.add(new LongPoint(Fields.UID, uid));
-        keywordFacet(doc, Fields.TYPE, r.events()[i].type().id());
+        keywordFacet(doc, Fields.TYPE, r.type(i).id());
         doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
         keywordFacet(doc, Fields.APP, c.application());
         keywordFacet(doc, Fields.COMPONENT, c.component());
@@ -106,57 +121,57 @@ final class DocBuilder {
         doc.add(new SortedDocValuesField(name, new BytesRef(value)));
     }
 
-    private void addFields(List<IndexableField> doc, Msg m) {
-        for (FieldDef f : m.schema().fields()) {
-            Object v = m.raw(f);
-            if (v == null) {
-                continue;
-            }
-            if (f.messageSchema() != null) {
-                if (f.repeated()) {
-                    for (Object item : (List<?>) v) {
-                        addFields(doc, (Msg) item);
+    /** Indexes the fields of one message as its schema says; the bytes were validated at ingest. */
+    private void walk(List<IndexableField> doc, WireReader r, Schema schema) {
+        while (r.hasMore()) {
+            int tag = r.readTag();
+            FieldDef f = schema.field(tag >>> 3);
+            switch (f.kind()) {
+                case MESSAGE -> walk(doc, r.readMessage(), f.messageSchema());
+                case UINT, BOOL -> number(doc, f, r.readVarint());
+                case SINT -> number(doc, f, r.readSInt());
+                case STRING -> {
+                    int n = r.readLength();
+                    string(doc, f, r.buffer(), r.position(), n);
+                    r.skipBytes(n);
+                }
+                case BYTES -> {
+                    int n = r.readLength();
+                    if (f.index() == Index.KEYWORD) {
+                        doc.add(new StringField(f.name(), HexFormat.of().formatHex(r.buffer(), r.position(), r.position() + n),
+                                Field.Store.NO));
                     }
-                } else {
-                    addFields(doc, (Msg) v);
+                    r.skipBytes(n);
                 }
-                continue;
-            }
-            if (f.index() == Index.NONE) {
-                continue;
-            }
-            if (f.repeated()) {
-                for (Object item : (List<?>) v) {
-                    addValue(doc, f, item);
-                }
-            } else {
-                addValue(doc, f, v);
             }
         }
     }
 
-    private void addValue(List<IndexableField> doc, FieldDef f, Object v) {
-        switch (f.index()) {
-            case NUMBER -> doc.add(new LongPoint(f.name(), ((Number) v).longValue()));
-            case KEYWORD, KEYWORD_TEXT -> {
-                String s = v instanceof byte[] b ? HexFormat.of().formatHex(b) : v.toString();
-                if (!"stack.module".equals(f.name()) || firstModule(s)) {
-                    doc.add(new StringField(f.name(), s, Field.Store.NO));
-                }
-                if (f.index() == Index.KEYWORD_TEXT) {
-                    text.append(s).append(' ');
-                }
+    private static void number(List<IndexableField> doc, FieldDef f, long v) {
+        if (f.index() == Index.NUMBER) {
+            doc.add(new LongPoint(f.name(), v));
+        }
+    }
+
+    private void string(List<IndexableField> doc, FieldDef f, byte[] b, int off, int n) {
+        Index idx = f.index();
+        if (idx == Index.KEYWORD || idx == Index.KEYWORD_TEXT) {
+            BytesRef value = new BytesRef(b, off, n);
+            if (f != moduleField || firstModule(value)) {
+                doc.add(new StringField(f.name(), value, Field.Store.NO));
             }
-            case TEXT -> text.append(v).append(' ');
-            default -> {
-            }
+        }
+        if (idx == Index.TEXT || idx == Index.KEYWORD_TEXT) {
+            text.append(new String(b, off, n, StandardCharsets.UTF_8)).append(' ');
         }
     }
 
     /** Stacks repeat the same few modules; one term per module and event is enough. */
-    private boolean firstModule(String module) {
-        if (seenModules.contains(module)) {
-            return false;
+    private boolean firstModule(BytesRef module) {
+        for (BytesRef seen : seenModules) {
+            if (seen.bytesEquals(module)) {
+                return false;
+            }
         }
         seenModules.add(module);
         return true;

@@ -28,8 +28,8 @@ public final class LuceneBaseline implements AutoCloseable {
     /** Builds and adds the record's documents; safe to call from several threads. */
     public void index(JournalRecord r) throws IOException {
         DocBuilder b = builders.get();
-        List<List<IndexableField>> docs = new ArrayList<>(r.events().length);
-        for (int i = 0; i < r.events().length; i++) {
+        List<List<IndexableField>> docs = new ArrayList<>(r.size());
+        for (int i = 0; i < r.size(); i++) {
             docs.add(b.build(r, i));
         }
         writer.addDocuments(docs);

@@ -178,7 +178,7 @@ final class LuceneEventStore implements EventStore {
     public void replay(JournalRecord r) {
         try {
             if (expired(r.receivedMs())) {
-                dropped.add(r.events().length);
+                dropped.add(r.size());
                 return;
             }
             Partition p = partitionFor(r.receivedMs());
@@ -195,7 +195,7 @@ final class LuceneEventStore implements EventStore {
 
     /** Indexes what the partition's last commit lacks of a record (all of it, or none). */
     private void indexMissing(Partition p, JournalRecord r) throws IOException {
-        int n = r.events().length;
+        int n = r.size();
         boolean first = p.committedHas(r.firstUid());
         boolean last = p.committedHas(r.firstUid() + n - 1);
         if (!first && !last) {
@@ -214,9 +214,9 @@ final class LuceneEventStore implements EventStore {
 
     private void index(Partition p, JournalRecord r) throws IOException {
         DocBuilder b = builders.get();
-        List<List<IndexableField>> docs = new ArrayList<>(r.events().length);
+        List<List<IndexableField>> docs = new ArrayList<>(r.size());
         long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
-        for (int i = 0; i < r.events().length; i++) {
+        for (int i = 0; i < r.size(); i++) {
             docs.add(b.build(r, i));
             long ts = r.timeUs(i);
             min = Math.min(min, ts);
@@ -228,7 +228,7 @@ final class LuceneEventStore implements EventStore {
             // Lucene refused a document (a term over its size limit, say): keep every other event
             // whole and that one by its context and stored form, never lose or loop on it.
             LOG.warning(() -> "indexing journal record at " + r.position() + " one event at a time: " + e.getMessage());
-            for (int i = 0; i < r.events().length; i++) {
+            for (int i = 0; i < r.size(); i++) {
                 try {
                     p.add(List.of(docs.get(i)), r.timeUs(i), r.timeUs(i));
                 } catch (IllegalArgumentException refused) {

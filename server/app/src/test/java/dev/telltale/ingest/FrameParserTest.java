@@ -72,7 +72,7 @@ class FrameParserTest {
             FrameParser.RawBatch raw = ch.readInbound();
             DecodedBatch batch = decoder.decode(raw.payload(), 0, raw.payload().length);
             assertEquals(1 + b * 10L, batch.firstSeq());
-            assertEquals("/p/" + b + "/9", batch.events()[9].body().string("path").orElseThrow());
+            assertEquals("/p/" + b + "/9", batch.decode(9).body().string("path").orElseThrow());
         }
         assertEquals(5, ((Ping) ch.readInbound()).nonce());
         ch.finishAndReleaseAll();

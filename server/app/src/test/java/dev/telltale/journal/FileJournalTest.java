@@ -27,15 +27,17 @@ class FileJournalTest {
     Path dir;
 
     static Submission.Batch batch(long first, int n, SessionCallback cb) {
-        Event[] events = new Event[n];
+        EventType[] types = new EventType[n];
+        long[] dts = new long[n];
         byte[][] encoded = new byte[n][];
         for (int i = 0; i < n; i++) {
             Event e = Event.of(EventType.FILE, i, 100, 100);
             e.body().set("op", "open").set("path", "/tmp/f" + (first + i));
-            events[i] = e;
+            types[i] = e.type();
+            dts[i] = e.dtUs();
             encoded[i] = EventCodec.encode(e);
         }
-        return new Submission.Batch(AGENT, first, 1_700_000_000_000_000L, events, encoded, System.currentTimeMillis(),
+        return new Submission.Batch(AGENT, first, 1_700_000_000_000_000L, types, dts, encoded, System.currentTimeMillis(),
                 cb, 1000);
     }
 
@@ -65,7 +67,7 @@ class FileJournalTest {
         }
         assertEquals(2, replayed.size());
         assertEquals(11, replayed.get(1).firstSeq());
-        assertEquals("/tmp/f13", replayed.get(1).events()[2].body().string("path").orElseThrow());
+        assertEquals("/tmp/f13", replayed.get(1).event(2).body().string("path").orElseThrow());
         assertEquals(live.get(1).firstUid(), replayed.get(1).firstUid());
         assertEquals(live.get(1).position(), replayed.get(1).position());
     }
@@ -83,9 +85,9 @@ class FileJournalTest {
             assertEquals("ack 15", cb.next());
         }
         assertEquals(2, live.size());
-        assertEquals(5, live.get(1).events().length, "only the new part of an overlapping batch is stored");
+        assertEquals(5, live.get(1).size(), "only the new part of an overlapping batch is stored");
         assertEquals(11, live.get(1).firstSeq());
-        assertEquals("/tmp/f11", live.get(1).events()[0].body().string("path").orElseThrow());
+        assertEquals("/tmp/f11", live.get(1).event(0).body().string("path").orElseThrow());
     }
 
     @Test
@@ -102,10 +104,10 @@ class FileJournalTest {
         }
         assertEquals(2, live.size());
         JournalRecord gap = live.get(0);
-        assertEquals(EventType.GAP, gap.events()[0].type());
-        assertEquals(1L, gap.events()[0].body().number("from_seq").orElseThrow());
-        assertEquals(4L, gap.events()[0].body().number("to_seq").orElseThrow());
-        assertEquals("spool_full", gap.events()[0].body().string("reason").orElseThrow());
+        assertEquals(EventType.GAP, gap.type(0));
+        assertEquals(1L, gap.event(0).body().number("from_seq").orElseThrow());
+        assertEquals(4L, gap.event(0).body().number("to_seq").orElseThrow());
+        assertEquals("spool_full", gap.event(0).body().string("reason").orElseThrow());
     }
 
     @Test

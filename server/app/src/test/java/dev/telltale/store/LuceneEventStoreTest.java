@@ -44,12 +44,8 @@ class LuceneEventStoreTest {
     }
 
     JournalRecord record(AgentContext ctx, long firstSeq, long receivedMs, Event... events) {
-        byte[][] enc = new byte[events.length][];
-        for (int i = 0; i < events.length; i++) {
-            enc[i] = EventCodec.encode(events[i]);
-        }
-        JournalRecord r = new JournalRecord(position, position + 100, ctx, firstSeq, firstSeq + events.length - 1, uid,
-                BASE_US, receivedMs, events, enc);
+        JournalRecord r = JournalRecord.of(position, position + 100, ctx, firstSeq, firstSeq + events.length - 1, uid,
+                BASE_US, receivedMs, events);
         position += 100;
         uid += events.length;
         return r;

@@ -1,7 +1,8 @@
 package dev.telltale.protocol;
 
-import dev.telltale.protocol.event.Event;
-import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventMeta;
+import dev.telltale.protocol.event.EventType;
+import dev.telltale.protocol.event.EventValidator;
 
 /**
  * Decodes the BATCH frames of one connection. Damage to the batch as a whole (bad header,
@@ -82,9 +83,11 @@ public final class BatchDecoder implements AutoCloseable {
         WireReader r = new WireReader(blob, off, len);
         int[] offsets = new int[count];
         int[] lengths = new int[count];
-        Event[] events = new Event[count];
+        EventType[] types = new EventType[count];
+        long[] dts = new long[count];
         String[] rejections = new String[count];
         int[] claimed = new int[count];
+        EventMeta meta = new EventMeta();
         for (int i = 0; i < count; i++) {
             if (!r.hasMore()) {
                 throw WireReader.malformed("BATCH announces " + count + " events but holds " + i);
@@ -94,7 +97,9 @@ public final class BatchDecoder implements AutoCloseable {
             lengths[i] = n;
             r.skipBytes(n);
             try {
-                events[i] = EventCodec.decode(blob, offsets[i], n, true);
+                EventValidator.validate(blob, offsets[i], n, true, meta);
+                types[i] = meta.type;
+                dts[i] = meta.dtUs;
             } catch (ProtocolException e) {
                 rejections[i] = e.getMessage();
                 claimed[i] = claimedType(blob, offsets[i], n);
@@ -103,7 +108,7 @@ public final class BatchDecoder implements AutoCloseable {
         if (r.hasMore()) {
             throw WireReader.malformed("BATCH holds bytes after its " + count + " events");
         }
-        return new DecodedBatch(firstSeq, count, base, blob, offsets, lengths, events, rejections, claimed);
+        return new DecodedBatch(firstSeq, count, base, blob, offsets, lengths, types, dts, rejections, claimed);
     }
 
     /** Best-effort type code of a refused event, for the rejection record. */

@@ -1,27 +1,39 @@
 package dev.telltale.protocol;
 
 import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
 
 /**
- * A BATCH after decompression and decoding. Event {@code i} has sequence number
- * {@code firstSeq + i}; where {@code events[i]} is null the event was refused and
- * {@code rejections[i]} says why. {@code blob} holds the decompressed events, event {@code i}
- * at {@code offsets[i]} for {@code lengths[i]} bytes.
+ * A BATCH after decompression and validation. Event {@code i} has sequence number
+ * {@code firstSeq + i} and lies in {@code blob} at {@code offsets[i]} for {@code lengths[i]}
+ * bytes. Where {@code rejections[i]} is set the event was refused and {@code types[i]} is
+ * null; otherwise {@code types[i]} and {@code dts[i]} (microseconds after
+ * {@code baseTimeUs}) are known and the event decodes with {@link #decode(int)}.
  */
-public record DecodedBatch(long firstSeq, int count, long baseTimeUs, byte[] blob, int[] offsets,
-                           int[] lengths, Event[] events, String[] rejections, int[] claimedTypes) {
+public record DecodedBatch(long firstSeq, int count, long baseTimeUs, byte[] blob, int[] offsets, int[] lengths,
+                           EventType[] types, long[] dts, String[] rejections, int[] claimedTypes) {
 
     public long lastSeq() {
         return firstSeq + count - 1;
     }
 
+    public boolean rejected(int i) {
+        return rejections[i] != null;
+    }
+
     public int rejectedCount() {
         int n = 0;
-        for (Event e : events) {
-            if (e == null) {
+        for (String r : rejections) {
+            if (r != null) {
                 n++;
             }
         }
         return n;
+    }
+
+    /** Decodes a valid event (validation already passed, so this does not throw). */
+    public Event decode(int i) {
+        return EventCodec.decode(blob, offsets[i], lengths[i], true);
     }
 }

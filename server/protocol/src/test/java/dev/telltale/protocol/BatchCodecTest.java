@@ -53,7 +53,9 @@ class BatchCodecTest {
                 assertEquals(1 + b * 10L, batch.firstSeq());
                 assertEquals(10, batch.count());
                 assertEquals(0, batch.rejectedCount());
-                Event e = batch.events()[3];
+                assertEquals(EventType.FILE, batch.types()[3]);
+                assertEquals(15, batch.dts()[3]);
+                Event e = batch.decode(3);
                 assertEquals(EventType.FILE, e.type());
                 assertEquals("/var/log/app/3.log", e.body().string("path").orElseThrow());
                 assertEquals(4242, e.pid());
@@ -133,13 +135,15 @@ class BatchCodecTest {
             enc.add(new byte[]{(byte) 0xFF});
             byte[] p = payload(enc.finish(1, 0));
             DecodedBatch b = dec.decode(p, 0, p.length);
-            assertNotNull(b.events()[0]);
-            assertNull(b.events()[1]);
+            assertEquals(EventType.FILE, b.types()[0]);
+            assertNull(b.rejections()[0]);
+            assertTrue(b.rejected(1));
+            assertNull(b.types()[1]);
             assertTrue(b.rejections()[1].contains("unknown event type 99"), b.rejections()[1]);
             assertEquals(99, b.claimedTypes()[1]);
             assertTrue(b.rejections()[2].contains("missing required field path"), b.rejections()[2]);
             assertTrue(b.rejections()[3].contains("appliance only"), b.rejections()[3]);
-            assertNull(b.events()[4]);
+            assertTrue(b.rejected(4));
             assertEquals(4, b.rejectedCount());
         }
     }

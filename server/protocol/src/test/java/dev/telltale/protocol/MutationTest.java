@@ -50,9 +50,9 @@ class MutationTest {
             Compression c = which == 0 ? Compression.NONE : Compression.ZSTD;
             try (BatchDecoder d = new BatchDecoder(c, 1 << 20, 10_000)) {
                 DecodedBatch batch = d.decode(b, 0, b.length);
-                for (Event e : batch.events()) {
-                    if (e != null) {
-                        EventCodec.encode(e);
+                for (int i = 0; i < batch.count(); i++) {
+                    if (!batch.rejected(i)) {
+                        EventCodec.encode(batch.decode(i));
                     }
                 }
             } catch (ProtocolException expected) {
