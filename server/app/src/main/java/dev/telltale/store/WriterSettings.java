@@ -17,7 +17,8 @@ final class WriterSettings {
         mp.setNoCFSRatio(0.0);
         // Near-real-time refreshes write many small segments; merging them in wider tiers
         // rewrites each event fewer times, at the price of a few more segments per search.
-        mp.setSegmentsPerTier(20);
+        mp.setSegmentsPerTier(30);
+        mp.setMaxMergedSegmentMB(1024);
         c.setMergePolicy(mp);
         // A refresh must not wait for merges of the segments it just flushed.
         c.setMaxFullFlushMergeWaitMillis(0);
