@@ -130,7 +130,8 @@ public final class Appliance implements AutoCloseable {
                 "journal", () -> Map.of("queued_bytes", journal.queuedBytes()),
                 "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
         Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
-                new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()));
+                new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()),
+                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem());
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

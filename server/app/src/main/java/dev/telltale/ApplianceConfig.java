@@ -9,14 +9,23 @@ import java.time.Duration;
 /**
  * Node {@code telltale}: {@code data-dir}, {@code https.host}, {@code https.port},
  * {@code auth.api-token-ttl}, {@code downloads.bundles-dir} (default {@code DATA/bundles}) and
- * {@code downloads.link-lifetime} (signed install links). Components read their own sub-nodes.
+ * {@code downloads.link-lifetime} (signed install links) and {@code public-host} (the name agents
+ * use to reach the appliance; by default the host name of the request that asks for an agent
+ * configuration). Components read their own sub-nodes.
  */
 record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration apiTokenTtl, Path bundlesDir,
-                       Duration downloadLinkLifetime) {
+                       Duration downloadLinkLifetime, java.util.Optional<String> publicHost) {
     ApplianceConfig {
         if (httpsPort < 0 || httpsPort > 65535) {
             throw new ConfigException("telltale.https.port", "must be 0-65535, was " + httpsPort);
         }
+        publicHost.ifPresent(h -> {
+            try {
+                dev.telltale.downloads.AgentConfigFile.checkHost(h);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("telltale.public-host", e.getMessage());
+            }
+        });
         if (downloadLinkLifetime.compareTo(Duration.ofMinutes(1)) < 0 || downloadLinkLifetime.compareTo(Duration.ofDays(30)) > 0) {
             throw new ConfigException("telltale.downloads.link-lifetime", "must be between PT1M and P30D");
         }
@@ -33,6 +42,7 @@ record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration a
                 telltale.get("auth.api-token-ttl").as(Duration.class).orElse(Duration.ofMinutes(5)),
                 telltale.get("downloads.bundles-dir").asString().map(Path::of).orElse(data.resolve("bundles"))
                         .toAbsolutePath().normalize(),
-                telltale.get("downloads.link-lifetime").as(Duration.class).orElse(Duration.ofHours(24)));
+                telltale.get("downloads.link-lifetime").as(Duration.class).orElse(Duration.ofHours(24)),
+                telltale.get("public-host").asString().asOptional());
     }
 }

@@ -25,7 +25,9 @@ public final class Api {
     /** What the API serves from. */
     public record Services(Users users, ApiTokens apiTokens, RunTokens runTokens, Teams teams, EventStore store,
                            Metrics metrics, Clock clock, Map<String, Supplier<Map<String, Object>>> healthDetails,
-                           Map<String, BooleanSupplier> healthChecks, Bundles bundles, DownloadLinks downloadLinks) {
+                           Map<String, BooleanSupplier> healthChecks, Bundles bundles, DownloadLinks downloadLinks,
+                           java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
+                           java.util.function.IntSupplier httpsPort, String caPem) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
@@ -43,6 +45,7 @@ public final class Api {
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens()));
         routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
         routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));
-        routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks()));
+        routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),
+                new DownloadsApi.Agents(s.publicHost(), s.ingestPort(), s.httpsPort(), s.caPem())));
     }
 }

@@ -1,9 +1,13 @@
 package dev.telltale.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.telltale.auth.RunTokens;
+import dev.telltale.auth.User;
+import dev.telltale.downloads.AgentConfigFile;
 import dev.telltale.downloads.Bundle;
 import dev.telltale.downloads.Bundles;
 import dev.telltale.downloads.DownloadLinks;
+import dev.telltale.teams.Teams;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -24,16 +28,76 @@ import java.nio.file.Files;
 final class DownloadsApi implements HttpService {
     private final Bundles bundles;
     private final DownloadLinks links;
+    private final RunTokens runTokens;
+    private final Teams teams;
+    private final Agents agentsEndpoint;
 
-    DownloadsApi(Bundles bundles, DownloadLinks links) {
+    /** Where agents reach this appliance, as the generated configuration states it. */
+    record Agents(java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
+                  java.util.function.IntSupplier httpsPort, String caPem) {
+    }
+
+    DownloadsApi(Bundles bundles, DownloadLinks links, RunTokens runTokens, Teams teams, Agents agents) {
         this.bundles = bundles;
         this.links = links;
+        this.runTokens = runTokens;
+        this.teams = teams;
+        this.agentsEndpoint = agents;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
+                .post("/config", this::config)
                 .get("/{file}", this::fetch);
+    }
+
+    /**
+     * A fresh run token for a team, in a configuration file with the ingestion address and the
+     * CA, and an install one-liner for the chosen bundle.
+     */
+    private void config(ServerRequest req, ServerResponse res) {
+        User admin = Principal.admin(req);
+        var body = Json.body(req);
+        Teams.Team team = Json.optionalText(body, "team")
+                .map(t -> teams.byName(t).orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")))
+                .orElseGet(teams::defaultTeam);
+        String libc = Json.optionalText(body, "libc").orElse("glibc");
+        if (!libc.equals("glibc") && !libc.equals("musl")) {
+            throw ApiProblem.badRequest("'libc' must be glibc or musl");
+        }
+        String bundle = "telltale-agent-linux-x86_64-" + libc + ".tar.gz";
+        String host = agentsEndpoint.publicHost().orElseGet(() -> requestHost(req));
+        try {
+            AgentConfigFile.checkHost(host);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("cannot tell agents where to connect: set telltale.public-host");
+        }
+        RunTokens.CreatedRunToken token = runTokens.create(team.id(), "agent install", java.util.Optional.empty(),
+                admin.username());
+        String config = AgentConfigFile.render(team.name(), admin.username(), token.createdAt(), host,
+                agentsEndpoint.ingestPort().getAsInt(), token.token(), agentsEndpoint.caPem());
+        String base = "https://" + host + ":" + agentsEndpoint.httpsPort().getAsInt();
+        Json.send(res, io.helidon.http.Status.CREATED_201, Json.object()
+                .put("filename", "telltale.conf")
+                .put("team", team.name())
+                .put("run_token_id", token.id())
+                .put("bundle", bundle)
+                .put("bundle_available", bundles.find(bundle).isPresent())
+                .put("config", config)
+                .put("install", AgentConfigFile.installCommand(base, bundle, links.query(bundle), agentsEndpoint.caPem(),
+                        config)));
+    }
+
+    /** The host name the user reached the appliance by (no port). */
+    private static String requestHost(ServerRequest req) {
+        String authority = req.authority();
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            return end > 0 ? authority.substring(0, end + 1) : authority;
+        }
+        int colon = authority.lastIndexOf(':');
+        return colon > 0 ? authority.substring(0, colon) : authority;
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -49,7 +113,7 @@ final class DownloadsApi implements HttpService {
 
     private void fetch(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("file");
-        if (req.context().get(dev.telltale.auth.User.class).isEmpty()) {
+        if (req.context().get(User.class).isEmpty()) {
             String expires = req.query().first("expires").orElse("");
             String signature = req.query().first("signature").orElse("");
             if (!links.valid(name, expires, signature)) {

@@ -81,4 +81,28 @@ class DownloadsApiTest {
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
+
+    @Test
+    void aTeamConfigurationCarriesAWorkingTokenThePinnedCaAndASignedInstallLink() throws Exception {
+        var r = app.post("/api/v1/downloads/config", "{\"libc\":\"glibc\"}", app.apiToken());
+        assertEquals(201, r.statusCode(), r.body());
+        JsonNode c = JSON.readTree(r.body());
+        String config = c.get("config").asText();
+        String ca = Files.readString(data.resolve("tls/ca.crt")).strip();
+        org.junit.jupiter.api.Assertions.assertTrue(config.contains("portal = localhost:" + app.ingestPort() + "\n"), config);
+        org.junit.jupiter.api.Assertions.assertTrue(config.contains("ca = " + ca + "\n"), "the CA to pin, inline");
+        String token = config.lines().filter(l -> l.startsWith("token = ")).findFirst().orElseThrow().substring(8);
+        try (var conn = app.connect()) {
+            conn.hello(RunningAppliance.hello(token, "installed-agent", dev.telltale.protocol.Compression.NONE));
+        }
+        String install = c.get("install").asText();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'(https://[^']+)'").matcher(install);
+        org.junit.jupiter.api.Assertions.assertTrue(m.find(), install);
+        String link = m.group(1).replaceFirst("https://localhost:\\d+", "");
+        assertArrayEquals(glibc, fetch(link, null).body(), "the signed link works without an API token");
+        assertEquals(401, fetch(link.replace("signature=", "signature=0"), null).statusCode());
+        String conf = install.replaceAll(".*echo ([A-Za-z0-9+/=]+) \\| base64 -d > ~/.telltale/telltale.conf.*", "$1");
+        assertEquals(config, new String(java.util.Base64.getDecoder().decode(conf), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(400, app.post("/api/v1/downloads/config", "{\"libc\":\"bsd\"}", app.apiToken()).statusCode());
+    }
 }
