@@ -16,6 +16,7 @@
  * tests/forwarder checks the result for real: the musl binary completes TLS 1.3 handshakes
  * and ships zstd batches to the appliance, and runs inside an empty chroot (no libc at all).
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
