@@ -43,10 +43,11 @@ void tt_log_close(void) {
 
 void tt_log(int level, const char *fmt, ...) {
     static const char *names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
-    int to_stderr = verbose > 0 && (level < TT_LOG_DEBUG || verbose > 1);
-    if (level == TT_LOG_DEBUG && verbose < 2 && log_fd < 0) {
+    /* Debug lines (one per batch) only with -vv: the file is for trouble, not traffic. */
+    if (level == TT_LOG_DEBUG && verbose < 2) {
         return;
     }
+    int to_stderr = verbose > 0;
     char line[2048];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -11,7 +11,7 @@ enum { TT_LOG_ERROR = 0, TT_LOG_WARN = 1, TT_LOG_INFO = 2, TT_LOG_DEBUG = 3 };
 
 /* Opens (appends to) the log file; a previous file is rotated once it passes 4 MiB. */
 int tt_log_open(const char *path);
-/* verbosity: 0 = file only, 1 = also errors/warnings/info to stderr, 2 = debug too. */
+/* verbosity: 0 = file only, 1 = also to stderr, 2 = debug lines too (file and stderr). */
 void tt_log_set_verbose(int verbosity);
 void tt_log_close(void);
 
