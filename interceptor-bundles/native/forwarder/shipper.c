@@ -392,6 +392,7 @@ static void *shipper_main(void *arg) {
         have_ctx = 0;
     }
     unsigned backoff = 0;
+    int ever_connected = 0;
     char last_err[512] = "";
     while (have_ctx && !atomic_load(&sh->stop_now)) {
         if (atomic_load(&sh->draining) && atomic_load(&sh->acked) + 1 >= durable_end(sh)) {
@@ -400,8 +401,10 @@ static void *shipper_main(void *arg) {
         if (backoff) {
             /* Jittered: many agents restarting with one appliance must not reconnect in step. */
             unsigned wait = backoff / 2 + (unsigned) (tt_random_u64() % (backoff / 2 + 1));
-            struct pollfd p[2] = {{.fd = sh->drain_fd, .events = POLLIN}, {.fd = sh->kill_fd, .events = POLLIN}};
-            poll(p, 2, (int) wait);
+            /* The drain request cuts a wait short once (to try at once); afterwards it stays
+             * readable, so only a stop request may end the wait. */
+            struct pollfd p[2] = {{.fd = sh->kill_fd, .events = POLLIN}, {.fd = sh->drain_fd, .events = POLLIN}};
+            poll(p, atomic_load(&sh->draining) ? 1 : 2, (int) wait);
             if (atomic_load(&sh->stop_now)) {
                 break;
             }
@@ -427,9 +430,15 @@ static void *shipper_main(void *arg) {
             if (backoff > BACKOFF_MAX_MS) {
                 backoff = BACKOFF_MAX_MS;
             }
+            if (atomic_load(&sh->draining) && backoff > 1000) {
+                backoff = 1000; /* the flush window is short: try often within it */
+            }
             tt_session_close(&c.s, 0);
-            if (atomic_load(&sh->draining)) {
-                break; /* the command has exited: what is unsent stays for the next run */
+            if (atomic_load(&sh->draining) && !ever_connected) {
+                /* The command has exited and the appliance was never reachable during this run
+                 * (offline laptop): do not hold up the exit; the spool keeps it for the next run.
+                 * After a transient outage, keep trying until tt_shipper_finish's deadline. */
+                break;
             }
             continue;
         }
@@ -439,6 +448,7 @@ static void *shipper_main(void *arg) {
                 c.s.welcome.server_version, c.s.welcome.agent_id, c.s.welcome.next_seq);
         last_err[0] = 0;
         backoff = 0;
+        ever_connected = 1;
         atomic_store(&sh->connected, 1);
         int done = run_connection(sh, &c);
         atomic_store(&sh->connected, 0);
