@@ -138,8 +138,6 @@ int tt_cmd_doctor(tt_config *c) {
             char host[256], inst[80], mid[128], hex[17];
             tt_hostname(host, sizeof host);
             tt_machine_id(mid, sizeof mid);
-            uint8_t h = 0;
-            (void) h;
             snprintf(hex, sizeof hex, "%.16s", mid[0] ? mid : "0000000000000000");
             for (char *p = hex; *p; p++) {
                 if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {

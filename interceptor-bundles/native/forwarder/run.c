@@ -338,6 +338,15 @@ int tt_cmd_run(tt_config *c) {
             }
         }
         if (child_done) {
+            /* A process that connected, sent and exited at once may still wait in the accept
+             * queue: take those before deciding that nothing is left to read. */
+            int cfd;
+            while ((cfd = tt_channel_accept(&x.ch)) != -1) {
+                if (cfd >= 0) {
+                    add_fd(&x, cfd, TAG_CONN);
+                    x.open_conns++;
+                }
+            }
             uint64_t end = exit_ms + DRAIN_AFTER_EXIT_MS;
             if (now >= end || x.open_conns == 0) {
                 break;

@@ -163,6 +163,35 @@ def test_signals_passed():
     check(p.returncode == 42, "exit status after SIGTERM (got %d)" % p.returncode)
 
 
+def test_terminal():
+    """^C on a terminal reaches the command once (the kernel signals the foreground group; the
+    launcher does not pass it on again), and the command keeps the terminal."""
+    import pty
+    sp = os.path.join(TMP, "sp-tty")
+    script = 'trap "echo got-int" INT; tty -s && echo has-tty; echo ready; sleep 5; echo after; exit 7'
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(TT, [TT, "run", "--spool", sp, "--portal", DEAD, "--flush-timeout", "1", "--", "sh", "-c", script])
+    out = b""
+    deadline = time.time() + 10
+    while b"ready" not in out and time.time() < deadline:
+        out += os.read(fd, 1024)
+    os.write(fd, b"\x03")
+    while time.time() < deadline:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    check(b"has-tty" in out, "the command has the terminal: %r" % out)
+    check(out.count(b"got-int") == 1 and b"after" in out, "^C delivered exactly once: %r" % out)
+    check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 7, "exit status after ^C: %r" % status)
+
+
 def test_fast_exit_when_unreachable():
     sp = os.path.join(TMP, "sp-fast")
     t0 = time.time()
@@ -472,7 +501,7 @@ def test_throughput(app, token):
 
 
 def main():
-    tests = [test_exit_codes, test_stdio_untouched, test_library_discovery, test_signals_passed,
+    tests = [test_exit_codes, test_stdio_untouched, test_library_discovery, test_signals_passed, test_terminal,
              test_fast_exit_when_unreachable]
     for t in tests:
         print("--", t.__name__, flush=True)
