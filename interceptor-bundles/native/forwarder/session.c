@@ -178,6 +178,20 @@ int tt_session_open(tt_session *s, const char *host, int port, const tt_hello *h
             return -1;
         }
         if (tt_session_pump(s, (int) (deadline - now), -1, wake_fd) != 0) {
+            /* The appliance closes right after a refusing ERROR: read what arrived first. */
+            char err[sizeof s->err];
+            memcpy(err, s->err, sizeof err);
+            int fr2 = tt_session_frame(s, &type, &p, &n);
+            if (fr2 == 1 && type == TT_F_ERROR) {
+                tt_decode_error(p, n, &s->error);
+                snprintf(s->err, sizeof s->err, "the appliance refused: %s (%llu): %.400s",
+                         tt_error_name(s->error.code), (unsigned long long) s->error.code, s->error.message);
+                return -2;
+            }
+            if (fr2 == 1 && type == TT_F_WELCOME && tt_decode_welcome(p, n, &s->welcome) == 0) {
+                return 0; /* welcomed, then the connection dropped: the caller finds out on its next read */
+            }
+            memcpy(s->err, err, sizeof err);
             return -1;
         }
         if (wake_fd >= 0) {

@@ -369,7 +369,10 @@ static int run_connection(tt_shipper *sh, conn *c) {
         int timeout = (int) (until_ping < 1000 ? until_ping : 1000);
         drain_eventfd(sh->wake_fd);
         if (tt_session_pump(&c->s, timeout, sh->wake_fd, sh->kill_fd) != 0) {
-            tt_warn("connection to the appliance lost: %s", c->s.err);
+            char err[sizeof c->s.err];
+            memcpy(err, c->s.err, sizeof err);
+            handle_frames(sh, c); /* ACKs and the ERROR that explains the close, if any */
+            tt_warn("connection to the appliance lost: %s", err);
             return 0;
         }
         if (handle_frames(sh, c) != 0) {

@@ -8,6 +8,7 @@ named by TELLTALE_CHANNEL, so the forwarder can be tested without libtelltale.so
   chansend.py --lost N                 a `lost` record for N events
   chansend.py --garbage                a record of an unknown kind
   --sleep S                            sleep S seconds after sending (keeps the program alive)
+  --hold FILE                          after sending, stay alive while FILE exists (at most 120 s)
   --rate R                             at most R events per second
   --procs P                            send from P forked processes (one connection each)
 """
@@ -82,6 +83,7 @@ def main():
     ap.add_argument("--sleep", type=float, default=0)
     ap.add_argument("--rate", type=float, default=0)
     ap.add_argument("--procs", type=int, default=1)
+    ap.add_argument("--hold")
     a = ap.parse_args()
 
     children = []
@@ -114,6 +116,9 @@ def main():
             os._exit(0)
         if a.sleep:
             time.sleep(a.sleep)
+        deadline = time.time() + 120
+        while a.hold and os.path.exists(a.hold) and time.time() < deadline:
+            time.sleep(0.1)
         s.close()
     for pid in children:
         os.waitpid(pid, 0)

@@ -391,14 +391,16 @@ def e2e(app):
     check(r.returncode == 0, "run with a tiny spool")
     # A long run that starts while the appliance is down, sees it come back, then killed and back again.
     sp_mid = os.path.join(TMP, "sp-midrun")
+    hold = os.path.join(TMP, "hold-midrun")
+    open(hold, "w").close()
     mid = subprocess.Popen(tt(["-a", "mid", "--", PY, CHANSEND, "--tag", "midrun", "--events", "3000", "--rate",
-                               "150"], spool=sp_mid, flush=60, **common), stdout=subprocess.PIPE,
+                               "150", "--hold", hold], spool=sp_mid, flush=60, **common), stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
     time.sleep(2)
     app.start()
     t_up = time.time()
     seen = 0
-    while time.time() - t_up < 15:
+    while time.time() - t_up < 40:
         seen = len(app.events("path:/tt-test/midrun/*"))
         if seen > 0:
             break
@@ -408,6 +410,7 @@ def e2e(app):
     app.kill()  # mid-run, with batches in flight
     time.sleep(1.5)
     app.start()
+    os.unlink(hold)
     out, err = mid.communicate(timeout=120)
     check(mid.returncode == 0, "mid-run command finished")
     evs = app.events("path:/tt-test/midrun/*", expect=3000, wait=20)
