@@ -376,6 +376,21 @@ def e2e(app):
     check(r.returncode == 0, "musl launcher run")
     check(len(app.events("path:/tt-test/musl/*", expect=300)) == 300, "musl launcher delivered 300 events")
 
+    # -- apk database (an Alpine tree stands in for the host through TELLTALE_HOSTENV_ROOT)
+    fake = os.path.join(TMP, "alpine-root")
+    os.makedirs(os.path.join(fake, "lib", "apk", "db"))
+    open(os.path.join(fake, "lib", "apk", "db", "installed"), "w").write(
+        "C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\n\n"
+        "C:Q1def=\nP:busybox\nV:1.36.1-r5\nA:x86_64\nL:GPL-2.0-only\no:busybox\n\n")
+    sp_apk = os.path.join(TMP, "sp-apk")
+    r = run(tt(["-a", "alpine", "--", "true"], spool=sp_apk, flush=20, **common),
+            env=dict(os.environ, TELLTALE_HOSTENV_ROOT=fake))
+    he = app.events("type:host_env AND app:alpine", expect=1)
+    pk = he[0]["fields"].get("packages", []) if he else []
+    check([(p["name"], p.get("version"), p.get("license"), p.get("manager")) for p in pk] ==
+          [("musl", "1.2.4-r2", "MIT", "apk"), ("busybox", "1.36.1-r5", "GPL-2.0-only", "apk")],
+          "apk packages with licences: %s" % pk)
+
     test_chroot(app, token)
     test_doctor(app, token)
     test_throughput(app, token)
