@@ -509,7 +509,18 @@ uint64_t tt_spool_append_event(tt_spool *sp, uint64_t time_us, const void *ev, s
     size_t size = HDR + EVENT_FIXED + len;
     pthread_mutex_lock(&sp->mu);
     int full = sp->total_bytes + size > sp->limit;
+    uint64_t acked = sp->acked_seq;
     pthread_mutex_unlock(&sp->mu);
+    if (full && acked + 1 >= sp->pending_seq && sp->wfile_size + sp->wlen > 0) {
+        /* Full only of acknowledged records held by the active segment (never deleted while
+         * active): start a new one so the old can go, then look again. */
+        if (rotate(sp) == 0) {
+            tt_spool_acked(sp, acked);
+            pthread_mutex_lock(&sp->mu);
+            full = sp->total_bytes + size > sp->limit;
+            pthread_mutex_unlock(&sp->mu);
+        }
+    }
     if (full) {
         uint64_t s = take_seq(sp, 1);
         if (sp->full_count == 0 || sp->full_first + sp->full_count != s) {
@@ -594,6 +605,9 @@ void tt_spool_close(tt_spool *sp) {
 
 void tt_spool_acked(tt_spool *sp, uint64_t acked) {
     pthread_mutex_lock(&sp->mu);
+    if (acked > sp->acked_seq) {
+        sp->acked_seq = acked;
+    }
     size_t drop = 0;
     while (drop + 1 < sp->nsegs && sp->segs[drop + 1].first_seq - 1 <= acked) {
         drop++;

@@ -55,6 +55,7 @@ typedef struct tt_spool {
     uint64_t total_bytes;   /* on disk plus buffered */
     uint64_t durable_seq;   /* every seq below is on disk and synced */
     uint64_t durable_off;   /* synced bytes of the active segment */
+    uint64_t acked_seq;     /* highest seq the appliance has acknowledged (this run) */
     _Atomic uint64_t seq_floor; /* raised by the shipper when the appliance is ahead (lost state) */
 
     /* writer only */
