@@ -1,0 +1,389 @@
+#define _GNU_SOURCE
+#include "hostenv.h"
+
+#include "../common/tt_wire.h"
+#include "identity.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define EVENT_CAP (3u << 20)        /* stays well below the appliance's 4 MiB frame limit */
+#define PKG_ROOM 16384u             /* stop adding packages when less than this is left */
+#define LICENCE_BUDGET_MS 3000u     /* reading copyright files is "when cheap": bounded */
+#define RPM_TIMEOUT_MS 20000u
+
+enum { TYPE_HOST_ENV = 3 };
+
+typedef struct pkg {
+    const char *name, *version, *source, *arch, *license, *manager;
+    size_t name_len, version_len, source_len, arch_len, license_len;
+} pkg;
+
+typedef struct builder {
+    tt_buf *b;
+    tt_hostenv_stats *st;
+} builder;
+
+static void add_pkg(builder *bd, const pkg *p) {
+    if (!p->name || p->name_len == 0) {
+        return;
+    }
+    if (bd->b->cap - bd->b->len < PKG_ROOM) {
+        bd->st->truncated = 1;
+        return;
+    }
+    tt_mark m = tt_begin(bd->b, 4);
+    tt_strn(bd->b, 1, p->name, p->name_len);
+    if (p->version_len) {
+        tt_strn(bd->b, 2, p->version, p->version_len);
+    }
+    if (p->source_len) {
+        tt_strn(bd->b, 3, p->source, p->source_len);
+    }
+    if (p->arch_len) {
+        tt_strn(bd->b, 4, p->arch, p->arch_len);
+    }
+    if (p->license_len) {
+        tt_strn(bd->b, 5, p->license, p->license_len > 1000 ? 1000 : p->license_len);
+        bd->st->licences++;
+    }
+    tt_str(bd->b, 6, p->manager);
+    tt_end(bd->b, m);
+}
+
+/* ---- dpkg ---- */
+
+/* The licence of a Debian package from its machine-readable copyright file (DEP-5): the
+ * licence of the "Files: *" paragraph, else the first one named. Free-form files: none. */
+static size_t dpkg_license(const char *root, const char *name, size_t nlen, char *out, size_t cap) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/usr/share/doc/%.*s/copyright", root, (int) nlen, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    char buf[32768];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    buf[n] = 0;
+    if (strncmp(buf, "Format:", 7) != 0) {
+        return 0;
+    }
+    const char *lic = NULL;
+    const char *files_star = strstr(buf, "\nFiles: *\n");
+    if (files_star) {
+        const char *para_end = strstr(files_star + 1, "\n\n");
+        const char *l = strstr(files_star, "\nLicense:");
+        if (l && (!para_end || l < para_end)) {
+            lic = l + 9;
+        }
+    }
+    if (!lic) {
+        const char *l = strstr(buf, "\nLicense:");
+        if (!l) {
+            return 0;
+        }
+        lic = l + 9;
+    }
+    while (*lic == ' ' || *lic == '\t') {
+        lic++;
+    }
+    size_t len = strcspn(lic, "\n");
+    while (len > 0 && (lic[len - 1] == ' ' || lic[len - 1] == '\r')) {
+        len--;
+    }
+    if (len == 0 || len >= cap) {
+        return 0;
+    }
+    memcpy(out, lic, len);
+    out[len] = 0;
+    return len;
+}
+
+/* Value of a "Key: value" line inside one status paragraph [p, end). */
+static const char *para_field(const char *p, const char *end, const char *key, size_t *len) {
+    size_t kl = strlen(key);
+    for (const char *line = p; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t) (end - line));
+        const char *le = nl ? nl : end;
+        if ((size_t) (le - line) > kl && strncmp(line, key, kl) == 0 && line[kl] == ':') {
+            const char *v = line + kl + 1;
+            while (v < le && *v == ' ') {
+                v++;
+            }
+            *len = (size_t) (le - v);
+            return v;
+        }
+        line = le + 1;
+    }
+    *len = 0;
+    return NULL;
+}
+
+static void collect_dpkg(builder *bd, const char *root) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/var/lib/dpkg/status", root);
+    size_t len;
+    char *text = tt_read_file(path, 64u << 20, &len);
+    if (!text) {
+        return;
+    }
+    uint64_t budget_end = tt_mono_ms() + LICENCE_BUDGET_MS;
+    const char *end = text + len;
+    for (const char *p = text; p < end;) {
+        const char *sep = strstr(p, "\n\n");
+        const char *pe = sep ? sep + 1 : end;
+        size_t slen;
+        const char *status = para_field(p, pe, "Status", &slen);
+        pkg k = {.manager = "dpkg"};
+        k.name = para_field(p, pe, "Package", &k.name_len);
+        if (k.name && status && slen >= 9 && memcmp(status + slen - 9, "installed", 9) == 0 &&
+            !(slen >= 13 && memcmp(status + slen - 13, "not-installed", 13) == 0)) {
+            k.version = para_field(p, pe, "Version", &k.version_len);
+            k.arch = para_field(p, pe, "Architecture", &k.arch_len);
+            k.source = para_field(p, pe, "Source", &k.source_len);
+            if (k.source) {
+                /* "Source: src (1.2-3)": the version in parentheses differs from the binary's. */
+                const char *paren = memchr(k.source, '(', k.source_len);
+                if (paren) {
+                    k.source_len = (size_t) (paren - k.source);
+                    while (k.source_len && k.source[k.source_len - 1] == ' ') {
+                        k.source_len--;
+                    }
+                }
+            }
+            char lic[1024];
+            if (tt_mono_ms() < budget_end) {
+                k.license_len = dpkg_license(root, k.name, k.name_len, lic, sizeof lic);
+                k.license = lic;
+            }
+            add_pkg(bd, &k);
+            bd->st->dpkg++;
+        }
+        p = sep ? sep + 2 : end;
+    }
+    free(text);
+}
+
+/* ---- apk ---- */
+
+static void collect_apk(builder *bd, const char *root) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lib/apk/db/installed", root);
+    size_t len;
+    char *text = tt_read_file(path, 64u << 20, &len);
+    if (!text) {
+        return;
+    }
+    pkg k = {.manager = "apk"};
+    const char *end = text + len;
+    for (const char *line = text; line <= end;) {
+        const char *nl = memchr(line, '\n', (size_t) (end - line));
+        const char *le = nl ? nl : end;
+        size_t n = (size_t) (le - line);
+        if (n == 0) {
+            if (k.name) {
+                add_pkg(bd, &k);
+                bd->st->apk++;
+            }
+            k = (pkg){.manager = "apk"};
+        } else if (n >= 2 && line[1] == ':') {
+            const char *v = line + 2;
+            size_t vl = n - 2;
+            switch (line[0]) {
+                case 'P': k.name = v; k.name_len = vl; break;
+                case 'V': k.version = v; k.version_len = vl; break;
+                case 'A': k.arch = v; k.arch_len = vl; break;
+                case 'L': k.license = v; k.license_len = vl; break;
+                case 'o': k.source = v; k.source_len = vl; break;
+                default: break;
+            }
+        }
+        if (!nl) {
+            break;
+        }
+        line = nl + 1;
+    }
+    if (k.name) {
+        add_pkg(bd, &k);
+        bd->st->apk++;
+    }
+    free(text);
+}
+
+/* ---- rpm: its database needs librpm, so ask the rpm tool when both are there ---- */
+
+static const char *find_rpm_db(const char *root, char *buf, size_t cap) {
+    const char *cands[] = {"/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
+                           "/usr/lib/sysimage/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/Packages.db"};
+    for (size_t i = 0; i < TT_ARRAY_LEN(cands); i++) {
+        snprintf(buf, cap, "%s%s", root, cands[i]);
+        if (access(buf, F_OK) == 0) {
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+static void collect_rpm(builder *bd, const char *root) {
+    char db[4096];
+    if (!find_rpm_db(root, db, sizeof db)) {
+        return;
+    }
+    if (access(db, R_OK) != 0) {
+        snprintf(bd->st->notes, sizeof bd->st->notes, "rpm database %.200s not readable", db);
+        return;
+    }
+    const char *rpm = NULL;
+    const char *tools[] = {"/usr/bin/rpm", "/bin/rpm", "/usr/local/bin/rpm"};
+    for (size_t i = 0; i < TT_ARRAY_LEN(tools) && !rpm; i++) {
+        if (access(tools[i], X_OK) == 0) {
+            rpm = tools[i];
+        }
+    }
+    if (!rpm || root[0]) {
+        snprintf(bd->st->notes, sizeof bd->st->notes, "rpm database %.180s present but no rpm tool to read it", db);
+        return;
+    }
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) != 0) {
+        return;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char *argv[] = {(char *) rpm, "-qa", "--qf",
+                    "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{LICENSE}\\t%{SOURCERPM}\\n", NULL};
+    /* The forwarder's own environment carries no LD_PRELOAD of ours: rpm runs uninstrumented. */
+    pid_t pid;
+    int rc = posix_spawn(&pid, rpm, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pfd[1]);
+    if (rc != 0) {
+        close(pfd[0]);
+        return;
+    }
+    tt_bytes_buf out = {0};
+    uint64_t deadline = tt_mono_ms() + RPM_TIMEOUT_MS;
+    for (;;) {
+        uint64_t now = tt_mono_ms();
+        struct pollfd p = {.fd = pfd[0], .events = POLLIN};
+        if (now >= deadline || poll(&p, 1, (int) (deadline - now)) <= 0) {
+            kill(pid, 9);
+            snprintf(bd->st->notes, sizeof bd->st->notes, "rpm -qa timed out");
+            break;
+        }
+        char chunk[65536];
+        ssize_t n = read(pfd[0], chunk, sizeof chunk);
+        if (n <= 0) {
+            break;
+        }
+        tt_bb_put(&out, chunk, (size_t) n);
+    }
+    close(pfd[0]);
+    waitpid(pid, NULL, 0);
+    tt_bb_put(&out, "", 1);
+    for (char *line = (char *) out.data; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl) {
+            *nl = 0;
+        }
+        char *f[5] = {0};
+        int nf = 0;
+        for (char *s = line; nf < 5; nf++) {
+            f[nf] = s;
+            char *tab = strchr(s, '\t');
+            if (!tab) {
+                nf++;
+                break;
+            }
+            *tab = 0;
+            s = tab + 1;
+        }
+        if (nf >= 4 && f[0][0]) {
+            pkg k = {.manager = "rpm", .name = f[0], .name_len = strlen(f[0]), .version = f[1],
+                     .version_len = strlen(f[1]), .arch = f[2], .arch_len = strcmp(f[2], "(none)") ? strlen(f[2]) : 0,
+                     .license = f[3], .license_len = strcmp(f[3], "(none)") ? strlen(f[3]) : 0};
+            if (nf == 5 && strcmp(f[4], "(none)") != 0) {
+                k.source = f[4];
+                k.source_len = strlen(f[4]);
+            }
+            add_pkg(bd, &k);
+            bd->st->rpm++;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    tt_bb_free(&out);
+}
+
+uint8_t *tt_hostenv_build(const char *root, size_t *len, tt_hostenv_stats *st) {
+    memset(st, 0, sizeof *st);
+    uint8_t *body_mem = malloc(EVENT_CAP);
+    uint8_t *ev_mem = malloc(EVENT_CAP + 64);
+    if (!body_mem || !ev_mem) {
+        free(body_mem);
+        free(ev_mem);
+        return NULL;
+    }
+    tt_buf body;
+    tt_buf_init(&body, body_mem, EVENT_CAP);
+
+    char host[256], env_id[256], cid[128];
+    tt_hostname(host, sizeof host);
+    tt_container_id(cid, sizeof cid);
+    if (cid[0]) {
+        snprintf(env_id, sizeof env_id, "container:%s", cid);
+    } else {
+        char mid[128];
+        tt_machine_id(mid, sizeof mid);
+        snprintf(env_id, sizeof env_id, mid[0] ? "machine:%s" : "host:%s", mid[0] ? mid : host);
+    }
+    tt_os_release_t os;
+    tt_os_release(&os);
+    tt_str(&body, 1, env_id);
+    /* os_name is the os-release ID ("debian", "alpine"): what vulnerability databases key on. */
+    tt_str(&body, 2, os.id[0] ? os.id : "linux");
+    if (os.version_id[0]) {
+        tt_str(&body, 3, os.version_id);
+    }
+    tt_str(&body, 5, host);
+
+    builder bd = {.b = &body, .st = st};
+    collect_dpkg(&bd, root);
+    collect_apk(&bd, root);
+    collect_rpm(&bd, root);
+    if (!tt_buf_ok(&body)) {
+        free(body_mem);
+        free(ev_mem);
+        return NULL;
+    }
+
+    tt_buf ev;
+    tt_buf_init(&ev, ev_mem, EVENT_CAP + 64);
+    tt_uint(&ev, 1, TYPE_HOST_ENV);
+    tt_uint(&ev, 3, (uint64_t) getpid());
+    tt_bytes(&ev, 6, body.data, body.len);
+    free(body_mem);
+    if (!tt_buf_ok(&ev)) {
+        free(ev_mem);
+        return NULL;
+    }
+    *len = ev.len;
+    return ev_mem;
+}

@@ -1,0 +1,23 @@
+/*
+ * The host environment event (protocol.md §9, type 3 host_env): installed OS packages from
+ * the dpkg, apk and rpm databases, collected by the forwarder once per run
+ * (docs/interceptor.md, "Who records what").
+ */
+#ifndef TT_HOSTENV_H
+#define TT_HOSTENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct tt_hostenv_stats {
+    unsigned dpkg, apk, rpm;     /* packages found per manager */
+    unsigned licences;           /* packages with a licence */
+    int truncated;               /* the list was cut to fit the event size limit */
+    char notes[256];             /* e.g. "rpm database present but no rpm tool" */
+} tt_hostenv_stats;
+
+/* Builds the event (envelope without dt_us) into a malloc'd buffer. Paths are taken under
+ * root ("" for /), so tests can point at a fake tree. Returns NULL on failure. */
+uint8_t *tt_hostenv_build(const char *root, size_t *len, tt_hostenv_stats *stats);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * Unit tests of the forwarder's parts that need no appliance: spool (append, durability
+ * boundary, torn-tail recovery, full → spool_full gap, ACK deletion, resume numbering),
+ * redaction (bearer value, secret environment values), config file parsing, frames.
+ * Prints "N passed, N failed" last.
+ */
+#define _GNU_SOURCE
+#include "../../forwarder/config.h"
+#include "../../forwarder/frames.h"
+#include "../../forwarder/pbread.h"
+#include "../../forwarder/redact.h"
+#include "../../forwarder/spool.h"
+#include "../../forwarder/util.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                        \
+    do {                                                                        \
+        if (cond) {                                                             \
+            passed++;                                                           \
+        } else {                                                                \
+            failed++;                                                           \
+            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);              \
+            printf(__VA_ARGS__);                                                \
+            printf("\n");                                                       \
+        }                                                                       \
+    } while (0)
+
+static char tmpdir[256];
+
+static void spool_dir(char *out, size_t cap, const char *name) {
+    snprintf(out, cap, "%s/%s", tmpdir, name);
+}
+
+/* Reads every durable record; returns how many, checks seqs are consecutive. */
+static int read_all(tt_spool *sp, uint64_t from, uint64_t *last_end, int *gaps) {
+    tt_spool_reader r;
+    tt_spool_reader_init(&r, sp);
+    tt_spool_reader_seek(&r, from);
+    tt_spool_rec rec;
+    int n = 0, rc;
+    uint64_t expect = 0;
+    *gaps = 0;
+    while ((rc = tt_spool_reader_next(&r, &rec)) != 0) {
+        if (rc < 0) {
+            continue;
+        }
+        if (rec.seq + rec.count <= from) {
+            continue;
+        }
+        if (expect && rec.seq != expect) {
+            printf("  seq jump %llu -> %llu\n", (unsigned long long) expect, (unsigned long long) rec.seq);
+        }
+        expect = rec.seq + rec.count;
+        if (rec.kind == TT_REC_GAP) {
+            (*gaps)++;
+        }
+        n++;
+    }
+    *last_end = expect;
+    tt_spool_reader_close(&r);
+    return n;
+}
+
+static void test_spool_basic(void) {
+    char dir[512];
+    spool_dir(dir, sizeof dir, "basic");
+    tt_spool sp;
+    CHECK(tt_spool_open(&sp, dir, 1 << 30) == 0, "open");
+    CHECK(sp.next_seq == 1, "fresh spool starts at 1");
+    char ev[100];
+    memset(ev, 'e', sizeof ev);
+    for (int i = 0; i < 5000; i++) {
+        tt_spool_append_event(&sp, 1000 + (uint64_t) i, ev, sizeof ev);
+    }
+    uint64_t end;
+    int gaps;
+    CHECK(read_all(&sp, 1, &end, &gaps) == 0, "nothing readable before sync");
+    tt_spool_sync(&sp);
+    CHECK(tt_spool_durable_seq(&sp) == 5001, "durable after sync: %llu", (unsigned long long) tt_spool_durable_seq(&sp));
+    CHECK(read_all(&sp, 1, &end, &gaps) == 5000 && end == 5001, "all 5000 read back");
+    CHECK(read_all(&sp, 4000, &end, &gaps) == 1001, "resume from 4000");
+    tt_spool_append_gap(&sp, 3, "interceptor_overflow", "pid 1");
+    tt_spool_sync(&sp);
+    CHECK(read_all(&sp, 1, &end, &gaps) == 5001 && gaps == 1 && end == 5004, "gap record read back");
+    char inst[65];
+    snprintf(inst, sizeof inst, "%s", sp.instance);
+    tt_spool_close(&sp);
+
+    /* Reopen: numbering continues, instance kept, a fresh active segment. */
+    CHECK(tt_spool_open(&sp, dir, 1 << 30) == 0, "reopen");
+    CHECK(sp.next_seq == 5004, "next seq after reopen: %llu", (unsigned long long) sp.next_seq);
+    CHECK(strcmp(inst, sp.instance) == 0, "instance id persists");
+    CHECK(sp.nsegs == 2, "new active segment (%zu)", sp.nsegs);
+    tt_spool_acked(&sp, 5003);
+    CHECK(sp.nsegs == 1, "acked segment deleted (%zu left)", sp.nsegs);
+    CHECK(tt_spool_bytes(&sp) == 0, "no bytes left: %llu", (unsigned long long) tt_spool_bytes(&sp));
+    tt_spool_close(&sp);
+
+    /* A second opener of the same directory gets its own (dir.2). */
+    tt_spool a, b;
+    CHECK(tt_spool_open(&a, dir, 1 << 30) == 0 && tt_spool_open(&b, dir, 1 << 30) == 0, "two openers");
+    CHECK(strcmp(a.dir, b.dir) != 0 && strstr(b.dir, ".2"), "second takes %s", b.dir);
+    CHECK(strcmp(a.instance, b.instance) != 0, "distinct instances");
+    tt_spool_close(&a);
+    tt_spool_close(&b);
+}
+
+static void test_spool_torn_tail(void) {
+    char dir[512];
+    spool_dir(dir, sizeof dir, "torn");
+    tt_spool sp;
+    tt_spool_open(&sp, dir, 1 << 30);
+    char ev[50] = "abc";
+    for (int i = 0; i < 10; i++) {
+        tt_spool_append_event(&sp, 5, ev, sizeof ev);
+    }
+    tt_spool_sync(&sp);
+    char path[4100];
+    snprintf(path, sizeof path, "%s/seg-%020llu.tts", sp.dir, 1ull);
+    tt_spool_close(&sp);
+    /* Simulate a crash mid-write: half a record at the end, and a flipped byte before it. */
+    int fd = open(path, O_WRONLY | O_APPEND);
+    CHECK(fd >= 0, "open segment");
+    char junk[30] = {60, 0, 0, 0, 1, 2, 3, 4, 1};
+    CHECK(write(fd, junk, sizeof junk) == sizeof junk, "append junk");
+    close(fd);
+    CHECK(tt_spool_open(&sp, dir, 1 << 30) == 0, "reopen after torn write");
+    CHECK(sp.corrupt_cut == 1, "damage noticed");
+    CHECK(sp.next_seq == 11, "numbering continues after the last good record: %llu", (unsigned long long) sp.next_seq);
+    uint64_t end;
+    int gaps;
+    CHECK(read_all(&sp, 1, &end, &gaps) == 10, "10 good records survive");
+    struct stat st;
+    stat(path, &st);
+    CHECK(st.st_size == 10 * (8 + 17 + 50), "torn tail cut off (%lld)", (long long) st.st_size);
+    tt_spool_close(&sp);
+}
+
+static void test_spool_full(void) {
+    char dir[512];
+    spool_dir(dir, sizeof dir, "full");
+    tt_spool sp;
+    tt_spool_open(&sp, dir, 10000); /* room for ~80 events of 100 bytes */
+    char ev[100] = {0};
+    int kept = 0;
+    for (int i = 0; i < 200; i++) {
+        kept += tt_spool_append_event(&sp, 7, ev, sizeof ev) != 0;
+    }
+    CHECK(kept > 50 && kept < 100, "some kept: %d", kept);
+    CHECK(atomic_load(&sp.events_dropped) == (uint64_t) (200 - kept), "drops counted");
+    tt_spool_close(&sp); /* records the pending spool_full gap */
+    CHECK(tt_spool_open(&sp, dir, 10000) == 0, "reopen");
+    CHECK(sp.next_seq == 201, "every dropped event kept its seq: next %llu", (unsigned long long) sp.next_seq);
+    tt_spool_reader r;
+    tt_spool_reader_init(&r, &sp);
+    tt_spool_reader_seek(&r, 1);
+    tt_spool_rec rec;
+    int events = 0, gaps = 0;
+    uint64_t gap_count = 0;
+    while (tt_spool_reader_next(&r, &rec) == 1) {
+        if (rec.kind == TT_REC_GAP) {
+            gaps++;
+            gap_count += rec.count;
+            CHECK(strcmp(rec.reason, "spool_full") == 0, "reason %s", rec.reason);
+        } else {
+            events++;
+        }
+    }
+    tt_spool_reader_close(&r);
+    CHECK(events == kept && gap_count == (uint64_t) (200 - kept) && gaps == 1, "events %d gap %llu in %d records",
+          events, (unsigned long long) gap_count, gaps);
+    /* Once the appliance has acknowledged everything, the space is reclaimed even though it
+     * all sat in the active segment, and the next event is kept again. */
+    tt_spool_acked(&sp, 200);
+    CHECK(tt_spool_append_event(&sp, 8, ev, sizeof ev) == 201, "kept again after the ACK");
+    CHECK(tt_spool_bytes(&sp) < 1000, "acknowledged bytes freed: %llu", (unsigned long long) tt_spool_bytes(&sp));
+    tt_spool_close(&sp);
+}
+
+static void test_spool_full_active_acked(void) {
+    char dir[512];
+    spool_dir(dir, sizeof dir, "full-active");
+    tt_spool sp;
+    tt_spool_open(&sp, dir, 10000);
+    char ev[100] = {0};
+    uint64_t last = 0;
+    for (int i = 0; i < 150; i++) {
+        uint64_t s = tt_spool_append_event(&sp, 7, ev, sizeof ev);
+        last = s ? s : last;
+    }
+    tt_spool_sync(&sp);
+    /* Everything kept so far is acknowledged, but it all sits in the active segment. */
+    tt_spool_acked(&sp, last);
+    uint64_t before = tt_spool_bytes(&sp);
+    /* The dropped tail first becomes a gap; once that is recorded and acknowledged too, events fit. */
+    tt_spool_append_gap(&sp, 1, "test", "");
+    tt_spool_sync(&sp);
+    tt_spool_acked(&sp, sp.pending_seq - 1);
+    uint64_t s = tt_spool_append_event(&sp, 8, ev, sizeof ev);
+    CHECK(s != 0, "event kept once the active segment's records are all acknowledged");
+    CHECK(tt_spool_bytes(&sp) < before, "space reclaimed: %llu -> %llu", (unsigned long long) before,
+          (unsigned long long) tt_spool_bytes(&sp));
+    tt_spool_close(&sp);
+}
+
+static void test_spool_raise(void) {
+    char dir[512];
+    spool_dir(dir, sizeof dir, "raise");
+    tt_spool sp;
+    tt_spool_open(&sp, dir, 1 << 30);
+    tt_spool_raise_seq(&sp, 500);
+    char ev[10] = {0};
+    CHECK(tt_spool_append_event(&sp, 1, ev, sizeof ev) == 500, "numbering jumps to the appliance's next_seq");
+    tt_spool_close(&sp);
+}
+
+/* Finds field `num` (length-delimited) in a message. */
+static int find_str(const uint8_t *p, size_t n, uint32_t num, char *out, size_t cap) {
+    tt_pb r;
+    tt_pb_field f;
+    tt_pb_init(&r, p, n);
+    while (tt_pb_next(&r, &f) == 1) {
+        if (f.num == num && f.wire == 2) {
+            snprintf(out, cap, "%.*s", (int) f.len, (const char *) f.data);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void test_redact(void) {
+    tt_redact_init("tt_run_example");
+    /* bearer_token: 1 auth_type, 2 value, 5 lport */
+    uint8_t body[] = {0x0a, 6, 'B', 'e', 'a', 'r', 'e', 'r', 0x12, 20, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j',
+                      'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 0x28, 0x90, 0x3f};
+    uint8_t ev[64];
+    size_t n = 0;
+    ev[n++] = 0x08; ev[n++] = 13;   /* type */
+    ev[n++] = 0x18; ev[n++] = 42;   /* pid */
+    ev[n++] = 0x32; ev[n++] = sizeof body;
+    memcpy(ev + n, body, sizeof body);
+    n += sizeof body;
+    tt_bytes_buf out = {0};
+    CHECK(tt_redact_event(ev, n, &out) == TT_REDACT_CHANGED, "bearer changed");
+    CHECK(memmem(out.data, out.len, "abcdefghijklmnopqrst", 20) == NULL, "value gone");
+    char b[256] = "", hash[64] = "", masked[64] = "";
+    CHECK(find_str(out.data, out.len, 6, b, sizeof b), "body present");
+    tt_pb r;
+    tt_pb_field f;
+    tt_pb_init(&r, out.data, out.len);
+    while (tt_pb_next(&r, &f) == 1) {
+        if (f.num == 6) {
+            find_str(f.data, f.len, 3, hash, sizeof hash);
+            find_str(f.data, f.len, 4, masked, sizeof masked);
+            CHECK(find_str(f.data, f.len, 1, b, sizeof b) && strcmp(b, "Bearer") == 0, "auth_type kept");
+        }
+    }
+    char expect[33];
+    tt_redact_hash("abcdefghijklmnopqrst", 20, expect);
+    CHECK(strlen(hash) == 32 && strcmp(hash, expect) == 0, "token_hash %s", hash);
+    CHECK(strcmp(masked, "abcd\xe2\x80\xa6st (20 chars)") == 0, "token_masked '%s'", masked);
+    char m[64];
+    tt_redact_mask("short", 5, m, sizeof m);
+    CHECK(strcmp(m, "\xe2\x80\xa6 (5 chars)") == 0, "short mask '%s'", m);
+    tt_redact_mask("medium12", 8, m, sizeof m);
+    CHECK(strcmp(m, "me\xe2\x80\xa6 (8 chars)") == 0, "medium mask '%s'", m);
+
+    CHECK(tt_redact_secret_env("DB_PASSWORD", 11, "x", 1), "name rule");
+    CHECK(!tt_redact_secret_env("PWD", 3, "/home", 5), "PWD is not a secret");
+    CHECK(tt_redact_secret_env("FOO", 3, "AKIAABCDEFGHIJKLMNOP", 20), "AWS key shape");
+    CHECK(tt_redact_secret_env("URL", 3, "https://u:pw@host/x", 19), "URL with password");
+    CHECK(!tt_redact_secret_env("PATH", 4, "/usr/bin:/bin", 13), "PATH is not a secret");
+
+    /* A file event is left alone. */
+    uint8_t file_ev[] = {0x08, 6, 0x32, 4, 0x0a, 2, 'o', 'p'};
+    CHECK(tt_redact_event(file_ev, sizeof file_ev, &out) == TT_REDACT_KEEP, "others untouched");
+    /* A broken bearer event loses its body rather than risk the value. */
+    uint8_t broken[] = {0x08, 13, 0x32, 40, 0x12, 3, 's', 'e', 'c'};
+    CHECK(tt_redact_event(broken, sizeof broken, &out) == TT_REDACT_CHANGED &&
+              memmem(out.data, out.len, "sec", 3) == NULL, "broken bearer stripped");
+    tt_bb_free(&out);
+}
+
+static void test_config(void) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/team.conf", tmpdir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "# generated\nportal = appliance.example:9444\ntoken = tt_run_abc\n"
+               "ca = -----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+               "app = shop\nspool_bytes = 64M\n");
+    fclose(f);
+    tt_config c;
+    char *argv[] = {"run", "--config", path, "-c", "checkout", "--", "/bin/true", NULL};
+    CHECK(tt_cli_parse(&c, 7, argv, 1) == 0, "parse");
+    tt_config_resolve(&c);
+    CHECK(!c.config_error, "no error: %s", c.config_error_msg);
+    CHECK(c.host && strcmp(c.host, "appliance.example") == 0 && c.port == 9444, "portal");
+    CHECK(c.token && strcmp(c.token, "tt_run_abc") == 0, "token");
+    CHECK(c.ca_pem && strstr(c.ca_pem, "MIIB") && strstr(c.ca_pem, "END CERTIFICATE"), "inline PEM");
+    CHECK(strcmp(c.app, "shop") == 0 && strcmp(c.component, "checkout") == 0, "app from file, component from flag");
+    CHECK(strcmp(c.version, "unknown") == 0, "default version");
+    CHECK(c.spool_bytes == 64u << 20, "size suffix");
+
+    tt_config d;
+    char *argv2[] = {"run", "--portal", "[::1]", "--", "/usr/bin/my prog", NULL};
+    CHECK(tt_cli_parse(&d, 5, argv2, 1) == 0, "parse 2");
+    tt_config_resolve(&d);
+    CHECK(strcmp(d.host, "::1") == 0 && d.port == 8444, "IPv6, default port");
+    CHECK(strcmp(d.app, "my_prog") == 0, "app from basename, sanitized: %s", d.app);
+
+    snprintf(path, sizeof path, "%s/bad.conf", tmpdir);
+    f = fopen(path, "w");
+    fprintf(f, "portal = x\nthis line is wrong\nfrobnicate = 1\n");
+    fclose(f);
+    tt_config e;
+    char *argv3[] = {"doctor", "--config", path, NULL};
+    tt_cli_parse(&e, 3, argv3, 0);
+    tt_config_resolve(&e);
+    CHECK(e.config_error && strstr(e.config_error_msg, ":3:"), "bad config reported: %s", e.config_error_msg);
+
+    tt_config g;
+    char *argv4[] = {"run", "-a", "bad name", "--", "x", NULL};
+    CHECK(tt_cli_parse(&g, 5, argv4, 1) == 2, "invalid app name refused");
+}
+
+static void test_frames(void) {
+    tt_bytes_buf b = {0};
+    tt_frame_gap(&b, 5, 3, "spool_full", "d");
+    CHECK(b.data[0] == TT_F_GAP && b.data[4] == b.len - 5, "GAP frame header");
+    uint8_t welcome[] = {0x08, 1, 0x10, 7, 0x18, 0xe8, 0x07, 0x20, 0x80, 0x80, 0x80, 2, 0x3a, 3, 'd', 'e', 'v'};
+    tt_welcome w;
+    CHECK(tt_decode_welcome(welcome, sizeof welcome, &w) == 0 && w.next_seq == 1000 && w.agent_id == 7 &&
+              w.max_frame_bytes == (4u << 20) && strcmp(w.server_version, "dev") == 0, "WELCOME decoded");
+    tt_bb_free(&b);
+}
+
+int main(void) {
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/tt-unit-XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 2;
+    }
+    test_spool_basic();
+    test_spool_torn_tail();
+    test_spool_full();
+    test_spool_full_active_acked();
+    test_spool_raise();
+    test_redact();
+    test_config();
+    test_frames();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0) {
+        printf("could not remove %s\n", tmpdir);
+    }
+    fflush(stdout);
+    printf("unit: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
