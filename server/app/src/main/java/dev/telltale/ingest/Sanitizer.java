@@ -79,6 +79,10 @@ final class Sanitizer {
         for (Msg var : body.<Msg>list("env")) {
             String name = var.string("env.name").orElse("");
             String value = var.string("env.value").orElse("");
+            if (maskedByAgent(var, value)) {
+                // The forwarder already masked it and keyed the hash for its team: keep both.
+                continue;
+            }
             if (SecretPatterns.isSecretEnv(name, value)) {
                 var.set("env.value", SecretHasher.mask(value));
                 var.set("env.hash", hasher.hash(value));
@@ -87,6 +91,16 @@ final class Sanitizer {
             }
         }
         return changed;
+    }
+
+    /**
+     * Trust an agent's mask only when it looks like one (short, with the ellipsis, with a
+     * hash): a clear secret flagged as masked is masked again.
+     */
+    private static boolean maskedByAgent(Msg var, String value) {
+        return var.get("env.masked").map(Boolean.TRUE::equals).orElse(false)
+                && var.get("env.hash").isPresent()
+                && value.length() <= 64 && value.contains("…") && !SecretPatterns.looksLikeSecret(value);
     }
 
     private boolean argv(Msg body) {

@@ -71,7 +71,11 @@ class IngestRobustnessTest {
         start.body().set("hostname", "web-1").set("exe", "/usr/bin/java")
                 .set("argv", List.of("/usr/bin/java", "--db-password=" + DB_PASSWORD, "-jar", "app.jar"))
                 .set("env", new Msg(Schemas.ENV_VAR).set("env.name", "AWS_SECRET_ACCESS_KEY").set("env.value", AWS_SECRET))
-                .set("env", new Msg(Schemas.ENV_VAR).set("env.name", "LANG").set("env.value", "C.UTF-8"));
+                .set("env", new Msg(Schemas.ENV_VAR).set("env.name", "LANG").set("env.value", "C.UTF-8"))
+                .set("env", new Msg(Schemas.ENV_VAR).set("env.name", "DB_PASSWORD").set("env.value", "hunt… (22 chars)")
+                        .set("env.hash", "0123456789abcdef0123456789abcdef").set("env.masked", true))
+                .set("env", new Msg(Schemas.ENV_VAR).set("env.name", "STRIPE").set("env.value", "AKIAIOSFODNN7EXAMPLE")
+                        .set("env.hash", "forged").set("env.masked", true));
         Event bearer = Event.of(EventType.BEARER_TOKEN, 1, 900, 901);
         bearer.body().set("auth_type", "bearer").set("value", BEARER).set("lport", 8080L).set("tls", false);
         try (AgentConnection conn = app.connect()) {
@@ -85,6 +89,11 @@ class IngestRobustnessTest {
         assertFalse(aws.get("value").asText().contains("EXAMPLEKEY"));
         assertEquals(32, aws.get("hash").asText().length());
         assertEquals("C.UTF-8", started.get("fields").get("env").get(1).get("value").asText(), "ordinary values stay");
+        assertEquals("0123456789abcdef0123456789abcdef", started.get("fields").get("env").get(2).get("hash").asText(),
+                "a forwarder's mask and team-keyed hash are kept");
+        JsonNode forged = started.get("fields").get("env").get(3);
+        assertFalse(forged.get("value").asText().contains("EXAMPLE"), "a clear secret flagged as masked is masked again");
+        assertEquals(32, forged.get("hash").asText().length());
         assertTrue(started.get("fields").get("argv").get(1).asText().startsWith("--db-password=hunt…"));
         JsonNode tok = app.awaitSearch("host:host-" + instance + " AND type:bearer_token", 1).get("events").get(0);
         assertFalse(tok.get("fields").has("value"));
@@ -97,7 +106,7 @@ class IngestRobustnessTest {
         try (Stream<Path> files = Files.walk(app.dataDir())) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-                for (String secret : List.of(AWS_SECRET, BEARER, DB_PASSWORD)) {
+                for (String secret : List.of(AWS_SECRET, BEARER, DB_PASSWORD, "AKIAIOSFODNN7EXAMPLE")) {
                     assertFalse(content.contains(secret), f + " holds a secret in clear");
                 }
             }
