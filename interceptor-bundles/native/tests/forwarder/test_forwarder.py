@@ -553,6 +553,8 @@ def main():
             check(False, "end to end raised:\n%s" % traceback.format_exc())
         finally:
             app.stop()
+    elif os.environ.get("TELLTALE_REQUIRE_E2E") == "1":
+        check(False, "end to end required (TELLTALE_REQUIRE_E2E=1) but %s is not built" % JAR)
     else:
         print("-- end to end SKIPPED: build the appliance first (mvn -pl server/app -am package)")
     for f in figures:
