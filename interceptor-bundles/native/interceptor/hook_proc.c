@@ -1,0 +1,553 @@
+/*
+ * Process operations and the process's end:
+ *  - exec family: one `process` event (op exec, path, argv) before the real call, and a
+ *    second one with result -1 and errno only when it returns; exec of a static or Go
+ *    binary adds the coverage `api` event (docs/interceptor.md);
+ *  - posix_spawn(p): `spawn` with the child's pid; fork/clone: after the call, in the parent;
+ *    vfork: recorded before the call (vfork.S jumps to the real vfork so the child never
+ *    returns through a frame of ours);
+ *  - exit code: main's return value (__libc_start_main wraps main), exit(), _exit(),
+ *    _Exit(); abort() and children reaped after a fatal signal (wait*) are reported as
+ *    crashes. The event is sent from our destructor, after the program's atexit handlers.
+ *
+ * exec and _exit may run in a vfork child sharing our memory: these paths use only the
+ * thread's scratch buffer and the socket, and leave the guard before calling the real
+ * function (a successful exec never returns to clear it).
+ */
+#include "tt.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+uint32_t tt_threads_created, tt_forks;
+
+/* ---------- exec target inspection ---------- */
+
+/* "static" for an ELF without PT_INTERP, "go" for a Go binary, NULL otherwise. */
+static const char *elf_reason(int fd) {
+    Elf64_Ehdr eh;
+    if (tt_sys_pread(fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh ||
+        memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > 64) {
+        return NULL;
+    }
+    Elf64_Phdr ph[64];
+    size_t len = (size_t) eh.e_phnum * sizeof(Elf64_Phdr);
+    if (tt_sys_pread(fd, ph, len, (off_t) eh.e_phoff) != (ssize_t) len) {
+        return NULL;
+    }
+    int interp = 0;
+    for (int i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type == PT_INTERP) {
+            interp = 1;
+        }
+    }
+    for (int i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type != PT_NOTE || ph[i].p_filesz == 0) {
+            continue;
+        }
+        uint8_t notes[2048];
+        size_t n = ph[i].p_filesz < sizeof notes ? ph[i].p_filesz : sizeof notes;
+        if (tt_sys_pread(fd, notes, n, (off_t) ph[i].p_offset) != (ssize_t) n) {
+            continue;
+        }
+        size_t off = 0;
+        while (off + 12 <= n) {
+            uint32_t namesz, descsz, type;
+            memcpy(&namesz, notes + off, 4);
+            memcpy(&descsz, notes + off + 4, 4);
+            memcpy(&type, notes + off + 8, 4);
+            size_t name_off = off + 12;
+            if (namesz == 3 && name_off + 3 <= n && memcmp(notes + name_off, "Go", 3) == 0 &&
+                type == 4) {
+                return "go"; /* NT_GO_BUILDID: Go issues system calls itself */
+            }
+            off = name_off + ((namesz + 3u) & ~3u) + ((descsz + 3u) & ~3u);
+        }
+    }
+    return interp ? NULL : "static";
+}
+
+/* Emits the coverage event when `path` (or its #! interpreter) cannot be interposed. */
+int tt_exec_coverage(const char *path) {
+    char interp[256];
+    int fd = tt_sys_open(path, O_RDONLY, 0);
+    if (fd < 0) {
+        return 0;
+    }
+    const char *reason = NULL;
+    const char *target = path;
+    char head[2 + sizeof interp];
+    ssize_t n = tt_sys_pread(fd, head, sizeof head - 1, 0);
+    if (n > 2 && head[0] == '#' && head[1] == '!') {
+        head[n] = 0;
+        char *p = head + 2;
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        size_t k = strcspn(p, " \t\n");
+        if (k > 0 && k < sizeof interp) {
+            memcpy(interp, p, k);
+            interp[k] = 0;
+            tt_sys_close(fd);
+            fd = tt_sys_open(interp, O_RDONLY, 0);
+            if (fd < 0) {
+                return 0;
+            }
+            target = interp;
+        }
+    }
+    reason = elf_reason(fd);
+    tt_sys_close(fd);
+    if (reason == NULL) {
+        return 0;
+    }
+    tt_ev e;
+    if (tt_ev_begin(&e, TT_EV_API, 1)) {
+        tt_ev_str(&e, 1, "telltale.coverage", 128);
+        tt_ev_str(&e, 2, target, 4096);
+        tt_ev_str(&e, 2, reason, 4096);
+        tt_ev_send(&e);
+    }
+    return 1;
+}
+
+/* PATH search as execvp does it, to name the file that will run. */
+static const char *search_path(const char *file, char *out) {
+    if (file == NULL || *file == 0) {
+        return file;
+    }
+    if (strchr(file, '/') != NULL) {
+        return tt_abspath(AT_FDCWD, file, out);
+    }
+    const char *path = getenv("PATH");
+    if (path == NULL) {
+        path = "/usr/local/bin:/bin:/usr/bin";
+    }
+    size_t flen = strlen(file);
+    for (const char *p = path;; p++) {
+        const char *end = strchr(p, ':');
+        size_t dlen = end ? (size_t) (end - p) : strlen(p);
+        if (dlen + flen + 2 < TT_LIM_PATH) {
+            char cand[TT_LIM_PATH];
+            if (dlen == 0) {
+                cand[0] = '.';
+                dlen = 1;
+            } else {
+                memcpy(cand, p, dlen);
+            }
+            cand[dlen] = '/';
+            memcpy(cand + dlen + 1, file, flen + 1);
+            if (syscall(SYS_faccessat, AT_FDCWD, cand, X_OK, 0) == 0) {
+                return tt_abspath(AT_FDCWD, cand, out);
+            }
+        }
+        if (end == NULL) {
+            break;
+        }
+        p = end;
+    }
+    return file;
+}
+
+/* One `process` event. pid < 0: no child pid; result_set: result/errno known. */
+static void proc_event(const char *op, const char *path, char *const argv[], long child,
+                       int result_set, int result, int err) {
+    tt_ev e;
+    if (!tt_ev_begin(&e, TT_EV_PROCESS, 1)) {
+        return;
+    }
+    tt_ev_str(&e, 1, op, 32);
+    if (path != NULL) {
+        tt_ev_str(&e, 2, path, TT_LIM_PATH);
+    }
+    if (child > 0) {
+        tt_uint(&e.b, 4, (uint64_t) child);
+    }
+    if (result_set) {
+        tt_sint(&e.b, 5, result);
+        if (result < 0 && err) {
+            tt_uint(&e.b, 6, (uint32_t) err);
+        }
+    }
+    tt_ev_argv(&e, 3, argv, 64);
+    tt_ev_send(&e);
+}
+
+/* Before exec: the event, and coverage for static/Go targets. `search`: PATH lookup. */
+static void exec_before(const char *file, int search, char *const argv[]) {
+    int saved = errno;
+    if (tt_enter()) {
+        struct tt_scratch *s = tt_scratch();
+        if (s != NULL) {
+            const char *path = search ? search_path(file, s->path[1])
+                                      : tt_abspath(AT_FDCWD, file, s->path[1]);
+            proc_event("exec", path, argv, 0, 0, 0, 0);
+            if (path != NULL) {
+                tt_exec_coverage(path);
+            }
+        }
+        tt_leave();
+    }
+    errno = saved;
+}
+
+static int exec_failed(const char *file, char *const argv[], int r) {
+    int err = errno;
+    if (tt_enter()) {
+        proc_event("exec", file, argv, 0, 1, r, err);
+        tt_leave();
+    }
+    errno = err;
+    return r;
+}
+
+TT_API int execve(const char *path, char *const argv[], char *const envp[]) {
+    exec_before(path, 0, argv);
+    return exec_failed(path, argv, TT_REAL(execve)(path, argv, envp));
+}
+
+TT_API int execv(const char *path, char *const argv[]) {
+    exec_before(path, 0, argv);
+    return exec_failed(path, argv, TT_REAL(execv)(path, argv));
+}
+
+TT_API int execvp(const char *file, char *const argv[]) {
+    exec_before(file, 1, argv);
+    return exec_failed(file, argv, TT_REAL(execvp)(file, argv));
+}
+
+TT_API int execvpe(const char *file, char *const argv[], char *const envp[]) {
+    exec_before(file, 1, argv);
+    if (TT_REAL(execvpe) == NULL) {
+        errno = ENOSYS;
+        return -1;
+    }
+    return exec_failed(file, argv, TT_REAL(execvpe)(file, argv, envp));
+}
+
+TT_API int fexecve(int fd, char *const argv[], char *const envp[]) {
+    char link[40], target[TT_LIM_PATH + 1];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = tt_sys_readlink(link, target, TT_LIM_PATH);
+    target[n > 0 ? n : 0] = 0;
+    exec_before(n > 0 ? target : link, 0, argv);
+    return exec_failed(n > 0 ? target : link, argv, TT_REAL(fexecve)(fd, argv, envp));
+}
+
+/* execl family: collect the variadic list (as libc does, on the stack). */
+#define COLLECT_ARGS(arg0, with_env)                                                          \
+    size_t argc = 1;                                                                          \
+    va_list ap;                                                                               \
+    va_start(ap, arg0);                                                                       \
+    while (va_arg(ap, char *) != NULL) {                                                      \
+        argc++;                                                                               \
+    }                                                                                         \
+    va_end(ap);                                                                               \
+    char *argv[argc + 1];                                                                     \
+    char *const *envp = NULL;                                                                 \
+    argv[0] = (char *) arg0;                                                                  \
+    va_start(ap, arg0);                                                                       \
+    for (size_t i = 1; i <= argc; i++) {                                                      \
+        argv[i] = va_arg(ap, char *);                                                         \
+    }                                                                                         \
+    if (with_env) {                                                                           \
+        envp = va_arg(ap, char *const *);                                                     \
+    }                                                                                         \
+    va_end(ap);                                                                               \
+    (void) envp;
+
+TT_API int execl(const char *path, const char *arg0, ...) {
+    COLLECT_ARGS(arg0, 0)
+    exec_before(path, 0, argv);
+    return exec_failed(path, argv, TT_REAL(execv)(path, argv));
+}
+
+TT_API int execlp(const char *file, const char *arg0, ...) {
+    COLLECT_ARGS(arg0, 0)
+    exec_before(file, 1, argv);
+    return exec_failed(file, argv, TT_REAL(execvp)(file, argv));
+}
+
+TT_API int execle(const char *path, const char *arg0, ...) {
+    COLLECT_ARGS(arg0, 1)
+    exec_before(path, 0, argv);
+    return exec_failed(path, argv, TT_REAL(execve)(path, argv, envp));
+}
+
+static int after_spawn(const char *file, int search, char *const argv[], pid_t *pid, int r) {
+    int err = errno;
+    if (tt_enter()) {
+        struct tt_scratch *s = tt_scratch();
+        if (s != NULL) {
+            const char *path = search ? search_path(file, s->path[1])
+                                      : tt_abspath(AT_FDCWD, file, s->path[1]);
+            proc_event("spawn", path, argv, r == 0 && pid ? *pid : 0, 1, r == 0 ? 0 : -1, r);
+            if (r == 0 && path != NULL) {
+                tt_exec_coverage(path);
+            }
+        }
+        atomic_fetch_add((_Atomic uint32_t *) &tt_forks, 1);
+        tt_leave();
+    }
+    errno = err;
+    return r;
+}
+
+TT_API int posix_spawn(pid_t *pid, const char *path, const void *fa, const void *attr,
+                       char *const argv[], char *const envp[]) {
+    int r = TT_REAL(posix_spawn)(pid, path, fa, attr, argv, envp);
+    return after_spawn(path, 0, argv, pid, r);
+}
+
+TT_API int posix_spawnp(pid_t *pid, const char *file, const void *fa, const void *attr,
+                        char *const argv[], char *const envp[]) {
+    int r = TT_REAL(posix_spawnp)(pid, file, fa, attr, argv, envp);
+    return after_spawn(file, 1, argv, pid, r);
+}
+
+/* ---------- fork, vfork, clone ---------- */
+
+TT_API pid_t fork(void) {
+    pid_t r = TT_REAL(fork)();
+    int err = errno;
+    if (r != 0 && tt_enter()) {
+        atomic_fetch_add((_Atomic uint32_t *) &tt_forks, 1);
+        proc_event("fork", NULL, NULL, r, 1, r < 0 ? -1 : 0, err);
+        tt_leave();
+    }
+    errno = err;
+    return r;
+}
+
+/* Called by vfork.S before it jumps to the real vfork; returns that function. */
+void *tt_vfork_prepare(void) {
+    int saved = errno;
+    pid_t (*real)(void) = TT_REAL(vfork) ? TT_REAL(vfork) : TT_REAL(fork);
+    if (tt_enter()) {
+        atomic_fetch_add((_Atomic uint32_t *) &tt_forks, 1);
+        proc_event("vfork", NULL, NULL, 0, 0, 0, 0);
+        tt_leave();
+    }
+    errno = saved;
+    return (void *) real;
+}
+
+TT_API int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...) {
+    va_list ap;
+    va_start(ap, arg);
+    void *ptid = va_arg(ap, void *);
+    void *tls = va_arg(ap, void *);
+    void *ctid = va_arg(ap, void *);
+    va_end(ap);
+    int r = TT_REAL(clone)(fn, stack, flags, arg, ptid, tls, ctid);
+    int err = errno;
+    if (tt_enter()) {
+        if (flags & CLONE_THREAD) {
+            atomic_fetch_add((_Atomic uint32_t *) &tt_threads_created, 1);
+        } else {
+            atomic_fetch_add((_Atomic uint32_t *) &tt_forks, 1);
+        }
+        proc_event("clone", NULL, NULL, r > 0 ? r : 0, 1, r < 0 ? -1 : 0, err);
+        tt_leave();
+    }
+    errno = err;
+    return r;
+}
+
+TT_API int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                          void *arg) {
+    if (tt_cfg.on) {
+        atomic_fetch_add((_Atomic uint32_t *) &tt_threads_created, 1);
+    }
+    return TT_REAL(pthread_create)(thread, attr, start, arg);
+}
+
+/* Joining a user or mount namespace needs a single-threaded process: stop our thread. */
+TT_API int unshare(int flags) {
+    if (tt_cfg.on) {
+        tt_heartbeat_stop();
+    }
+    return TT_REAL(unshare)(flags);
+}
+
+TT_API int setns(int fd, int nstype) {
+    if (tt_cfg.on) {
+        tt_heartbeat_stop();
+    }
+    return TT_REAL(setns)(fd, nstype);
+}
+
+/* ---------- exit ---------- */
+
+static _Atomic pid_t exit_sent_pid;
+static _Atomic pid_t stash_pid;
+static int stash_code;
+
+static void exit_event(pid_t pid, int code, int have_code, int sig, int crashed, int runtime) {
+    tt_ev e;
+    if (!tt_ev_begin(&e, TT_EV_PROCESS_EXIT, 0)) {
+        return;
+    }
+    if (pid != 0) {
+        /* on behalf of a reaped child: rewrite the envelope pid */
+        e.b.len = 0;
+        tt_uint(&e.b, 1, TT_EV_PROCESS_EXIT);
+        tt_uint(&e.b, 3, (uint64_t) pid);
+        e.body = tt_begin(&e.b, 6);
+    }
+    if (have_code) {
+        tt_sint(&e.b, 1, code);
+    }
+    if (sig) {
+        tt_uint(&e.b, 2, (uint32_t) sig);
+    }
+    if (crashed) {
+        tt_bool(&e.b, 3, 1);
+    }
+    if (runtime) {
+        uint64_t now = tt_now_us();
+        tt_uint(&e.b, 4, now > tt_start_us ? (now - tt_start_us) / 1000u : 0);
+    }
+    tt_ev_send(&e);
+}
+
+/* Sends this process's exit event once (the first caller wins). */
+void tt_exit_record(int code, int have_code, int sig) {
+    pid_t me = tt_sys_getpid();
+    if (atomic_exchange(&exit_sent_pid, me) == me) {
+        return;
+    }
+    if (tt_enter()) {
+        exit_event(0, code, have_code, sig, sig != 0, 1);
+        tt_leave();
+    }
+}
+
+/* Remembers the first exit code of this process (a fork child inherits the parent's slot). */
+static void stash(int code) {
+    pid_t me = tt_sys_getpid();
+    pid_t cur = atomic_load(&stash_pid);
+    if (cur != me && atomic_compare_exchange_strong(&stash_pid, &cur, me)) {
+        stash_code = code;
+    }
+}
+
+void tt_exit_flush(void) {
+    pid_t me = tt_sys_getpid();
+    int have = atomic_load(&stash_pid) == me;
+    tt_exit_record(have ? stash_code : 0, have, 0);
+}
+
+TT_API void exit(int code) {
+    if (tt_cfg.on) {
+        stash(code);
+    }
+    TT_REAL(exit)(code);
+    __builtin_unreachable();
+}
+
+TT_API void _exit(int code) {
+    if (tt_cfg.on) {
+        tt_exit_record(code, 1, 0);
+    }
+    TT_REAL(_exit)(code);
+    __builtin_unreachable();
+}
+
+TT_API void _Exit(int code) {
+    if (tt_cfg.on) {
+        tt_exit_record(code, 1, 0);
+    }
+    TT_REAL(_Exit)(code);
+    __builtin_unreachable();
+}
+
+TT_API void abort(void) {
+    if (tt_cfg.on) {
+        tt_exit_record(0, 0, SIGABRT);
+    }
+    TT_REAL(abort)();
+    __builtin_unreachable();
+}
+
+/* A child killed by a signal cannot report itself: its parent does when it reaps it. */
+static void reaped(pid_t pid, int status) {
+    if (pid > 0 && WIFSIGNALED(status) && tt_enter()) {
+        int sig = WTERMSIG(status);
+        int crash = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+                    sig == SIGABRT || sig == SIGSYS || sig == SIGTRAP || WCOREDUMP(status);
+        exit_event(pid, 0, 0, sig, crash, 0);
+        tt_leave();
+    }
+}
+
+/* The caller's status pointer is used as is; ours only when it passed NULL. */
+TT_API pid_t waitpid(pid_t pid, int *status, int options) {
+    int st = 0;
+    int *sp = status != NULL ? status : &st;
+    pid_t r = TT_REAL(waitpid)(pid, sp, options);
+    int err = errno;
+    if (r > 0) {
+        reaped(r, *sp);
+    }
+    errno = err;
+    return r;
+}
+
+TT_API pid_t wait(int *status) {
+    int st = 0;
+    int *sp = status != NULL ? status : &st;
+    pid_t r = TT_REAL(wait)(sp);
+    int err = errno;
+    if (r > 0) {
+        reaped(r, *sp);
+    }
+    errno = err;
+    return r;
+}
+
+TT_API pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru) {
+    int st = 0;
+    int *sp = status != NULL ? status : &st;
+    pid_t r = TT_REAL(wait4)(pid, sp, options, ru);
+    int err = errno;
+    if (r > 0) {
+        reaped(r, *sp);
+    }
+    errno = err;
+    return r;
+}
+
+/* ---------- main ---------- */
+
+static int (*program_main)(int, char **, char **);
+
+static int main_wrapper(int argc, char **argv, char **envp) {
+    tt_main_started = 1;
+    if (tt_cfg.on) {
+        tt_heartbeat_maybe_start();
+    }
+    int r = program_main(argc, argv, envp);
+    if (tt_cfg.on) {
+        stash(r);
+    }
+    return r;
+}
+
+TT_API int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+                             void (*init)(void), void (*fini)(void), void (*rtld_fini)(void),
+                             void *stack_end) {
+    program_main = main;
+    return TT_REAL(__libc_start_main)(main_wrapper, argc, argv, init, fini, rtld_fini, stack_end);
+}
