@@ -181,6 +181,7 @@ struct obj {
     uintptr_t base;
     const char *path;
     const char *soname;
+    const char *target; /* basename of the symlink's target: musl's libc.so is ld-musl */
     const char *needed[MAX_NEEDED];
     int nneeded;
     int fresh;
@@ -221,6 +222,11 @@ static const char *keep(struct scan *sc, const char *s) {
     return d;
 }
 
+static const char *base_name(const char *p) {
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
 static int scan_cb(struct dl_phdr_info *info, size_t size, void *arg) {
     (void) size;
     struct scan *sc = arg;
@@ -228,17 +234,22 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *arg) {
         return 1;
     }
     char buf[TT_LIM_PATH + 8];
-    const char *path = tt_object_path(info->dlpi_name, buf);
+    const char *path = tt_object_path(info, buf);
     if (path == NULL || path[0] != '/') {
         return 0; /* the vDSO has no file */
     }
     struct obj *o = &sc->objs[sc->n];
     memset(o, 0, sizeof *o);
     o->base = info->dlpi_addr;
-    o->is_exe = info->dlpi_name == NULL || info->dlpi_name[0] == 0;
+    o->is_exe = tt_object_is_exe(info);
     o->path = keep(sc, path);
     if (o->path == NULL) {
         return 1;
+    }
+    ssize_t tn = tt_sys_readlink(path, buf, TT_LIM_PATH);
+    if (tn > 0) {
+        buf[tn] = 0;
+        o->target = keep(sc, base_name(buf));
     }
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -275,11 +286,6 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *arg) {
     return 0;
 }
 
-static const char *base_name(const char *p) {
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
-}
-
 static const char *parent_of(struct scan *sc, int j) {
     const char *me = sc->objs[j].soname ? sc->objs[j].soname : base_name(sc->objs[j].path);
     const char *bn = base_name(sc->objs[j].path);
@@ -289,7 +295,8 @@ static const char *parent_of(struct scan *sc, int j) {
         }
         for (int k = 0; k < sc->objs[i].nneeded; k++) {
             const char *nd = sc->objs[i].needed[k];
-            if (strcmp(nd, me) == 0 || strcmp(nd, bn) == 0 || strcmp(nd, sc->objs[j].path) == 0) {
+            if (strcmp(nd, me) == 0 || strcmp(nd, bn) == 0 || strcmp(nd, sc->objs[j].path) == 0 ||
+                (sc->objs[j].target != NULL && strcmp(nd, sc->objs[j].target) == 0)) {
                 return sc->objs[i].path;
             }
         }
@@ -336,7 +343,7 @@ static void dep_version(const struct obj *o, char *out, size_t cap) {
     }
 }
 
-static void dep_event(const struct obj *o, const char *parent, const char *load) {
+static void dep_event(const struct obj *o, const char *parent, const char *load, int stack) {
     struct tt_scratch *s = tt_scratch();
     if (s == NULL) {
         return;
@@ -346,7 +353,7 @@ static void dep_event(const struct obj *o, const char *parent, const char *load)
     /* hash before building the event: the event buffer doubles as read buffer */
     int have = file_sha256(o->path, sha, &size, s->ev, sizeof s->ev);
     tt_ev e;
-    if (!tt_ev_begin(&e, TT_EV_DEPENDENCY, 0)) {
+    if (!tt_ev_begin(&e, TT_EV_DEPENDENCY, stack)) {
         return;
     }
     tt_ev_str(&e, 1, o->path, TT_LIM_PATH);
@@ -383,7 +390,7 @@ static int was_seen(uintptr_t base, uint64_t h) {
  * Reports every object not reported before. `caller`: the object that called dlopen, parent
  * of the first new object when no DT_NEEDED names it.
  */
-static void rescan(const char *load, const char *caller) {
+static void rescan(const char *load, const char *caller, int stack) {
     size_t cap = sizeof(struct scan) + (512u << 10);
     void *mem = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) {
@@ -429,18 +436,18 @@ static void rescan(const char *load, const char *caller) {
         if (parent == NULL && i != first_new && first_new >= 0 && strcmp(load, "initial") != 0) {
             parent = sc->objs[first_new].path;
         }
-        dep_event(o, o->is_exe ? NULL : parent, o->is_exe ? "exe" : load);
+        dep_event(o, o->is_exe ? NULL : parent, o->is_exe ? "exe" : load, stack);
     }
     pthread_mutex_unlock(&scan_lock);
     munmap(mem, cap);
 }
 
 void tt_libs_initial(void) {
-    rescan("initial", NULL);
+    rescan("initial", NULL, 0);
 }
 
 void tt_libs_rescan(const char *load, const char *parent_hint) {
-    rescan(load, parent_hint);
+    rescan(load, parent_hint, 0);
 }
 
 TT_API void *dlopen(const char *file, int mode) {
@@ -450,7 +457,7 @@ TT_API void *dlopen(const char *file, int mode) {
     if (h != NULL && file != NULL && tt_enter()) {
         tt_modules_refresh();
         const char *parent = tt_module_of((uintptr_t) caller - 1, NULL);
-        rescan("dlopen", parent);
+        rescan("dlopen", parent, 1); /* the stack shows who called dlopen */
         tt_leave();
     }
     errno = err;

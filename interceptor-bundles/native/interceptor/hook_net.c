@@ -221,7 +221,10 @@ static void hostent_event(const char *name, const struct hostent *h, int result)
             tt_ev_str(&e, 7, h->h_name, 1024);
         }
         for (int i = 0; h->h_aliases && h->h_aliases[i] && i < 32; i++) {
-            tt_ev_str(&e, 7, h->h_aliases[i], 1024);
+            const char *al = h->h_aliases[i];
+            if (strcmp(al, name) != 0 && (h->h_name == NULL || strcmp(al, h->h_name) != 0)) {
+                tt_ev_str(&e, 7, al, 1024);
+            }
         }
         for (int i = 0; h->h_addr_list && h->h_addr_list[i] && i < 64; i++) {
             char text[64];

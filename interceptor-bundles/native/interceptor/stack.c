@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -70,15 +71,27 @@ static int known(uintptr_t lo, uintptr_t hi, const char *path) {
     return 0;
 }
 
-/* The path of a link-map object: the executable for "", absolute for relative names. */
-const char *tt_object_path(const char *name, char *buf) {
-    if (name == NULL || name[0] == 0) {
+int tt_object_is_exe(const struct dl_phdr_info *info) {
+    return (uintptr_t) info->dlpi_phdr == (uintptr_t) getauxval(AT_PHDR);
+}
+
+/* The path of a link-map object: the executable's from /proc, absolute for relative names,
+ * NULL for the vDSO (no file; glibc names it linux-vdso.so.1, musl leaves it empty). */
+const char *tt_object_path(const struct dl_phdr_info *info, char *buf) {
+    const char *name = info->dlpi_name;
+    if (info->dlpi_addr != 0 && info->dlpi_addr == (uintptr_t) getauxval(AT_SYSINFO_EHDR)) {
+        return NULL;
+    }
+    if (tt_object_is_exe(info)) {
         ssize_t r = tt_sys_readlink("/proc/self/exe", buf, TT_LIM_PATH);
         if (r <= 0) {
             return NULL;
         }
         buf[r] = 0;
         return buf;
+    }
+    if (name == NULL || name[0] == 0) {
+        return NULL;
     }
     if (name[0] != '/' && strchr(name, '/') != NULL) {
         return tt_abspath(AT_FDCWD, name, buf);
@@ -106,7 +119,7 @@ static int add_cb(struct dl_phdr_info *info, size_t size, void *arg) {
         return 0;
     }
     char buf[TT_LIM_PATH + 8];
-    const char *path = tt_object_path(info->dlpi_name, buf);
+    const char *path = tt_object_path(info, buf);
     if (path == NULL || known(lo, hi, path)) {
         return 0;
     }
@@ -179,7 +192,7 @@ static int frame(struct walk *w, uintptr_t ret) {
         return 0;
     }
     if (ret >= self_lo && ret < self_hi) {
-        return !w->started; /* our frames on top are skipped; ours below the program's end it */
+        return 1; /* our frames: the hook on top, main_wrapper below main */
     }
     w->started = 1;
     uintptr_t pc = ret - 1; /* inside the call instruction */

@@ -288,7 +288,9 @@ const char *tt_module_of(uintptr_t pc, uintptr_t *base);
 void tt_modules_after_fork_child(void);
 void tt_self_range(uintptr_t *lo, uintptr_t *hi);
 /* The path of a link-map name: the executable for "", absolute for relative names. */
-const char *tt_object_path(const char *name, char *buf);
+struct dl_phdr_info;
+const char *tt_object_path(const struct dl_phdr_info *info, char *buf);
+int tt_object_is_exe(const struct dl_phdr_info *info);
 
 /* ---------- families ---------- */
 

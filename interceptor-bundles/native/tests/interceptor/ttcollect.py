@@ -219,6 +219,7 @@ class Collector:
         self.max_record = 0
         self.conns = 0
         self.closed = False
+        self.paused = False
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -244,6 +245,8 @@ class Collector:
 
     def _read(self, c):
         while True:
+            while self.paused:
+                time.sleep(0.01)
             try:
                 rec = c.recv(512 * 1024)
             except OSError:
