@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 static _Atomic int chan_fd = -1;
+static _Atomic int chan_checked;    /* every send verifies the descriptor (it is low) */
 static _Atomic uint64_t chan_ino;   /* identity of our socket: st_ino (sockets share st_dev) */
 static _Atomic int senders;         /* threads between loading chan_fd and finishing send */
 static _Atomic int dead_fd = -1;    /* failed socket waiting until no sender can touch it */
@@ -87,6 +88,7 @@ static int try_connect(void) {
         tt_sys_close(s);
         s = high;
     }
+    atomic_store(&chan_checked, s < CHAN_MIN_FD);
     int sndbuf = 1 << 20; /* the kernel caps it at wmem_max; records are up to 256 KiB */
     syscall(SYS_setsockopt, s, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     struct sockaddr_un sa;
@@ -179,7 +181,7 @@ void tt_channel_send(uint8_t *rec, size_t len) {
         atomic_fetch_sub(&senders, 1);
         return;
     }
-    if (fd_ino(fd) != atomic_load(&chan_ino)) {
+    if (atomic_load_explicit(&chan_checked, memory_order_relaxed) && fd_ino(fd) != atomic_load(&chan_ino)) {
         /* the program closed or replaced our descriptor: it is not ours to close */
         if (!tt_foreign_child()) {
             retire(fd, 0);
@@ -198,6 +200,19 @@ void tt_channel_send(uint8_t *rec, size_t len) {
     atomic_fetch_sub(&senders, 1);
     if (r < 0 && !tt_foreign_child()) {
         retire(fd, 1);
+    }
+}
+
+/*
+ * The program is about to close (or replace) descriptors lo..hi: if ours is among them we
+ * let go of it first, so no record can go to whatever reuses the number. (Descriptors closed
+ * by raw system calls are not seen: ours sits above CHAN_MIN_FD, where numbers are reused
+ * last, and is verified on every send when it could not be moved there.)
+ */
+void tt_channel_closing(int lo, int hi) {
+    int fd = atomic_load_explicit(&chan_fd, memory_order_relaxed);
+    if (fd >= 0 && fd >= lo && fd <= hi && !tt_foreign_child()) {
+        retire(fd, 0);
     }
 }
 

@@ -104,8 +104,26 @@ pid_t tt_gettid(void) {
     return cached_tid;
 }
 
+TT_TLS int tt_shared_vm;
+
+/*
+ * Only a thread that called vfork (or clone with CLONE_VM and no TLS of its own) can be
+ * running in a child sharing our memory: the child runs on that thread's TLS. So only such a
+ * thread pays a getpid(); when it finds itself back in the parent, the mark is cleared.
+ */
 int tt_foreign_child(void) {
-    return tt_sys_getpid() != tt_pid;
+    if (TT_LIKELY(!tt_shared_vm)) {
+        return 0;
+    }
+    if (tt_sys_getpid() != tt_pid) {
+        return 1;
+    }
+    tt_shared_vm = 0;
+    return 0;
+}
+
+pid_t tt_self_pid(void) {
+    return tt_foreign_child() ? tt_sys_getpid() : tt_pid;
 }
 
 void tt_account_ns(uint64_t ns) {

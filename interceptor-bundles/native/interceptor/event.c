@@ -31,7 +31,7 @@ int tt_ev_begin_buf(tt_ev *e, int type, int stack, uint8_t *buf, size_t cap) {
     }
     tt_buf_init(&e->b, buf + TT_HDR, cap - TT_HDR);
     tt_uint(&e->b, 1, (uint64_t) type);
-    tt_uint(&e->b, 3, (uint64_t) tt_sys_getpid());
+    tt_uint(&e->b, 3, (uint64_t) tt_self_pid());
     tt_uint(&e->b, 4, (uint64_t) tt_gettid());
     if (stack && tt_cfg.stacks) {
         tt_stack_capture(&e->b);

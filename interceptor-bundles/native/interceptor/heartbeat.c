@@ -103,6 +103,9 @@ void tt_fd_closed(int fd) {
         return; /* not opened in this interval: the next look reports it as closed */
     }
     atomic_store_explicit(&opened_gen[fd], 0, memory_order_relaxed);
+    if (nshorts >= SHORT_MAX) {
+        return; /* this interval's list is full: no need to look the path up */
+    }
     if (!tt_enter()) {
         return;
     }

@@ -31,6 +31,8 @@ TT_API int __open64_2(const char *, int);
 TT_API int __openat_2(int, const char *, int);
 TT_API int __openat64_2(int, const char *, int);
 TT_API int renameat2(int, const char *, int, const char *, unsigned);
+TT_API int close_range(unsigned, unsigned, int);
+TT_API void closefrom(int);
 
 static const struct {
     int bit;
@@ -336,11 +338,50 @@ TT_API int ftruncate64(int fd, off_t len) {
     return after_ftruncate(fd, r);
 }
 
-/* close: no event; forgets per-descriptor state (web sniffing, short-lived fds). */
+/* close and friends: no event; they forget per-descriptor state (web sniffing, short-lived
+ * fds) and make sure our channel is never replaced behind our back. */
 TT_API int close(int fd) {
     if (tt_cfg.on) {
         tt_web_forget(fd);
         tt_fd_closed(fd);
+        tt_channel_closing(fd, fd);
     }
     return TT_REAL(close)(fd);
+}
+
+TT_API int dup2(int old, int fd) {
+    if (tt_cfg.on && old != fd) {
+        tt_web_forget(fd);
+        tt_channel_closing(fd, fd);
+    }
+    return TT_REAL(dup2)(old, fd);
+}
+
+TT_API int dup3(int old, int fd, int flags) {
+    if (tt_cfg.on) {
+        tt_web_forget(fd);
+        tt_channel_closing(fd, fd);
+    }
+    return TT_REAL(dup3)(old, fd, flags);
+}
+
+TT_API int close_range(unsigned lo, unsigned hi, int flags) {
+    if (TT_REAL(close_range) == NULL) {
+        errno = ENOSYS;
+        return -1;
+    }
+    if (tt_cfg.on && !(flags & 4 /* CLOSE_RANGE_CLOEXEC: nothing closes now */)) {
+        tt_channel_closing((int) (lo > 0x7fffffffu ? 0x7fffffffu : lo),
+                           (int) (hi > 0x7fffffffu ? 0x7fffffffu : hi));
+    }
+    return TT_REAL(close_range)(lo, hi, flags);
+}
+
+TT_API void closefrom(int lo) {
+    if (tt_cfg.on) {
+        tt_channel_closing(lo, 0x7fffffff);
+    }
+    if (TT_REAL(closefrom) != NULL) {
+        TT_REAL(closefrom)(lo);
+    }
 }

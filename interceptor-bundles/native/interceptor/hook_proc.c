@@ -339,6 +339,7 @@ void *tt_vfork_prepare(void) {
         proc_event("vfork", NULL, NULL, 0, 0, 0, 0);
         tt_leave();
     }
+    tt_shared_vm = 1; /* the child will run on this thread's TLS */
     errno = saved;
     return (void *) real;
 }
@@ -350,6 +351,9 @@ TT_API int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...) {
     void *tls = va_arg(ap, void *);
     void *ctid = va_arg(ap, void *);
     va_end(ap);
+    if ((flags & CLONE_VM) && !(flags & CLONE_SETTLS)) {
+        tt_shared_vm = 1; /* the child runs on this thread's TLS */
+    }
     int r = TT_REAL(clone)(fn, stack, flags, arg, ptid, tls, ctid);
     int err = errno;
     if (tt_enter()) {

@@ -93,6 +93,10 @@ struct dl_phdr_info;
     X(ftruncate, int, (int, off_t))                                                           \
     X(ftruncate64, int, (int, off_t))                                                         \
     X(close, int, (int))                                                                      \
+    X(dup2, int, (int, int))                                                                  \
+    X(dup3, int, (int, int, int))                                                             \
+    X(close_range, int, (unsigned, unsigned, int))                                            \
+    X(closefrom, void, (int))                                                                 \
     X(bind, int, (int, const struct sockaddr *, socklen_t))                                   \
     X(listen, int, (int, int))                                                                \
     X(connect, int, (int, const struct sockaddr *, socklen_t))                                \
@@ -196,6 +200,8 @@ static inline void tt_leave(void) { tt_guard = 0; }
 
 /* True when the caller runs in a vfork child or a raw clone sharing our memory. */
 int tt_foreign_child(void);
+extern TT_TLS int tt_shared_vm; /* set before vfork / clone(CLONE_VM) in this thread */
+pid_t tt_self_pid(void);        /* our pid without a system call in the common case */
 
 /* Per-thread scratch memory (mmap'd on first use, released at thread exit). */
 struct tt_scratch {
@@ -237,6 +243,7 @@ void tt_channel_send(uint8_t *rec, size_t len);
 /* Whether events should be built at all (connected, or a reconnect attempt is due). */
 int tt_channel_usable(void);
 int tt_channel_fd(void);
+void tt_channel_closing(int lo, int hi);
 void tt_channel_after_fork_child(void);
 
 /* ---------- event builder (event.c) ---------- */

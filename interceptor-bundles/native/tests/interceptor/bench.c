@@ -2,7 +2,9 @@
  * Micro-benchmark of the interceptor: nanoseconds per open+close and per connect+close,
  * measured in child processes run (1) without the interceptor, (2) with it but no channel
  * (TELLTALE_CHANNEL unset: pass-through), (3) recording, with this process draining the
- * channel, and (4) recording without stack traces. Prints figures; asserts nothing.
+ * channel, and (4) recording without stack traces. Each mode runs in several alternating
+ * rounds and the best round counts (this is a shared 2-core machine). Prints figures;
+ * asserts nothing.
  *
  *   icpt_bench LIB [ITERATIONS]
  */
@@ -162,19 +164,25 @@ int main(int argc, char **argv) {
         {"interceptor recording", lib, channel, NULL},
         {"interceptor recording, TELLTALE_STACKS=0", lib, channel, "0"},
     };
-    double base_open = 0, base_conn = 0;
-    printf("%-42s %14s %16s\n", "mode", "open+close ns", "connect+close ns");
-    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-        double o = 0, c = 0;
-        if (run(self, modes[i].lib, modes[i].channel, modes[i].stacks, n, &o, &c) != 0) {
-            printf("%-42s failed\n", modes[i].label);
-            continue;
+    enum { NMODES = sizeof modes / sizeof modes[0], ROUNDS = 5 };
+    double best_o[NMODES], best_c[NMODES];
+    for (int i = 0; i < NMODES; i++) {
+        best_o[i] = best_c[i] = 1e18;
+    }
+    for (int round = 0; round < ROUNDS; round++) {
+        for (int i = 0; i < NMODES; i++) {
+            double o = 0, c = 0;
+            if (run(self, modes[i].lib, modes[i].channel, modes[i].stacks, n, &o, &c) == 0) {
+                best_o[i] = o < best_o[i] ? o : best_o[i];
+                best_c[i] = c < best_c[i] ? c : best_c[i];
+            }
         }
-        if (i == 0) {
-            base_open = o;
-            base_conn = c;
-        }
-        printf("%-42s %14.0f %16.0f   (+%.0f, +%.0f)\n", modes[i].label, o, c, o - base_open, c - base_conn);
+    }
+    printf("%-42s %14s %17s   %s\n", "mode (best of 5 rounds)", "open+close ns", "connect+close ns",
+           "added by the interceptor");
+    for (int i = 0; i < NMODES; i++) {
+        printf("%-42s %14.0f %17.0f   +%.0f / +%.0f ns\n", modes[i].label, best_o[i], best_c[i],
+               best_o[i] - best_o[0], best_c[i] - best_c[0]);
     }
     return 0;
 }
