@@ -16,7 +16,6 @@
  */
 #include "tt.h"
 
-#include <elf.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -29,98 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char **environ;
+
 uint32_t tt_threads_created, tt_forks;
-
-/* ---------- exec target inspection ---------- */
-
-/* "static" for an ELF without PT_INTERP, "go" for a Go binary, NULL otherwise. */
-static const char *elf_reason(int fd) {
-    Elf64_Ehdr eh;
-    if (tt_sys_pread(fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh ||
-        memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-        eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > 64) {
-        return NULL;
-    }
-    Elf64_Phdr ph[64];
-    size_t len = (size_t) eh.e_phnum * sizeof(Elf64_Phdr);
-    if (tt_sys_pread(fd, ph, len, (off_t) eh.e_phoff) != (ssize_t) len) {
-        return NULL;
-    }
-    int interp = 0;
-    for (int i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type == PT_INTERP) {
-            interp = 1;
-        }
-    }
-    for (int i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type != PT_NOTE || ph[i].p_filesz == 0) {
-            continue;
-        }
-        uint8_t notes[2048];
-        size_t n = ph[i].p_filesz < sizeof notes ? ph[i].p_filesz : sizeof notes;
-        if (tt_sys_pread(fd, notes, n, (off_t) ph[i].p_offset) != (ssize_t) n) {
-            continue;
-        }
-        size_t off = 0;
-        while (off + 12 <= n) {
-            uint32_t namesz, descsz, type;
-            memcpy(&namesz, notes + off, 4);
-            memcpy(&descsz, notes + off + 4, 4);
-            memcpy(&type, notes + off + 8, 4);
-            size_t name_off = off + 12;
-            if (namesz == 3 && name_off + 3 <= n && memcmp(notes + name_off, "Go", 3) == 0 &&
-                type == 4) {
-                return "go"; /* NT_GO_BUILDID: Go issues system calls itself */
-            }
-            off = name_off + ((namesz + 3u) & ~3u) + ((descsz + 3u) & ~3u);
-        }
-    }
-    return interp ? NULL : "static";
-}
-
-/* Emits the coverage event when `path` (or its #! interpreter) cannot be interposed. */
-int tt_exec_coverage(const char *path) {
-    char interp[256];
-    int fd = tt_sys_open(path, O_RDONLY, 0);
-    if (fd < 0) {
-        return 0;
-    }
-    const char *reason = NULL;
-    const char *target = path;
-    char head[2 + sizeof interp];
-    ssize_t n = tt_sys_pread(fd, head, sizeof head - 1, 0);
-    if (n > 2 && head[0] == '#' && head[1] == '!') {
-        head[n] = 0;
-        char *p = head + 2;
-        while (*p == ' ' || *p == '\t') {
-            p++;
-        }
-        size_t k = strcspn(p, " \t\n");
-        if (k > 0 && k < sizeof interp) {
-            memcpy(interp, p, k);
-            interp[k] = 0;
-            tt_sys_close(fd);
-            fd = tt_sys_open(interp, O_RDONLY, 0);
-            if (fd < 0) {
-                return 0;
-            }
-            target = interp;
-        }
-    }
-    reason = elf_reason(fd);
-    tt_sys_close(fd);
-    if (reason == NULL) {
-        return 0;
-    }
-    tt_ev e;
-    if (tt_ev_begin(&e, TT_EV_API, 1)) {
-        tt_ev_str(&e, 1, "telltale.coverage", 128);
-        tt_ev_str(&e, 2, target, 4096);
-        tt_ev_str(&e, 2, reason, 4096);
-        tt_ev_send(&e);
-    }
-    return 1;
-}
 
 /* PATH search as execvp does it, to name the file that will run. */
 static const char *search_path(const char *file, char *out) {
@@ -184,22 +94,27 @@ static void proc_event(const char *op, const char *path, char *const argv[], lon
     tt_ev_send(&e);
 }
 
-/* Before exec: the event, and coverage for static/Go targets. `search`: PATH lookup. */
-static void exec_before(const char *file, int search, char *const argv[]) {
+/*
+ * Before exec: the event, and coverage for static/Go targets. Returns the target's C library
+ * (the environment may need fixing). The target is inspected even when we do not record:
+ * a child of the other C library must not inherit our build in LD_PRELOAD.
+ */
+static int exec_before(const char *file, int search, char *const argv[]) {
+    if (tt_guard) {
+        return 0;
+    }
     int saved = errno;
+    char buf[TT_LIM_PATH + 8];
+    const char *path = search ? search_path(file, buf) : tt_abspath(AT_FDCWD, file, buf);
+    struct tt_target t;
+    tt_target_inspect(path, &t);
     if (tt_enter()) {
-        struct tt_scratch *s = tt_scratch();
-        if (s != NULL) {
-            const char *path = search ? search_path(file, s->path[1])
-                                      : tt_abspath(AT_FDCWD, file, s->path[1]);
-            proc_event("exec", path, argv, 0, 0, 0, 0);
-            if (path != NULL) {
-                tt_exec_coverage(path);
-            }
-        }
+        proc_event("exec", path, argv, 0, 0, 0, 0);
+        tt_coverage_event(&t);
         tt_leave();
     }
     errno = saved;
+    return t.libc;
 }
 
 static int exec_failed(const char *file, char *const argv[], int r) {
@@ -212,28 +127,45 @@ static int exec_failed(const char *file, char *const argv[], int r) {
     return r;
 }
 
+/* `var`: envp, or a copy with LD_PRELOAD fixed for a target of the other C library. */
+#define CHILD_ENV(var, libc, envp)                                                            \
+    size_t slots_##var = tt_env_slots(libc, envp);                                            \
+    char *fixed_##var[slots_##var + 1];                                                       \
+    char buf_##var[slots_##var ? TT_ENV_BUF : 1];                                             \
+    char *const *var = tt_env_fix(envp, fixed_##var, slots_##var, buf_##var, sizeof buf_##var);
+
 TT_API int execve(const char *path, char *const argv[], char *const envp[]) {
-    exec_before(path, 0, argv);
-    return exec_failed(path, argv, TT_REAL(execve)(path, argv, envp));
+    int libc = exec_before(path, 0, argv);
+    CHILD_ENV(env, libc, envp)
+    return exec_failed(path, argv, TT_REAL(execve)(path, argv, env));
 }
 
 TT_API int execv(const char *path, char *const argv[]) {
-    exec_before(path, 0, argv);
+    int libc = exec_before(path, 0, argv);
+    CHILD_ENV(env, libc, environ)
+    if (env != environ) {
+        return exec_failed(path, argv, TT_REAL(execve)(path, argv, env));
+    }
     return exec_failed(path, argv, TT_REAL(execv)(path, argv));
 }
 
 TT_API int execvp(const char *file, char *const argv[]) {
-    exec_before(file, 1, argv);
+    int libc = exec_before(file, 1, argv);
+    CHILD_ENV(env, libc, environ)
+    if (env != environ && TT_REAL(execvpe) != NULL) {
+        return exec_failed(file, argv, TT_REAL(execvpe)(file, argv, env));
+    }
     return exec_failed(file, argv, TT_REAL(execvp)(file, argv));
 }
 
 TT_API int execvpe(const char *file, char *const argv[], char *const envp[]) {
-    exec_before(file, 1, argv);
+    int libc = exec_before(file, 1, argv);
     if (TT_REAL(execvpe) == NULL) {
         errno = ENOSYS;
         return -1;
     }
-    return exec_failed(file, argv, TT_REAL(execvpe)(file, argv, envp));
+    CHILD_ENV(env, libc, envp)
+    return exec_failed(file, argv, TT_REAL(execvpe)(file, argv, env));
 }
 
 TT_API int fexecve(int fd, char *const argv[], char *const envp[]) {
@@ -241,8 +173,9 @@ TT_API int fexecve(int fd, char *const argv[], char *const envp[]) {
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     ssize_t n = tt_sys_readlink(link, target, TT_LIM_PATH);
     target[n > 0 ? n : 0] = 0;
-    exec_before(n > 0 ? target : link, 0, argv);
-    return exec_failed(n > 0 ? target : link, argv, TT_REAL(fexecve)(fd, argv, envp));
+    int libc = exec_before(n > 0 ? target : link, 0, argv);
+    CHILD_ENV(env, libc, envp)
+    return exec_failed(n > 0 ? target : link, argv, TT_REAL(fexecve)(fd, argv, env));
 }
 
 /* execl family: collect the variadic list (as libc does, on the stack). */
@@ -255,7 +188,7 @@ TT_API int fexecve(int fd, char *const argv[], char *const envp[]) {
     }                                                                                         \
     va_end(ap);                                                                               \
     char *argv[argc + 1];                                                                     \
-    char *const *envp = NULL;                                                                 \
+    char *const *envp = environ;                                                              \
     argv[0] = (char *) arg0;                                                                  \
     va_start(ap, arg0);                                                                       \
     for (size_t i = 1; i <= argc; i++) {                                                      \
@@ -264,38 +197,56 @@ TT_API int fexecve(int fd, char *const argv[], char *const envp[]) {
     if (with_env) {                                                                           \
         envp = va_arg(ap, char *const *);                                                     \
     }                                                                                         \
-    va_end(ap);                                                                               \
-    (void) envp;
+    va_end(ap);
 
 TT_API int execl(const char *path, const char *arg0, ...) {
     COLLECT_ARGS(arg0, 0)
-    exec_before(path, 0, argv);
-    return exec_failed(path, argv, TT_REAL(execv)(path, argv));
+    int libc = exec_before(path, 0, argv);
+    CHILD_ENV(env, libc, envp)
+    return exec_failed(path, argv, TT_REAL(execve)(path, argv, env));
 }
 
 TT_API int execlp(const char *file, const char *arg0, ...) {
     COLLECT_ARGS(arg0, 0)
-    exec_before(file, 1, argv);
+    int libc = exec_before(file, 1, argv);
+    CHILD_ENV(env, libc, envp)
+    if (env != envp && TT_REAL(execvpe) != NULL) {
+        return exec_failed(file, argv, TT_REAL(execvpe)(file, argv, env));
+    }
     return exec_failed(file, argv, TT_REAL(execvp)(file, argv));
 }
 
 TT_API int execle(const char *path, const char *arg0, ...) {
     COLLECT_ARGS(arg0, 1)
-    exec_before(path, 0, argv);
-    return exec_failed(path, argv, TT_REAL(execve)(path, argv, envp));
+    int libc = exec_before(path, 0, argv);
+    CHILD_ENV(env, libc, envp)
+    return exec_failed(path, argv, TT_REAL(execve)(path, argv, env));
 }
 
-static int after_spawn(const char *file, int search, char *const argv[], pid_t *pid, int r) {
+/* posix_spawn(p): the target is inspected before the call (its environment may need the
+ * fix), the event recorded after it with the child's pid. */
+static int spawn(int search, pid_t *pid, const char *file, const void *fa, const void *attr,
+                 char *const argv[], char *const envp[]) {
+    if (tt_guard) {
+        return search ? TT_REAL(posix_spawnp)(pid, file, fa, attr, argv, envp)
+                      : TT_REAL(posix_spawn)(pid, file, fa, attr, argv, envp);
+    }
+    char buf[TT_LIM_PATH + 8];
+    const char *path = search ? search_path(file, buf) : tt_abspath(AT_FDCWD, file, buf);
+    struct tt_target t;
+    tt_target_inspect(path, &t);
+    CHILD_ENV(env, t.libc, envp)
+    pid_t child = 0;
+    int r = search ? TT_REAL(posix_spawnp)(&child, file, fa, attr, argv, env)
+                   : TT_REAL(posix_spawn)(&child, file, fa, attr, argv, env);
+    if (pid != NULL && r == 0) {
+        *pid = child;
+    }
     int err = errno;
     if (tt_enter()) {
-        struct tt_scratch *s = tt_scratch();
-        if (s != NULL) {
-            const char *path = search ? search_path(file, s->path[1])
-                                      : tt_abspath(AT_FDCWD, file, s->path[1]);
-            proc_event("spawn", path, argv, r == 0 && pid ? *pid : 0, 1, r == 0 ? 0 : -1, r);
-            if (r == 0 && path != NULL) {
-                tt_exec_coverage(path);
-            }
+        proc_event("spawn", path, argv, r == 0 ? child : 0, 1, r == 0 ? 0 : -1, r);
+        if (r == 0) {
+            tt_coverage_event(&t);
         }
         atomic_fetch_add((_Atomic uint32_t *) &tt_forks, 1);
         tt_leave();
@@ -306,14 +257,12 @@ static int after_spawn(const char *file, int search, char *const argv[], pid_t *
 
 TT_API int posix_spawn(pid_t *pid, const char *path, const void *fa, const void *attr,
                        char *const argv[], char *const envp[]) {
-    int r = TT_REAL(posix_spawn)(pid, path, fa, attr, argv, envp);
-    return after_spawn(path, 0, argv, pid, r);
+    return spawn(0, pid, path, fa, attr, argv, envp);
 }
 
 TT_API int posix_spawnp(pid_t *pid, const char *file, const void *fa, const void *attr,
                         char *const argv[], char *const envp[]) {
-    int r = TT_REAL(posix_spawnp)(pid, file, fa, attr, argv, envp);
-    return after_spawn(file, 1, argv, pid, r);
+    return spawn(1, pid, file, fa, attr, argv, envp);
 }
 
 /* ---------- fork, vfork, clone ---------- */

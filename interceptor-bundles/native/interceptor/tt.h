@@ -314,6 +314,20 @@ void tt_web_accepted(int fd, int lfd);         /* hook_web.c */
 void tt_web_forget(int fd);
 void tt_exit_record(int code, int have_code, int sig); /* hook_proc.c */
 void tt_exit_flush(void);
-int tt_exec_coverage(const char *path);        /* hook_proc.c */
+
+/* exec_target.c: what an exec is about to run. */
+enum { TT_LIBC_GLIBC = 1, TT_LIBC_MUSL = 2 };
+struct tt_target {
+    const char *reason; /* "static", "go" (coverage event) or NULL */
+    int libc;           /* TT_LIBC_* from PT_INTERP, 0 unknown */
+    const char *file;   /* the ELF inspected: the path, or a script's interpreter */
+    char interp[256];
+};
+void tt_target_inspect(const char *path, struct tt_target *t);
+void tt_coverage_event(const struct tt_target *t);
+/* Slots a fixed environment needs (0: envp can be used as is), then the fix itself. */
+size_t tt_env_slots(int libc, char *const *envp);
+char *const *tt_env_fix(char *const *envp, char **out, size_t slots, char *buf, size_t cap);
+#define TT_ENV_BUF 8192
 
 #endif

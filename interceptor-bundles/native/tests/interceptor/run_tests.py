@@ -450,6 +450,28 @@ def musl_build(col):
 
 
 @test
+def mixed_c_libraries(col):
+    """A child of the other C library starts with the other build in LD_PRELOAD (a loader
+    would refuse ours), or without it."""
+    M = T + "/musl"
+    r = run(col, [M + "/t_proc", "tree"], lib=MUSL_LIB)       # musl parent, glibc children
+    check(r.returncode == 0 and r.stdout == b"from execvp\nok\n" and r.stderr == b"", "musl -> glibc",
+          r.returncode, r.stdout, r.stderr)
+    r = run(col, ["bash", "-c", os.path.realpath(M + "/t_proc") + " exit 4; echo $?"])  # glibc -> musl
+    check(r.returncode == 0 and r.stdout == b"4\n" and r.stderr == b"", "glibc -> musl", r.returncode, r.stdout, r.stderr)
+    settle(col, lambda ev: any(e["type"] == "process_exit" and e["body"].get("exit_code") == 4 for e in ev))
+    check(col.select("process_start", exe="/usr/bin/echo"), "glibc child intercepted by the glibc build")
+    check(col.select("process_start", exe=os.path.realpath(M + "/t_proc"), argv=[os.path.realpath(M + "/t_proc"), "exit", "4"]),
+          "musl child intercepted by the musl build")
+    # without the other build at hand the child runs uninstrumented, but runs
+    lone = tempfile.mkdtemp(prefix="tt-lone-")
+    shutil.copy(LIB, os.path.join(lone, "libtelltale.so"))
+    r = run(col, ["bash", "-c", os.path.realpath(M + "/t_proc") + " exit 5; echo $?"], lib=os.path.join(lone, "libtelltale.so"))
+    check(r.returncode == 0 and r.stdout == b"5\n" and r.stderr == b"", "no sibling", r.returncode, r.stdout, r.stderr)
+    shutil.rmtree(lone, ignore_errors=True)
+
+
+@test
 def static_binary_coverage(col):
     """exec of a static binary cannot be interposed: the coverage event says so."""
     src = os.path.join(tempfile.mkdtemp(prefix="tt-static-"), "s.c")
