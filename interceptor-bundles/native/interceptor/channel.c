@@ -178,6 +178,7 @@ void tt_channel_send(uint8_t *rec, size_t len) {
         if (atomic_load(&ever_connected)) {
             atomic_fetch_add(&lost, 1);
         }
+        tt_log("record of %zu bytes dropped: no channel", len);
         atomic_fetch_sub(&senders, 1);
         return;
     }
@@ -186,6 +187,7 @@ void tt_channel_send(uint8_t *rec, size_t len) {
         if (!tt_foreign_child()) {
             retire(fd, 0);
         }
+        tt_log("channel descriptor %d replaced behind our back", fd);
         atomic_fetch_add(&lost, 1);
         atomic_fetch_sub(&senders, 1);
         return;
@@ -196,6 +198,12 @@ void tt_channel_send(uint8_t *rec, size_t len) {
     }
     if (r != 1) {
         atomic_fetch_add(&lost, 1);
+        static _Atomic uint64_t last_log;
+        uint64_t now = tt_now_us();
+        if (tt_cfg.log[0] && now - atomic_load(&last_log) > 1000000u) {
+            atomic_store(&last_log, now);
+            tt_log("record of %zu bytes not sent: %s (logged once a second)", len, strerror(errno));
+        }
     }
     atomic_fetch_sub(&senders, 1);
     if (r < 0 && !tt_foreign_child()) {

@@ -260,6 +260,7 @@ static void atfork_child(void) {
     cached_tid = 0;
     tt_channel_after_fork_child();
     tt_modules_after_fork_child();
+    tt_libs_after_fork_child();
     tt_heartbeat_after_fork_child();
 }
 
@@ -284,6 +285,10 @@ __attribute__((constructor)) static void tt_constructor(void) {
 __attribute__((destructor)) static void tt_destructor(void) {
     int saved = errno;
     if (tt_cfg.on && !tt_foreign_child()) {
+        if (tt_enter()) {
+            tt_libs_pending();
+            tt_leave();
+        }
         tt_exit_flush();
     }
     errno = saved;

@@ -14,6 +14,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+static TT_TLS const uint8_t *given_frames;
+static TT_TLS size_t given_len;
+
+void tt_ev_frames(const uint8_t *frames, size_t len) {
+    given_frames = frames;
+    given_len = len;
+}
+
 int tt_ev_begin_buf(tt_ev *e, int type, int stack, uint8_t *buf, size_t cap) {
     if (buf == NULL || cap <= TT_HDR + 64 || !tt_channel_usable()) {
         return 0;
@@ -33,7 +41,12 @@ int tt_ev_begin_buf(tt_ev *e, int type, int stack, uint8_t *buf, size_t cap) {
     tt_uint(&e->b, 1, (uint64_t) type);
     tt_uint(&e->b, 3, (uint64_t) tt_self_pid());
     tt_uint(&e->b, 4, (uint64_t) tt_gettid());
-    if (stack && tt_cfg.stacks) {
+    if (stack && given_frames != NULL) {
+        if (given_len <= e->b.cap - e->b.len) {
+            memcpy(e->b.data + e->b.len, given_frames, given_len);
+            e->b.len += given_len;
+        }
+    } else if (stack && tt_cfg.stacks) {
         tt_stack_capture(&e->b);
     }
     e->body = tt_begin(&e->b, 6);
@@ -44,6 +57,9 @@ int tt_ev_begin(tt_ev *e, int type, int stack) {
     struct tt_scratch *s = tt_scratch();
     if (s == NULL) {
         return 0;
+    }
+    if (TT_UNLIKELY(type != TT_EV_DEPENDENCY)) {
+        tt_libs_pending(); /* what a dlopen loaded comes before what happens next */
     }
     return tt_ev_begin_buf(e, type, stack, s->ev, sizeof s->ev);
 }

@@ -350,7 +350,8 @@ static void *hb_main(void *arg) {
         if (atomic_load(&hb_state) != 1) {
             return NULL;
         }
-        /* libraries loaded behind dlopen's back (NSS, iconv modules) */
+        /* libraries dlopen loaded, and those loaded behind its back (NSS, iconv modules) */
+        tt_libs_pending();
         tt_libs_rescan("dlopen", NULL);
         uint64_t now = tt_mono_ns();
         struct timespec cpu;

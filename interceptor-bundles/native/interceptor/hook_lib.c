@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -450,16 +451,63 @@ void tt_libs_rescan(const char *load, const char *parent_hint) {
     rescan(load, parent_hint, 0);
 }
 
-TT_API void *dlopen(const char *file, int mode) {
-    void *caller = __builtin_return_address(0);
-    void *h = TT_REAL(dlopen)(file, mode);
-    int err = errno;
-    if (h != NULL && file != NULL && tt_enter()) {
-        tt_modules_refresh();
-        const char *parent = tt_module_of((uintptr_t) caller - 1, NULL);
-        rescan("dlopen", parent, 1); /* the stack shows who called dlopen */
+/* ---------- dlopen (stubs.S) ---------- */
+
+/* The last dlopen not yet reported: who called it, from where. */
+static struct {
+    int pending;
+    char caller[TT_LIM_PATH + 1];
+    uint8_t frames[4096];
+    size_t len;
+} dl;
+static _Atomic int dl_flag;
+static pthread_mutex_t dl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Called by the dlopen stub before it jumps to the real dlopen; returns that function. */
+void *tt_dlopen_prepare(void *ra, const char *file) {
+    int saved = errno;
+    void *real = (void *) TT_REAL(dlopen);
+    if (file != NULL && tt_enter()) {
+        pthread_mutex_lock(&dl_lock);
+        const char *caller = tt_module_of((uintptr_t) ra - 1, NULL);
+        snprintf(dl.caller, sizeof dl.caller, "%s", caller ? caller : "");
+        tt_buf b;
+        tt_buf_init(&b, dl.frames, sizeof dl.frames);
+        if (tt_cfg.stacks) {
+            tt_stack_capture(&b);
+        }
+        dl.len = tt_buf_ok(&b) ? b.len : 0;
+        dl.pending = 1;
+        atomic_store(&dl_flag, 1);
+        pthread_mutex_unlock(&dl_lock);
         tt_leave();
     }
-    errno = err;
-    return h;
+    errno = saved;
+    return real;
+}
+
+/* Reports what dlopen calls loaded since the last look; the caller holds the guard. */
+void tt_libs_pending(void) {
+    if (TT_LIKELY(!atomic_load_explicit(&dl_flag, memory_order_relaxed)) || tt_foreign_child() ||
+        !atomic_exchange(&dl_flag, 0)) {
+        return;
+    }
+    char caller[TT_LIM_PATH + 1];
+    uint8_t frames[4096];
+    pthread_mutex_lock(&dl_lock);
+    size_t len = dl.len;
+    memcpy(caller, dl.caller, sizeof caller);
+    memcpy(frames, dl.frames, len);
+    dl.pending = 0;
+    pthread_mutex_unlock(&dl_lock);
+    tt_modules_refresh();
+    tt_ev_frames(frames, len);
+    rescan("dlopen", caller[0] ? caller : NULL, 1);
+    tt_ev_frames(NULL, 0);
+}
+
+void tt_libs_after_fork_child(void) {
+    pthread_mutex_init(&scan_lock, NULL);
+    pthread_mutex_init(&cache_lock, NULL);
+    pthread_mutex_init(&dl_lock, NULL);
 }

@@ -304,6 +304,10 @@ int tt_object_is_exe(const struct dl_phdr_info *info);
 void tt_start_event(void);                     /* start.c */
 void tt_libs_initial(void);                    /* hook_lib.c */
 void tt_libs_rescan(const char *load, const char *parent_hint);
+void tt_libs_pending(void);                    /* after dlopen calls (stubs.S) */
+void tt_libs_after_fork_child(void);
+/* Pre-encoded stack frames for the events this thread starts next (NULL: capture). */
+void tt_ev_frames(const uint8_t *frames, size_t len);
 void tt_heartbeat_maybe_start(void);           /* heartbeat.c */
 void tt_heartbeat_stop(void);
 void tt_heartbeat_after_fork_child(void);

@@ -66,6 +66,9 @@ def settle(col, pred=None, timeout=5.0):
 
 
 def one(col, type, **body):
+    """The first event of `type` whose body has these values (waiting a little for it:
+    connections are read in parallel, so processes' events interleave)."""
+    col.wait_for(lambda ev: col.select(type, **body), timeout=3.0)
     found = col.select(type, **body)
     check(len(found) >= 1, "no %s event with %s" % (type, body),
           [e["body"] for e in col.select(type)])
@@ -519,6 +522,8 @@ def main():
         except Exception as e:
             failed.append(fn.__name__)
             print("FAIL %-28s %5.1fs  %s" % (fn.__name__, time.time() - t0, e))
+            if col.errors:
+                print("     decode errors: %s" % col.errors[:5])
             if ARGS.v or not isinstance(e, Fail):
                 traceback.print_exc()
         finally:

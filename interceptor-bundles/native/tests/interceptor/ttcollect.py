@@ -220,7 +220,8 @@ class Collector:
         self.conns = 0
         self.closed = False
         self.paused = False
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.acceptor = threading.Thread(target=self._accept, daemon=True)
+        self.acceptor.start()
 
     @property
     def channel(self):
@@ -310,7 +311,14 @@ class Collector:
             self.lost.clear()
 
     def close(self):
+        # shutdown wakes the accept thread; a bare close would leave it blocked, and the
+        # descriptor number, reused by the next collector, could then be accepted on here
         self.closed = True
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.acceptor.join(timeout=2)
         self.sock.close()
 
 
