@@ -55,7 +55,8 @@ static void reap_dead(void) {
     }
 }
 
-static void retire(int fd, int ours) {
+/* Stops using fd. ours: we close it (later); failed: reconnect only after a back-off. */
+static void retire(int fd, int ours, int failed) {
     int expected = fd;
     if (atomic_compare_exchange_strong(&chan_fd, &expected, -1)) {
         if (ours) {
@@ -65,7 +66,11 @@ static void retire(int fd, int ours) {
                 tt_sys_close(old);
             }
         }
-        schedule_retry();
+        if (failed) {
+            schedule_retry();
+        } else {
+            atomic_store(&retry_at_us, 0);
+        }
     }
 }
 
@@ -185,7 +190,7 @@ void tt_channel_send(uint8_t *rec, size_t len) {
     if (atomic_load_explicit(&chan_checked, memory_order_relaxed) && fd_ino(fd) != atomic_load(&chan_ino)) {
         /* the program closed or replaced our descriptor: it is not ours to close */
         if (!tt_foreign_child()) {
-            retire(fd, 0);
+            retire(fd, 0, 0);
         }
         tt_log("channel descriptor %d replaced behind our back", fd);
         atomic_fetch_add(&lost, 1);
@@ -207,7 +212,7 @@ void tt_channel_send(uint8_t *rec, size_t len) {
     }
     atomic_fetch_sub(&senders, 1);
     if (r < 0 && !tt_foreign_child()) {
-        retire(fd, 1);
+        retire(fd, 1, 1);
     }
 }
 
@@ -220,7 +225,7 @@ void tt_channel_send(uint8_t *rec, size_t len) {
 void tt_channel_closing(int lo, int hi) {
     int fd = atomic_load_explicit(&chan_fd, memory_order_relaxed);
     if (fd >= 0 && fd >= lo && fd <= hi && !tt_foreign_child()) {
-        retire(fd, 0);
+        retire(fd, 0, 0);
     }
 }
 

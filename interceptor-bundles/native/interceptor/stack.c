@@ -7,9 +7,11 @@
  * An object that was unloaded keeps its entry; lookups search newest first.
  *
  * glibc build: _Unwind_Backtrace from a private static copy of libgcc's unwinder (it finds
- * unwind tables through _dl_find_object, lock-free). musl build: a frame-pointer walk
- * bounded by the current thread's stack mapping, so a register that does not hold a frame
- * pointer can never make us read outside the stack.
+ * unwind tables through _dl_find_object, lock-free): complete stacks, a few microseconds.
+ * musl build, and TELLTALE_STACKS=fp: a frame-pointer walk bounded by the current thread's
+ * stack mapping, so a register that does not hold a frame pointer can never make us read
+ * outside the stack: cheap, but it stops at the first function built without frame
+ * pointers (most distribution libraries), so it often yields only the calling site.
  */
 #include "tt.h"
 
@@ -218,11 +220,7 @@ static _Unwind_Reason_Code unwind_cb(struct _Unwind_Context *ctx, void *arg) {
     return frame(w, ip) ? _URC_NO_REASON : _URC_END_OF_STACK;
 }
 
-static void walk_stack(struct walk *w) {
-    _Unwind_Backtrace(unwind_cb, w);
-}
-
-#else
+#endif
 
 static TT_TLS uintptr_t stack_lo, stack_hi;
 
@@ -275,7 +273,7 @@ done:
     return found;
 }
 
-static void walk_stack(struct walk *w) {
+static __attribute__((noinline)) void walk_fp(struct walk *w) {
     uintptr_t fp = (uintptr_t) __builtin_frame_address(0);
     uintptr_t hi = stack_hi;
     if (fp < stack_lo || fp >= hi) {
@@ -298,12 +296,16 @@ static void walk_stack(struct walk *w) {
     }
 }
 
-#endif
-
 void tt_stack_capture(tt_buf *b) {
     if (self_hi == 0) {
         return; /* module table not built yet */
     }
     struct walk w = {b, 0, 0, 0};
-    walk_stack(&w);
+#ifdef TT_USE_UNWIND
+    if (tt_cfg.stacks == 1) {
+        _Unwind_Backtrace(unwind_cb, &w);
+        return;
+    }
+#endif
+    walk_fp(&w);
 }

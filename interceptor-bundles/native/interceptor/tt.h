@@ -173,7 +173,7 @@ void *tt_real_slow(void **slot, const char *name);
 
 struct tt_config {
     int on;                 /* TELLTALE_CHANNEL set: record at all */
-    int stacks;             /* TELLTALE_STACKS != 0 */
+    int stacks;             /* TELLTALE_STACKS: 0 off, 1 complete (unwinder), 2 frame pointers */
     unsigned heartbeat_ms;  /* TELLTALE_HEARTBEAT_MS */
     char channel[108];      /* sun_path, leading NUL for abstract names */
     unsigned channel_len;   /* bytes of channel[] used */

@@ -2,7 +2,8 @@
  * Micro-benchmark of the interceptor: nanoseconds per open+close and per connect+close,
  * measured in child processes run (1) without the interceptor, (2) with it but no channel
  * (TELLTALE_CHANNEL unset: pass-through), (3) recording, with this process draining the
- * channel, and (4) recording without stack traces. Each mode runs in several alternating
+ * channel, (4) recording with frame-pointer stacks and (5) without stack traces. Each mode
+ * runs in several alternating
  * rounds and the best round counts (this is a shared 2-core machine). Prints figures;
  * asserts nothing.
  *
@@ -162,6 +163,7 @@ int main(int argc, char **argv) {
         {"no interceptor", NULL, NULL, NULL},
         {"interceptor, no channel (off)", lib, NULL, NULL},
         {"interceptor recording", lib, channel, NULL},
+        {"interceptor recording, TELLTALE_STACKS=fp", lib, channel, "fp"},
         {"interceptor recording, TELLTALE_STACKS=0", lib, channel, "0"},
     };
     enum { NMODES = sizeof modes / sizeof modes[0], ROUNDS = 5 };

@@ -234,6 +234,12 @@ def dependencies(col):
     check(libc and libc[0]["body"]["load"] == "initial" and libc[0]["body"]["parent"] == os.path.realpath(T + "/t_lib"),
           "initial libc", [x["body"] for x in libc])
     one(col, "dependency", load="exe", path=os.path.realpath(T + "/t_lib"))
+    # a bare name found through the program's RUNPATH ($ORIGIN): dlopen must search as the
+    # program would, not as a wrapper in our library would
+    col.clear()
+    r = run(col, [T + "/t_lib", "libdemo.so"])
+    check(r.returncode == 0 and r.stdout == b"42\n", "dlopen through RUNPATH", r.returncode, r.stdout, r.stderr)
+    one(col, "dependency", path=lib, load="dlopen")
 
 
 # ---------------------------------------------------------------- memory warnings
@@ -409,6 +415,28 @@ def full_channel_counts_lost(col):
     check(opens < 20001, "opens", opens)
     # every file event is either received or counted (other events may be lost too)
     check(opens + lost >= 20001, "loss not accounted", opens, lost)
+
+
+@test
+def program_closes_our_descriptor(col):
+    """A daemon closing every descriptor closes ours too: the next event reconnects, and
+    the program's own next descriptor is the lowest free one as always."""
+    r = run(col, [T + "/t_proc", "closeall"])
+    check(r.returncode == 0 and r.stdout == b"fd=3\n" and r.stderr == b"", "closeall", r.returncode, r.stdout, r.stderr)
+    one(col, "file", path="/dev/null", fd=3)
+    one(col, "process_exit", exit_code=0)
+    check(col.conns == 2, "one reconnection", col.conns)
+
+
+@test
+def forwarder_goes_away(col):
+    """The forwarder dies while the program runs: nothing changes for the program."""
+    p = subprocess.Popen([T + "/t_proc", "opens", "3000", "400"], env=col.env(LIB), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    time.sleep(0.1)
+    col.vanish()
+    out, err = p.communicate(timeout=20)
+    check(p.returncode == 0 and out == b"done\n" and err == b"", "program", p.returncode, out, err)
 
 
 # ---------------------------------------------------------------- musl

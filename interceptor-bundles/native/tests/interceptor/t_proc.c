@@ -5,7 +5,8 @@
  * ARGS" prints its arguments; "exit N" returns N
  * from main; "xexit N" calls exit(N); "_exit N" calls _exit(N); "abort" aborts in a child
  * the parent reaps; "sleep MS" sleeps (for heartbeats); "opens N MS" opens /dev/null N
- * times, sleeps MS and opens it once more (for a full channel).
+ * times, sleeps MS and opens it once more (for a full channel); "closeall" closes every
+ * descriptor from 3 up, as daemons do, then opens a file.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -55,6 +56,14 @@ int main(int argc, char **argv) {
         nanosleep(&ts, NULL);
         close(open("/dev/null", O_RDONLY));
         printf("done\n");
+        return 0;
+    }
+    if (strcmp(mode, "closeall") == 0) {
+        for (int fd = 3; fd < 4096; fd++) {
+            close(fd);
+        }
+        int fd = open("/dev/null", O_WRONLY);
+        printf("fd=%d\n", fd);
         return 0;
     }
     if (strcmp(mode, "sleep") == 0) {

@@ -220,6 +220,7 @@ class Collector:
         self.conns = 0
         self.closed = False
         self.paused = False
+        self.conn_socks = []
         self.acceptor = threading.Thread(target=self._accept, daemon=True)
         self.acceptor.start()
 
@@ -242,6 +243,7 @@ class Collector:
                 return
             with self.lock:
                 self.conns += 1
+                self.conn_socks.append(c)
             threading.Thread(target=self._read, args=(c,), daemon=True).start()
 
     def _read(self, c):
@@ -309,6 +311,16 @@ class Collector:
         with self.lock:
             self.events.clear()
             self.lost.clear()
+
+    def vanish(self):
+        """The forwarder dies: listener and every connection go away."""
+        self.close()
+        with self.lock:
+            for c in self.conn_socks:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def close(self):
         # shutdown wakes the accept thread; a bare close would leave it blocked, and the
