@@ -106,12 +106,14 @@ static int try_connect(void) {
         tt_sys_close(s);
         goto fail;
     }
-    uint64_t ino = fd_ino(s);
-    if (ino == 0) {
-        tt_sys_close(s);
-        goto fail;
+    if (atomic_load(&chan_checked)) {
+        uint64_t ino = fd_ino(s);
+        if (ino == 0) {
+            tt_sys_close(s);
+            goto fail;
+        }
+        atomic_store(&chan_ino, ino);
     }
-    atomic_store(&chan_ino, ino);
     atomic_store(&chan_fd, s);
     atomic_store(&ever_connected, 1);
     atomic_store(&backoff_ms, 0);

@@ -247,11 +247,6 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *arg) {
     if (o->path == NULL) {
         return 1;
     }
-    ssize_t tn = tt_sys_readlink(path, buf, TT_LIM_PATH);
-    if (tn > 0) {
-        buf[tn] = 0;
-        o->target = keep(sc, base_name(buf));
-    }
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_DYNAMIC) {
@@ -281,6 +276,14 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *arg) {
                     o->needed[o->nneeded++] = k;
                 }
             }
+        }
+    }
+    if (o->soname == NULL || strncmp(base_name(o->path), "ld-musl", 7) == 0) {
+        /* musl's libc.so (DT_NEEDED "libc.so") is ld-musl-*.so.1, a symlink without soname */
+        ssize_t tn = tt_sys_readlink(o->path, buf, TT_LIM_PATH);
+        if (tn > 0) {
+            buf[tn] = 0;
+            o->target = keep(sc, base_name(buf));
         }
     }
     sc->n++;

@@ -1,6 +1,9 @@
 /*
- * The real functions behind our hooks, resolved once with dlsym(RTLD_NEXT). A symbol the
- * C library lacks (e.g. open64 on a newer musl) stays NULL; hooks fall back to a sibling.
+ * The real functions behind our hooks, each resolved with dlsym(RTLD_NEXT) the first time a
+ * hook needs it (resolving all ~90 at load would cost every process ~0.1 ms, most of them
+ * never used). Two threads racing on the first call both store the same pointer. A symbol
+ * the C library lacks (e.g. open64 on a newer musl) stays NULL and hooks fall back to a
+ * sibling. Configuration is read once (pthread_once) by tt_init.
  */
 #include "tt.h"
 
@@ -11,33 +14,28 @@
 TT_REAL_LIST(TT_DEFINE_REAL)
 #undef TT_DEFINE_REAL
 
-void tt_core_init(void); /* core.c: configuration, after the real functions exist */
+void tt_core_init(void); /* core.c: configuration */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-/* Set while this thread resolves: a hook reached from inside dlsym must not re-enter once. */
-static TT_TLS int resolving;
 
-static void resolve(void) {
-    /* Our own recording must stay off while dlsym runs (it may open files or allocate). */
+static void init_once(void) {
     int outer = tt_guard;
-    tt_guard = 1;
-    resolving = 1;
-#define TT_RESOLVE(name, ret, params) tt_real_##name = (ret(*) params) dlsym(RTLD_NEXT, #name);
-    TT_REAL_LIST(TT_RESOLVE)
-#undef TT_RESOLVE
+    tt_guard = 1; /* getenv & co. are not the program's */
     tt_core_init();
-    resolving = 0;
     tt_guard = outer;
 }
 
 void tt_init(void) {
-    pthread_once(&once, resolve);
+    pthread_once(&once, init_once);
 }
 
 void *tt_real_slow(void **slot, const char *name) {
-    if (resolving) {
-        return dlsym(RTLD_NEXT, name);
+    int outer = tt_guard;
+    tt_guard = 1; /* dlsym may open files or allocate: not the program's doing */
+    void *p = dlsym(RTLD_NEXT, name);
+    tt_guard = outer;
+    if (p != NULL) {
+        __atomic_store_n(slot, p, __ATOMIC_RELEASE);
     }
-    tt_init();
-    return *slot;
+    return p;
 }

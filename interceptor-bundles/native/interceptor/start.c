@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -393,8 +394,9 @@ void tt_start_event(void) {
     tt_ev_str(&e, 1, u.nodename[0] ? u.nodename : "unknown", 256);
 
     char line[512];
-    if (read_line("/proc/uptime", line, sizeof line)) {
-        tt_uint(&e.b, 2, strtoull(line, NULL, 10));
+    struct sysinfo si;
+    if (sysinfo(&si) == 0) {
+        tt_uint(&e.b, 2, (uint64_t) si.uptime);
     }
     unsigned cpus = 0;
     if (read_line("/sys/devices/system/cpu/online", line, sizeof line)) {

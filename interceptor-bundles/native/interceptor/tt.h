@@ -160,7 +160,7 @@ struct dl_phdr_info;
 TT_REAL_LIST(TT_DECLARE_REAL)
 #undef TT_DECLARE_REAL
 
-/* Resolves every real function once (pthread_once); cheap after the first call. */
+/* Reads the configuration once (pthread_once); the constructor calls it. */
 void tt_init(void);
 void *tt_real_slow(void **slot, const char *name);
 /* The real function `name`, resolving on first use; NULL when the C library lacks it. */
