@@ -1,9 +1,9 @@
 /*
- * The real functions behind our hooks, each resolved with dlsym(RTLD_NEXT) the first time a
- * hook needs it (resolving all ~90 at load would cost every process ~0.1 ms, most of them
- * never used). Two threads racing on the first call both store the same pointer. A symbol
- * the C library lacks (e.g. open64 on a newer musl) stays NULL and hooks fall back to a
- * sibling. Configuration is read once (pthread_once) by tt_init.
+ * The real functions behind our hooks, all resolved once with dlsym(RTLD_NEXT) under
+ * pthread_once (from the constructor, or from the first hook that runs before it): later a
+ * hook in a signal handler never has to call dlsym, which is not async-signal-safe.
+ * ~90 symbols cost about 5 µs. A symbol the C library lacks (e.g. open64 on a newer musl)
+ * stays NULL and hooks fall back to a sibling.
  */
 #include "tt.h"
 
@@ -14,28 +14,34 @@
 TT_REAL_LIST(TT_DEFINE_REAL)
 #undef TT_DEFINE_REAL
 
-void tt_core_init(void); /* core.c: configuration */
+void tt_core_init(void); /* core.c: configuration, after the real functions exist */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* Set while this thread resolves: a hook reached from inside dlsym must not re-enter once. */
+static TT_TLS int resolving;
 
-static void init_once(void) {
+static void resolve(void) {
+    /* our own recording stays off while dlsym runs (it may open files or allocate) */
     int outer = tt_guard;
-    tt_guard = 1; /* getenv & co. are not the program's */
+    tt_guard = 1;
+    resolving = 1;
+#define TT_RESOLVE(name, ret, params)                                                         \
+    __atomic_store_n(&tt_real_##name, (ret(*) params) dlsym(RTLD_NEXT, #name), __ATOMIC_RELEASE);
+    TT_REAL_LIST(TT_RESOLVE)
+#undef TT_RESOLVE
     tt_core_init();
+    resolving = 0;
     tt_guard = outer;
 }
 
 void tt_init(void) {
-    pthread_once(&once, init_once);
+    pthread_once(&once, resolve);
 }
 
 void *tt_real_slow(void **slot, const char *name) {
-    int outer = tt_guard;
-    tt_guard = 1; /* dlsym may open files or allocate: not the program's doing */
-    void *p = dlsym(RTLD_NEXT, name);
-    tt_guard = outer;
-    if (p != NULL) {
-        __atomic_store_n(slot, p, __ATOMIC_RELEASE);
+    if (resolving) {
+        return dlsym(RTLD_NEXT, name);
     }
-    return p;
+    tt_init();
+    return *slot;
 }

@@ -160,7 +160,7 @@ struct dl_phdr_info;
 TT_REAL_LIST(TT_DECLARE_REAL)
 #undef TT_DECLARE_REAL
 
-/* Reads the configuration once (pthread_once); the constructor calls it. */
+/* Resolves every real function and reads the configuration, once (pthread_once). */
 void tt_init(void);
 void *tt_real_slow(void **slot, const char *name);
 /* The real function `name`, resolving on first use; NULL when the C library lacks it. */
