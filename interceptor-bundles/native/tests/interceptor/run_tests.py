@@ -470,6 +470,10 @@ def musl_build(col):
         check(any(x["body"]["path"] == "/lib/ld-musl-x86_64.so.1" for x in deps), "musl libc dependency",
               [x["body"]["path"] for x in deps])
         one(col, "process_exit", exit_code=9)
+        r = run(col, [M + "/t_lib", os.path.realpath(M + "/libdemo.so")], lib=MUSL_LIB)
+        check(r.returncode == 0 and r.stdout == b"42\n", "musl dlopen", r.returncode, r.stdout, r.stderr)
+        e = one(col, "dependency", path=os.path.realpath(M + "/libdemo.so"), load="dlopen")
+        check(e["body"]["parent"] == os.path.realpath(M + "/t_lib") and len(e["body"]["sha256"]) == 64, "musl dlopen event", e["body"])
         if os.geteuid() == 0:
             r = run(col, [M + "/t_id"], lib=MUSL_LIB)
             check(r.returncode == 0, "musl t_id", r.returncode, r.stderr)
