@@ -3,7 +3,8 @@
  *  - exec family: one `process` event (op exec, path, argv) before the real call, and a
  *    second one with result -1 and errno only when it returns; exec of a static or Go
  *    binary adds the coverage `api` event (docs/interceptor.md);
- *  - posix_spawn(p): `spawn` with the child's pid; fork/clone: after the call, in the parent;
+ *  - posix_spawn(p): `spawn` with the child's pid; system/popen: `spawn` of sh -c (no pid);
+ *    fork/clone: after the call, in the parent;
  *    vfork: recorded before the call (vfork.S jumps to the real vfork so the child never
  *    returns through a frame of ours);
  *  - exit code: main's return value (__libc_start_main wraps main), exit(), _exit(),
@@ -263,6 +264,33 @@ TT_API int posix_spawn(pid_t *pid, const char *path, const void *fa, const void 
 TT_API int posix_spawnp(pid_t *pid, const char *file, const void *fa, const void *attr,
                         char *const argv[], char *const envp[]) {
     return spawn(1, pid, file, fa, attr, argv, envp);
+}
+
+/* system() and popen() start /bin/sh inside the C library, out of our hooks' sight: the
+ * shell itself is intercepted, the call is recorded here as a spawn of "sh -c CMD". */
+static void shell_spawn(const char *cmd, int result, int err) {
+    if (cmd != NULL && tt_enter()) {
+        char *argv[] = {"sh", "-c", (char *) cmd, NULL};
+        proc_event("spawn", "/bin/sh", argv, 0, 1, result, err);
+        atomic_fetch_add((_Atomic uint32_t *) &tt_forks, 1);
+        tt_leave();
+    }
+}
+
+TT_API int system(const char *cmd) {
+    int r = TT_REAL(system)(cmd);
+    int err = errno;
+    shell_spawn(cmd, r, r == -1 ? err : 0);
+    errno = err;
+    return r;
+}
+
+TT_API FILE *popen(const char *cmd, const char *mode) {
+    FILE *f = TT_REAL(popen)(cmd, mode);
+    int err = errno;
+    shell_spawn(cmd, f != NULL ? 0 : -1, f != NULL ? 0 : err);
+    errno = err;
+    return f;
 }
 
 /* ---------- fork, vfork, clone ---------- */

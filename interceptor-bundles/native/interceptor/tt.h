@@ -130,6 +130,8 @@ struct dl_phdr_info;
                          char *const[], char *const[]))                                       \
     X(posix_spawnp, int, (pid_t *, const char *, const void *, const void *,                  \
                           char *const[], char *const[]))                                      \
+    X(system, int, (const char *))                                                            \
+    X(popen, FILE *, (const char *, const char *))                                            \
     X(fork, pid_t, (void))                                                                    \
     X(vfork, pid_t, (void))                                                                   \
     X(clone, int, (int (*)(void *), void *, int, void *, ...))                                \

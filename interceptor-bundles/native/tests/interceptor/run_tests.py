@@ -179,6 +179,11 @@ def process_ops(col):
     one(col, "process", op="vfork")
     e = one(col, "process", op="exec", path="/bin/sh", argv=["sh", "-c", "exit 0"])
     check(e["pid"] != pid, "exec after vfork runs in the child", e)
+    r = run(col, [T + "/t_proc", "system"])
+    check(r.returncode == 0 and r.stdout == b"3 from popen\n", "system/popen", r.returncode, r.stdout, r.stderr)
+    e = one(col, "process", op="spawn", path="/bin/sh", argv=["sh", "-c", "exit 3"])
+    check(e["body"]["result"] == 3 << 8, "system's status", e["body"])
+    one(col, "process", op="spawn", path="/bin/sh", argv=["sh", "-c", "echo from popen"], result=0)
     fails = col.select("process", op="exec", path="/nonexistent/nope")
     check(len(fails) == 2 and fails[1]["body"]["result"] == -1 and fails[1]["body"]["errno"] == 2,
           "failed exec", [f["body"] for f in fails])

@@ -6,7 +6,7 @@
  * from main; "xexit N" calls exit(N); "_exit N" calls _exit(N); "abort" aborts in a child
  * the parent reaps; "sleep MS" sleeps (for heartbeats); "opens N MS" opens /dev/null N
  * times, sleeps MS and opens it once more (for a full channel); "closeall" closes every
- * descriptor from 3 up, as daemons do, then opens a file.
+ * descriptor from 3 up, as daemons do, then opens a file; "system" runs system() and popen().
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -56,6 +56,17 @@ int main(int argc, char **argv) {
         nanosleep(&ts, NULL);
         close(open("/dev/null", O_RDONLY));
         printf("done\n");
+        return 0;
+    }
+    if (strcmp(mode, "system") == 0) {
+        int st = system("exit 3");
+        FILE *p = popen("echo from popen", "r");
+        char line[64] = "";
+        if (p == NULL || fgets(line, sizeof line, p) == NULL) {
+            return 2;
+        }
+        pclose(p);
+        printf("%d %s", WEXITSTATUS(st), line);
         return 0;
     }
     if (strcmp(mode, "closeall") == 0) {
