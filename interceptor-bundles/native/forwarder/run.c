@@ -156,15 +156,18 @@ static void add_fd(run_ctx *x, int fd, uint32_t tag) {
     epoll_ctl(x->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-/* Passes a signal on unless the child already got it: from the terminal (the kernel signals
- * the whole foreground process group) or from a member of our process group. */
+/* Passes a signal on unless the child already got it from the terminal (the kernel signals the
+ * whole foreground process group) or sent it itself. A signal from kill(2) is always passed on:
+ * signalfd cannot tell kill(pid) from kill(-pgrp), and a supervisor's `kill -INT <launcher>`
+ * must reach the command; a group-wide kill from inside our own group is rare and then
+ * delivers the signal twice, which programs tolerate. */
 static void forward_signal(const struct signalfd_siginfo *si, pid_t child) {
     int sig = (int) si->ssi_signo;
     if (si->ssi_code == SI_KERNEL) {
         return;
     }
     pid_t sender = (pid_t) si->ssi_pid;
-    if (sender > 0 && (sender == child || getpgid(sender) == getpgrp())) {
+    if (sender == child) {
         return;
     }
     tt_debug("passing signal %d from pid %d to the command", sig, (int) sender);
