@@ -11,6 +11,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,6 +49,47 @@ static int has_section(int fd, const Elf64_Ehdr *eh, const char *want) {
     }
     free(sh);
     return found;
+}
+
+/* The C library a program runs on, from its ELF interpreter; a "#!" script counts as its
+ * interpreter. NULL when it cannot be told (not ELF, static, unreadable). */
+const char *tt_target_libc(const char *path) {
+    char shebang[PATH_MAX];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    ssize_t n = pread(fd, shebang, sizeof shebang - 1, 0);
+    if (n > 2 && shebang[0] == '#' && shebang[1] == '!') {
+        close(fd);
+        shebang[n] = 0;
+        char *p = shebang + 2;
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        p[strcspn(p, " \t\r\n")] = 0;
+        return *p == '/' && strcmp(p, path) != 0 ? tt_target_libc(p) : NULL;
+    }
+    Elf64_Ehdr eh;
+    const char *libc = NULL;
+    if (read_at(fd, &eh, sizeof eh, 0) == 0 && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+        eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phnum > 0 &&
+        eh.e_phnum < 1024) {
+        Elf64_Phdr *ph = calloc(eh.e_phnum, sizeof *ph);
+        if (ph && read_at(fd, ph, eh.e_phnum * sizeof *ph, (off_t) eh.e_phoff) == 0) {
+            for (int i = 0; i < eh.e_phnum && !libc; i++) {
+                char interp[256];
+                size_t len = ph[i].p_filesz < sizeof interp - 1 ? ph[i].p_filesz : sizeof interp - 1;
+                if (ph[i].p_type == PT_INTERP && read_at(fd, interp, len, (off_t) ph[i].p_offset) == 0) {
+                    interp[len] = 0;
+                    libc = strstr(interp, "ld-musl") ? "musl" : strstr(interp, "ld-linux") ? "glibc" : NULL;
+                }
+            }
+        }
+        free(ph);
+    }
+    close(fd);
+    return libc;
 }
 
 const char *tt_coverage_reason(const char *path) {

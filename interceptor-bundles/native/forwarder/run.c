@@ -263,7 +263,11 @@ int tt_cmd_run(tt_config *c) {
         tt_spool_close(&x.sp);
         return e == ENOENT ? 127 : 126;
     }
-    const char *libc = c->libc ? c->libc : tt_build_libc();
+    /* The loader refuses a library built for the other C library: match the command's. */
+    const char *libc = c->libc ? c->libc : tt_target_libc(path);
+    if (libc == NULL) {
+        libc = tt_build_libc();
+    }
     char lib[PATH_MAX];
     int have_lib = tt_find_interceptor(libc, lib, sizeof lib) == 0;
     if (have_lib) {

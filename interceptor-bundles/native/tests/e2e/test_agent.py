@@ -24,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "forwarder"))
 import test_forwarder as tf  # noqa: E402  (the appliance harness and helpers)
 
+os.environ.pop("TELLTALE_LIBRARY", None)  # the forwarder tests keep the interceptor out; here it must be in
+
 BUILD = tf.BUILD
 TT = tf.TT
 LIB = os.path.join(BUILD, "glibc", "libtelltale.so")

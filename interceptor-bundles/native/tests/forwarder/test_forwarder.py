@@ -63,6 +63,9 @@ def free_port():
 
 
 TMP = tempfile.mkdtemp(prefix="tt-fwd-test-")
+# These tests are about the launcher and forwarder alone (records come from chansend.py): the
+# interceptor, built beside them, is kept out unless a test asks for it. tests/e2e runs them together.
+os.environ["TELLTALE_LIBRARY"] = os.path.join(TMP, "no-interceptor", "libtelltale.so")
 
 
 def tt(args, spool=None, portal=None, token=None, ca=None, binary=TT, flush=None, **kw):
@@ -141,8 +144,10 @@ def test_library_discovery():
     lib = os.path.join(root, "lib", "libtelltale.so")
     subprocess.check_call([os.environ.get("CC", "gcc"), "-shared", "-fPIC", "-o", lib, src])
     sp = os.path.join(TMP, "sp-lib")
+    env = dict(os.environ, LD_PRELOAD="/lib/other.so")
+    env.pop("TELLTALE_LIBRARY")
     r = run([os.path.join(root, "bin", "telltale"), "run", "--spool", sp, "--portal", DEAD, "--flush-timeout", "1",
-             "--", "sh", "-c", 'echo "$LD_PRELOAD"'], env=dict(os.environ, LD_PRELOAD="/lib/other.so"))
+             "--", "sh", "-c", 'echo "$LD_PRELOAD"'], env=env)
     check(r.stdout.decode().strip() == lib + " /lib/other.so", "LD_PRELOAD prepended: %r" % r.stdout)
 
 
