@@ -52,6 +52,11 @@ static void id_event(const char *op, const unsigned *from, int nfrom, const unsi
     int rec = tt_cfg.on;                                                                      \
     if (rec) {                                                                                \
         ids3(isgid, before);                                                                  \
+        /* Connect first: the forwarder judges a peer by the credentials it connected with. */ \
+        if (tt_enter()) {                                                                     \
+            tt_channel_usable();                                                              \
+            tt_leave();                                                                       \
+        }                                                                                     \
     }                                                                                         \
     int r = call;                                                                             \
     int err = errno;                                                                          \
