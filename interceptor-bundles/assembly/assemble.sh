@@ -25,5 +25,16 @@ for libc in glibc musl; do
     | gzip -n -9 > "$out/$name.tar.gz"
 done
 (cd "$out" && sha256sum telltale-agent-linux-x86_64-*.tar.gz > SHA256SUMS)
+# Reproducible means byte for byte: pack once more and compare.
+if [ -z "${TT_ASSEMBLE_AGAIN:-}" ]; then
+  again=$(mktemp -d)
+  TT_ASSEMBLE_AGAIN=1 "$0" "$build" "$again" > /dev/null
+  if ! diff -q "$out/SHA256SUMS" "$again/SHA256SUMS" > /dev/null; then
+    echo "assemble: a second packing differs; the bundles are not reproducible" >&2
+    rm -rf "$again"
+    exit 1
+  fi
+  rm -rf "$again"
+fi
 echo "bundles in $out:"
 cat "$out/SHA256SUMS"

@@ -192,6 +192,27 @@ def test_c_programs(app, token):
           % len(beats))
 
 
+def test_install_one_liner(app, token):
+    """What a user copies from the Downloads page: fetch, unpack, configure, then run."""
+    app.login()
+    cfg = app.request("POST", "/api/v1/downloads/config", {"libc": "glibc"})
+    check(cfg["bundle_available"], "the appliance serves the glibc bundle")
+    home = os.path.join(TMP, "home")
+    os.makedirs(home)
+    env = dict(os.environ, HOME=home)
+    r = subprocess.run(["bash", "-c", cfg["install"]], capture_output=True, timeout=120, env=env)
+    check(r.returncode == 0, "the install one-liner works: %d %s %s" % (r.returncode, r.stdout[-500:], r.stderr[-500:]))
+    conf = os.path.join(home, ".telltale", "telltale.conf")
+    check(os.path.exists(conf) and oct(os.stat(conf).st_mode & 0o777) == "0o600", "configuration written, mode 0600")
+    tt = os.path.join(home, ".telltale", "bin", "telltale")
+    marker = "/tmp/tt-e2e-installed-" + uuid.uuid4().hex[:8]
+    r = subprocess.run([tt, "run", "-a", "installed", "-c", "first", "--", "touch", marker], capture_output=True,
+                       timeout=120, env=env)
+    check(r.returncode == 0, "the installed agent runs a command: %s" % r.stderr[-300:])
+    got = events(app, "app:installed AND type:file AND path:%s" % marker, expect=1)
+    check(len(got) >= 1, "events of the installed agent arrive, with the team configuration's token and CA")
+
+
 def test_kill_appliance_mid_run(app, token):
     n = 300
     marker = "/tmp/tt-e2e-kill-" + uuid.uuid4().hex[:8]
@@ -243,13 +264,17 @@ def main():
             return 1
         print("-- agent end to end SKIPPED: build the appliance first")
         return 0
+    bundles = os.path.join(TMP, "bundles")
+    subprocess.run([os.path.join(HERE, "..", "..", "..", "assembly", "assemble.sh"), BUILD, bundles], check=True,
+                   capture_output=True)
+    os.environ["TELLTALE_DOWNLOADS_BUNDLES__DIR"] = bundles
     app = tf.Appliance()
     app.data = os.path.join(TMP, "appliance")
     app.start()
     try:
         token = app.run_token("e2e")
         for t in (test_bash_pipeline, test_curl_tls, test_webapp_and_bearer, test_tools_unchanged, test_c_programs,
-                  test_musl_program, test_kill_appliance_mid_run):
+                  test_musl_program, test_install_one_liner, test_kill_appliance_mid_run):
             print("--", t.__name__, flush=True)
             try:
                 t(app, token)
