@@ -99,7 +99,6 @@ final class DocBuilder {
         doc.add(new LongPoint(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.UID, uid));
-        doc.add(new LongPoint(Fields.UID, uid));
         keywordFacet(doc, Fields.TYPE, r.type(i).id());
         doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
         keywordFacet(doc, Fields.APP, c.application());

@@ -244,13 +244,7 @@ final class LuceneEventStore implements EventStore {
     public RecordSink start(Journal j) {
         this.journal = j;
         running = true;
-        for (Partition p : partitions.values()) {
-            try {
-                p.replayDone();
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "closing the replay reader of " + p.dir + " failed", e);
-            }
-        }
+        partitions.values().forEach(Partition::replayDone);
         for (int i = 0; i < config.indexThreads(); i++) {
             Thread t = new Thread(this::indexLoop, "telltale-indexer-" + i);
             t.start();

@@ -47,7 +47,7 @@ final class Partition implements AutoCloseable {
     private volatile IndexWriter writer;
     private volatile SearcherManager manager;
     private volatile long committedPosition;
-    private IndexSearcher committed;
+    private long[] committedUids;
 
     Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig) throws IOException {
         this.dir = dir;
@@ -170,22 +170,46 @@ final class Partition implements AutoCloseable {
 
     /**
      * For replay: whether the last commit holds the document with this unique id. Answered
-     * from the commit that existed at open, which is what a crash left behind.
+     * from the commit that existed at open, which is what a crash left behind. The first call
+     * reads every committed id at or above its own (replay asks in increasing order), so no
+     * per-document index of ids is needed at ingest.
      */
     synchronized boolean committedHas(long uid) throws IOException {
-        if (committed == null) {
-            DirectoryReader r = DirectoryReader.indexExists(directory) ? DirectoryReader.open(directory) : null;
-            committed = r == null ? new IndexSearcher(new org.apache.lucene.index.MultiReader()) : new IndexSearcher(r);
+        if (committedUids == null) {
+            committedUids = readCommittedUids(uid);
         }
-        return committed.count(LongPoint.newExactQuery(Fields.UID, uid)) > 0;
+        return java.util.Arrays.binarySearch(committedUids, uid) >= 0;
+    }
+
+    private long[] readCommittedUids(long floor) throws IOException {
+        if (!DirectoryReader.indexExists(directory)) {
+            return new long[0];
+        }
+        long[] out = new long[1024];
+        int n = 0;
+        try (DirectoryReader r = DirectoryReader.open(directory)) {
+            for (var leaf : r.leaves()) {
+                var values = org.apache.lucene.index.DocValues.getNumeric(leaf.reader(), Fields.UID);
+                for (int doc = values.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                     doc = values.nextDoc()) {
+                    long v = values.longValue();
+                    if (v >= floor) {
+                        if (n == out.length) {
+                            out = java.util.Arrays.copyOf(out, n * 2);
+                        }
+                        out[n++] = v;
+                    }
+                }
+            }
+        }
+        long[] sorted = java.util.Arrays.copyOf(out, n);
+        java.util.Arrays.sort(sorted);
+        return sorted;
     }
 
     /** Releases what replay needed. */
-    synchronized void replayDone() throws IOException {
-        if (committed != null) {
-            committed.getIndexReader().close();
-            committed = null;
-        }
+    synchronized void replayDone() {
+        committedUids = null;
     }
 
     private volatile long refreshedNanos = System.nanoTime();
