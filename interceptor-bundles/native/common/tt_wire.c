@@ -53,8 +53,7 @@ void tt_bytes(tt_buf *b, uint32_t field, const void *p, size_t n) {
     put(b, p, n);
 }
 
-/* Length of the valid UTF-8 sequence starting at s (1-4), or 0 when it is not valid. */
-static size_t utf8_seq(const unsigned char *s, size_t left) {
+size_t tt_utf8_seq(const unsigned char *s, size_t left) {
     unsigned char c = s[0];
     size_t n;
     if (c < 0x80) {
@@ -89,7 +88,7 @@ void tt_strn(tt_buf *b, uint32_t field, const char *s, size_t n) {
     const unsigned char *u = (const unsigned char *) s;
     size_t escaped = 0;
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq(u + i, n - i);
+        size_t k = tt_utf8_seq(u + i, n - i);
         if (k == 0) {
             escaped += 3; /* one byte becomes \xNN */
             i++;
@@ -105,7 +104,7 @@ void tt_strn(tt_buf *b, uint32_t field, const char *s, size_t n) {
     }
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq(u + i, n - i);
+        size_t k = tt_utf8_seq(u + i, n - i);
         if (k == 0) {
             char e[4] = {'\\', 'x', hex[u[i] >> 4], hex[u[i] & 15]};
             put(b, e, 4);

@@ -35,6 +35,9 @@ void tt_bytes(tt_buf *b, uint32_t field, const void *p, size_t n);
 void tt_str(tt_buf *b, uint32_t field, const char *s);
 void tt_strn(tt_buf *b, uint32_t field, const char *s, size_t n);
 
+/* Bytes the valid UTF-8 sequence at s takes (1-4), or 0 when the byte is not valid UTF-8. */
+size_t tt_utf8_seq(const unsigned char *s, size_t left);
+
 /*
  * Nested messages: tt_begin reserves room for the length (up to 4 bytes: messages < 256 MiB),
  * tt_end writes it and moves the content down when fewer bytes were needed.

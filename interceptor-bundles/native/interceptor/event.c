@@ -82,38 +82,6 @@ void tt_ev_send(tt_ev *e) {
     }
 }
 
-/* Bytes a valid UTF-8 sequence at s takes (1-4), or 0 when the byte must be escaped. */
-static size_t seq_len(const unsigned char *s, size_t left) {
-    unsigned char c = s[0];
-    size_t n;
-    if (c < 0x80) {
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-    } else {
-        return 0;
-    }
-    if (n > left) {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))) {
-        return 0;
-    }
-    if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))) {
-        return 0;
-    }
-    return n;
-}
-
 size_t tt_utf8_fit(const char *s, size_t n, size_t max) {
     if (n <= max / 4) {
         return n; /* even fully escaped it fits */
@@ -121,7 +89,7 @@ size_t tt_utf8_fit(const char *s, size_t n, size_t max) {
     const unsigned char *u = (const unsigned char *) s;
     size_t out = 0, i = 0;
     while (i < n) {
-        size_t k = seq_len(u + i, n - i);
+        size_t k = tt_utf8_seq(u + i, n - i);
         size_t w = k == 0 ? 4 : k;
         if (out + w > max) {
             break;
