@@ -159,18 +159,19 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
                 hello.agentVersion(), hello.hostname(), hello.application(), hello.component(), hello.version());
         try {
             String token = hello.runToken();
-            services.control().execute(() -> register(grant.get(), identity, token));
+            String policy = hello.policy().orElse("");
+            services.control().execute(() -> register(grant.get(), identity, token, policy));
         } catch (RejectedExecutionException e) {
             fail(ErrorCode.INTERNAL, "the appliance is busy registering agents; retry later");
         }
     }
 
     /** Runs on the control executor: the database call must not hold up the event loop. */
-    private void register(RunTokenGrant grant, Agents.AgentIdentity id, String token) {
+    private void register(RunTokenGrant grant, Agents.AgentIdentity id, String token, String policy) {
         try {
             Agents.AgentRecord rec = services.agents().register(grant, id);
             AgentContext ctx = new AgentContext(rec.agentId(), id.instance(), rec.teamId(), grant.teamName(),
-                    id.application(), id.component(), id.version(), id.hostname());
+                    id.application(), id.component(), id.version(), id.hostname(), policy);
             channel.eventLoop().execute(() -> welcome(ctx, token));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "agent registration failed", e);

@@ -33,12 +33,15 @@ final class RecordCodec {
         for (byte[] e : r.encoded()) {
             w.bytes(14, e);
         }
+        if (!c.policy().isEmpty()) {
+            w.string(15, c.policy());
+        }
     }
 
     static JournalRecord decode(byte[] buf, int off, int len, long position, long end) {
         WireReader r = new WireReader(buf, off, len);
         long agentId = 0, teamId = 0, firstSeq = 0, lastSeq = 0, firstUid = 0, base = 0, received = 0;
-        String instance = "", team = "", app = "", comp = "", ver = "", host = "";
+        String instance = "", team = "", app = "", comp = "", ver = "", host = "", policy = "";
         List<byte[]> encoded = new ArrayList<>();
         while (r.hasMore()) {
             int tag = r.readTag();
@@ -57,6 +60,7 @@ final class RecordCodec {
                 case 12 -> base = r.readVarint();
                 case 13 -> received = r.readVarint();
                 case 14 -> encoded.add(r.readBytes(Integer.MAX_VALUE));
+                case 15 -> policy = r.readString(1024);
                 default -> r.skip(tag & 7);
             }
         }
@@ -69,7 +73,7 @@ final class RecordCodec {
             types[i] = meta.type;
             dts[i] = meta.dtUs;
         }
-        AgentContext ctx = new AgentContext(agentId, instance, teamId, team, app, comp, ver, host);
+        AgentContext ctx = new AgentContext(agentId, instance, teamId, team, app, comp, ver, host, policy);
         return new JournalRecord(position, end, ctx, firstSeq, lastSeq, firstUid, base, received, types, dts,
                 encoded.toArray(new byte[0][]));
     }

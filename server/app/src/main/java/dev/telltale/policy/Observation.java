@@ -1,0 +1,77 @@
+package dev.telltale.policy;
+
+import dev.telltale.journal.AgentContext;
+import dev.telltale.protocol.event.Event;
+
+import java.util.Optional;
+
+/**
+ * One event as a rule sees it: the event, where it came from, its store-wide id and time,
+ * and the state of its process (and parent) from before the event. The engine reuses one
+ * instance; rules must not keep it.
+ */
+public final class Observation {
+    private AgentContext context;
+    private Event event;
+    private long uid;
+    private long timeUs;
+    private ProcessState process;
+    private ProcessState parent;
+    private int ruleIndex;
+
+    /** The engine's (and tests') way to point the observation at the next event. */
+    public Observation reset(AgentContext context, Event event, long uid, long timeUs, ProcessState process,
+                             Optional<ProcessState> parent) {
+        this.context = context;
+        this.event = event;
+        this.uid = uid;
+        this.timeUs = timeUs;
+        this.process = process;
+        this.parent = parent.orElse(null);
+        return this;
+    }
+
+    /** Set by the engine before each rule runs; selects the rule's mark bit. */
+    public void ruleIndex(int index) {
+        if (index < 0 || index >= 64) {
+            throw new IllegalArgumentException("rule index " + index);
+        }
+        this.ruleIndex = index;
+    }
+
+    public AgentContext context() {
+        return context;
+    }
+
+    public Event event() {
+        return event;
+    }
+
+    public long uid() {
+        return uid;
+    }
+
+    /** Event time, microseconds since the epoch. */
+    public long timeUs() {
+        return timeUs;
+    }
+
+    public ProcessState process() {
+        return process;
+    }
+
+    /** The parent process's state when the engine knows it (same agent, ppid seen). */
+    public Optional<ProcessState> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    /** True the first time the current rule asks for this process, false afterwards. */
+    public boolean markOnce() {
+        long bit = 1L << ruleIndex;
+        if ((process.marks & bit) != 0) {
+            return false;
+        }
+        process.marks |= bit;
+        return true;
+    }
+}
