@@ -10,13 +10,19 @@ import dev.telltale.certs.CertsConfig;
 import dev.telltale.db.Database;
 import dev.telltale.downloads.Bundles;
 import dev.telltale.downloads.DownloadLinks;
+import dev.telltale.evaluation.EvaluationConfig;
+import dev.telltale.evaluation.FindingWriter;
+import dev.telltale.evaluation.PolicyEngine;
 import dev.telltale.ingest.IngestConfig;
 import dev.telltale.ingest.IngestServer;
 import dev.telltale.journal.Journal;
 import dev.telltale.journal.JournalConfig;
+import dev.telltale.journal.ReleaseGate;
 import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.JvmMetrics;
 import dev.telltale.metrics.Metrics;
+import dev.telltale.policy.Policies;
+import dev.telltale.policy.rules.BuiltInRules;
 import dev.telltale.secrets.SecretHasher;
 import dev.telltale.store.EventStore;
 import dev.telltale.store.StoreConfig;
@@ -54,6 +60,8 @@ public final class Appliance implements AutoCloseable {
     private WebServer web;
     private IngestServer ingest;
     private EventStore store;
+    private Optional<PolicyEngine> engine = Optional.empty();
+    private Policies policies;
     private Path dataDir;
     private boolean closed;
 
@@ -88,6 +96,7 @@ public final class Appliance implements AutoCloseable {
         JournalConfig journalCfg = JournalConfig.from(tt.get("journal"));
         StoreConfig storeCfg = StoreConfig.from(tt.get("store"));
         CertsConfig certsCfg = CertsConfig.from(tt.get("certs"));
+        EvaluationConfig evalCfg = EvaluationConfig.from(tt.get("evaluation"));
         dataDir = cfg.dataDir();
         createDataDir();
         Clock clock = Clock.systemUTC();
@@ -105,16 +114,17 @@ public final class Appliance implements AutoCloseable {
         Agents agents = Agents.create(db);
         Teams teams = Teams.create(db);
         SecretHasher hasher = SecretHasher.loadOrCreate(dataDir);
+        policies = Policies.create(db, BuiltInRules.all(), clock);
 
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
         toClose.add(0, store);
+        if (evalCfg.enabled()) {
+            engine = Optional.of(PolicyEngine.open(db, policies, findingWriter(), evalCfg, metrics, clock));
+            toClose.add(0, engine.get());
+        }
         Journal journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
         toClose.add(0, journal);
-        long t0 = System.nanoTime();
-        journal.replay(store.checkpoint(), store::replay);
-        LOG.info(() -> "journal replayed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-        RecordSink sink = store.start(journal);
-        journal.start(sink);
+        journal.start(replayAndStart(journal));
 
         ingest = IngestServer.start(ingestCfg, certs.serverKey(), certs.serverChain(), runTokens, agents, journal,
                 hasher, metrics, VERSION);
@@ -125,6 +135,7 @@ public final class Appliance implements AutoCloseable {
         checks.put("lucene", store::healthy);
         checks.put("journal", journal::healthy);
         checks.put("ingest", journal::healthy);
+        checks.put("policy", () -> engine.map(PolicyEngine::healthy).orElse(true));
         Map<String, Supplier<Map<String, Object>>> details = Map.of(
                 "lucene", () -> Map.of("partitions", store.partitionCount(), "size_bytes", store.sizeBytes()),
                 "journal", () -> Map.of("queued_bytes", journal.queuedBytes()),
@@ -143,6 +154,38 @@ public final class Appliance implements AutoCloseable {
                 .build()
                 .start();
         announce();
+    }
+
+    /**
+     * Replays the journal into the store and the policy engine from the older of their
+     * checkpoints (each skips what it already committed), then starts both; the journal's
+     * segments go only when both have committed past them.
+     */
+    private RecordSink replayAndStart(Journal journal) {
+        long storeFrom = store.checkpoint();
+        long from = engine.map(e -> Math.min(e.checkpoint(), storeFrom)).orElse(storeFrom);
+        long t0 = System.nanoTime();
+        journal.replay(from, r -> {
+            if (r.position() >= storeFrom) {
+                store.replay(r);
+            }
+            engine.ifPresent(e -> e.replay(r));
+        });
+        LOG.info(() -> "journal replayed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        ReleaseGate gate = new ReleaseGate(journal, engine.isPresent() ? 2 : 1);
+        RecordSink toStore = store.start(gate.reader(0));
+        if (engine.isEmpty()) {
+            return toStore;
+        }
+        RecordSink toEngine = engine.get().start(gate.reader(1));
+        return r -> {
+            toStore.accept(r);
+            toEngine.accept(r);
+        };
+    }
+
+    private FindingWriter findingWriter() {
+        return (c, findings) -> { };
     }
 
     private void createDataDir() {
@@ -189,6 +232,10 @@ public final class Appliance implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    public Policies policies() {
+        return policies;
     }
 
     /** For tests: makes everything indexed so far searchable. */

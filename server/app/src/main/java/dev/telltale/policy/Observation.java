@@ -2,6 +2,7 @@ package dev.telltale.policy;
 
 import dev.telltale.journal.AgentContext;
 import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
 
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import java.util.Optional;
 public final class Observation {
     private AgentContext context;
     private Event event;
+    private byte[] encoded;
     private long uid;
     private long timeUs;
     private ProcessState process;
@@ -24,10 +26,22 @@ public final class Observation {
                              Optional<ProcessState> parent) {
         this.context = context;
         this.event = event;
+        this.encoded = null;
         this.uid = uid;
         this.timeUs = timeUs;
         this.process = process;
         this.parent = parent.orElse(null);
+        return this;
+    }
+
+    /**
+     * As {@link #reset(AgentContext, Event, long, long, ProcessState, Optional)} for an event
+     * still in its stored form: it is decoded only if a rule asks for it.
+     */
+    public Observation resetEncoded(AgentContext context, byte[] encoded, long uid, long timeUs, ProcessState process,
+                                    Optional<ProcessState> parent) {
+        reset(context, null, uid, timeUs, process, parent);
+        this.encoded = encoded;
         return this;
     }
 
@@ -43,7 +57,11 @@ public final class Observation {
         return context;
     }
 
+    /** The event; decoded on first use when the engine passed it encoded. */
     public Event event() {
+        if (event == null) {
+            event = EventCodec.decode(encoded, 0, encoded.length, false);
+        }
         return event;
     }
 

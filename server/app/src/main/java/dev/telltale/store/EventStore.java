@@ -1,6 +1,5 @@
 package dev.telltale.store;
 
-import dev.telltale.journal.Journal;
 import dev.telltale.journal.JournalRecord;
 import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.Metrics;
@@ -30,8 +29,11 @@ public interface EventStore extends AutoCloseable {
     /** Indexes a replayed record unless its partition already committed it. */
     void replay(JournalRecord record);
 
-    /** Starts indexing, refresh, commit and retention; returns the sink the journal feeds. */
-    RecordSink start(Journal journal);
+    /**
+     * Starts indexing, refresh, commit and retention; returns the sink the journal feeds.
+     * {@code committed} hears each checkpoint's position (records before it are committed).
+     */
+    RecordSink start(java.util.function.LongConsumer committed);
 
     /** @throws BadQueryException when the query does not parse */
     SearchPage search(EventQuery query);

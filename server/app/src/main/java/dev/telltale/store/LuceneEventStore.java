@@ -1,6 +1,5 @@
 package dev.telltale.store;
 
-import dev.telltale.journal.Journal;
 import dev.telltale.journal.JournalRecord;
 import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.Metrics;
@@ -60,7 +59,7 @@ final class LuceneEventStore implements EventStore {
     private final Searches searches;
     private ScheduledExecutorService refresher;
     private ScheduledExecutorService maintenance;
-    private Journal journal;
+    private java.util.function.LongConsumer committed = p -> { };
     private volatile boolean running;
     private static final long SEARCH_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long IDLE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -241,8 +240,8 @@ final class LuceneEventStore implements EventStore {
     }
 
     @Override
-    public RecordSink start(Journal j) {
-        this.journal = j;
+    public RecordSink start(java.util.function.LongConsumer onCommitted) {
+        this.committed = onCommitted;
         running = true;
         partitions.values().forEach(Partition::replayDone);
         for (int i = 0; i < config.indexThreads(); i++) {
@@ -382,8 +381,8 @@ final class LuceneEventStore implements EventStore {
                 }
             }
         }
-        if (journal != null) {
-            journal.release(position);
+        if (committed != null) {
+            committed.accept(position);
         }
         commitSeconds.observe((System.nanoTime() - t0) / 1e9);
     }
