@@ -27,7 +27,8 @@ public final class Api {
                            Metrics metrics, Clock clock, Map<String, Supplier<Map<String, Object>>> healthDetails,
                            Map<String, BooleanSupplier> healthChecks, Bundles bundles, DownloadLinks downloadLinks,
                            java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
-                           java.util.function.IntSupplier httpsPort, String caPem) {
+                           java.util.function.IntSupplier httpsPort, String caPem,
+                           dev.telltale.policy.Policies policies) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
@@ -45,6 +46,9 @@ public final class Api {
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens()));
         routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
         routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));
+        routing.register("/api/v1/rules", new RulesApi(s.policies()));
+        routing.register("/api/v1/policies", new PoliciesApi(s.policies()));
+        routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
         routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),
                 new DownloadsApi.Agents(s.publicHost(), s.ingestPort(), s.httpsPort(), s.caPem())));
     }

@@ -18,6 +18,10 @@ final class Problems {
 
     static void register(HttpRouting.Builder routing) {
         routing.error(ApiProblem.class, (req, res, e) -> send(res, e.status(), e.title(), e.getMessage()));
+        routing.error(dev.telltale.policy.PolicyException.class, (req, res, e) -> {
+            ApiProblem p = PoliciesApi.problem(e);
+            send(res, p.status(), p.title(), p.getMessage());
+        });
         routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
         // Helidon's own refusals (no such route, bad request line) keep their status.
         routing.error(io.helidon.http.HttpException.class, (req, res, e) ->

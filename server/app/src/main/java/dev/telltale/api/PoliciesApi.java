@@ -1,0 +1,118 @@
+package dev.telltale.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.auth.User;
+import dev.telltale.policy.Policies;
+import dev.telltale.policy.Policy;
+import dev.telltale.policy.PolicyDraft;
+import dev.telltale.policy.PolicyException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/policies}: list, read, create (clone with changes), change and delete
+ * policies, and choose the default. Reads need a signed-in user, changes the organisation
+ * Admin role (until team roles arrive). Built-in policies are read-only.
+ */
+final class PoliciesApi implements HttpService {
+    private final Policies policies;
+
+    PoliciesApi(Policies policies) {
+        this.policies = policies;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::list)
+                .post("/", this::create)
+                .put("/default", this::setDefault)
+                .get("/{id}", this::get)
+                .put("/{id}", this::update)
+                .delete("/{id}", this::delete);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        Principal.user(req);
+        Policy def = policies.defaultPolicy();
+        var assignments = policies.assignments();
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        for (Policy p : policies.list()) {
+            ObjectNode o = PolicyJson.summary(p).put("default", p.id() == def.id());
+            ArrayNode apps = o.putArray("applications");
+            assignments.stream().filter(a -> a.policy().equals(Optional.of(p.name())))
+                    .forEach(a -> apps.addObject().put("id", a.applicationId()).put("team", a.teamName())
+                            .put("name", a.application()));
+            arr.add(o);
+        }
+        Json.send(res, Json.object().put("default", def.name()).set("policies", arr));
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        Principal.user(req);
+        Policy p = policies.byId(id(req)).orElseThrow(() -> ApiProblem.notFound("no policy " + id(req)));
+        Json.send(res, PolicyJson.full(p, policies.catalogue()).put("default", policies.defaultPolicy().id() == p.id()));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        User admin = Principal.admin(req);
+        ObjectNode body = Json.body(req);
+        PolicyJson.onlyFields(body, "name", "description", "based_on", "rules");
+        PolicyDraft draft = new PolicyDraft(Json.text(body, "name"), Json.optionalText(body, "description").orElse(""),
+                Json.optionalText(body, "based_on"), PolicyJson.changes(body.get("rules")));
+        Policy p = policies.create(draft, admin.username());
+        Json.send(res, Status.CREATED_201, PolicyJson.full(p, policies.catalogue()));
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        User admin = Principal.admin(req);
+        long id = id(req);
+        Policy old = policies.byId(id).orElseThrow(() -> ApiProblem.notFound("no policy " + id));
+        ObjectNode body = Json.body(req);
+        PolicyJson.onlyFields(body, "name", "description", "rules");
+        PolicyDraft draft = new PolicyDraft(Json.optionalText(body, "name").orElse(old.name()),
+                Json.optionalText(body, "description").orElse(old.description()), Optional.empty(),
+                PolicyJson.changes(body.get("rules")));
+        Policy p = policies.update(id, draft, admin.username());
+        Json.send(res, PolicyJson.full(p, policies.catalogue()));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        User admin = Principal.admin(req);
+        policies.delete(id(req), admin.username());
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void setDefault(ServerRequest req, ServerResponse res) {
+        User admin = Principal.admin(req);
+        ObjectNode body = Json.body(req);
+        PolicyJson.onlyFields(body, "policy");
+        String name = Json.text(body, "policy");
+        Policy p = policies.byName(name).orElseThrow(() -> ApiProblem.notFound("no policy named '" + name + "'"));
+        policies.setDefault(p.id(), admin.username());
+        Json.send(res, Json.object().put("default", p.name()));
+    }
+
+    static long id(ServerRequest req) {
+        String s = req.path().pathParameters().get("id");
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("'" + s + "' is not an id: ids are numbers");
+        }
+    }
+
+    /** For the one problem mapping in {@link Problems}. */
+    static ApiProblem problem(PolicyException e) {
+        return switch (e.kind()) {
+            case INVALID -> ApiProblem.badRequest(e.getMessage());
+            case NOT_FOUND -> ApiProblem.notFound(e.getMessage());
+            case CONFLICT, READ_ONLY -> new ApiProblem(409, "Conflict", e.getMessage());
+        };
+    }
+}
