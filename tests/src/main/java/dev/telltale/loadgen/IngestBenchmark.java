@@ -98,10 +98,14 @@ public final class IngestBenchmark {
                         .withMarkers(f.decimal("markers", 50)).withDuration(Duration.ofSeconds(latencyDuration)));
                 // The live peak (heap still in use after a collection), not the collector's fill level.
                 double heapMb = metric(b, "telltale_jvm_heap_live_peak_bytes") / (double) (1 << 20);
+                long evaluated = metric(b, "telltale_evaluation_events_total");
+                long findings = metric(b, "telltale_evaluation_findings_total");
+                BenchSupport.progress("policy engine: " + evaluated + " events evaluated, " + findings + " findings");
                 return String.format(Locale.ROOT, "ingest events_per_s=%.0f lucene_only_events_per_s=%.0f ratio=%.2f"
-                                + " p99_searchable_ms=%.0f wire_bytes_per_event=%.1f sample_session_bytes=%d heap_max_mb=%.0f",
+                                + " p99_searchable_ms=%.0f wire_bytes_per_event=%.1f sample_session_bytes=%d heap_max_mb=%.0f"
+                                + " policies=%s findings=%d",
                         sat.eventsPerS(), luceneOnly, sat.eventsPerS() / luceneOnly, lat.percentileMs(99),
-                        sat.wireBytesPerEvent(), sampleBytes, heapMb);
+                        sat.wireBytesPerEvent(), sampleBytes, heapMb, evaluated > 0 ? "on" : "off", findings);
             } catch (IOException | RuntimeException e) {
                 // Most failures start inside the appliance; its log says how.
                 throw new IOException(e.getMessage() + b.applianceErrors(), e);
@@ -122,6 +126,7 @@ public final class IngestBenchmark {
         watch.put("sent", c::eventsSent);
         watch.put("acked", c::eventsAcked);
         watch.put("indexed", () -> metric(b, "telltale_store_indexed_events_total"));
+        watch.put("evaluated", () -> metric(b, "telltale_evaluation_events_total"));
         BenchSupport.window("warm-up acked", c::eventsAcked, warmup, watch);
         long sent0 = c.eventsSent();
         long bytes0 = c.frameBytes();
