@@ -18,6 +18,7 @@ final class EventJson {
     static ObjectNode render(EventHit h) {
         ObjectNode o = Json.object();
         o.put("id", h.id());
+        o.put("uid", h.uid());
         o.put("type", h.event().type().id());
         o.put("time", time(h.tsUs()));
         o.put("received", Instant.ofEpochMilli(h.receivedMs()).toString());

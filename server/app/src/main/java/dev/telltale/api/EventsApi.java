@@ -41,7 +41,30 @@ final class EventsApi implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", this::search)
                 .get("/facets", this::facets)
-                .get("/histogram", this::histogram);
+                .get("/histogram", this::histogram)
+                .get("/{uid}", this::one);
+    }
+
+    /** One event by id; {@code at} (its event time, as alerts' evidence gives it) makes the lookup cheap. */
+    private void one(ServerRequest req, ServerResponse res) {
+        User user = Principal.user(req);
+        String s = req.path().pathParameters().get("uid");
+        long uid;
+        try {
+            uid = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("an event id is a number, not '" + s + "'");
+        }
+        long from = 0, to = Long.MAX_VALUE;
+        Optional<String> at = req.query().first("at").asOptional();
+        if (at.isPresent()) {
+            from = TimeParam.parse("at", at.get(), clock.millis());
+            to = from;
+        }
+        Scope scope = user.admin() ? Scope.everything() : Scope.teams(java.util.Set.of());
+        EventHit hit = store.byUid(uid, from, to, scope).orElseThrow(() -> ApiProblem.notFound(
+                "no event " + uid + at.map(a -> " at " + a).orElse("") + " (it may have aged out of retention)"));
+        Json.send(res, EventJson.render(hit));
     }
 
     private EventQuery query(ServerRequest req, int defaultLimit) {

@@ -38,6 +38,12 @@ public interface EventStore extends AutoCloseable {
     /** @throws BadQueryException when the query does not parse */
     SearchPage search(EventQuery query);
 
+    /**
+     * The event with a store-wide id, searched within an event-time range (microseconds,
+     * inclusive; pass the event's own time when known: the lookup is then cheap).
+     */
+    java.util.Optional<EventHit> byUid(long uid, long fromUs, long toUs, Scope scope);
+
     /** Counts per value of each dimension (context facets: type, app, component, version, host). */
     FacetResult facets(EventQuery query, List<String> dimensions, int top);
 

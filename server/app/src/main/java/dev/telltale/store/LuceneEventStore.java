@@ -431,6 +431,11 @@ final class LuceneEventStore implements EventStore {
     }
 
     @Override
+    public java.util.Optional<EventHit> byUid(long uid, long fromUs, long toUs, Scope scope) {
+        return searches.byUid(uid, fromUs, toUs, scope);
+    }
+
+    @Override
     public FacetResult facets(EventQuery query, List<String> dimensions, int top) {
         return searches.facets(query, dimensions, top);
     }

@@ -87,6 +87,33 @@ final class Searches {
         return b.build();
     }
 
+    /**
+     * The event with store-wide id {@code uid}. With its event time the lookup touches only
+     * the events of that microsecond; without it every partition's ids are scanned.
+     */
+    Optional<EventHit> byUid(long uid, long fromUs, long toUs, Scope scope) {
+        EventQuery q = new EventQuery("", fromUs, toUs, 1, Optional.empty(), scope);
+        Query query = new BooleanQuery.Builder()
+                .add(build(q), BooleanClause.Occur.MUST)
+                .add(org.apache.lucene.document.NumericDocValuesField.newSlowExactQuery(Fields.UID, uid),
+                        BooleanClause.Occur.FILTER)
+                .build();
+        try (View v = new View(fromUs, toUs)) {
+            if (v.reader.maxDoc() == 0) {
+                return Optional.empty();
+            }
+            TopFieldDocs top = v.searcher.search(query, 1, NEWEST_FIRST, false);
+            if (top.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            BytesRef src = v.reader.storedFields().document(top.scoreDocs[0].doc, SOURCE_ONLY).getBinaryValue(Fields.SOURCE);
+            StoredEvent e = StoredEvent.decode(src.bytes, src.offset, src.length);
+            return Optional.of(new EventHit(e.uid(), e.seq(), e.tsUs(), e.receivedMs(), e.context(), e.event()));
+        } catch (IOException e) {
+            throw new StoreException("lookup of event " + uid + " failed", e);
+        }
+    }
+
     SearchPage search(EventQuery q) {
         long t0 = System.nanoTime();
         Query query = build(q);

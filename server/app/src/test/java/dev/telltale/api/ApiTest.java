@@ -163,6 +163,14 @@ class ApiTest {
         }
         assertEquals(50, sum);
 
+        JsonNode first = JSON.readTree(app.get("/api/v1/events?limit=1&q=" + enc("type:file"), api).body()).get("events").get(0);
+        String one = "/api/v1/events/" + first.get("uid").asText();
+        assertEquals(first, JSON.readTree(app.get(one + "?at=" + first.get("time").asText(), api).body()),
+                "one event by id and time, as alert evidence links to it");
+        assertEquals(first, JSON.readTree(app.get(one, api).body()), "and by id alone");
+        assertEquals(404, app.get(one + "?at=2020-01-01T00:00:00Z", api).statusCode());
+        assertEquals(400, app.get("/api/v1/events/abc", api).statusCode());
+
         JsonNode window = JSON.readTree(app.get("/api/v1/events?from=now-1m&to=now&limit=1", api).body());
         assertEquals(1, window.get("events").size());
         JsonNode none = JSON.readTree(app.get("/api/v1/events?from=now-1h&to=now-30m", api).body());
