@@ -131,6 +131,13 @@ public final class RunningAppliance implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> put(String path, String json, String bearer) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + appliance.httpsPort() + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer).PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> delete(String path, String bearer) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + appliance.httpsPort() + path))
                 .header("Authorization", "Bearer " + bearer).DELETE().build(), HttpResponse.BodyHandlers.ofString());
