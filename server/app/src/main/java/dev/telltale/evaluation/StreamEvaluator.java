@@ -134,7 +134,7 @@ final class StreamEvaluator {
 
     private Event decode(byte[] enc) {
         try {
-            return dev.telltale.protocol.event.EventCodec.decode(enc, 0, enc.length, false);
+            return dev.telltale.protocol.event.EventCodec.decodeWithoutStack(enc, 0, enc.length);
         } catch (RuntimeException e) {
             ruleError.accept(e); // the journal validated it at ingest; this is a bug, not bad input
             return null;

@@ -57,10 +57,14 @@ public final class Observation {
         return context;
     }
 
-    /** The event; decoded on first use when the engine passed it encoded. */
+    /**
+     * The event's envelope and body, without stack frames (rules judge what happened, not
+     * where in the code: the evidence in the store keeps the frames); decoded on first use
+     * when the engine passed it encoded.
+     */
     public Event event() {
         if (event == null) {
-            event = EventCodec.decode(encoded, 0, encoded.length, false);
+            event = EventCodec.decodeWithoutStack(encoded, 0, encoded.length);
         }
         return event;
     }

@@ -131,7 +131,11 @@ public final class WireReader {
     public void skip(int wireType) {
         switch (wireType) {
             case VARINT -> readVarint();
-            case LEN -> pos += readLength();
+            case LEN -> {
+                // Not "pos += readLength()": Java reads pos before the call moves it past the prefix.
+                int len = readLength();
+                pos += len;
+            }
             case I64 -> advance(8);
             case I32 -> advance(4);
             default -> throw malformed("unsupported wire type " + wireType);

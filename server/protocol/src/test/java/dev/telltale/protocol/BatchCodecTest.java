@@ -116,6 +116,33 @@ class BatchCodecTest {
     }
 
     @Test
+    void skippingALengthDelimitedFieldLandsOnTheNextField() {
+        WireWriter w = new WireWriter();
+        w.string(9, "x".repeat(300)); // a two-byte length prefix
+        w.uint(2, 77);
+        WireReader r = new WireReader(w.toByteArray());
+        r.skip(r.readTag() & 7);
+        assertEquals(2 << 3, r.readTag());
+        assertEquals(77, r.readVarint());
+        assertTrue(!r.hasMore());
+    }
+
+    @Test
+    void decodingWithoutStackKeepsEnvelopeAndBody() {
+        Event e = fileOpen("/etc/shadow");
+        e.stack().add(new Msg(Schemas.STACK_FRAME).set("stack.module", "/usr/bin/cat").set("stack.offset", 42L));
+        e.stack().add(new Msg(Schemas.STACK_FRAME).set("stack.module", "/lib/libc.so.6").set("stack.offset", 7L));
+        byte[] bytes = EventCodec.encode(e);
+        Event full = EventCodec.decode(bytes, 0, bytes.length, false);
+        Event light = EventCodec.decodeWithoutStack(bytes, 0, bytes.length);
+        assertEquals(3, full.stack().size());
+        assertEquals(0, light.stack().size());
+        assertEquals(full.pid(), light.pid());
+        assertEquals(full.dtUs(), light.dtUs());
+        assertEquals("/etc/shadow", light.body().string("path").orElseThrow());
+    }
+
+    @Test
     void singleBadEventsAreRefusedAndTheRestKept() {
         byte[] good = EventCodec.encode(fileOpen("/etc/hosts"));
         WireWriter unknownType = new WireWriter();

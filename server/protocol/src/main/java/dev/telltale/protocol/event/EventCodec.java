@@ -25,8 +25,20 @@ public final class EventCodec {
      * @throws ProtocolException with {@link ErrorCode#EVENT_REJECTED} for any violation
      */
     public static Event decode(byte[] buf, int off, int len, boolean fromAgent) {
+        return decode(buf, off, len, fromAgent, true);
+    }
+
+    /**
+     * Decodes a stored (already validated) event without its stack frames, for readers that
+     * examine only the envelope and body (the policy engine): frames are most of the work.
+     */
+    public static Event decodeWithoutStack(byte[] buf, int off, int len) {
+        return decode(buf, off, len, false, false);
+    }
+
+    private static Event decode(byte[] buf, int off, int len, boolean fromAgent, boolean withStack) {
         try {
-            return decodeEnvelope(new WireReader(buf, off, len), fromAgent);
+            return decodeEnvelope(new WireReader(buf, off, len), fromAgent, withStack);
         } catch (ProtocolException e) {
             if (e.code() == ErrorCode.EVENT_REJECTED) {
                 throw e;
@@ -35,7 +47,7 @@ public final class EventCodec {
         }
     }
 
-    private static Event decodeEnvelope(WireReader r, boolean fromAgent) {
+    private static Event decodeEnvelope(WireReader r, boolean fromAgent, boolean withStack) {
         long typeCode = -1;
         long dt = 0;
         long pid = 0;
@@ -63,6 +75,10 @@ public final class EventCodec {
                 case 3 -> pid = r.readVarint();
                 case 4 -> tid = r.readVarint();
                 case 5 -> {
+                    if (!withStack) {
+                        r.skip(tag & 7);
+                        continue;
+                    }
                     if (stack == null) {
                         stack = new ArrayList<>(8);
                     }
