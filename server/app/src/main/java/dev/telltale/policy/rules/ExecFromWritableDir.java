@@ -66,7 +66,7 @@ final class ExecFromWritableDir implements Rule {
                     return;
                 }
                 path = args.get(0);
-                how = "ran (static program)";
+                how = "static program";
             }
             default -> {
                 return;
@@ -78,7 +78,7 @@ final class ExecFromWritableDir implements Rule {
             return;
         }
         String by = o.event().type() == EventType.PROCESS_START || o.process().exe.isEmpty() ? ""
-                : " (by " + o.process().exe + ")";
-        Text.fire(out, p, how + " " + p + " from a writable directory" + by);
+                : " by " + o.process().exe;
+        Text.fire(out, p, p + " ran from a writable directory (" + how + by + ")");
     }
 }

@@ -59,7 +59,9 @@ final class ShellFromNetwork implements Rule {
             return;
         }
         String parentExe = source.exe.isEmpty() ? "pid " + source.pid : source.exe;
-        if (PathMatch.matchesAny(parentExe, params.strings("allowed-parents")) || !o.markOnce()) {
+        // Marked before the allowed-parents check: the image an allowed exec-in-place starts must
+        // not be judged again with the shell as its own "network-facing parent".
+        if (!o.markOnce() || PathMatch.matchesAny(parentExe, params.strings("allowed-parents"))) {
             return;
         }
         String where = source.boundAddress.isEmpty() ? "" : " (listening on " + source.boundAddress + ")";

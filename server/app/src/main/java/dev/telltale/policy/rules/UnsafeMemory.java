@@ -62,12 +62,12 @@ final class UnsafeMemory implements Rule {
         if (!detail.isEmpty()) {
             s.append(", ").append(detail);
         }
-        s.append(")");
         long dest = Fields.num(b, "dest_size", -1);
         long src = Fields.num(b, "src_size", -1);
-        if (dest >= 0 && src >= 0) {
-            s.append(": ").append(src).append(" bytes into ").append(dest);
+        if (detail.isEmpty() && dest >= 0 && src >= 0) {
+            s.append(", ").append(src).append(" bytes into ").append(dest);
         }
+        s.append(")");
         long suppressed = Fields.num(b, "suppressed", 0);
         if (suppressed > 0) {
             s.append("; ").append(suppressed).append(" more since the last warning");
