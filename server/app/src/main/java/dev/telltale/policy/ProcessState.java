@@ -30,12 +30,21 @@ public final class ProcessState {
     public long startEuid = UNKNOWN;
     /** Container runtime named by process_start ("" outside containers). */
     public String containerRuntime = "";
-    /** Bound, listened or accepted on a socket. */
+    /**
+     * Bound, listened or accepted on an IPv4/IPv6 socket (or one of unnamed family). Unix,
+     * netlink and packet sockets do not count: a tmux server or `ip addr` is no network service.
+     */
     public boolean networkFacing;
     /** Event time of the first successful bind/listen/accept, {@link #UNKNOWN} before. */
     public long firstBindUs = UNKNOWN;
     /** "addr:port" of the first bind or listen. */
     public String boundAddress = "";
+    /** The effective uid was 0 at the first bind/listen/accept. */
+    public boolean boundAsRoot;
+    /** The first name of the last DNS lookup ("" before any), for rules that judge hosts. */
+    public String lastDnsFqdn = "";
+    /** The addresses that lookup returned, space-separated with a space at both ends. */
+    public String lastDnsResolved = "";
     /** The effective uid went from 0 to another uid. */
     public boolean droppedRoot;
     /** Event time of the last event seen. */
@@ -128,17 +137,32 @@ public final class ProcessState {
         }
     }
 
+    private static final int DNS_KEPT = 2048;
+
     private void network(Msg b, long timeUs) {
         String op = b.string("op").orElse("");
-        if ((op.equals("bind") || op.equals("listen") || op.startsWith("accept")) && result(b) >= 0) {
+        if (op.equals("dns")) {
+            List<String> names = b.list("fqdn");
+            lastDnsFqdn = names.isEmpty() ? "" : clip(names.get(0));
+            lastDnsResolved = clip(" " + String.join(" ", b.<String>list("resolved")) + " ");
+            return;
+        }
+        String family = b.string("family").orElse("");
+        boolean inet = family.isEmpty() || family.equals("inet") || family.equals("inet6");
+        if ((op.equals("bind") || op.equals("listen") || op.startsWith("accept")) && result(b) >= 0 && inet) {
             if (!networkFacing) {
                 firstBindUs = timeUs;
+                boundAsRoot = euid == 0;
             }
             networkFacing = true;
             if (boundAddress.isEmpty() && !op.startsWith("accept")) {
                 boundAddress = b.string("laddr").orElse("") + ":" + b.number("lport").orElse(0L);
             }
         }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= DNS_KEPT ? s : s.substring(0, DNS_KEPT);
     }
 
     private static long result(Msg b) {
