@@ -34,6 +34,9 @@ final class StateCodec {
             w.uint(14, s.droppedRoot ? 1 : 0);
             w.sint(15, s.lastSeenUs);
             w.uint(16, s.marks);
+            w.uint(17, s.boundAsRoot ? 1 : 0);
+            w.string(18, s.lastDnsFqdn);
+            w.string(19, s.lastDnsResolved);
             out.message(1, w);
         }
         return out.toByteArray();
@@ -74,6 +77,9 @@ final class StateCodec {
                 case 14 -> tmp.droppedRoot = m.readVarint() != 0;
                 case 15 -> tmp.lastSeenUs = m.readSInt();
                 case 16 -> tmp.marks = m.readVarint();
+                case 17 -> tmp.boundAsRoot = m.readVarint() != 0;
+                case 18 -> tmp.lastDnsFqdn = m.readString(1 << 16);
+                case 19 -> tmp.lastDnsResolved = m.readString(1 << 16);
                 default -> m.skip(tag & 7);
             }
         }
@@ -92,6 +98,9 @@ final class StateCodec {
         s.droppedRoot = tmp.droppedRoot;
         s.lastSeenUs = tmp.lastSeenUs;
         s.marks = tmp.marks;
+        s.boundAsRoot = tmp.boundAsRoot;
+        s.lastDnsFqdn = tmp.lastDnsFqdn;
+        s.lastDnsResolved = tmp.lastDnsResolved;
         return s;
     }
 }

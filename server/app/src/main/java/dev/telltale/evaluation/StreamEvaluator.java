@@ -126,6 +126,7 @@ final class StreamEvaluator {
             c.networkFacing = s.networkFacing;
             c.firstBindUs = s.firstBindUs;
             c.boundAddress = s.boundAddress;
+            c.boundAsRoot = s.boundAsRoot;
             c.droppedRoot = s.droppedRoot;
         }
         c.containerRuntime = s.containerRuntime;
