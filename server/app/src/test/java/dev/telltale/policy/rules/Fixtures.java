@@ -24,17 +24,17 @@ import java.util.List;
  * interceptor-bundles/native/tests/fixtures/record_fixtures.py from the search API's JSON)
  * turned back into what the engine sees: context, event, uid and time, in time order.
  */
-final class Fixtures {
+public final class Fixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One stored event as the engine would receive it. */
-    record Recorded(AgentContext context, Event event, long uid, long timeUs) {
+    public record Recorded(AgentContext context, Event event, long uid, long timeUs) {
     }
 
     private Fixtures() {
     }
 
-    static List<Recorded> load(String scenario) {
+    public static List<Recorded> load(String scenario) {
         String res = "/policy-fixtures/" + scenario + ".json";
         try (InputStream in = Fixtures.class.getResourceAsStream(res)) {
             if (in == null) {

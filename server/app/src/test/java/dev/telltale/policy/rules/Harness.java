@@ -21,9 +21,9 @@ import java.util.Optional;
  * same agent; each rule whose inputs hold the event's type gets its index and evaluates with
  * its parameters, then the state folds the event in.
  */
-final class Harness {
+public final class Harness {
     /** What a rule reported. */
-    record Fired(String ruleId, String key, String summary, Severity severity, long uid, long pid) {
+    public record Fired(String ruleId, String key, String summary, Severity severity, long uid, long pid) {
     }
 
     private final List<Rule> rules;
@@ -32,7 +32,7 @@ final class Harness {
     private final Observation o = new Observation();
     private final List<Fired> fired = new ArrayList<>();
 
-    Harness() {
+    public Harness() {
         this(BuiltInRules.all());
     }
 
@@ -50,7 +50,7 @@ final class Harness {
         return this;
     }
 
-    Harness run(List<Fixtures.Recorded> events) {
+    public Harness run(List<Fixtures.Recorded> events) {
         for (Fixtures.Recorded r : events) {
             observe(r.context(), r.event(), r.uid(), r.timeUs());
         }
@@ -91,7 +91,7 @@ final class Harness {
         state.apply(e, timeUs);
     }
 
-    List<Fired> fired() {
+    public List<Fired> fired() {
         return fired;
     }
 
