@@ -1,6 +1,8 @@
 package dev.telltale;
 
 import dev.telltale.agents.Agents;
+import dev.telltale.alerts.Alerts;
+import dev.telltale.alerts.AlertsConfig;
 import dev.telltale.api.Api;
 import dev.telltale.auth.ApiTokens;
 import dev.telltale.auth.RunTokens;
@@ -54,6 +56,8 @@ public final class Appliance implements AutoCloseable {
     private WebServer web;
     private IngestServer ingest;
     private EventStore store;
+    private Database db;
+    private Alerts alerts;
     private Path dataDir;
     private boolean closed;
 
@@ -88,13 +92,14 @@ public final class Appliance implements AutoCloseable {
         JournalConfig journalCfg = JournalConfig.from(tt.get("journal"));
         StoreConfig storeCfg = StoreConfig.from(tt.get("store"));
         CertsConfig certsCfg = CertsConfig.from(tt.get("certs"));
+        AlertsConfig alertsCfg = AlertsConfig.from(tt.get("alerts"));
         dataDir = cfg.dataDir();
         createDataDir();
         Clock clock = Clock.systemUTC();
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics);
 
-        Database db = Database.open(dataDir);
+        db = Database.open(dataDir);
         toClose.add(0, db);
         CertificateStore certs = CertificateStore.loadOrCreate(dataDir, certsCfg);
         Users users = Users.create(db);
@@ -105,6 +110,9 @@ public final class Appliance implements AutoCloseable {
         Agents agents = Agents.create(db);
         Teams teams = Teams.create(db);
         SecretHasher hasher = SecretHasher.loadOrCreate(dataDir);
+        alerts = Alerts.create(db, clock, alertsCfg);
+        toClose.add(0, alerts);
+        alerts.start();
 
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
         toClose.add(0, store);
@@ -131,7 +139,7 @@ public final class Appliance implements AutoCloseable {
                 "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
         Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
                 new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()),
-                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem());
+                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), alerts);
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())
@@ -194,6 +202,16 @@ public final class Appliance implements AutoCloseable {
     /** For tests: makes everything indexed so far searchable. */
     public EventStore store() {
         return store;
+    }
+
+    /** For tests: seeds alerts (findings recorded in a transaction on {@link #database()}). */
+    public Alerts alerts() {
+        return alerts;
+    }
+
+    /** For tests: the relational state. */
+    public Database database() {
+        return db;
     }
 
     /** Stops ingestion first, then drains the journal into the store, then the rest. */
