@@ -142,6 +142,40 @@ class AlertsRecordTest {
     }
 
     @Test
+    void concurrentBatchesCreatingTheSameAlertShareItsRows() throws Exception {
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String key = "race-" + round;
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    List<Finding> batch = List.of(f.finding("checkout", "1.0", key), f.finding("checkout", "1.1", key),
+                            f.finding("checkout", "1.0", "files.credential-read", key, "host-" + t, Severity.P3));
+                    done.add(pool.submit(() -> {
+                        start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        f.record(batch);
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> d : done) {
+                    d.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                assertEquals(List.of(String.valueOf(3 * threads)),
+                        f.column("SELECT event_count FROM alerts WHERE alert_key = '" + key + "'"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(5, f.count("alerts"));
+        assertEquals(10, f.count("alert_occurrences"));
+        assertEquals(5 * threads, f.count("alert_hosts"), "host-0..3, one of them also the default host-1");
+        assertEquals(5 * 3 * threads, f.count("alert_evidence"));
+        assertEquals(10, f.count("alert_history"), "one creation row per occurrence, none from losers of a race");
+    }
+
+    @Test
     void longKeysAndHostNamesFit() {
         String key = "k".repeat(Finding.KEY_MAX - 1) + "é";
         f.record(f.finding("checkout", "1.0", "files.credential-read", key, "h".repeat(300), Severity.P4),
