@@ -14,14 +14,13 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@link Alerts#record}: folds a batch in memory ({@link Grouping}), then per alert one update
  * (or insert), per occurrence one update (new ones through {@link Occurrences#create}), per host
- * one update (or insert), and the evidence as JDBC batches. Rows are updated before they are
+ * one update (or insert, {@link AlertHosts}), and the evidence as JDBC batches. Rows are updated before they are
  * read, so the state read back is locked by this transaction and cannot go stale before commit.
  */
 final class Recorder {
@@ -33,7 +32,6 @@ final class Recorder {
     private static final String UPDATE_ALERT = "UPDATE alerts SET severity = CASE WHEN severity > CAST(? AS CHAR(2))"
             + " THEN CAST(? AS CHAR(2)) ELSE severity END, " + MERGE_SPAN
             + " WHERE component_id = ? AND rule_id = ? AND key_hash = ?";
-    private static final String UPDATE_HOST = "UPDATE alert_hosts SET " + MERGE_SPAN + " WHERE alert_id = ? AND hostname = ?";
 
     private final Clock clock;
 
@@ -57,7 +55,7 @@ final class Recorder {
         }
         alerts(c, groups);
         occurrences(c, groups, now);
-        hosts(c, groups);
+        AlertHosts.record(c, groups);
         EvidenceRows.insert(c, groups, BATCH);
     }
 
@@ -146,64 +144,6 @@ final class Recorder {
                     occ.create(g, e.getKey(), e.getValue());
                 }
             }
-        }
-    }
-
-    private record NewHost(Group group, String host, Tally tally) {
-    }
-
-    private static void hosts(Connection c, List<Group> groups) throws SQLException {
-        List<NewHost> missing = new ArrayList<>();
-        try (PreparedStatement up = c.prepareStatement(UPDATE_HOST)) {
-            for (Group g : groups) {
-                List<NewHost> hosts = new ArrayList<>();
-                g.hosts.forEach((h, t) -> hosts.add(new NewHost(g, h, t)));
-                if (!g.existed) {
-                    missing.addAll(hosts);
-                    continue;
-                }
-                for (NewHost h : hosts) {
-                    bindHost(up, h);
-                    up.addBatch();
-                }
-                int[] counts = up.executeBatch();
-                for (int k = 0; k < counts.length; k++) {
-                    if (counts[k] == 0) {
-                        missing.add(hosts.get(k));
-                    }
-                }
-            }
-            for (NewHost m : missing) {
-                insertHost(c, up, m);
-            }
-        }
-    }
-
-    private static void bindHost(PreparedStatement up, NewHost h) throws SQLException {
-        int i = bindSpan(up, 1, h.tally);
-        up.setLong(i++, h.group.alertId);
-        up.setString(i, h.host);
-    }
-
-    private static void insertHost(Connection c, PreparedStatement up, NewHost h) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_hosts (alert_id, hostname, event_count,"
-                + " first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setLong(1, h.group.alertId);
-            ps.setString(2, h.host);
-            ps.setLong(3, h.tally.count);
-            Sql.setInstant(ps, 4, h.tally.first);
-            Sql.setInstant(ps, 5, h.tally.last);
-            ps.executeUpdate();
-            c.releaseSavepoint(sp);
-        } catch (SQLException e) {
-            if (!Sql.isDuplicateKey(e)) {
-                throw e;
-            }
-            // A concurrent batch added the host first: count ours onto its row.
-            c.rollback(sp);
-            bindHost(up, h);
-            up.executeUpdate();
         }
     }
 }
