@@ -1,6 +1,8 @@
 package dev.telltale;
 
 import dev.telltale.agents.Agents;
+import dev.telltale.alerts.Alerts;
+import dev.telltale.alerts.AlertsConfig;
 import dev.telltale.api.Api;
 import dev.telltale.auth.ApiTokens;
 import dev.telltale.auth.RunTokens;
@@ -11,7 +13,6 @@ import dev.telltale.db.Database;
 import dev.telltale.downloads.Bundles;
 import dev.telltale.downloads.DownloadLinks;
 import dev.telltale.evaluation.EvaluationConfig;
-import dev.telltale.evaluation.FindingWriter;
 import dev.telltale.evaluation.PolicyEngine;
 import dev.telltale.ingest.IngestConfig;
 import dev.telltale.ingest.IngestServer;
@@ -62,6 +63,8 @@ public final class Appliance implements AutoCloseable {
     private EventStore store;
     private Optional<PolicyEngine> engine = Optional.empty();
     private Policies policies;
+    private Database db;
+    private Alerts alerts;
     private Path dataDir;
     private boolean closed;
 
@@ -97,13 +100,14 @@ public final class Appliance implements AutoCloseable {
         StoreConfig storeCfg = StoreConfig.from(tt.get("store"));
         CertsConfig certsCfg = CertsConfig.from(tt.get("certs"));
         EvaluationConfig evalCfg = EvaluationConfig.from(tt.get("evaluation"));
+        AlertsConfig alertsCfg = AlertsConfig.from(tt.get("alerts"));
         dataDir = cfg.dataDir();
         createDataDir();
         Clock clock = Clock.systemUTC();
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics);
 
-        Database db = Database.open(dataDir);
+        db = Database.open(dataDir);
         toClose.add(0, db);
         CertificateStore certs = CertificateStore.loadOrCreate(dataDir, certsCfg);
         Users users = Users.create(db);
@@ -114,12 +118,16 @@ public final class Appliance implements AutoCloseable {
         Agents agents = Agents.create(db);
         Teams teams = Teams.create(db);
         SecretHasher hasher = SecretHasher.loadOrCreate(dataDir);
+        alerts = Alerts.create(db, clock, alertsCfg, id -> BuiltInRules.all().stream()
+                .filter(r -> r.info().id().equals(id)).findFirst().map(r -> r.info()));
+        toClose.add(0, alerts);
+        alerts.start();
         policies = Policies.create(db, BuiltInRules.all(), clock);
 
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
         toClose.add(0, store);
         if (evalCfg.enabled()) {
-            engine = Optional.of(PolicyEngine.open(db, policies, findingWriter(), evalCfg, metrics, clock));
+            engine = Optional.of(PolicyEngine.open(db, policies, alerts::record, evalCfg, metrics, clock));
             toClose.add(0, engine.get());
         }
         Journal journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
@@ -142,7 +150,7 @@ public final class Appliance implements AutoCloseable {
                 "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
         Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
                 new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()),
-                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies);
+                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies, alerts);
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())
@@ -182,10 +190,6 @@ public final class Appliance implements AutoCloseable {
             toStore.accept(r);
             toEngine.accept(r);
         };
-    }
-
-    private FindingWriter findingWriter() {
-        return (c, findings) -> { };
     }
 
     private void createDataDir() {
@@ -241,6 +245,16 @@ public final class Appliance implements AutoCloseable {
     /** For tests: makes everything indexed so far searchable. */
     public EventStore store() {
         return store;
+    }
+
+    /** For tests: seeds alerts (findings recorded in a transaction on {@link #database()}). */
+    public Alerts alerts() {
+        return alerts;
+    }
+
+    /** For tests: the relational state. */
+    public Database database() {
+        return db;
     }
 
     /** Stops ingestion first, then drains the journal into the store, then the rest. */

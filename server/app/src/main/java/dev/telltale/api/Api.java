@@ -1,5 +1,6 @@
 package dev.telltale.api;
 
+import dev.telltale.alerts.Alerts;
 import dev.telltale.auth.ApiTokens;
 import dev.telltale.auth.RunTokens;
 import dev.telltale.auth.Users;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** The REST API's routes: health, metrics, authentication, run tokens and event search. */
+/** The REST API's routes: health, metrics, authentication, run tokens, event search and alerts. */
 public final class Api {
     private Api() {
     }
@@ -28,7 +29,7 @@ public final class Api {
                            Map<String, BooleanSupplier> healthChecks, Bundles bundles, DownloadLinks downloadLinks,
                            java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
                            java.util.function.IntSupplier httpsPort, String caPem,
-                           dev.telltale.policy.Policies policies) {
+                           dev.telltale.policy.Policies policies, Alerts alerts) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
@@ -49,6 +50,7 @@ public final class Api {
         routing.register("/api/v1/rules", new RulesApi(s.policies()));
         routing.register("/api/v1/policies", new PoliciesApi(s.policies()));
         routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
+        routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),
                 new DownloadsApi.Agents(s.publicHost(), s.ingestPort(), s.httpsPort(), s.caPem())));
     }

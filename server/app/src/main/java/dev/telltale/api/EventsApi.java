@@ -75,8 +75,7 @@ final class EventsApi implements HttpService {
         long to = p.first("to").map(s -> TimeParam.parse("to", s, now)).orElse(Long.MAX_VALUE);
         int limit = p.first("limit").map(s -> intParam("limit", s)).orElse(defaultLimit);
         Optional<Cursor> after = p.first("after").map(Cursor::decode);
-        // Until team roles arrive every API user is an organisation Admin; others see nothing.
-        Scope scope = user.admin() ? Scope.everything() : Scope.teams(java.util.Set.of());
+        Scope scope = Visibility.of(user);
         return new EventQuery(p.first("q").orElse(""), from, to, limit, after, scope);
     }
 

@@ -1,5 +1,7 @@
 package dev.telltale.api;
 
+import dev.telltale.alerts.AlertNotFoundException;
+import dev.telltale.alerts.InvalidTransitionException;
 import dev.telltale.store.BadQueryException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -23,6 +25,9 @@ final class Problems {
             send(res, p.status(), p.title(), p.getMessage());
         });
         routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
+        routing.error(AlertNotFoundException.class, (req, res, e) -> send(res, 404, "Not Found", e.getMessage()));
+        routing.error(InvalidTransitionException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,
+                e.conflict() ? "Invalid Transition" : "Bad Request", e.getMessage()));
         // Helidon's own refusals (no such route, bad request line) keep their status.
         routing.error(io.helidon.http.HttpException.class, (req, res, e) ->
                 send(res, e.status().code(), e.status().reasonPhrase(), e.status().reasonPhrase().toLowerCase(java.util.Locale.ROOT)));

@@ -1,0 +1,31 @@
+package dev.telltale.alerts;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Position after a row in newest-first order: its time (to the nanosecond, as stored) and id.
+ * Opaque to clients, stable while new rows arrive.
+ */
+record PageCursor(Instant time, long id) {
+
+    String encode() {
+        String s = time.getEpochSecond() + "." + time.getNano() + "." + id;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** @throws IllegalArgumentException when the text is not a cursor this class produced */
+    static PageCursor decode(String text) {
+        try {
+            String[] p = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split("\\.", -1);
+            if (p.length != 3) {
+                throw new IllegalArgumentException();
+            }
+            return new PageCursor(Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1])),
+                    Long.parseLong(p[2]));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'after' is not a valid cursor", e);
+        }
+    }
+}
