@@ -33,10 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The appliance is killed with SIGKILL while an agent streams events into it; after a restart
- * every event it acknowledged is searchable, exactly once.
+ * every event it acknowledged is searchable, exactly once, and every alert those events raise
+ * exists exactly once with exactly its evidence (one event in fifty reads a credential file,
+ * each a different one, so each is its own alert).
  */
 class KillNineTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ALERT_EVERY = 50;
 
     @TempDir
     Path data;
@@ -81,6 +84,17 @@ class KillNineTest {
             } while (found < stored && System.currentTimeMillis() < deadline && sleep());
             assertEquals(stored, found, "every stored event is searchable, none twice");
             assertEquals(ackedBeforeKill, count(http, api, "host:host-crash-agent AND seq:[1 TO " + ackedBeforeKill + "]"));
+
+            long expectedAlerts = stored / ALERT_EVERY;
+            deadline = System.currentTimeMillis() + 60_000;
+            long[] alerts;
+            do {
+                alerts = alerts(http, api);
+            } while (alerts[0] < expectedAlerts && System.currentTimeMillis() < deadline && sleep());
+            Thread.sleep(1500); // a duplicate would come from a late re-evaluation
+            alerts = alerts(http, api);
+            assertEquals(expectedAlerts, alerts[0], "one alert per credential read the appliance stored");
+            assertEquals(expectedAlerts, alerts[1], "each with exactly one piece of evidence");
         } finally {
             server.destroyForcibly().waitFor();
         }
@@ -117,7 +131,11 @@ class KillNineTest {
                 List<Event> batch = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     Event e = Event.of(EventType.FILE, i, 77, 77);
-                    e.body().set("op", "write").set("path", "/var/lib/app/chunk-" + (seq + i));
+                    if ((seq + i) % ALERT_EVERY == 0) {
+                        e.body().set("op", "open").set("path", "/root/.ssh/id_rsa_" + (seq + i)).set("result", 3L);
+                    } else {
+                        e.body().set("op", "write").set("path", "/var/lib/app/chunk-" + (seq + i));
+                    }
                     batch.add(e);
                 }
                 conn.sendRaw(conn.encoder().frame(seq, System.currentTimeMillis() * 1000, batch));
@@ -126,6 +144,23 @@ class KillNineTest {
         } catch (IOException | InterruptedException e) {
             // the appliance was killed
         }
+    }
+
+    /** Number of credential-read alerts and the sum of their evidence counts. */
+    private long[] alerts(HttpClient http, String api) throws Exception {
+        long alerts = 0, events = 0;
+        String after = null;
+        do {
+            String page = get(http, "/api/v1/alerts?rule=files.credential-read&limit=500"
+                    + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)), api);
+            var json = JSON.readTree(page);
+            for (var a : json.get("alerts")) {
+                alerts++;
+                events += a.get("events").asLong();
+            }
+            after = json.hasNonNull("next") ? json.get("next").asText() : null;
+        } while (after != null);
+        return new long[]{alerts, events};
     }
 
     private long count(HttpClient http, String api, String q) throws Exception {
@@ -141,6 +176,7 @@ class KillNineTest {
                 .redirectErrorStream(true);
         pb.environment().put("TELLTALE_ADMIN_PASSWORD", RunningAppliance.ADMIN_PASSWORD);
         pb.environment().put("TELLTALE_STORE_COMMIT__INTERVAL", "PT1S");
+        pb.environment().put("TELLTALE_EVALUATION_CHECKPOINT__INTERVAL", "PT0.5S");
         server = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String line;
