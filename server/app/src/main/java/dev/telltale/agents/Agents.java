@@ -33,6 +33,13 @@ public interface Agents {
      */
     AgentRecord register(RunTokenGrant grant, AgentIdentity identity);
 
+    /**
+     * Records that an agent is still alive now (its last-seen time); nothing when it is unknown.
+     *
+     * @throws dev.telltale.db.DatabaseException when the database fails
+     */
+    void seen(long agentId);
+
     /** What an agent says about itself in HELLO. */
     record AgentIdentity(String instance, String kind, String agentVersion, String hostname,
                          String application, String component, String version) {

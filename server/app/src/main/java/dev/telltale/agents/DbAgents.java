@@ -116,6 +116,17 @@ final class DbAgents implements Agents {
                 .orElseThrow(() -> new SQLException("agent row missing after upsert"));
     }
 
+    @Override
+    public void seen(long agentId) {
+        Sql.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET last_seen = ? WHERE id = ?")) {
+                Sql.setInstant(ps, 1, clock.instant());
+                ps.setLong(2, agentId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     private static boolean updateAgent(Connection c, long teamId, AgentIdentity id, long app, long component,
                                        long version, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET kind = ?, agent_version = ?, hostname = ?,"

@@ -52,6 +52,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     private final SessionServices services;
     private State state = State.AWAIT_HELLO;
     private Channel channel;
+    private static final long SEEN_INTERVAL_MS = 60_000;
     private AgentContext context;
     private long tokenId = -1;
     private boolean pausedForJournal;
@@ -59,6 +60,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     private BatchDecoder batches;
     /** Highest sequence number acknowledged on this session: set at WELCOME, before any submission, then journal thread only. */
     private long lastAcked;
+    private long lastSeenWrittenMs = System.currentTimeMillis();
     /** Batches and gaps that arrived in the same read after the journal asked us to pause. */
     private final ArrayDeque<Object> held = new ArrayDeque<>();
 
@@ -243,6 +245,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
 
     private void onBatch(DecodedBatch b) {
         services.metrics().batchReceived(b.count(), b.rejectedCount());
+        markSeen();
         Sanitizer.Result r = services.sanitizer().apply(b);
         if (b.rejectedCount() > 0) {
             reportRejections(b);
@@ -259,6 +262,31 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
             n += len;
         }
         return n;
+    }
+
+    /**
+     * Keeps the agent's last-seen time current while it streams (at most once a minute, off the
+     * event loop): "this version is running" decides when alerts of older versions are Fixed.
+     */
+    private void markSeen() {
+        long now = System.currentTimeMillis();
+        if (now - lastSeenWrittenMs < SEEN_INTERVAL_MS) {
+            return;
+        }
+        lastSeenWrittenMs = now;
+        long agentId = context.agentId();
+        try {
+            services.control().execute(() -> {
+                try {
+                    services.agents().seen(agentId);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "cannot record that agent " + agentId + " is alive", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // busy registering agents: the next batch tries again
+            lastSeenWrittenMs = 0;
+        }
     }
 
     private void reportRejections(DecodedBatch b) {

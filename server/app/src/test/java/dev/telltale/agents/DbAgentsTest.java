@@ -74,6 +74,11 @@ class DbAgentsTest {
                 "SELECT kind || '|' || agent_version || '|' || hostname || '|' || CAST(first_seen AS VARCHAR(30))"
                         + " || '|' || CAST(last_seen AS VARCHAR(30)) FROM agents"));
         assertEquals(List.of("1.4.2", "1.4.3"), column("SELECT version FROM component_versions ORDER BY id"));
+
+        clock.advance(Duration.ofHours(2)); // a connected agent streaming for hours is still seen
+        agents.seen(first.agentId());
+        agents.seen(999_999);
+        assertEquals(List.of("2026-06-01 12:10:00.0"), column("SELECT CAST(last_seen AS VARCHAR(30)) FROM agents"));
     }
 
     @Test
