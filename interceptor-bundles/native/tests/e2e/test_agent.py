@@ -33,11 +33,11 @@ TMP = tempfile.mkdtemp(prefix="tt-e2e-")
 check = tf.check
 
 
-def agent(app, token, component, args, libc="glibc", env=None, timeout=120, stdin=None):
+def agent(app, token, component, args, libc="glibc", env=None, timeout=120, stdin=None, options=()):
     """Runs args under telltale; returns the completed process."""
     spool = os.path.join(TMP, "spool-" + component)
     cmd = [TT if libc == "glibc" else tf.TT_MUSL, "run", "--portal", app.portal, "--token", token, "--ca", app.ca,
-           "--spool", spool, "-a", "e2e", "-c", component, "-V", "1.0", "--libc", libc, "--"] + args
+           "--spool", spool, "-a", "e2e", "-c", component, "-V", "1.0", "--libc", libc] + list(options) + ["--"] + args
     return subprocess.run(cmd, capture_output=True, timeout=timeout, env=dict(os.environ, **(env or {})),
                           input=stdin)
 
@@ -79,6 +79,45 @@ def test_bash_pipeline(app, token):
     check(any(field(e, "exit_code") == 3 for e in exits), "bash's exit code 3 recorded")
     libs = events(app, "component:bash AND type:dependency", expect=1)
     check(any((field(e, "path") or "").endswith(("libc.so.6",)) for e in libs), "libc recorded as a loaded library")
+
+
+def alerts(app, params, expect=1, wait=30):
+    """Alerts matching params, retried until at least expect are there."""
+    deadline = time.time() + wait
+    while True:
+        app.login()
+        found = app.request("GET", "/api/v1/alerts", params=params)["alerts"]
+        if len(found) >= expect or time.time() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+def test_alerts_from_real_programs(app, token):
+    """Real programs raise the alerts of the policy that applies, with evidence back to the raw event."""
+    agent(app, token, "alerts", ["cat", "/etc/shadow"])
+    found = alerts(app, {"component": "alerts", "rule": "files.credential-read"})
+    check(len(found) == 1 and found[0]["key"] == "/etc/shadow",
+          "cat /etc/shadow raises one credential-read alert: %s" % found)
+    if not found:
+        return
+    detail = app.request("GET", "/api/v1/alerts/%d" % found[0]["id"])
+    occ = detail["occurrences"][0]
+    check(occ["version"] == "1.0" and occ["state"] == "REPORTED", "one REPORTED occurrence for version 1.0: %s" % occ)
+    evidence = app.request("GET", "/api/v1/alerts/%d/evidence" % found[0]["id"])["evidence"]
+    check(len(evidence) == 1 and "/usr/bin/cat" in evidence[0]["summary"], "the evidence names cat: %s" % evidence)
+    raw = app.request("GET", evidence[0]["event"])
+    check(raw["type"] == "file" and raw["fields"]["path"] == "/etc/shadow" and raw.get("stack"),
+          "the evidence links to the raw event with its stack: %s" % raw)
+    acked = app.request("POST", "/api/v1/alerts/%d/occurrences/%d/transitions" % (found[0]["id"], occ["id"]),
+                        {"to": "ACKNOWLEDGED", "comment": "e2e"})
+    check(acked["state"] == "ACKNOWLEDGED", "the occurrence is acknowledged: %s" % acked)
+
+    probe = ["python3", "-c", "import socket; s = socket.socket(); s.settimeout(0.3); s.connect_ex(('192.0.2.7', 4444))"]
+    agent(app, token, "outbound-standard", probe)
+    agent(app, token, "outbound-max", probe, options=["-p", "Max Alert"])
+    outbound = alerts(app, {"rule": "network.disallowed-outbound"})
+    check([a["component"] for a in outbound] == ["outbound-max"],
+          "a connect to port 4444 raises an alert only under the policy named with -p: %s" % outbound)
 
 
 def tls_server():
@@ -273,7 +312,7 @@ def main():
     app.start()
     try:
         token = app.run_token("e2e")
-        for t in (test_bash_pipeline, test_curl_tls, test_webapp_and_bearer, test_tools_unchanged, test_c_programs,
+        for t in (test_bash_pipeline, test_alerts_from_real_programs, test_curl_tls, test_webapp_and_bearer, test_tools_unchanged, test_c_programs,
                   test_musl_program, test_install_one_liner, test_kill_appliance_mid_run):
             print("--", t.__name__, flush=True)
             try:

@@ -55,7 +55,8 @@ public interface Alerts extends AutoCloseable {
     AlertDetail get(long alertId, Scope scope);
 
     /**
-     * Evidence of an alert (or of one of its occurrences), newest event first.
+     * Evidence of an alert (or of one of its occurrences), every finding once, the most recently
+     * recorded first (the engine records in journal order, so this is close to newest event first).
      *
      * @param after a cursor from a previous page's {@link EvidencePage#next()}
      * @throws AlertNotFoundException when the alert is not within {@code scope} or the occurrence is not its

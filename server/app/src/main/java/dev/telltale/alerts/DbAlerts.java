@@ -58,7 +58,7 @@ final class DbAlerts implements Alerts {
         if (limit < 1 || limit > 1000) {
             throw new IllegalArgumentException("limit must be between 1 and 1000");
         }
-        Optional<PageCursor> cursor = after.map(PageCursor::decode);
+        after.ifPresent(EvidenceChunks::decode); // a bad cursor is the caller's error, before any work
         return Sql.inTransaction(ds, c -> {
             if (queries.summary(c, alertId, scope).isEmpty()) {
                 throw new AlertNotFoundException("no alert " + alertId);
@@ -66,7 +66,7 @@ final class DbAlerts implements Alerts {
             if (occurrenceId.isPresent() && Queries.occurrenceOf(c, occurrenceId.get()) != alertId) {
                 throw new AlertNotFoundException("alert " + alertId + " has no occurrence " + occurrenceId.get());
             }
-            return EvidenceRows.page(c, alertId, occurrenceId, limit, cursor);
+            return EvidenceChunks.page(c, alertId, occurrenceId, limit, after);
         });
     }
 

@@ -24,7 +24,6 @@ import java.util.Map;
  * read, so the state read back is locked by this transaction and cannot go stale before commit.
  */
 final class Recorder {
-    private static final int BATCH = 1000;
     // CASTs: Derby cannot type a bare parameter in a CASE result.
     static final String MERGE_SPAN = "first_seen = CASE WHEN first_seen > CAST(? AS TIMESTAMP)"
             + " THEN CAST(? AS TIMESTAMP) ELSE first_seen END, last_seen = CASE WHEN last_seen < CAST(? AS TIMESTAMP)"
@@ -56,7 +55,7 @@ final class Recorder {
         alerts(c, groups);
         occurrences(c, groups, now);
         AlertHosts.record(c, groups);
-        EvidenceRows.insert(c, groups, BATCH);
+        EvidenceChunks.insert(c, groups);
     }
 
     /** Updates or creates each group's alert, setting {@code alertId} and {@code existed}. */

@@ -74,7 +74,7 @@ final class AlertJson {
                 .put("version", e.version()).put("event_uid", e.eventUid()).put("event_time", e.eventTime().toString())
                 .put("host", e.hostname()).put("agent_id", e.agentId()).put("pid", e.pid()).put("summary", e.summary());
         if (e.eventUid() != 0) {
-            o.put("event", "/api/v1/events/" + e.eventUid());
+            o.put("event", "/api/v1/events/" + e.eventUid() + "?at=" + e.eventTime());
         } else {
             o.putNull("event");
         }

@@ -110,6 +110,34 @@ class AlertsRecordTest {
     }
 
     @Test
+    void evidenceSpanningManyChunksPagesWithoutLossOrRepeat() {
+        List<Finding> fs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Finding x = f.finding("checkout", "1.0", "k");
+            fs.add(new Finding(x.teamId(), x.application(), x.component(), x.version(), x.hostname(), x.ruleId(),
+                    x.severity(), x.key(), "é".repeat(480) + " " + x.eventUid(), x.eventUid(), x.eventTime(), x.agentId(),
+                    x.pid(), x.policy()));
+        }
+        f.record(fs);
+        assertTrue(f.count("alert_evidence_chunks") >= 6, "1 kB summaries fill several chunks");
+        assertEquals(200, f.count("alert_evidence"));
+        List<Long> uids = new ArrayList<>();
+        Optional<String> after = Optional.empty();
+        do {
+            Alerts.EvidencePage p = f.alerts.evidence(f.only().alert().id(), Optional.empty(), 13, after,
+                    Scope.everything());
+            p.evidence().forEach(e -> uids.add(e.eventUid()));
+            assertTrue(p.evidence().get(0).summary().endsWith(" " + p.evidence().get(0).eventUid()));
+            after = p.next();
+        } while (after.isPresent());
+        List<Long> expected = new ArrayList<>(fs.stream().map(Finding::eventUid).toList());
+        java.util.Collections.reverse(expected);
+        assertEquals(expected, uids, "every finding once, the most recently recorded first");
+        assertThrows(IllegalArgumentException.class, () -> f.alerts.evidence(f.only().alert().id(), Optional.empty(),
+                10, Optional.of("bm90LWEtY3Vyc29y"), Scope.everything()));
+    }
+
+    @Test
     void aRolledBackRecordLeavesNothingAndARetryWorks() throws Exception {
         List<Finding> batch = List.of(f.finding("checkout", "1.0", "k"), f.finding("checkout", "1.1", "k"),
                 f.finding("cart", "2.0", "k"));
@@ -118,7 +146,7 @@ class AlertsRecordTest {
             f.alerts.record(c, batch);
             c.rollback();
         }
-        for (String t : List.of("alerts", "alert_occurrences", "alert_hosts", "alert_evidence", "alert_history",
+        for (String t : List.of("alerts", "alert_occurrences", "alert_hosts", "alert_evidence", "alert_evidence_chunks", "alert_history",
                 "components", "component_versions")) {
             assertEquals(0, f.count(t), t);
         }

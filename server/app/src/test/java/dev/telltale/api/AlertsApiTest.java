@@ -154,7 +154,7 @@ class AlertsApiTest {
         assertEquals(4, page.get("evidence").size());
         JsonNode newest = page.get("evidence").get(0);
         assertEquals(fs.get(6).eventUid(), newest.get("event_uid").asLong());
-        assertEquals("/api/v1/events/" + fs.get(6).eventUid(), newest.get("event").asText());
+        assertEquals("/api/v1/events/" + fs.get(6).eventUid() + "?at=" + fs.get(6).eventTime(), newest.get("event").asText());
         assertEquals("h0", newest.get("host").asText());
         assertEquals("read of /etc/shadow", newest.get("summary").asText());
         page.get("evidence").forEach(e -> uids.add(e.get("event_uid").asLong()));

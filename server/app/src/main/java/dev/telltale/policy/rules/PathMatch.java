@@ -60,12 +60,73 @@ final class PathMatch {
     }
 
     static boolean matchesAny(String path, List<String> patterns) {
-        for (String p : patterns) {
-            if (matches(path, p)) {
+        for (Glob g : compiled(patterns)) {
+            if (g.matches(path)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static final Map<List<String>, Glob[]> LISTS = new ConcurrentHashMap<>();
+
+    /**
+     * A parameter list compiled once. Lists come from compiled policies and are the same
+     * instance on every call, so the lookup is an identity hit; a policy change brings new
+     * instances, and the bound keeps old ones from piling up.
+     */
+    private static Glob[] compiled(List<String> patterns) {
+        Glob[] g = LISTS.get(patterns);
+        if (g == null) {
+            if (LISTS.size() > 256) {
+                LISTS.clear();
+            }
+            g = patterns.stream().map(Glob::of).toArray(Glob[]::new);
+            LISTS.put(patterns, g);
+        }
+        return g;
+    }
+
+    /**
+     * One pattern, matched without a regular expression in the common shapes: a directory,
+     * {@code **}{@code /name}, {@code prefix/**}; otherwise a regex behind a cheap check for the
+     * pattern's longest literal part.
+     */
+    private record Glob(int kind, String literal, Pattern regex) {
+        static final int NONE = 0, UNDER = 1, SUFFIX = 2, PREFIX = 3, REGEX = 4;
+
+        static Glob of(String p) {
+            if (p.isEmpty()) {
+                return new Glob(NONE, "", null);
+            }
+            if (!hasWildcard(p)) {
+                return new Glob(UNDER, p, null);
+            }
+            if (p.startsWith("**/") && !hasWildcard(p.substring(3))) {
+                return new Glob(SUFFIX, p.substring(3), null);
+            }
+            if (p.endsWith("**") && !hasWildcard(p.substring(0, p.length() - 2))) {
+                return new Glob(PREFIX, p.substring(0, p.length() - 2), null);
+            }
+            String longest = "";
+            for (String part : p.split("[*?]+")) {
+                if (part.length() > longest.length()) {
+                    longest = part;
+                }
+            }
+            return new Glob(REGEX, longest, glob(p));
+        }
+
+        boolean matches(String path) {
+            return switch (kind) {
+                case UNDER -> under(path, literal);
+                case SUFFIX -> path.equals(literal) || (path.endsWith(literal)
+                        && path.length() > literal.length() && path.charAt(path.length() - literal.length() - 1) == '/');
+                case PREFIX -> path.startsWith(literal);
+                case REGEX -> path.contains(literal) && regex.matcher(path).matches();
+                default -> false;
+            };
+        }
     }
 
     /** The first pattern of the list that matches, or "". */
