@@ -58,6 +58,10 @@ public final class EvaluationBenchmark {
         }
         Map<String, Integer> byRule = new TreeMap<>();
         found.forEach(f -> byRule.merge(f.ruleId(), 1, Integer::sum));
+        Map<String, java.util.Set<String>> keys = new TreeMap<>();
+        found.forEach(f -> keys.computeIfAbsent(f.ruleId(), k -> new java.util.HashSet<>())
+                .add(f.application() + "/" + f.component() + "/" + f.version() + "/" + f.key()));
+        keys.forEach((r, k) -> System.out.printf(Locale.ROOT, "  %s: %d distinct alert keys x versions%n", r, k.size()));
         System.out.printf(Locale.ROOT, "%s: %.0f events/s (best of 5), %.1f findings per 1000 events: %s%n", name, best,
                 1000.0 * found.size() / total, byRule);
         return best;

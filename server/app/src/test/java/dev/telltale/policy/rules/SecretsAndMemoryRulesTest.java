@@ -58,7 +58,8 @@ class SecretsAndMemoryRulesTest {
         // python3 -m http.server, curl -H 'Authorization: Bearer fixture-token-…' /index.html?session=1.
         var f = Harness.fired(BEARER, "bearer-plain");
         assertEquals(1, f.size(), "one event per new token and port: " + f);
-        assertTrue(f.get(0).key().matches("\\d+ /index\\.html"), f.get(0).key());
+        assertTrue(f.get(0).key().matches("\\d+"), f.get(0).key());
+        assertTrue(f.get(0).summary().contains("request /index.html"), f.get(0).summary());
         assertTrue(f.get(0).summary().matches("/usr/bin/python3\\.11 received a bearer token over plain HTTP on port \\d+, "
                 + "request /index\\.html \\(token fixt…ef \\(30 chars\\)\\)"), f.get(0).summary());
         assertFalse(f.get(0).summary().contains("fixture-token-0123456789abcdef"));
