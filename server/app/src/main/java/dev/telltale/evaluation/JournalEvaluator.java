@@ -2,7 +2,6 @@ package dev.telltale.evaluation;
 
 import dev.telltale.db.Database;
 import dev.telltale.db.DatabaseException;
-import dev.telltale.db.Sql;
 import dev.telltale.journal.JournalRecord;
 import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.Metrics;
@@ -33,17 +32,16 @@ final class JournalEvaluator implements PolicyEngine {
     private final ProcessTable processes;
     private final StreamEvaluator evaluator;
     private final BlockingQueue<JournalRecord> queue;
-    private final List<Finding> pending = new ArrayList<>();
+    private List<Finding> pending = new ArrayList<>();
+    private final Committer committer;
     private final Metrics.Counter events;
     private final Metrics.Counter findings;
     private final Metrics.Counter ruleErrors;
-    private final Metrics.Histogram checkpointSeconds;
-    private volatile long committedPosition;
     private long evaluatedEnd;
+    private long submittedPosition;
     private long lastCheckpointMs;
-    private volatile boolean healthy = true;
+    private volatile boolean failed;
     private volatile boolean running;
-    private LongConsumer committed = p -> { };
     private Thread thread;
     private long lastErrorLogMs;
 
@@ -60,34 +58,36 @@ final class JournalEvaluator implements PolicyEngine {
         events = metrics.counter("telltale_evaluation_events_total", "Events evaluated against policies");
         findings = metrics.counter("telltale_evaluation_findings_total", "Rule matches recorded as alert evidence");
         ruleErrors = metrics.counter("telltale_evaluation_rule_errors_total", "Rule evaluations that failed (bugs)");
-        checkpointSeconds = metrics.histogram("telltale_evaluation_checkpoint_seconds",
+        Metrics.Histogram checkpointSeconds = metrics.histogram("telltale_evaluation_checkpoint_seconds",
                 "Duration of evaluation checkpoints (alerts + position in one transaction)", 0.001, 0.01, 0.1, 1, 10);
         metrics.gauge("telltale_evaluation_backlog_records", "Journal records waiting for evaluation", queue::size);
         metrics.gauge("telltale_evaluation_processes", "Processes whose state the engine keeps", processes::size);
-        load();
+        long position = load();
+        committer = new Committer(db, alerts, clock, checkpointSeconds, position);
+        evaluatedEnd = position;
+        submittedPosition = position;
         lastCheckpointMs = clock.millis();
     }
 
-    private void load() {
+    /** Restores the process state of the last checkpoint; returns its position (0 on first start). */
+    private long load() {
         try (Connection c = db.dataSource().getConnection()) {
-            Checkpoints.load(c).ifPresent(s -> {
-                committedPosition = s.position();
-                StateCodec.decode(s.state(), processes);
-            });
+            var saved = Checkpoints.load(c);
+            saved.ifPresent(s -> StateCodec.decode(s.state(), processes));
+            return saved.map(Checkpoints.Saved::position).orElse(0L);
         } catch (SQLException e) {
             throw new DatabaseException("cannot read the evaluation checkpoint", e);
         }
-        evaluatedEnd = committedPosition;
     }
 
     @Override
     public long checkpoint() {
-        return committedPosition;
+        return committer.committedPosition();
     }
 
     @Override
     public void replay(JournalRecord r) {
-        if (r.position() < committedPosition) {
+        if (r.position() < submittedPosition) {
             return;
         }
         evaluate(r);
@@ -97,8 +97,8 @@ final class JournalEvaluator implements PolicyEngine {
     @Override
     public RecordSink start(LongConsumer onCommitted) {
         checkpointUntilDone();
-        this.committed = onCommitted;
-        onCommitted.accept(committedPosition);
+        committer.onCommitted(onCommitted);
+        onCommitted.accept(committer.committedPosition());
         running = true;
         thread = new Thread(this::loop, "telltale-policy-engine");
         thread.start();
@@ -118,7 +118,7 @@ final class JournalEvaluator implements PolicyEngine {
                 return;
             } catch (RuntimeException e) {
                 // Never lose the thread: what is not committed is evaluated again at the next start.
-                healthy = false;
+                failed = true;
                 LOG.log(Level.SEVERE, "policy evaluation failed", e);
             }
         }
@@ -135,50 +135,29 @@ final class JournalEvaluator implements PolicyEngine {
     private void maybeCheckpoint() {
         boolean due = clock.millis() - lastCheckpointMs >= config.checkpointInterval().toMillis();
         if (pending.size() >= config.maxPendingFindings()) {
-            checkpointUntilDone(); // bounded memory: do not evaluate further until these are stored
-        } else if (due && evaluatedEnd != committedPosition) {
-            tryCheckpoint();
+            committer.drain(); // bounded memory: do not evaluate further until these are stored
+            handOver();
+        } else if (due && evaluatedEnd != submittedPosition && committer.ready()) {
+            handOver();
         }
     }
 
-    private void checkpointUntilDone() {
-        for (int attempt = 0; !tryCheckpoint(); attempt++) {
-            try {
-                Thread.sleep(Math.min(5000, 100L << Math.min(attempt, 6)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private boolean tryCheckpoint() {
+    /** Hands what is evaluated so far to the committer, with the state at that position. */
+    private void handOver() {
         lastCheckpointMs = clock.millis();
-        if (evaluatedEnd == committedPosition && pending.isEmpty()) {
-            return true;
+        if (evaluatedEnd == submittedPosition && pending.isEmpty()) {
+            return;
         }
-        long t0 = System.nanoTime();
-        byte[] state = StateCodec.encode(processes);
-        long position = evaluatedEnd;
-        try {
-            Sql.inTransaction(db.dataSource(), c -> {
-                if (!pending.isEmpty()) {
-                    alerts.record(c, pending);
-                }
-                Checkpoints.save(c, position, state, clock.instant());
-                return null;
-            });
-        } catch (RuntimeException e) {
-            healthy = false;
-            LOG.log(Level.WARNING, "evaluation checkpoint failed; alerts are kept and retried", e);
-            return false;
-        }
-        pending.clear();
-        committedPosition = position;
-        healthy = true;
-        checkpointSeconds.observe((System.nanoTime() - t0) / 1e9);
-        committed.accept(position);
-        return true;
+        committer.submit(new Committer.Batch(pending, StateCodec.encode(processes), evaluatedEnd));
+        pending = new ArrayList<>();
+        submittedPosition = evaluatedEnd;
+    }
+
+    /** Commits everything evaluated so far and waits for it. */
+    private void checkpointUntilDone() {
+        committer.drain();
+        handOver();
+        committer.drain();
     }
 
     private void ruleError(RuntimeException e) {
@@ -192,7 +171,7 @@ final class JournalEvaluator implements PolicyEngine {
 
     @Override
     public boolean healthy() {
-        return healthy;
+        return !failed && committer.healthy();
     }
 
     @Override
@@ -210,8 +189,19 @@ final class JournalEvaluator implements PolicyEngine {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!tryCheckpoint()) {
+        // Bounded: a database that stays down must not hold the shutdown forever; the journal
+        // replays what is not committed at the next start.
+        Thread last = new Thread(this::checkpointUntilDone, "telltale-policy-final-checkpoint");
+        last.start();
+        try {
+            last.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (last.isAlive()) {
+            last.interrupt();
             LOG.warning("final evaluation checkpoint failed; the journal replays the rest at next start");
         }
+        committer.close();
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -80,7 +81,11 @@ class PolicyEngineTest {
         assertEquals(0, second.checkpoint());
         second.replay(r1);
         clock.advance(Duration.ofSeconds(2));
-        second.replay(r2); // due: r1 and r2 commit together
+        second.replay(r2); // due: r1 and r2 commit together, on the committer's thread
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (second.checkpoint() != r2.end() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
         assertEquals(r2.end(), second.checkpoint());
         var r3 = fx.record(SHOP, file(12, "/etc/shadow"));
         second.replay(r3); // not due: lost with the crash, replayed below
@@ -93,6 +98,36 @@ class PolicyEngineTest {
         third.close();
         assertEquals(List.of("1 test.shadow-open /etc/shadow Standard", "2 test.shadow-open /etc/shadow Standard",
                 "3 test.shadow-open /etc/shadow Standard"), EngineFixture.findings(db));
+    }
+
+    @Test
+    void aFailingCheckpointIsRetriedInOrderAndNothingIsLostOrDoubled() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        FindingWriter flaky = (c, f) -> {
+            if (calls.incrementAndGet() <= 3) {
+                throw new java.sql.SQLException("disk full (simulated)", "XSDG1");
+            }
+            writer.record(c, f);
+        };
+        EvaluationConfig fast = new EvaluationConfig(true, Duration.ofMillis(10), 20_000, 1000, 16);
+        PolicyEngine engine = PolicyEngine.open(db, policies, flaky, fast, new Metrics(), Clock.systemUTC());
+        List<Long> released = new CopyOnWriteArrayList<>();
+        RecordSink sink = engine.start(released::add);
+        long end = 0;
+        for (int i = 0; i < 20; i++) {
+            var r = fx.record(SHOP, file(10 + i, "/etc/shadow"));
+            sink.accept(r);
+            end = r.end();
+            Thread.sleep(5);
+        }
+        engine.close();
+        assertTrue(calls.get() > 3, "the failed checkpoints were retried: " + calls.get());
+        assertEquals(20, EngineFixture.findings(db).size(), "every finding exactly once");
+        assertEquals(end, engine.checkpoint());
+        for (int i = 1; i < released.size(); i++) {
+            assertTrue(released.get(i) >= released.get(i - 1), "positions only grow: " + released);
+        }
+        assertTrue(engine.healthy());
     }
 
     @Test
