@@ -22,12 +22,14 @@ import java.util.function.LongSupplier;
  * bytes per event; the sample session's wire bytes; the appliance's peak heap. The last line
  * printed is the result:
  * {@code ingest events_per_s=… lucene_only_events_per_s=… ratio=… p99_searchable_ms=…
- * wire_bytes_per_event=… sample_session_bytes=… heap_max_mb=…}.
+ * wire_bytes_per_event=… sample_session_bytes=… heap_max_mb=… policies=on findings=…}. Policies are evaluated
+ * as in production (the default policy); {@code --policy-cost true} then saturates a second fresh appliance with
+ * the policy engine off and adds {@code without_policies_events_per_s=… policy_cost=…} (1 − on/off).
  */
 public final class IngestBenchmark {
     private static final Set<String> FLAGS = Set.of("agents", "batch", "window", "pool", "warmup", "duration",
             "latency-duration", "markers", "index-threads", "heap", "jar", "keep", "seed", "exclude",
-            "appliance-env");
+            "appliance-env", "policy-cost");
 
     private IngestBenchmark() {
     }
@@ -41,7 +43,7 @@ public final class IngestBenchmark {
             System.err.println("usage: telltale-bench ingest [--agents 6] [--batch 500] [--window 8] [--pool 16384]"
                     + " [--warmup 10] [--duration 30] [--latency-duration 20] [--markers 50] [--index-threads 2]"
                     + " [--heap 1g] [--seed 1] [--keep false] [--jar PATH] [--exclude type,type]"
-                    + " [--appliance-env KEY=VALUE,...]");
+                    + " [--appliance-env KEY=VALUE,...] [--policy-cost true]");
             System.exit(2);
             return;
         }
@@ -101,15 +103,34 @@ public final class IngestBenchmark {
                 long evaluated = metric(b, "telltale_evaluation_events_total");
                 long findings = metric(b, "telltale_evaluation_findings_total");
                 BenchSupport.progress("policy engine: " + evaluated + " events evaluated, " + findings + " findings");
-                return String.format(Locale.ROOT, "ingest events_per_s=%.0f lucene_only_events_per_s=%.0f ratio=%.2f"
+                String result = String.format(Locale.ROOT, "ingest events_per_s=%.0f lucene_only_events_per_s=%.0f ratio=%.2f"
                                 + " p99_searchable_ms=%.0f wire_bytes_per_event=%.1f sample_session_bytes=%d heap_max_mb=%.0f"
-                                + " policies=%s findings=%d",
+                                + " policies=%s findings=%d%s",
                         sat.eventsPerS(), luceneOnly, sat.eventsPerS() / luceneOnly, lat.percentileMs(99),
-                        sat.wireBytesPerEvent(), sampleBytes, heapMb, evaluated > 0 ? "on" : "off", findings);
+                        sat.wireBytesPerEvent(), sampleBytes, heapMb, evaluated > 0 ? "on" : "off", findings, "");
+                if (!Boolean.parseBoolean(f.string("policy-cost", "false"))) {
+                    return result;
+                }
+                b.close(); // the second appliance gets the machine to itself
+                double off = withoutPolicies(jar, f, gen, cfg, warmup, duration);
+                return result + String.format(Locale.ROOT, " without_policies_events_per_s=%.0f policy_cost=%.2f", off,
+                        1 - sat.eventsPerS() / off);
             } catch (IOException | RuntimeException e) {
                 // Most failures start inside the appliance; its log says how.
                 throw new IOException(e.getMessage() + b.applianceErrors(), e);
             }
+        }
+    }
+
+    /** The same saturation on a second fresh appliance with the policy engine off, for the engine's cost. */
+    private static double withoutPolicies(Path jar, Flags f, LoadGenerator gen, LoadConfig cfg, int warmup, int duration)
+            throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(f.pairs("appliance-env"));
+        env.put("TELLTALE_EVALUATION_ENABLED", "false");
+        BenchSupport.progress("policy cost: the same saturation with the policy engine off");
+        try (BenchSupport b = BenchSupport.start(jar, f.string("heap", "1g"), false, env)) {
+            LoadConfig off = cfg.withTarget("127.0.0.1", b.appliance.ingestPort(), b.tls, b.runToken);
+            return saturate(b, gen, off, warmup, duration).eventsPerS();
         }
     }
 

@@ -41,6 +41,12 @@ public record LoadConfig(String host, int port, SSLContext tls, String runToken,
                 BaseTime.NOW, Duration.ofMillis(100), Set.of());
     }
 
+    /** The same load aimed at another appliance. */
+    public LoadConfig withTarget(String h, int p, SSLContext t, String token) {
+        return new LoadConfig(h, p, t, token, agents, batchSize, window, poolEvents, seed, application, rate,
+                duration, maxEvents, markersPerSecond, baseTime, flushInterval, excluded);
+    }
+
     public LoadConfig withAgents(int n) {
         return new LoadConfig(host, port, tls, runToken, n, batchSize, window, poolEvents, seed, application, rate,
                 duration, maxEvents, markersPerSecond, baseTime, flushInterval, excluded);

@@ -11,6 +11,7 @@ import dev.telltale.policy.ProcessState;
 import dev.telltale.policy.Severity;
 import dev.telltale.protocol.WireReader;
 import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventCodec;
 import dev.telltale.protocol.event.EventType;
 
 import java.time.Instant;
@@ -50,7 +51,8 @@ final class StreamEvaluator {
         for (int i = 0; i < r.size(); i++) {
             EventType type = r.type(i);
             CompiledPolicy.Entry[] rules = policy.rulesFor(type);
-            boolean stateful = STATEFUL.contains(type);
+            boolean stateful = STATEFUL.contains(type)
+                    && (type != EventType.NETWORK || changesState(EventCodec.peekOp(r.encoded()[i], 0, r.encoded()[i].length)));
             if (rules.length == 0 && !stateful) {
                 continue;
             }
@@ -79,7 +81,7 @@ final class StreamEvaluator {
         if (event != null) {
             observation.reset(ctx, event, uid, timeUs, state, parent);
         } else {
-            observation.resetEncoded(ctx, enc, uid, timeUs, state, parent);
+            observation.resetEncoded(ctx, type, enc, uid, timeUs, state, parent);
         }
         collector.start(ctx, uid, timeUs, pid);
         for (CompiledPolicy.Entry e : rules) {
@@ -97,6 +99,11 @@ final class StreamEvaluator {
         } else {
             state.lastSeenUs = Math.max(state.lastSeenUs, timeUs);
         }
+    }
+
+    /** Network operations that make a process network-facing or record a lookup (see ProcessState). */
+    private static boolean changesState(String op) {
+        return op.equals("bind") || op.equals("listen") || op.startsWith("accept") || op.equals("dns");
     }
 
     /** A fork's child inherits what makes it risky; an exited process is forgotten. */

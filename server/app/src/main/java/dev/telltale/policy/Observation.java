@@ -3,6 +3,7 @@ package dev.telltale.policy;
 import dev.telltale.journal.AgentContext;
 import dev.telltale.protocol.event.Event;
 import dev.telltale.protocol.event.EventCodec;
+import dev.telltale.protocol.event.EventType;
 
 import java.util.Optional;
 
@@ -15,6 +16,11 @@ public final class Observation {
     private AgentContext context;
     private Event event;
     private byte[] encoded;
+    /** The types whose body field 1 is their operation. */
+    private static final java.util.Set<EventType> WITH_OP = java.util.EnumSet.of(EventType.FILE, EventType.NETWORK,
+            EventType.IDENTITY, EventType.PROCESS);
+    private EventType type;
+    private String op;
     private long uid;
     private long timeUs;
     private ProcessState process;
@@ -27,6 +33,8 @@ public final class Observation {
         this.context = context;
         this.event = event;
         this.encoded = null;
+        this.type = event == null ? null : event.type();
+        this.op = null;
         this.uid = uid;
         this.timeUs = timeUs;
         this.process = process;
@@ -38,11 +46,29 @@ public final class Observation {
      * As {@link #reset(AgentContext, Event, long, long, ProcessState, Optional)} for an event
      * still in its stored form: it is decoded only if a rule asks for it.
      */
-    public Observation resetEncoded(AgentContext context, byte[] encoded, long uid, long timeUs, ProcessState process,
-                                    Optional<ProcessState> parent) {
+    public Observation resetEncoded(AgentContext context, EventType type, byte[] encoded, long uid, long timeUs,
+                                    ProcessState process, Optional<ProcessState> parent) {
         reset(context, null, uid, timeUs, process, parent);
+        this.type = type;
         this.encoded = encoded;
         return this;
+    }
+
+    /** The event's type, without decoding it. */
+    public EventType type() {
+        return type;
+    }
+
+    /**
+     * The operation of file, network, identity and process events ("" for other types), without
+     * decoding the event: a rule that wants one operation checks this first.
+     */
+    public String op() {
+        if (op == null) {
+            op = !WITH_OP.contains(type) ? "" : event != null ? event.body().string("op").orElse("")
+                    : EventCodec.peekOp(encoded, 0, encoded.length);
+        }
+        return op;
     }
 
     /** Set by the engine before each rule runs; selects the rule's mark bit. */

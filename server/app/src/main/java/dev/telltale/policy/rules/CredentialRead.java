@@ -45,10 +45,10 @@ final class CredentialRead implements Rule {
 
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
-        Msg b = o.event().body();
-        if (!FileOps.open(Fields.str(b, "op"))) {
+        if (!FileOps.open(o.op())) {
             return;
         }
+        Msg b = o.event().body();
         boolean ok = FileOps.succeeded(b);
         long errno = Fields.num(b, "errno", 0);
         if (!ok && errno != FileOps.EACCES && errno != FileOps.EPERM) {

@@ -58,10 +58,10 @@ final class DnsListedDomain implements Rule {
 
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
-        Msg b = o.event().body();
-        if (!Fields.str(b, "op").equals("dns")) {
+        if (!o.op().equals("dns")) {
             return;
         }
+        Msg b = o.event().body();
         List<String> domains = params.strings("domains");
         for (String asked : Fields.strings(b, "fqdn")) {
             String name = Net.domain(asked);

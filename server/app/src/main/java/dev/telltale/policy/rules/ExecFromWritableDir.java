@@ -48,7 +48,7 @@ final class ExecFromWritableDir implements Rule {
         Msg b = o.event().body();
         String path;
         String how;
-        switch (o.event().type()) {
+        switch (o.type()) {
             case PROCESS -> {
                 if (!Fields.str(b, "op").equals("exec") || !FileOps.succeeded(b)) {
                     return;
@@ -77,7 +77,7 @@ final class ExecFromWritableDir implements Rule {
                 || PathMatch.matchesAny(p, params.strings("allowed-paths")) || !o.markOnce()) {
             return;
         }
-        String by = o.event().type() == EventType.PROCESS_START || o.process().exe.isEmpty() ? ""
+        String by = o.type() == EventType.PROCESS_START || o.process().exe.isEmpty() ? ""
                 : " by " + o.process().exe;
         Text.fire(out, p, p + " ran from a writable directory (" + how + by + ")");
     }

@@ -41,6 +41,9 @@ final class ListenAllInterfaces implements Rule {
 
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
+        if (!o.op().equals("listen") && !o.op().equals("bind")) {
+            return; // most network events are connects: judged without decoding them
+        }
         Msg b = o.event().body();
         String op = Fields.str(b, "op");
         String transport = Fields.str(b, "transport");

@@ -53,7 +53,7 @@ final class RootNoDrop implements Rule {
         if (!p.networkFacing || !p.boundAsRoot || !p.root() || p.firstBindUs == ProcessState.UNKNOWN) {
             return;
         }
-        boolean exit = o.event().type() == EventType.PROCESS_EXIT;
+        boolean exit = o.type() == EventType.PROCESS_EXIT;
         long graceUs = params.duration("grace").toNanos() / 1000;
         long heldUs = o.timeUs() - p.firstBindUs;
         if (!exit && heldUs < graceUs) {

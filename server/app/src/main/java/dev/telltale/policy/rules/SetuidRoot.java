@@ -40,7 +40,7 @@ final class SetuidRoot implements Rule {
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
         Msg b = o.event().body();
-        if (o.event().type() == EventType.PROCESS_START) {
+        if (o.type() == EventType.PROCESS_START) {
             long uid = Fields.num(b, "uid", ProcessState.UNKNOWN);
             if (Fields.num(b, "euid", ProcessState.UNKNOWN) == 0 && uid > 0) {
                 String exe = Fields.str(b, "exe");

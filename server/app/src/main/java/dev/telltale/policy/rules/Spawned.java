@@ -17,11 +17,11 @@ record Spawned(String path, List<String> argv, boolean exec) {
 
     static Optional<Spawned> of(Observation o) {
         Msg b = o.event().body();
-        if (o.event().type() == EventType.PROCESS_START) {
+        if (o.type() == EventType.PROCESS_START) {
             String exe = Fields.str(b, "exe");
             return exe.isEmpty() ? Optional.empty() : Optional.of(new Spawned(exe, Fields.strings(b, "argv"), false));
         }
-        if (o.event().type() == EventType.PROCESS && Fields.str(b, "op").equals("exec") && FileOps.succeeded(b)) {
+        if (o.type() == EventType.PROCESS && Fields.str(b, "op").equals("exec") && FileOps.succeeded(b)) {
             String path = Fields.str(b, "path");
             return path.isEmpty() ? Optional.empty() : Optional.of(new Spawned(path, Fields.strings(b, "argv"), true));
         }

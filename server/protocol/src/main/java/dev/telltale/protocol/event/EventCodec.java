@@ -36,6 +36,31 @@ public final class EventCodec {
         return decode(buf, off, len, false, false);
     }
 
+    /**
+     * Field 1 of a stored event's body, when it is a string (the {@code op} of file, network,
+     * identity and process events), without decoding the event: readers that judge most events
+     * by their operation skip the rest. "" when absent or not a string.
+     */
+    public static String peekOp(byte[] buf, int off, int len) {
+        WireReader r = new WireReader(buf, off, len);
+        while (r.hasMore()) {
+            int tag = r.readTag();
+            if (tag == (6 << 3 | WireReader.LEN)) {
+                WireReader body = r.readMessage();
+                while (body.hasMore()) {
+                    int t = body.readTag();
+                    if (t == (1 << 3 | WireReader.LEN)) {
+                        return body.readString(1 << 16);
+                    }
+                    body.skip(t & 7);
+                }
+                return "";
+            }
+            r.skip(tag & 7);
+        }
+        return "";
+    }
+
     private static Event decode(byte[] buf, int off, int len, boolean fromAgent, boolean withStack) {
         try {
             return decodeEnvelope(new WireReader(buf, off, len), fromAgent, withStack);
