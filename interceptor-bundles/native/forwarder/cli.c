@@ -149,7 +149,7 @@ int tt_cli_parse(tt_config *c, int argc, char **argv, int is_run) {
             return usage_error("invalid name '%s': use letters, digits, '.', '_', ':' or '-' (at most 128)", val);
         }
     }
-    if (c->policy && !tt_valid_name(c->policy)) {
+    if (c->policy && !tt_valid_policy_name(c->policy)) {
         return usage_error("invalid policy name '%s'", c->policy);
     }
     if (c->version && (strlen(c->version) > 128 || strpbrk(c->version, " \t\n"))) {

@@ -17,6 +17,21 @@ static void set_if_unset(char **field, const char *value) {
     }
 }
 
+/* A policy name as the appliance accepts it: letters, digits, spaces and . _ : ( ) -, starting
+ * with a letter or digit, at most 100 bytes ("Max Alert"). */
+int tt_valid_policy_name(const char *s) {
+    if (!s || !isalnum((unsigned char) s[0])) {
+        return 0;
+    }
+    size_t n = 0;
+    for (const char *p = s; *p; p++, n++) {
+        if (!isalnum((unsigned char) *p) && !strchr(" ._:()-", *p)) {
+            return 0;
+        }
+    }
+    return n <= 100;
+}
+
 int tt_valid_name(const char *s) {
     if (!s || !isalnum((unsigned char) s[0])) {
         return 0;

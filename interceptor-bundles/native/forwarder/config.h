@@ -58,6 +58,7 @@ int tt_config_parse_portal(tt_config *c);
 
 /* True for an application/component name the appliance accepts ([A-Za-z0-9][A-Za-z0-9._:-]{0,127}). */
 int tt_valid_name(const char *s);
+int tt_valid_policy_name(const char *s);
 /* Replaces characters a name may not hold with '_' (for defaults derived from a command). */
 void tt_sanitize_name(char *s);
 

@@ -111,6 +111,11 @@ def test_exit_codes():
     check(r.returncode == -signal.SIGSEGV, "SIGSEGV re-raised (got %d)" % r.returncode)
     r = run([TT, "run", "--", ], timeout=10)
     check(r.returncode == 2, "usage error without a command")
+    r = run([TT, "run", "-p", "bad/policy", "--spool", sp, "--portal", DEAD, "--", "true"], timeout=10)
+    check(r.returncode == 2 and b"invalid policy name" in r.stderr, "a policy name with '/' is refused: %r" % r.stderr)
+    r = run([TT, "run", "-p", "Max Alert", "--spool", sp, "--portal", DEAD, "--flush-timeout", "1", "--", "true"],
+            timeout=30)
+    check(r.returncode == 0, "a policy name with a space is accepted (got %d, %r)" % (r.returncode, r.stderr))
 
 
 def test_stdio_untouched():

@@ -30,7 +30,7 @@ public record EvaluationConfig(boolean enabled, Duration checkpointInterval, int
     }
 
     public static EvaluationConfig defaults() {
-        return new EvaluationConfig(true, Duration.ofSeconds(1), 20_000, 200_000, 16);
+        return new EvaluationConfig(true, Duration.ofSeconds(2), 20_000, 200_000, 16);
     }
 
     public static EvaluationConfig from(Config node) {

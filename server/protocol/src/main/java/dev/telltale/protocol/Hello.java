@@ -13,6 +13,8 @@ public record Hello(int protocolVersion, String runToken, String agentInstance, 
                     Optional<String> containerId) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** Policy names as the appliance names policies ("Max Alert"). */
+    private static final Pattern POLICY = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._:()-]{0,99}");
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7E]{1,256}");
 
@@ -99,7 +101,8 @@ public record Hello(int protocolVersion, String runToken, String agentInstance, 
                 "component (field 8) must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
         require(ver != null && PRINTABLE.matcher(ver).matches() && ver.length() <= 128,
                 "version (field 9) must be 1-128 printable characters without spaces");
-        require(policy == null || NAME.matcher(policy).matches(), "policy (field 10) is not a valid name");
+        require(policy == null || POLICY.matcher(policy).matches(),
+                "policy (field 10) must be 1-100 letters, digits, spaces or . _ : ( ) -, starting with a letter or digit");
         require(container == null || PRINTABLE.matcher(container).matches(), "container_id (field 13) not printable");
         final String comp0 = compression;
         Compression c = Compression.of(compression)
