@@ -19,7 +19,8 @@ import java.util.Locale;
 
 /**
  * Secrets in a process's environment at start: variables the ingest sanitizer masked
- * ({@code env.masked}), or that {@link SecretPatterns} recognises by name or value. One finding
+ * ({@code env.masked}: the agent's masking, or {@link SecretPatterns} recognising the name or the
+ * value at ingest; every stored event passed it). One finding
  * per variable, keyed by its name; the summary shows the masked form, never the value.
  */
 final class EnvSecrets implements Rule {
@@ -54,11 +55,13 @@ final class EnvSecrets implements Rule {
             if (name.isEmpty() || ignored(name, ignore)) {
                 continue;
             }
-            String value = Fields.str(var, "env.value");
-            boolean masked = Fields.bool(var, "env.masked").orElse(false);
-            if (!masked && !SecretPatterns.isSecretEnv(name, value)) {
+            // Stored events passed the ingest sanitizer, which masks every value SecretPatterns
+            // recognises (and keeps what the agent masked): the flag is the verdict, no need to
+            // run the patterns over every variable of every process again.
+            if (!Fields.bool(var, "env.masked").orElse(false)) {
                 continue;
             }
+            String value = Fields.str(var, "env.value");
             Text.fire(out, name, name + "=" + shown(value) + " in the environment of " + (exe.isEmpty() ? "a process" : exe));
         }
     }

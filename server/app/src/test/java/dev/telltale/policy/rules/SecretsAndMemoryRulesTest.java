@@ -44,13 +44,16 @@ class SecretsAndMemoryRulesTest {
     }
 
     @Test
-    void aValueTheSanitizerDidNotMaskIsMaskedInTheSummary() {
-        // Hand-built: events reach the rules after ingest masked them; a clear secret must still never show.
+    void theRuleTrustsTheSanitizersVerdictAndNeverShowsAValue() {
+        // Hand-built: stored events passed the ingest sanitizer, which flags every secret it recognises
+        // (the same SecretPatterns), so an unflagged variable is not a secret; a flagged one whose value
+        // is somehow still clear is masked again in the summary.
         var h = new Harness().run(List.of(Events.start(70, 1, "/app/run", 1000, 1000,
-                "env", List.of(Events.env("GITHUB_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", false)))));
+                "env", List.of(Events.env("GITHUB_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", false),
+                        Events.env("API_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", true)))));
         var f = h.fired(ENV);
         assertEquals(1, f.size());
-        assertEquals("GITHUB_TOKEN=ghp_…89 (40 chars) in the environment of /app/run", f.get(0).summary());
+        assertEquals("API_TOKEN=ghp_…89 (40 chars) in the environment of /app/run", f.get(0).summary());
     }
 
     @Test
