@@ -16,9 +16,9 @@ public final class Observation {
     private AgentContext context;
     private Event event;
     private byte[] encoded;
-    /** The types whose body field 1 is their operation. */
+    /** The types whose body field 1 is their operation (for api events, the function called). */
     private static final java.util.Set<EventType> WITH_OP = java.util.EnumSet.of(EventType.FILE, EventType.NETWORK,
-            EventType.IDENTITY, EventType.PROCESS);
+            EventType.IDENTITY, EventType.PROCESS, EventType.API);
     private EventType type;
     private String op;
     private long uid;
@@ -60,12 +60,14 @@ public final class Observation {
     }
 
     /**
-     * The operation of file, network, identity and process events ("" for other types), without
+     * The operation of file, network, identity and process events, the function of api events
+     * ("" for other types), without
      * decoding the event: a rule that wants one operation checks this first.
      */
     public String op() {
         if (op == null) {
-            op = !WITH_OP.contains(type) ? "" : event != null ? event.body().string("op").orElse("")
+            op = !WITH_OP.contains(type) ? ""
+                    : event != null ? event.body().string(type == EventType.API ? "api" : "op").orElse("")
                     : EventCodec.peekOp(encoded, 0, encoded.length);
         }
         return op;

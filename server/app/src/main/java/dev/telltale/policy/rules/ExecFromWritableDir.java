@@ -45,6 +45,10 @@ final class ExecFromWritableDir implements Rule {
 
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
+        if ((o.type() == EventType.API && !o.op().equals(COVERAGE_API))
+                || (o.type() == EventType.PROCESS && !o.op().equals("exec"))) {
+            return; // judged by the function or operation alone, without decoding the event
+        }
         Msg b = o.event().body();
         String path;
         String how;

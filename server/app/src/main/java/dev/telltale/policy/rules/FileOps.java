@@ -32,6 +32,14 @@ final class FileOps {
     private FileOps() {
     }
 
+    /**
+     * Whether an operation can modify a path at all (opens, renames, removals, truncations):
+     * reads and writes through a descriptor are ruled out by their name alone, before decoding.
+     */
+    static boolean mayModify(String op) {
+        return open(op) || rename(op) || MODIFIES.contains(op);
+    }
+
     static boolean open(String op) {
         return OPENS.contains(op);
     }

@@ -45,6 +45,9 @@ final class SystemWrite implements Rule {
 
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
+        if (!FileOps.mayModify(o.op())) {
+            return;
+        }
         Msg b = o.event().body();
         String op = Fields.str(b, "op");
         if (!FileOps.modifies(op, b) || (!FileOps.succeeded(b) && !params.bool("include-failed"))) {

@@ -42,6 +42,9 @@ final class UnsafeMemory implements Rule {
 
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
+        if (o.type() == EventType.API && !params.strings("unsafe-functions").contains(o.op())) {
+            return; // most api events are other functions: judged without decoding them
+        }
         Msg b = o.event().body();
         String exe = o.process().exe.isEmpty() ? "pid " + o.event().pid() : o.process().exe;
         if (o.event().type() == EventType.API) {

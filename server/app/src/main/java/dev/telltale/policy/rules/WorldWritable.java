@@ -46,6 +46,9 @@ final class WorldWritable implements Rule {
 
     @Override
     public void evaluate(Observation o, RuleParams params, Firing out) {
+        if (!FileOps.chmod(o.op()) && !FileOps.open(o.op())) {
+            return; // only opens (creat is one) and chmods create or change a mode
+        }
         Msg b = o.event().body();
         String op = Fields.str(b, "op");
         boolean chmod = FileOps.chmod(op);
