@@ -48,7 +48,7 @@ final class AlertsApi implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Scope scope = Visibility.of(Principal.user(req));
+        Scope scope = Visibility.of(Principal.access(req), dev.telltale.rbac.Permission.ALERTS_VIEW);
         Parameters p = req.query();
         long nowMs = clock.millis();
         Alerts.AlertQuery q = new Alerts.AlertQuery(
@@ -68,12 +68,12 @@ final class AlertsApi implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Scope scope = Visibility.of(Principal.user(req));
+        Scope scope = Visibility.of(Principal.access(req), dev.telltale.rbac.Permission.ALERTS_VIEW);
         Json.send(res, AlertJson.detail(alerts.get(id(req, "id"), scope)));
     }
 
     private void evidence(ServerRequest req, ServerResponse res) {
-        Scope scope = Visibility.of(Principal.user(req));
+        Scope scope = Visibility.of(Principal.access(req), dev.telltale.rbac.Permission.ALERTS_VIEW);
         long alert = id(req, "id");
         Parameters p = req.query();
         Optional<Long> occurrence = p.first("occurrence").map(s -> number("occurrence", s));
@@ -109,12 +109,16 @@ final class AlertsApi implements HttpService {
         Json.send(res, Status.CREATED_201, AlertJson.comment(alerts.comment(alert, occurrence, text, user.username())));
     }
 
-    /** The alert id of the path, when the user may see the alert; else 404 as for a missing one. */
+    /**
+     * The alert id of the path when the user may triage it: 404 as for a missing one when the
+     * user may not even see it, 403 when they see it but their role there does not triage.
+     */
     private long visibleAlert(ServerRequest req, User user) {
         long id = id(req, "id");
-        if (!alerts.team(id).map(t -> Visibility.sees(Visibility.of(user), t)).orElse(false)) {
-            throw ApiProblem.notFound("no alert " + id);
-        }
+        var access = Principal.access(req);
+        long team = alerts.team(id).filter(t -> access.can(dev.telltale.rbac.Permission.ALERTS_VIEW, t))
+                .orElseThrow(() -> ApiProblem.notFound("no alert " + id));
+        Principal.require(req, dev.telltale.rbac.Permission.ALERTS_TRIAGE, team);
         return id;
     }
 

@@ -29,12 +29,13 @@ public final class Api {
                            Map<String, BooleanSupplier> healthChecks, Bundles bundles, DownloadLinks downloadLinks,
                            java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
                            java.util.function.IntSupplier httpsPort, String caPem,
-                           dev.telltale.policy.Policies policies, Alerts alerts) {
+                           dev.telltale.policy.Policies policies, Alerts alerts,
+                           dev.telltale.rbac.Memberships memberships) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
         Problems.register(routing);
-        routing.addFilter(new Principal(s.apiTokens()));
+        routing.addFilter(new Principal(s.apiTokens(), s.memberships(), ApiRoutes.table()));
         Map<String, Supplier<HealthApi.Check>> checks = new LinkedHashMap<>();
         s.healthChecks().forEach((name, check) -> checks.put(name, () -> new HealthApi.Check(check.getAsBoolean(),
                 s.healthDetails().getOrDefault(name, Map::of).get())));
@@ -45,6 +46,7 @@ public final class Api {
             res.send(s.metrics().scrape());
         });
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens()));
+        routing.register("/api/v1", new AccessApi(s.users(), s.teams(), s.memberships()));
         routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
         routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));
         routing.register("/api/v1/rules", new RulesApi(s.policies()));

@@ -30,10 +30,13 @@ final class ApplicationsApi implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Principal.user(req);
+        var scope = Visibility.of(Principal.access(req), dev.telltale.rbac.Permission.APPS_VIEW);
         String def = policies.defaultPolicy().name();
         ArrayNode arr = Json.MAPPER.createArrayNode();
         for (Policies.Assignment a : policies.assignments()) {
+            if (!Visibility.sees(scope, a.teamId())) {
+                continue;
+            }
             arr.add(json(a, def));
         }
         Json.send(res, Json.object().set("applications", arr));
@@ -50,8 +53,13 @@ final class ApplicationsApi implements HttpService {
     }
 
     private void assign(ServerRequest req, ServerResponse res) {
-        User admin = Principal.admin(req);
+        User admin = Principal.user(req);
         long id = PoliciesApi.id(req);
+        var access = Principal.access(req);
+        Policies.Assignment app = policies.assignments().stream().filter(a -> a.applicationId() == id)
+                .filter(a -> access.can(dev.telltale.rbac.Permission.APPS_VIEW, a.teamId())).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("no application " + id));
+        Principal.require(req, dev.telltale.rbac.Permission.POLICIES_ASSIGN, app.teamId());
         ObjectNode body = Json.body(req);
         PolicyJson.onlyFields(body, "policy");
         JsonNode n = body.get("policy");

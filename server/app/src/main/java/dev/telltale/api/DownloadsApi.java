@@ -57,11 +57,12 @@ final class DownloadsApi implements HttpService {
      * CA, and an install one-liner for the chosen bundle.
      */
     private void config(ServerRequest req, ServerResponse res) {
-        User admin = Principal.admin(req);
+        User admin = Principal.user(req);
         var body = Json.body(req);
         Teams.Team team = Json.optionalText(body, "team")
                 .map(t -> teams.byName(t).orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")))
                 .orElseGet(teams::defaultTeam);
+        Principal.require(req, dev.telltale.rbac.Permission.RUN_TOKENS_MANAGE, team.id());
         String libc = Json.optionalText(body, "libc").orElse("glibc");
         if (!libc.equals("glibc") && !libc.equals("musl")) {
             throw ApiProblem.badRequest("'libc' must be glibc or musl");

@@ -61,7 +61,7 @@ final class EventsApi implements HttpService {
             from = TimeParam.parse("at", at.get(), clock.millis());
             to = from;
         }
-        Scope scope = user.admin() ? Scope.everything() : Scope.teams(java.util.Set.of());
+        Scope scope = Visibility.of(Principal.access(req), dev.telltale.rbac.Permission.EVENTS_VIEW);
         EventHit hit = store.byUid(uid, from, to, scope).orElseThrow(() -> ApiProblem.notFound(
                 "no event " + uid + at.map(a -> " at " + a).orElse("") + " (it may have aged out of retention)"));
         Json.send(res, EventJson.render(hit));
@@ -75,7 +75,7 @@ final class EventsApi implements HttpService {
         long to = p.first("to").map(s -> TimeParam.parse("to", s, now)).orElse(Long.MAX_VALUE);
         int limit = p.first("limit").map(s -> intParam("limit", s)).orElse(defaultLimit);
         Optional<Cursor> after = p.first("after").map(Cursor::decode);
-        Scope scope = Visibility.of(user);
+        Scope scope = Visibility.of(Principal.access(req), dev.telltale.rbac.Permission.EVENTS_VIEW);
         return new EventQuery(p.first("q").orElse(""), from, to, limit, after, scope);
     }
 

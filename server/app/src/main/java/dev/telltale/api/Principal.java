@@ -2,6 +2,10 @@ package dev.telltale.api;
 
 import dev.telltale.auth.ApiTokens;
 import dev.telltale.auth.User;
+import dev.telltale.rbac.Access;
+import dev.telltale.rbac.Memberships;
+import dev.telltale.rbac.Permission;
+import dev.telltale.rbac.RouteTable;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -9,24 +13,36 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * Bearer authentication for {@code /api/v1/**}: every route except the token exchange
- * needs a valid API token. The authenticated user travels in the request context.
+ * Access control for the whole API, in one place: the request must match a route of
+ * {@link ApiRoutes} (deny by default), and unless that route is public, carry a valid bearer
+ * token of a user who holds the route's permission. The user and their {@link Access} travel
+ * in the request context; handlers narrow further to the teams the permission covers.
  */
 final class Principal implements Filter {
-    private static final Set<String> OPEN = Set.of("/api/v1/auth/token");
     private final ApiTokens tokens;
+    private final Memberships memberships;
+    private final RouteTable routes;
 
-    Principal(ApiTokens tokens) {
+    Principal(ApiTokens tokens, Memberships memberships, RouteTable routes) {
         this.tokens = tokens;
+        this.memberships = memberships;
+        this.routes = routes;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (!path.startsWith("/api/v1/") || OPEN.contains(path) || signedDownload(req, path)) {
+        String method = req.prologue().method().text();
+        Optional<RouteTable.Route> route = routes.match(method, path);
+        if (route.isEmpty()) {
+            Problems.send(res, 404, "Not Found", "no route " + method + " " + path);
+            return;
+        }
+        Permission needed = route.get().permission();
+        if (needed == Permission.PUBLIC || signedDownload(req, path)) {
             chain.proceed();
             return;
         }
@@ -42,8 +58,20 @@ final class Principal implements Filter {
             Problems.send(res, 401, "Unauthorized", "the API token is invalid or expired");
             return;
         }
-        req.context().register(user.get());
+        User u = user.get();
+        Access access = new Access(u.id(), u.username(), u.admin(), memberships.of(u.id()));
+        if (!access.can(needed)) {
+            Problems.send(res, 403, "Forbidden", denial(needed));
+            return;
+        }
+        req.context().register(u);
+        req.context().register(access);
         chain.proceed();
+    }
+
+    static String denial(Permission p) {
+        return p.level() == Permission.Level.ORG ? "this needs the organisation Admin role"
+                : "this needs a team role that grants " + p.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /** A bundle fetched with a signed link; the downloads handler checks the signature. */
@@ -57,11 +85,17 @@ final class Principal implements Filter {
                 .orElseThrow(() -> ApiProblem.unauthorized("authentication required"));
     }
 
-    static User admin(ServerRequest req) {
-        User u = user(req);
-        if (!u.admin()) {
-            throw ApiProblem.forbidden("this action needs the organisation Admin role");
+    static Access access(ServerRequest req) {
+        return req.context().get(Access.class)
+                .orElseThrow(() -> ApiProblem.unauthorized("authentication required"));
+    }
+
+    /** Refuses unless the user holds {@code p} for team {@code teamId}. */
+    static Access require(ServerRequest req, Permission p, long teamId) {
+        Access a = access(req);
+        if (!a.can(p, teamId)) {
+            throw ApiProblem.forbidden(denial(p) + " in that team");
         }
-        return u;
+        return a;
     }
 }

@@ -38,7 +38,7 @@ final class RunTokensApi implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        User admin = Principal.admin(req);
+        User admin = Principal.user(req);
         ObjectNode body = Json.body(req);
         String name = Json.optionalText(body, "name").orElse("run token");
         if (!NAME.matcher(name).matches()) {
@@ -47,6 +47,7 @@ final class RunTokensApi implements HttpService {
         Teams.Team team = Json.optionalText(body, "team")
                 .map(t -> teams.byName(t).orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")))
                 .orElseGet(teams::defaultTeam);
+        Principal.require(req, dev.telltale.rbac.Permission.RUN_TOKENS_MANAGE, team.id());
         Optional<Instant> expires = Json.optionalText(body, "expires_at").map(RunTokensApi::instant);
         if (expires.isPresent() && expires.get().isBefore(Instant.now())) {
             throw ApiProblem.badRequest("'expires_at' is in the past");
@@ -72,9 +73,12 @@ final class RunTokensApi implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Principal.admin(req);
+        var access = Principal.access(req);
         ArrayNode arr = Json.MAPPER.createArrayNode();
         for (RunTokens.RunTokenInfo t : tokens.list()) {
+            if (!access.can(dev.telltale.rbac.Permission.RUN_TOKENS_MANAGE, t.teamId())) {
+                continue;
+            }
             ObjectNode o = arr.addObject()
                     .put("id", t.id())
                     .put("team", t.teamName())
@@ -91,14 +95,18 @@ final class RunTokensApi implements HttpService {
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {
-        User admin = Principal.admin(req);
+        User admin = Principal.user(req);
         long id;
         try {
             id = Long.parseLong(req.path().pathParameters().get("id"));
         } catch (NumberFormatException e) {
             throw ApiProblem.badRequest("run token id must be a number");
         }
-        if (!tokens.revoke(id, admin.username())) {
+        long tokenId = id;
+        var access = Principal.access(req);
+        boolean visible = tokens.list().stream()
+                .anyMatch(t -> t.id() == tokenId && access.can(dev.telltale.rbac.Permission.RUN_TOKENS_MANAGE, t.teamId()));
+        if (!visible || !tokens.revoke(id, admin.username())) {
             throw ApiProblem.notFound("no active run token " + id);
         }
         res.status(Status.NO_CONTENT_204).send();

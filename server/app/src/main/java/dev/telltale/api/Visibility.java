@@ -1,18 +1,16 @@
 package dev.telltale.api;
 
-import dev.telltale.auth.User;
+import dev.telltale.rbac.Access;
+import dev.telltale.rbac.Permission;
 import dev.telltale.store.Scope;
 
-/**
- * Which teams' events and alerts a user may see, decided here only. Until team roles arrive an
- * organisation Admin sees every team and anyone else sees nothing.
- */
+/** Which teams' events, alerts and applications a user may see, decided here only. */
 final class Visibility {
     private Visibility() {
     }
 
-    static Scope of(User user) {
-        return user.admin() ? Scope.everything() : Scope.teams(java.util.Set.of());
+    static Scope of(Access access, Permission p) {
+        return access.scope(p);
     }
 
     static boolean sees(Scope scope, long teamId) {

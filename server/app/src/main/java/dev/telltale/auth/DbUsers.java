@@ -173,6 +173,57 @@ final class DbUsers implements Users {
         });
     }
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9._@-]{1,100}");
+
+    @Override
+    public User create(String username, char[] password, boolean orgAdmin, String actor) {
+        String name = normalize(username);
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a username is 1-100 letters, digits, '.', '_', '-' or '@'");
+        }
+        Users.weakness(name, password).ifPresent(w -> {
+            throw new IllegalArgumentException(w);
+        });
+        String hash = hasher.hash(password);
+        try {
+            return Sql.inTransaction(dataSource, c -> {
+                Instant now = clock.instant();
+                long id;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (username, password_hash, is_admin,"
+                        + " must_change_password, failed_logins, created_at) VALUES (?, ?, ?, TRUE, 0, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setString(1, name);
+                    ps.setString(2, hash);
+                    ps.setBoolean(3, orgAdmin);
+                    Sql.setInstant(ps, 4, now);
+                    ps.executeUpdate();
+                    id = Sql.generatedId(ps);
+                }
+                Audit.record(c, now, actor, "user.create", "user:" + name, Optional.of(orgAdmin ? "Admin" : "User"));
+                return new User(id, name, orgAdmin, true);
+            });
+        } catch (dev.telltale.db.DatabaseException e) {
+            if (e.getCause() instanceof SQLException x && Sql.isDuplicateKey(x)) {
+                throw new IllegalArgumentException("a user named '" + name + "' already exists");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public java.util.List<User> list() {
+        return Sql.inTransaction(dataSource, c -> {
+            java.util.List<User> out = new java.util.ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT id, username, is_admin, must_change_password FROM users ORDER BY username")) {
+                while (rs.next()) {
+                    out.add(new User(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+                }
+            }
+            return out;
+        });
+    }
+
     private String generatePassword() {
         StringBuilder sb = new StringBuilder(GENERATED_PASSWORD_LENGTH);
         for (int i = 0; i < GENERATED_PASSWORD_LENGTH; i++) {

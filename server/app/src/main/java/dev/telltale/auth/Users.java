@@ -50,4 +50,34 @@ public interface Users {
 
     /** The user with this name, if any. Does not count as a login attempt. */
     Optional<User> find(String username);
+
+    /**
+     * Creates a local user who must change the password at first login (an Admin chose it),
+     * audited. Usernames are 1-100 letters, digits, '.', '_', '-' or '@', case-insensitive.
+     *
+     * @throws IllegalArgumentException when the name is invalid, taken, or the password breaks
+     *                                  the policy (the message says which)
+     */
+    User create(String username, char[] password, boolean orgAdmin, String actor);
+
+    /** Every user, by name. */
+    java.util.List<User> list();
+
+    /** Password policy: at least 12 characters, not the username, not one repeated character. */
+    static Optional<String> weakness(String username, char[] password) {
+        String p = new String(password);
+        if (p.length() < 12) {
+            return Optional.of("a password needs at least 12 characters");
+        }
+        if (p.length() > 256) {
+            return Optional.of("a password has at most 256 characters");
+        }
+        if (p.equalsIgnoreCase(username)) {
+            return Optional.of("a password must not be the username");
+        }
+        if (p.chars().distinct().count() < 4) {
+            return Optional.of("a password needs at least 4 different characters");
+        }
+        return Optional.empty();
+    }
 }

@@ -44,6 +44,44 @@ final class DbTeams implements Teams {
         }
     }
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._:-]{0,99}");
+
+    @Override
+    public Team create(String name, String actor) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a team name is 1-100 letters, digits, spaces or . _ : -, starting with a letter or digit");
+        }
+        try {
+            return dev.telltale.db.Sql.inTransaction(db.dataSource(), c -> {
+                long org;
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM organisations WHERE name = 'default'");
+                     java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("the default organisation is missing");
+                    }
+                    org = rs.getLong(1);
+                }
+                long id;
+                // VALUES, not INSERT ... SELECT: Derby returns no generated key for the latter.
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO teams (organisation_id, name) VALUES (?, ?)",
+                        java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setLong(1, org);
+                    ps.setString(2, name);
+                    ps.executeUpdate();
+                    id = dev.telltale.db.Sql.generatedId(ps);
+                }
+                dev.telltale.audit.Audit.record(c, java.time.Instant.now(), actor, "team.create", "team:" + name,
+                        java.util.Optional.empty());
+                return new Team(id, name);
+            });
+        } catch (DatabaseException e) {
+            if (e.getCause() instanceof SQLException x && dev.telltale.db.Sql.isDuplicateKey(x)) {
+                throw new IllegalArgumentException("a team named '" + name + "' already exists");
+            }
+            throw e;
+        }
+    }
+
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }

@@ -19,6 +19,13 @@ public interface Teams {
     List<Team> list();
 
     /** The team that always exists. */
+    /**
+     * Creates a team (names 1-100 letters, digits, spaces or . _ - :), audited.
+     *
+     * @throws IllegalArgumentException when the name is invalid or taken
+     */
+    Team create(String name, String actor);
+
     default Team defaultTeam() {
         return byName("default").orElseThrow(() -> new IllegalStateException("the default team is missing"));
     }

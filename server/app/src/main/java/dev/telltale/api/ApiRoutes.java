@@ -1,0 +1,61 @@
+package dev.telltale.api;
+
+import dev.telltale.rbac.RouteTable;
+
+import static dev.telltale.rbac.Permission.*;
+
+/**
+ * Every route of the appliance's HTTPS API and the permission it needs: the one place access
+ * is declared. {@link Principal} refuses requests that match no route here, so a handler
+ * registered without a line in this table cannot be reached.
+ */
+final class ApiRoutes {
+    private ApiRoutes() {
+    }
+
+    static RouteTable table() {
+        return new RouteTable()
+                .add("GET", "/api/health", PUBLIC)
+                .add("GET", "/metrics", PUBLIC)
+                .add("POST", "/api/v1/auth/token", PUBLIC)
+                .add("GET", "/api/v1/me", SIGNED_IN)
+
+                .add("GET", "/api/v1/users", USERS_MANAGE)
+                .add("POST", "/api/v1/users", USERS_MANAGE)
+                .add("GET", "/api/v1/teams", SIGNED_IN)
+                .add("POST", "/api/v1/teams", TEAMS_MANAGE)
+                .add("GET", "/api/v1/teams/{id}/members", MEMBERS_MANAGE)
+                .add("PUT", "/api/v1/teams/{id}/members/{user}", MEMBERS_MANAGE)
+                .add("DELETE", "/api/v1/teams/{id}/members/{user}", MEMBERS_MANAGE)
+
+                .add("POST", "/api/v1/run-tokens", RUN_TOKENS_MANAGE)
+                .add("GET", "/api/v1/run-tokens", RUN_TOKENS_MANAGE)
+                .add("DELETE", "/api/v1/run-tokens/{id}", RUN_TOKENS_MANAGE)
+
+                .add("GET", "/api/v1/events", EVENTS_VIEW)
+                .add("GET", "/api/v1/events/facets", EVENTS_VIEW)
+                .add("GET", "/api/v1/events/histogram", EVENTS_VIEW)
+                .add("GET", "/api/v1/events/{uid}", EVENTS_VIEW)
+
+                .add("GET", "/api/v1/rules", SIGNED_IN)
+                .add("GET", "/api/v1/rules/{id}", SIGNED_IN)
+                .add("GET", "/api/v1/policies", POLICIES_VIEW)
+                .add("GET", "/api/v1/policies/{id}", POLICIES_VIEW)
+                .add("POST", "/api/v1/policies", POLICIES_MANAGE)
+                .add("PUT", "/api/v1/policies/default", POLICIES_MANAGE)
+                .add("PUT", "/api/v1/policies/{id}", POLICIES_MANAGE)
+                .add("DELETE", "/api/v1/policies/{id}", POLICIES_MANAGE)
+                .add("GET", "/api/v1/applications", APPS_VIEW)
+                .add("PUT", "/api/v1/applications/{id}/policy", POLICIES_ASSIGN)
+
+                .add("GET", "/api/v1/alerts", ALERTS_VIEW)
+                .add("GET", "/api/v1/alerts/{id}", ALERTS_VIEW)
+                .add("GET", "/api/v1/alerts/{id}/evidence", ALERTS_VIEW)
+                .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/transitions", ALERTS_TRIAGE)
+                .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/comments", ALERTS_TRIAGE)
+
+                .add("GET", "/api/v1/downloads", DOWNLOADS)
+                .add("POST", "/api/v1/downloads/config", RUN_TOKENS_MANAGE)
+                .add("GET", "/api/v1/downloads/{file}", DOWNLOADS);
+    }
+}

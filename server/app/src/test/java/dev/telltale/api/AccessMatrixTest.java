@@ -1,0 +1,198 @@
+package dev.telltale.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.protocol.Compression;
+import dev.telltale.protocol.client.AgentConnection;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventType;
+import dev.telltale.rbac.Permission;
+import dev.telltale.rbac.RouteTable;
+import dev.telltale.rbac.TeamRole;
+import dev.telltale.testing.RunningAppliance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every declared API route called as every kind of subject — anonymous, a user without teams, a
+ * Viewer, a Developer and a Team Admin of one team, an organisation Admin — against the
+ * permission table; routes that are not declared are refused; one team never sees another's.
+ */
+class AccessMatrixTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PASSWORD = "a long enough password";
+
+    @TempDir
+    static Path data;
+    static RunningAppliance app;
+    static HttpClient http;
+    static final Map<String, Optional<String>> TOKENS = new LinkedHashMap<>();
+    static final Map<String, Optional<TeamRole>> ROLES = new LinkedHashMap<>();
+    static long red;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = RunningAppliance.start(data, "");
+        http = HttpClient.newBuilder().sslContext(app.tls()).connectTimeout(Duration.ofSeconds(5)).build();
+        String admin = app.apiToken();
+        red = JSON.readTree(ok(app.post("/api/v1/teams", "{\"name\":\"red\"}", admin), 201)).get("id").asLong();
+        long blue = JSON.readTree(ok(app.post("/api/v1/teams", "{\"name\":\"blue\"}", admin), 201)).get("id").asLong();
+        TOKENS.put("anonymous", Optional.empty());
+        ROLES.put("anonymous", Optional.empty());
+        user("nobody", Optional.empty(), 0);
+        user("red-viewer", Optional.of(TeamRole.VIEWER), red);
+        user("red-dev", Optional.of(TeamRole.DEVELOPER), red);
+        user("red-admin", Optional.of(TeamRole.TEAM_ADMIN), red);
+        user("blue-dev", Optional.of(TeamRole.DEVELOPER), blue);
+        TOKENS.put("admin", Optional.of(admin));
+        ROLES.put("admin", Optional.empty());
+    }
+
+    static void user(String name, Optional<TeamRole> role, long team) throws Exception {
+        String admin = app.apiToken();
+        long id = JSON.readTree(ok(app.post("/api/v1/users", "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD
+                + "\"}", admin), 201)).get("id").asLong();
+        if (role.isPresent()) {
+            ok(app.put("/api/v1/teams/" + team + "/members/" + id, "{\"role\":\"" + role.get() + "\"}", admin), 200);
+        }
+        String token = JSON.readTree(ok(app.post("/api/v1/auth/token", "{\"username\":\"" + name + "\",\"password\":\""
+                + PASSWORD + "\"}", null), 200)).get("access_token").asText();
+        TOKENS.put(name, Optional.of(token));
+        ROLES.put(name, role);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    static String ok(HttpResponse<String> r, int status) {
+        assertEquals(status, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    static HttpResponse<String> call(String method, String path, Optional<String> token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + app.appliance().httpsPort() + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString("{}"));
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What the table promises the subject: may it pass the route's check? */
+    static boolean allowed(String subject, Permission p) {
+        if (p == Permission.PUBLIC) {
+            return true;
+        }
+        if (subject.equals("anonymous")) {
+            return false;
+        }
+        if (subject.equals("admin") || p == Permission.SIGNED_IN) {
+            return true;
+        }
+        return p.level() == Permission.Level.TEAM && ROLES.get(subject).map(r -> r.grants(p)).orElse(false);
+    }
+
+    @Test
+    void everyRouteAsEverySubjectFollowsThePermissionTable() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        RouteTable table = ApiRoutes.table();
+        assertTrue(table.routes().size() >= 36, "the whole API is declared: " + table.routes().size());
+        for (RouteTable.Route r : table.routes()) {
+            String path = r.template().replace("{id}", String.valueOf(red)).replaceAll("\\{[a-z]+}", "1");
+            for (Map.Entry<String, Optional<String>> s : TOKENS.entrySet()) {
+                if (r.template().equals("/api/v1/auth/token")) {
+                    continue; // public and exercised by every login above
+                }
+                HttpResponse<String> res = call(r.method(), path, s.getValue());
+                int code = res.statusCode();
+                String detail = detail(res);
+                boolean may = allowed(s.getKey(), r.permission());
+                boolean refusedByRoute = code == 401 || (code == 403 && !detail.endsWith("in that team"));
+                if (may == refusedByRoute) {
+                    wrong.add(r.method() + " " + r.template() + " as " + s.getKey() + " → " + code + " " + detail);
+                }
+                if (s.getKey().equals("admin") && detail.equals("not found")) {
+                    wrong.add(r.method() + " " + r.template() + " is declared but has no handler");
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    static String detail(HttpResponse<String> r) {
+        try {
+            JsonNode n = JSON.readTree(r.body());
+            return n != null && n.has("detail") ? n.get("detail").asText() : "";
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Test
+    void routesThatAreNotDeclaredAreRefusedEvenToAdmins() throws Exception {
+        Optional<String> admin = TOKENS.get("admin");
+        for (String[] mp : new String[][]{{"GET", "/api/v1/secret-admin-thing"}, {"PATCH", "/api/v1/events"},
+                {"DELETE", "/api/v1/alerts"}, {"GET", "/api/v2/events"}, {"GET", "/api/v1/teams/1/members/2/extra"}}) {
+            HttpResponse<String> r = call(mp[0], mp[1], admin);
+            assertEquals(404, r.statusCode(), mp[0] + " " + mp[1]);
+            assertTrue(detail(r).startsWith("no route"), detail(r));
+        }
+    }
+
+    @Test
+    void aTeamSeesOnlyItsOwnEventsAndApplications() throws Exception {
+        String admin = app.apiToken();
+        String token = JSON.readTree(ok(app.post("/api/v1/run-tokens", "{\"name\":\"red agents\",\"team\":\"red\"}",
+                admin), 201)).get("token").asText();
+        try (AgentConnection conn = app.connect()) {
+            conn.hello(RunningAppliance.hello(token, "red-agent", Compression.ZSTD));
+            Event e = Event.of(EventType.FILE, 0, 9, 9);
+            e.body().set("op", "open").set("path", "/srv/red/secret.txt");
+            conn.sendRaw(conn.encoder().frame(1, System.currentTimeMillis() * 1000, List.of(e)));
+            conn.awaitAck(1);
+        }
+        String q = "/api/v1/events?q=host:host-red-agent";
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (events(q, "admin") == 0 && System.currentTimeMillis() < deadline) {
+            app.appliance().store().refreshNow();
+            Thread.sleep(50);
+        }
+        assertEquals(1, events(q, "admin"));
+        assertEquals(1, events(q, "red-viewer"));
+        assertEquals(0, events(q, "blue-dev"), "another team's events stay invisible");
+        JsonNode apps = JSON.readTree(ok(call("GET", "/api/v1/applications", TOKENS.get("blue-dev")), 200));
+        assertEquals(0, apps.get("applications").size(), "and its applications: " + apps);
+        assertEquals(403, call("POST", "/api/v1/run-tokens", TOKENS.get("blue-dev")).statusCode());
+        HttpResponse<String> redToken = http.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                        + app.appliance().httpsPort() + "/api/v1/run-tokens")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKENS.get("red-admin").orElseThrow())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"mine\",\"team\":\"blue\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, redToken.statusCode(), "a Team Admin of red cannot make run tokens for blue");
+        JsonNode listed = JSON.readTree(ok(call("GET", "/api/v1/run-tokens", TOKENS.get("red-admin")), 200));
+        listed.get("run_tokens").forEach(t -> assertEquals("red", t.get("team").asText()));
+    }
+
+    static long events(String path, String subject) throws Exception {
+        return JSON.readTree(ok(call("GET", path, TOKENS.get(subject)), 200)).get("events").size();
+    }
+}
