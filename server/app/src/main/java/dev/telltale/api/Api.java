@@ -30,12 +30,12 @@ public final class Api {
                            java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
                            java.util.function.IntSupplier httpsPort, String caPem,
                            dev.telltale.policy.Policies policies, Alerts alerts,
-                           dev.telltale.rbac.Memberships memberships) {
+                           dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
         Problems.register(routing);
-        routing.addFilter(new Principal(s.apiTokens(), s.memberships(), ApiRoutes.table()));
+        routing.addFilter(new Principal(s.apiTokens(), s.memberships(), s.clients(), ApiRoutes.table()));
         Map<String, Supplier<HealthApi.Check>> checks = new LinkedHashMap<>();
         s.healthChecks().forEach((name, check) -> checks.put(name, () -> new HealthApi.Check(check.getAsBoolean(),
                 s.healthDetails().getOrDefault(name, Map::of).get())));
@@ -45,7 +45,8 @@ public final class Api {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(s.metrics().scrape());
         });
-        routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens()));
+        routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens(), s.clients()));
+        routing.register("/api/v1/clients", new ClientsApi(s.clients(), s.teams()));
         routing.register("/api/v1", new AccessApi(s.users(), s.teams(), s.memberships()));
         routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
         routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));

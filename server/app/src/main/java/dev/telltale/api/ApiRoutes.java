@@ -28,6 +28,10 @@ final class ApiRoutes {
                 .add("PUT", "/api/v1/teams/{id}/members/{user}", MEMBERS_MANAGE)
                 .add("DELETE", "/api/v1/teams/{id}/members/{user}", MEMBERS_MANAGE)
 
+                .add("GET", "/api/v1/clients", CLIENTS_MANAGE)
+                .add("POST", "/api/v1/clients", CLIENTS_MANAGE)
+                .add("DELETE", "/api/v1/clients/{id}", CLIENTS_MANAGE)
+
                 .add("POST", "/api/v1/run-tokens", RUN_TOKENS_MANAGE)
                 .add("GET", "/api/v1/run-tokens", RUN_TOKENS_MANAGE)
                 .add("DELETE", "/api/v1/run-tokens/{id}", RUN_TOKENS_MANAGE)

@@ -8,14 +8,20 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code POST /api/v1/auth/token}: user name and password for a short-lived bearer token. */
+/**
+ * {@code POST /api/v1/auth/token}: a short-lived bearer token for a user's name and password
+ * ({@code grant_type=password}, the default) or an integration client's id and secret
+ * ({@code grant_type=client_credentials}); JSON or form-encoded bodies.
+ */
 final class AuthApi implements HttpService {
     private final Users users;
     private final ApiTokens tokens;
+    private final dev.telltale.rbac.ApiClients clients;
 
-    AuthApi(Users users, ApiTokens tokens) {
+    AuthApi(Users users, ApiTokens tokens, dev.telltale.rbac.ApiClients clients) {
         this.users = users;
         this.tokens = tokens;
+        this.clients = clients;
     }
 
     @Override
@@ -24,7 +30,15 @@ final class AuthApi implements HttpService {
     }
 
     private void token(ServerRequest req, ServerResponse res) {
-        var body = Json.body(req);
+        var body = TokenRequest.read(req);
+        String grant = Json.optionalText(body, "grant_type").orElse("password");
+        if (grant.equals("client_credentials")) {
+            clientToken(body, res);
+            return;
+        }
+        if (!grant.equals("password")) {
+            throw ApiProblem.badRequest("'grant_type' must be password or client_credentials");
+        }
         String username = Json.text(body, "username");
         char[] password = Json.text(body, "password").toCharArray();
         User user = users.authenticate(username, password)
@@ -36,5 +50,16 @@ final class AuthApi implements HttpService {
                 .put("token_type", "Bearer")
                 .put("expires_in", t.expiresIn().toSeconds())
                 .put("password_change_required", user.mustChangePassword()));
+    }
+
+    /** The client_credentials grant: an integration client's id and secret for a token with its team role. */
+    private void clientToken(com.fasterxml.jackson.databind.node.ObjectNode body, ServerResponse res) {
+        var client = clients.authenticate(Json.text(body, "client_id"), Json.text(body, "client_secret"))
+                .orElseThrow(() -> ApiProblem.unauthorized("unknown or revoked client, or wrong secret"));
+        ApiTokens.IssuedToken t = tokens.issue(new User(-client.id(), "client:" + client.clientId(), false, false));
+        Json.send(res, Json.object()
+                .put("access_token", t.accessToken())
+                .put("token_type", "Bearer")
+                .put("expires_in", t.expiresIn().toSeconds()));
     }
 }

@@ -24,11 +24,13 @@ import java.util.Optional;
 final class Principal implements Filter {
     private final ApiTokens tokens;
     private final Memberships memberships;
+    private final dev.telltale.rbac.ApiClients clients;
     private final RouteTable routes;
 
-    Principal(ApiTokens tokens, Memberships memberships, RouteTable routes) {
+    Principal(ApiTokens tokens, Memberships memberships, dev.telltale.rbac.ApiClients clients, RouteTable routes) {
         this.tokens = tokens;
         this.memberships = memberships;
+        this.clients = clients;
         this.routes = routes;
     }
 
@@ -59,7 +61,15 @@ final class Principal implements Filter {
             return;
         }
         User u = user.get();
-        Access access = new Access(u.id(), u.username(), u.admin(), memberships.of(u.id()));
+        // Negative ids are integration clients: their role comes from the client, checked live so
+        // that revoking a client ends its tokens at once.
+        Optional<Access> found = u.id() < 0 ? clients.active(-u.id()).map(dev.telltale.rbac.ApiClients.Client::access)
+                : Optional.of(new Access(u.id(), u.username(), u.admin(), memberships.of(u.id())));
+        if (found.isEmpty()) {
+            Problems.send(res, 401, "Unauthorized", "the client was revoked");
+            return;
+        }
+        Access access = found.get();
         if (!access.can(needed)) {
             Problems.send(res, 403, "Forbidden", denial(needed));
             return;

@@ -192,6 +192,40 @@ class AccessMatrixTest {
         listed.get("run_tokens").forEach(t -> assertEquals("red", t.get("team").asText()));
     }
 
+    @Test
+    void integrationClientsActWithTheirTeamRoleUntilRevoked() throws Exception {
+        String admin = app.apiToken();
+        JsonNode created = JSON.readTree(ok(app.post("/api/v1/clients",
+                "{\"name\":\"ci pipeline\",\"team\":\"red\",\"role\":\"VIEWER\"}", admin), 201));
+        String id = created.get("client_id").asText();
+        String secret = created.get("client_secret").asText();
+        assertTrue(secret.length() > 40, "a long random secret, shown once");
+        String listed = ok(call("GET", "/api/v1/clients", TOKENS.get("admin")), 200);
+        assertTrue(listed.contains(id) && !listed.contains(secret), "listed without its secret");
+
+        HttpResponse<String> wrong = form("grant_type=client_credentials&client_id=" + id + "&client_secret=nope");
+        assertEquals(401, wrong.statusCode());
+        HttpResponse<String> tok = form("grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret);
+        assertEquals(200, tok.statusCode(), tok.body());
+        Optional<String> bearer = Optional.of(JSON.readTree(tok.body()).get("access_token").asText());
+        assertEquals(300, JSON.readTree(tok.body()).get("expires_in").asInt());
+        assertEquals(200, call("GET", "/api/v1/events", bearer).statusCode(), "a Viewer of red reads events");
+        assertEquals(403, call("POST", "/api/v1/run-tokens", bearer).statusCode(), "but manages nothing");
+        JsonNode me = JSON.readTree(ok(call("GET", "/api/v1/me", bearer), 200));
+        assertEquals("client:" + id, me.get("username").asText());
+
+        ok(call("DELETE", "/api/v1/clients/" + created.get("id").asLong(), TOKENS.get("admin")), 204);
+        HttpResponse<String> after = call("GET", "/api/v1/events", bearer);
+        assertEquals(401, after.statusCode(), "revocation ends the client's tokens at once");
+        assertEquals(401, form("grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret).statusCode());
+    }
+
+    static HttpResponse<String> form(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + app.appliance().httpsPort()
+                        + "/api/v1/auth/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static long events(String path, String subject) throws Exception {
         return JSON.readTree(ok(call("GET", path, TOKENS.get(subject)), 200)).get("events").size();
     }
