@@ -151,7 +151,8 @@ public final class Appliance implements AutoCloseable {
         Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
                 new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()),
                 cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies, alerts,
-                dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock));
+                dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
+                new dev.telltale.audit.AuditLog(db));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

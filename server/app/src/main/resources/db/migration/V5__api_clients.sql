@@ -18,3 +18,5 @@ CREATE TABLE api_clients (
     CONSTRAINT api_clients_client_id_uq UNIQUE (client_id),
     CONSTRAINT api_clients_role_ck CHECK (role IN ('TEAM_ADMIN', 'DEVELOPER', 'VIEWER'))
 );
+
+ALTER TABLE audit_log ADD COLUMN source_address VARCHAR(64);

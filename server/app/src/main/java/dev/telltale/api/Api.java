@@ -30,7 +30,8 @@ public final class Api {
                            java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
                            java.util.function.IntSupplier httpsPort, String caPem,
                            dev.telltale.policy.Policies policies, Alerts alerts,
-                           dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients) {
+                           dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients,
+                           dev.telltale.audit.AuditLog auditLog) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
@@ -47,6 +48,7 @@ public final class Api {
         });
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens(), s.clients()));
         routing.register("/api/v1/clients", new ClientsApi(s.clients(), s.teams()));
+        routing.register("/api/v1/audit", new AuditApi(s.auditLog(), s.clock()));
         routing.register("/api/v1", new AccessApi(s.users(), s.teams(), s.memberships()));
         routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
         routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));

@@ -20,6 +20,8 @@ final class ApiRoutes {
                 .add("POST", "/api/v1/auth/token", PUBLIC)
                 .add("GET", "/api/v1/me", SIGNED_IN)
 
+                .add("GET", "/api/v1/audit", AUDIT_VIEW)
+                .add("GET", "/api/v1/audit/export", AUDIT_VIEW)
                 .add("GET", "/api/v1/users", USERS_MANAGE)
                 .add("POST", "/api/v1/users", USERS_MANAGE)
                 .add("GET", "/api/v1/teams", SIGNED_IN)

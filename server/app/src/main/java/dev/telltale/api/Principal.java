@@ -44,6 +44,10 @@ final class Principal implements Filter {
             return;
         }
         Permission needed = route.get().permission();
+        dev.telltale.audit.Audit.fromAddress(address(req), () -> decide(chain, req, res, needed, path));
+    }
+
+    private void decide(FilterChain chain, RoutingRequest req, RoutingResponse res, Permission needed, String path) {
         if (needed == Permission.PUBLIC || signedDownload(req, path)) {
             chain.proceed();
             return;
@@ -77,6 +81,12 @@ final class Principal implements Filter {
         req.context().register(u);
         req.context().register(access);
         chain.proceed();
+    }
+
+    /** The peer's IP address as text (never a resolved name: audit rows record where a request came from). */
+    private static String address(RoutingRequest req) {
+        return req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : req.remotePeer().host();
     }
 
     static String denial(Permission p) {

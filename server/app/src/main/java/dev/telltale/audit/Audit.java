@@ -30,14 +30,32 @@ public final class Audit {
      */
     public static void record(Connection c, Instant at, String actor, String action, String target,
                               Optional<String> detail) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO audit_log (occurred_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (occurred_at, actor, action, target,"
+                + " detail, source_address) VALUES (?, ?, ?, ?, ?, ?)")) {
             Sql.setInstant(ps, 1, at);
             ps.setString(2, clip(actor, ACTOR_MAX));
             ps.setString(3, action);
             ps.setString(4, clip(target, TARGET_MAX));
             ps.setString(5, detail.map(d -> clip(d, DETAIL_MAX)).orElse(null));
+            ps.setString(6, SOURCE.get());
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The network address of the request being served on this thread (each HTTPS request runs on
+     * its own virtual thread), set by the API's access filter; rows written meanwhile carry it.
+     */
+    private static final ThreadLocal<String> SOURCE = new ThreadLocal<>();
+
+    /** Runs {@code work} with {@code address} as the source of audit rows it writes. */
+    public static void fromAddress(String address, Runnable work) {
+        String before = SOURCE.get();
+        SOURCE.set(clip(address, 64));
+        try {
+            work.run();
+        } finally {
+            SOURCE.set(before);
         }
     }
 

@@ -220,6 +220,34 @@ class AccessMatrixTest {
         assertEquals(401, form("grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret).statusCode());
     }
 
+    @Test
+    void securityActionsAreAuditedWithTheirSourceAndExportable() throws Exception {
+        assertEquals(401, app.post("/api/v1/auth/token", "{\"username\":\"red-dev\",\"password\":\"wrong guess\"}",
+                null).statusCode());
+        Optional<String> admin = TOKENS.get("admin");
+        JsonNode failed = JSON.readTree(ok(call("GET", "/api/v1/audit?action=user.login_failed", admin), 200));
+        JsonNode row = failed.get("entries").get(0);
+        assertEquals("user.login_failed", row.get("action").asText());
+        assertTrue(row.get("target").asText().contains("red-dev"), row.toString());
+        assertTrue(row.get("source_address").asText().matches("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1"), row.toString());
+        JsonNode teams = JSON.readTree(ok(call("GET", "/api/v1/audit?action=team.create", admin), 200));
+        assertEquals(2, teams.get("entries").size(), "red and blue: " + teams);
+        assertEquals("admin", teams.get("entries").get(0).get("actor").asText());
+        JsonNode members = JSON.readTree(ok(call("GET", "/api/v1/audit?action=team.member.set&limit=2", admin), 200));
+        assertEquals(2, members.get("entries").size());
+        long before = members.get("next_before").asLong();
+        JsonNode older = JSON.readTree(ok(call("GET", "/api/v1/audit?action=team.member.set&before=" + before, admin), 200));
+        assertTrue(older.get("entries").get(0).get("id").asLong() < before, "pages go back in time");
+
+        String csv = ok(call("GET", "/api/v1/audit/export?format=csv&action=team.create", admin), 200);
+        String[] lines = csv.split("\n");
+        assertEquals("id,at,actor,action,target,detail,source_address", lines[0]);
+        assertEquals(3, lines.length, csv);
+        String jsonl = ok(call("GET", "/api/v1/audit/export?format=jsonl&action=team.create", admin), 200);
+        assertEquals(2, jsonl.strip().split("\n").length);
+        assertEquals(400, call("GET", "/api/v1/audit/export?format=xml", admin).statusCode());
+    }
+
     static HttpResponse<String> form(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + app.appliance().httpsPort()
                         + "/api/v1/auth/token")).header("Content-Type", "application/x-www-form-urlencoded")
