@@ -36,6 +36,7 @@ final class AccessApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/me", this::me)
+                .post("/me/password", this::changePassword)
                 .get("/users", this::users)
                 .post("/users", this::createUser)
                 .get("/teams", this::teams)
@@ -52,6 +53,28 @@ final class AccessApi implements HttpService {
         a.teams().forEach((id, role) -> t.addObject().put("id", id)
                 .put("name", teams.byId(id).map(Teams.Team::name).orElse("?")).put("role", role.name()));
         Json.send(res, o);
+    }
+
+    private void changePassword(ServerRequest req, ServerResponse res) {
+        Access a = Principal.access(req);
+        if (a.userId() < 0) {
+            throw ApiProblem.badRequest("integration clients have secrets, not passwords");
+        }
+        ObjectNode body = Json.body(req);
+        PolicyJson.onlyFields(body, "current_password", "new_password");
+        char[] current = Json.text(body, "current_password").toCharArray();
+        char[] replacement = Json.text(body, "new_password").toCharArray();
+        try {
+            if (!users.changePassword(a.username(), current, replacement)) {
+                throw new ApiProblem(403, "Forbidden", "the current password is wrong or the account is locked");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest(e.getMessage());
+        } finally {
+            Arrays.fill(current, '\0');
+            Arrays.fill(replacement, '\0');
+        }
+        res.status(Status.NO_CONTENT_204).send();
     }
 
     private void users(ServerRequest req, ServerResponse res) {

@@ -19,6 +19,7 @@ final class ApiRoutes {
                 .add("GET", "/metrics", PUBLIC)
                 .add("POST", "/api/v1/auth/token", PUBLIC)
                 .add("GET", "/api/v1/me", SIGNED_IN)
+                .add("POST", "/api/v1/me/password", SIGNED_IN)
 
                 .add("GET", "/api/v1/audit", AUDIT_VIEW)
                 .add("GET", "/api/v1/audit/export", AUDIT_VIEW)

@@ -211,6 +211,33 @@ final class DbUsers implements Users {
     }
 
     @Override
+    public boolean changePassword(String username, char[] current, char[] replacement) {
+        String name = normalize(username);
+        Users.weakness(name, replacement).ifPresent(w -> {
+            throw new IllegalArgumentException(w);
+        });
+        if (java.util.Arrays.equals(current, replacement)) {
+            throw new IllegalArgumentException("the new password must differ from the current one");
+        }
+        Optional<User> user = authenticate(name, current);
+        if (user.isEmpty()) {
+            return false;
+        }
+        String hash = hasher.hash(replacement);
+        Sql.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE users SET password_hash = ?, must_change_password = FALSE WHERE id = ?")) {
+                ps.setString(1, hash);
+                ps.setLong(2, user.get().id());
+                ps.executeUpdate();
+            }
+            Audit.record(c, clock.instant(), name, "user.password_change", "user:" + name, Optional.empty());
+            return null;
+        });
+        return true;
+    }
+
+    @Override
     public java.util.List<User> list() {
         return Sql.inTransaction(dataSource, c -> {
             java.util.List<User> out = new java.util.ArrayList<>();

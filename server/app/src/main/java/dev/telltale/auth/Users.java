@@ -60,6 +60,15 @@ public interface Users {
      */
     User create(String username, char[] password, boolean orgAdmin, String actor);
 
+    /**
+     * Changes a user's password after checking the current one (a failure counts towards the
+     * lockout like a failed login), clears the must-change flag, audited.
+     *
+     * @return false when the current password is wrong or the account is locked
+     * @throws IllegalArgumentException when the new password breaks the policy or equals the old one
+     */
+    boolean changePassword(String username, char[] current, char[] replacement);
+
     /** Every user, by name. */
     java.util.List<User> list();
 

@@ -248,6 +248,29 @@ class AccessMatrixTest {
         assertEquals(400, call("GET", "/api/v1/audit/export?format=xml", admin).statusCode());
     }
 
+    @Test
+    void usersChangeTheirPasswordUnderThePolicy() throws Exception {
+        String admin = app.apiToken();
+        ok(app.post("/api/v1/users", "{\"username\":\"changer\",\"password\":\"" + PASSWORD + "\"}", admin), 201);
+        String token = JSON.readTree(ok(app.post("/api/v1/auth/token", "{\"username\":\"changer\",\"password\":\""
+                + PASSWORD + "\"}", null), 200)).get("access_token").asText();
+        assertTrue(JSON.readTree(ok(app.get("/api/v1/users", admin), 200)).toString()
+                .contains("\"username\":\"changer\",\"admin\":false,\"password_change_required\":true"));
+        assertEquals(400, app.post("/api/v1/me/password", "{\"current_password\":\"" + PASSWORD
+                + "\",\"new_password\":\"short\"}", token).statusCode(), "the policy applies");
+        assertEquals(403, app.post("/api/v1/me/password", "{\"current_password\":\"not it at all\","
+                + "\"new_password\":\"another long passphrase\"}", token).statusCode());
+        assertEquals(204, app.post("/api/v1/me/password", "{\"current_password\":\"" + PASSWORD
+                + "\",\"new_password\":\"another long passphrase\"}", token).statusCode());
+        assertEquals(401, app.post("/api/v1/auth/token", "{\"username\":\"changer\",\"password\":\"" + PASSWORD
+                + "\"}", null).statusCode(), "the old password no longer works");
+        JsonNode fresh = JSON.readTree(ok(app.post("/api/v1/auth/token", "{\"username\":\"changer\",\"password\":"
+                + "\"another long passphrase\"}", null), 200));
+        assertEquals(false, fresh.get("password_change_required").asBoolean());
+        assertEquals(409, app.post("/api/v1/users", "{\"username\":\"CHANGER\",\"password\":\"" + PASSWORD + "\"}",
+                admin).statusCode(), "names are case-insensitive and unique");
+    }
+
     static HttpResponse<String> form(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + app.appliance().httpsPort()
                         + "/api/v1/auth/token")).header("Content-Type", "application/x-www-form-urlencoded")
