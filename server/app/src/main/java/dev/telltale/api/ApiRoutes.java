@@ -18,6 +18,7 @@ final class ApiRoutes {
                 .add("GET", "/api/health", PUBLIC)
                 .add("GET", "/metrics", PUBLIC)
                 .add("POST", "/api/v1/auth/token", PUBLIC)
+                .add("DELETE", "/api/v1/auth/token", SIGNED_IN)
                 .add("GET", "/api/v1/me", SIGNED_IN)
                 .add("POST", "/api/v1/me/password", SIGNED_IN)
 

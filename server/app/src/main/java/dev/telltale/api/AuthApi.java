@@ -26,7 +26,7 @@ final class AuthApi implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/token", this::token);
+        rules.post("/token", this::token).delete("/token", this::revoke);
     }
 
     private void token(ServerRequest req, ServerResponse res) {
@@ -50,6 +50,13 @@ final class AuthApi implements HttpService {
                 .put("token_type", "Bearer")
                 .put("expires_in", t.expiresIn().toSeconds())
                 .put("password_change_required", user.mustChangePassword()));
+    }
+
+    /** Revokes the bearer token the request carries (logout for API clients and scripts). */
+    private void revoke(ServerRequest req, ServerResponse res) {
+        String header = req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).orElse("");
+        tokens.revoke(header.substring(Math.min(7, header.length())).trim());
+        res.status(io.helidon.http.Status.NO_CONTENT_204).send();
     }
 
     /** The client_credentials grant: an integration client's id and secret for a token with its team role. */

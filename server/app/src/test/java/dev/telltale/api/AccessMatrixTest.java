@@ -120,7 +120,7 @@ class AccessMatrixTest {
             String path = r.template().replace("{id}", String.valueOf(red)).replaceAll("\\{[a-z]+}", "1");
             for (Map.Entry<String, Optional<String>> s : TOKENS.entrySet()) {
                 if (r.template().equals("/api/v1/auth/token")) {
-                    continue; // public and exercised by every login above
+                    continue; // logins above and token revocation in the password test: a DELETE here would end the subjects' tokens
                 }
                 HttpResponse<String> res = call(r.method(), path, s.getValue());
                 int code = res.statusCode();
@@ -267,6 +267,10 @@ class AccessMatrixTest {
         JsonNode fresh = JSON.readTree(ok(app.post("/api/v1/auth/token", "{\"username\":\"changer\",\"password\":"
                 + "\"another long passphrase\"}", null), 200));
         assertEquals(false, fresh.get("password_change_required").asBoolean());
+        Optional<String> bearer = Optional.of(fresh.get("access_token").asText());
+        assertEquals(200, call("GET", "/api/v1/me", bearer).statusCode());
+        assertEquals(204, call("DELETE", "/api/v1/auth/token", bearer).statusCode());
+        assertEquals(401, call("GET", "/api/v1/me", bearer).statusCode(), "a revoked token is dead at once");
         assertEquals(409, app.post("/api/v1/users", "{\"username\":\"CHANGER\",\"password\":\"" + PASSWORD + "\"}",
                 admin).statusCode(), "names are case-insensitive and unique");
     }
