@@ -30,57 +30,18 @@ final class DbAgents implements Agents {
         this.clock = clock;
     }
 
-    /** A parent table whose rows are unique by (parent id, name); identifiers are constants, never input. */
-    private enum Named {
-        APPLICATION("applications", "team_id", "name"),
-        COMPONENT("components", "application_id", "name"),
-        VERSION("component_versions", "component_id", "version");
-
-        final String select;
-        final String insert;
-
-        Named(String table, String parent, String name) {
-            this.select = "SELECT id FROM " + table + " WHERE " + parent + " = ? AND " + name + " = ?";
-            this.insert = "INSERT INTO " + table + " (" + parent + ", " + name + ", created_at) VALUES (?, ?, ?)";
-        }
-    }
-
     @Override
     public AgentRecord register(RunTokenGrant grant, AgentIdentity identity) {
         AgentIdentity id = Validation.check(identity);
         return Sql.inTransaction(dataSource, c -> {
             Instant now = clock.instant();
-            long app = findOrCreate(c, Named.APPLICATION, grant.teamId(), id.application(), now);
-            long component = findOrCreate(c, Named.COMPONENT, app, id.component(), now);
-            long version = findOrCreate(c, Named.VERSION, component, id.version(), now);
+            AppRefs refs = new AppRefs(c, now);
+            long app = refs.application(grant.teamId(), id.application());
+            long component = refs.component(app, id.component());
+            long version = refs.version(component, id.version());
             long agent = upsertAgent(c, grant.teamId(), id, app, component, version, now);
             return new AgentRecord(agent, grant.teamId(), grant.teamName(), app, component, version);
         });
-    }
-
-    private static long findOrCreate(Connection c, Named kind, long parentId, String name, Instant now)
-            throws SQLException {
-        Optional<Long> found = select(c, kind.select, parentId, name);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement(kind.insert, Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, parentId);
-            ps.setString(2, name);
-            Sql.setInstant(ps, 3, now);
-            ps.executeUpdate();
-            long id = Sql.generatedId(ps);
-            c.releaseSavepoint(sp);
-            return id;
-        } catch (SQLException e) {
-            if (!Sql.isDuplicateKey(e)) {
-                throw e;
-            }
-            c.rollback(sp);
-            return select(c, kind.select, parentId, name)
-                    .orElseThrow(() -> new SQLException("row vanished after a duplicate-key conflict", e));
-        }
     }
 
     private static long upsertAgent(Connection c, long teamId, AgentIdentity id, long app, long component,

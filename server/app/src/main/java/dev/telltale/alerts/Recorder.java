@@ -44,7 +44,7 @@ final class Recorder {
         }
         List<Group> groups = Grouping.of(findings);
         Instant now = clock.instant();
-        Refs refs = new Refs(c, now);
+        dev.telltale.agents.AppRefs refs = new dev.telltale.agents.AppRefs(c, now);
         for (Group g : groups) {
             g.applicationId = refs.application(g.key.teamId(), g.key.application());
             g.componentId = refs.component(g.applicationId, g.key.component());

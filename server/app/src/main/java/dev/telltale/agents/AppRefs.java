@@ -1,4 +1,4 @@
-package dev.telltale.alerts;
+package dev.telltale.agents;
 
 import dev.telltale.db.Sql;
 
@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resolves the application, component and version a finding names to their ids inside the
- * recording transaction, creating rows the agents have not (e.g. for findings replayed after
- * a version's agents are gone). The memo lives for one batch only: an id created in a
- * transaction that rolls back must not outlive it.
+ * Resolves application, component and version names to their ids inside the caller's
+ * transaction, creating the rows that do not exist yet (agent registration; alerts recorded for
+ * findings replayed after a version's agents are gone). Concurrent creators of the same row
+ * meet at its unique key: the loser reads the winner's row. The memo lives as long as this
+ * object, which lives for one transaction: an id created in a transaction that rolls back must
+ * not outlive it.
  */
-final class Refs {
+public final class AppRefs {
     /** Identifiers are constants, never input. */
     private enum Named {
         APPLICATION("applications", "team_id", "name"),
@@ -42,20 +44,20 @@ final class Refs {
     private final Instant now;
     private final Map<Ref, Long> memo = new HashMap<>();
 
-    Refs(Connection c, Instant now) {
+    public AppRefs(Connection c, Instant now) {
         this.c = c;
         this.now = now;
     }
 
-    long application(long teamId, String name) throws SQLException {
+    public long application(long teamId, String name) throws SQLException {
         return id(new Ref(Named.APPLICATION, teamId, name));
     }
 
-    long component(long applicationId, String name) throws SQLException {
+    public long component(long applicationId, String name) throws SQLException {
         return id(new Ref(Named.COMPONENT, applicationId, name));
     }
 
-    long version(long componentId, String name) throws SQLException {
+    public long version(long componentId, String name) throws SQLException {
         return id(new Ref(Named.VERSION, componentId, name));
     }
 
