@@ -395,7 +395,7 @@ def e2e(app):
     sp_apk = os.path.join(TMP, "sp-apk")
     r = run(tt(["-a", "alpine", "--", "true"], spool=sp_apk, flush=20, **common),
             env=dict(os.environ, TELLTALE_HOSTENV_ROOT=fake))
-    he = app.events("type:host_env AND app:alpine", expect=1)
+    he = app.events("type:host_env AND app:alpine", expect=1, wait=30)
     pk = he[0]["fields"].get("packages", []) if he else []
     check([(p["name"], p.get("version"), p.get("license"), p.get("manager")) for p in pk] ==
           [("musl", "1.2.4-r2", "MIT", "apk"), ("busybox", "1.36.1-r5", "GPL-2.0-only", "apk")],
