@@ -49,10 +49,10 @@ final class ApiRoutes {
                 .add("GET", "/api/v1/rules/{id}", SIGNED_IN)
                 .add("GET", "/api/v1/policies", POLICIES_VIEW)
                 .add("GET", "/api/v1/policies/{id}", POLICIES_VIEW)
-                .add("POST", "/api/v1/policies", POLICIES_MANAGE)
+                .add("POST", "/api/v1/policies", POLICIES_EDIT)
                 .add("PUT", "/api/v1/policies/default", POLICIES_MANAGE)
-                .add("PUT", "/api/v1/policies/{id}", POLICIES_MANAGE)
-                .add("DELETE", "/api/v1/policies/{id}", POLICIES_MANAGE)
+                .add("PUT", "/api/v1/policies/{id}", POLICIES_EDIT)
+                .add("DELETE", "/api/v1/policies/{id}", POLICIES_EDIT)
                 .add("GET", "/api/v1/applications", APPS_VIEW)
                 .add("PUT", "/api/v1/applications/{id}/policy", POLICIES_ASSIGN)
 

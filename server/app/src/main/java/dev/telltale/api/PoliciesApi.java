@@ -7,6 +7,7 @@ import dev.telltale.policy.Policies;
 import dev.telltale.policy.Policy;
 import dev.telltale.policy.PolicyDraft;
 import dev.telltale.policy.PolicyException;
+import dev.telltale.rbac.Permission;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -22,9 +23,25 @@ import java.util.Optional;
  */
 final class PoliciesApi implements HttpService {
     private final Policies policies;
+    private final dev.telltale.teams.Teams teams;
 
-    PoliciesApi(Policies policies) {
+    PoliciesApi(Policies policies, dev.telltale.teams.Teams teams) {
         this.policies = policies;
+        this.teams = teams;
+    }
+
+    /** Organisation-wide policies are everyone's to read; a team's, its members'. */
+    private static boolean visible(ServerRequest req, Policy p) {
+        return p.teamId().map(t -> Principal.access(req).can(Permission.POLICIES_VIEW, t)).orElse(true);
+    }
+
+    /** A team's policy is its Team Admins' to change; an organisation-wide one, Admins'. */
+    private static void mayEdit(ServerRequest req, Optional<Long> team) {
+        if (team.isPresent()) {
+            Principal.require(req, Permission.POLICIES_EDIT, team.get());
+        } else if (!Principal.access(req).orgAdmin()) {
+            throw ApiProblem.forbidden("organisation-wide policies need the organisation Admin role; name a 'team'");
+        }
     }
 
     @Override
@@ -43,6 +60,9 @@ final class PoliciesApi implements HttpService {
         var assignments = policies.assignments();
         ArrayNode arr = Json.MAPPER.createArrayNode();
         for (Policy p : policies.list()) {
+            if (!visible(req, p)) {
+                continue;
+            }
             ObjectNode o = PolicyJson.summary(p).put("default", p.id() == def.id());
             ArrayNode apps = o.putArray("applications");
             assignments.stream().filter(a -> a.policy().equals(Optional.of(p.name())))
@@ -55,24 +75,34 @@ final class PoliciesApi implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Principal.user(req);
-        Policy p = policies.byId(id(req)).orElseThrow(() -> ApiProblem.notFound("no policy " + id(req)));
+        Policy p = policies.byId(id(req)).filter(x -> visible(req, x))
+                .orElseThrow(() -> ApiProblem.notFound("no policy " + id(req)));
         Json.send(res, PolicyJson.full(p, policies.catalogue()).put("default", policies.defaultPolicy().id() == p.id()));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req); // the route needs the organisation Admin role
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "name", "description", "based_on", "rules");
+        PolicyJson.onlyFields(body, "name", "description", "based_on", "rules", "team");
+        Optional<Long> team = Json.optionalText(body, "team").map(t -> teams.byName(t)
+                .orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")).id());
+        mayEdit(req, team);
         PolicyDraft draft = new PolicyDraft(Json.text(body, "name"), Json.optionalText(body, "description").orElse(""),
                 Json.optionalText(body, "based_on"), PolicyJson.changes(body.get("rules")));
-        Policy p = policies.create(draft, admin.username());
+        if (draft.basedOn().flatMap(policies::byName).filter(b -> !visible(req, b)).isPresent()) {
+            throw ApiProblem.badRequest("no policy named '" + draft.basedOn().get() + "' to start from");
+        }
+        Policy p = policies.create(draft, team, admin.username());
         Json.send(res, Status.CREATED_201, PolicyJson.full(p, policies.catalogue()));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req); // the route needs the organisation Admin role
         long id = id(req);
-        Policy old = policies.byId(id).orElseThrow(() -> ApiProblem.notFound("no policy " + id));
+        Policy old = policies.byId(id).filter(x -> visible(req, x)).orElseThrow(() -> ApiProblem.notFound("no policy " + id));
+        if (!old.builtIn()) {
+            mayEdit(req, old.teamId());
+        }
         ObjectNode body = Json.body(req);
         PolicyJson.onlyFields(body, "name", "description", "rules");
         PolicyDraft draft = new PolicyDraft(Json.optionalText(body, "name").orElse(old.name()),
@@ -84,7 +114,12 @@ final class PoliciesApi implements HttpService {
 
     private void delete(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req); // the route needs the organisation Admin role
-        policies.delete(id(req), admin.username());
+        long id = id(req);
+        Policy old = policies.byId(id).filter(x -> visible(req, x)).orElseThrow(() -> ApiProblem.notFound("no policy " + id));
+        if (!old.builtIn()) {
+            mayEdit(req, old.teamId());
+        }
+        policies.delete(id, admin.username());
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -47,6 +47,7 @@ final class PolicyJson {
                 .put("updated_by", p.updatedBy())
                 .put("enabled_rules", p.rules().values().stream().filter(RuleSetting::enabled).count());
         p.basedOn().ifPresent(b -> o.put("based_on", b));
+        p.teamId().ifPresentOrElse(t -> o.put("team_id", t), () -> o.putNull("team_id"));
         return o;
     }
 

@@ -70,16 +70,19 @@ final class DbPolicies implements Policies {
     }
 
     @Override
-    public Policy create(PolicyDraft draft, String actor) {
+    public Policy create(PolicyDraft draft, Optional<Long> team, String actor) {
         String name = validName(draft.name());
         Policy base = byName(draft.basedOn().orElse(STANDARD))
                 .orElseThrow(() -> PolicyException.invalid("no policy named '" + draft.basedOn().orElse("") + "' to start from"));
+        if (base.teamId().isPresent() && !base.teamId().equals(team)) {
+            throw PolicyException.invalid("'" + base.name() + "' belongs to another team and cannot be cloned here");
+        }
         Map<String, RuleSetting> rules = PolicyChanges.apply(infos, base.rules(), draft.changes());
         Instant now = clock.instant();
         long id = write(c -> {
             long newId;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO policies (name, description, built_in, based_on, "
-                    + "revision, created_at, created_by, updated_at, updated_by) VALUES (?, ?, FALSE, ?, 1, ?, ?, ?, ?)",
+                    + "revision, created_at, created_by, updated_at, updated_by, team_id) VALUES (?, ?, FALSE, ?, 1, ?, ?, ?, ?, ?)",
                     PreparedStatement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, name);
                 ps.setString(2, description(draft));
@@ -88,11 +91,17 @@ final class DbPolicies implements Policies {
                 ps.setString(5, actor);
                 Sql.setInstant(ps, 6, now);
                 ps.setString(7, actor);
+                if (team.isPresent()) {
+                    ps.setLong(8, team.get());
+                } else {
+                    ps.setNull(8, java.sql.Types.BIGINT);
+                }
                 ps.executeUpdate();
                 newId = Sql.generatedId(ps);
             }
             writeRules(c, newId, rules);
-            Audit.record(c, now, actor, "policy.create", name, Optional.of("based on " + base.name()));
+            Audit.record(c, now, actor, "policy.create", name, Optional.of("based on " + base.name()
+                    + team.map(t -> ", team " + t).orElse("")));
             return newId;
         }, name);
         return byId(id).orElseThrow();
@@ -174,6 +183,9 @@ final class DbPolicies implements Policies {
         Assignment app = assignments().stream().filter(a -> a.applicationId() == applicationId).findFirst()
                 .orElseThrow(() -> PolicyException.notFound("no application " + applicationId));
         Optional<Policy> policy = policyId.map(id -> byId(id).orElseThrow(() -> PolicyException.notFound("no policy " + id)));
+        if (policy.flatMap(Policy::teamId).filter(t -> t != app.teamId()).isPresent()) {
+            throw PolicyException.invalid("'" + policy.get().name() + "' belongs to another team than " + app.application());
+        }
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM application_policies WHERE application_id = ?")) {
                 ps.setLong(1, applicationId);
@@ -270,14 +282,15 @@ final class DbPolicies implements Policies {
         }
         List<Policy> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, name, description, built_in, based_on, revision, "
-                + "updated_at, updated_by FROM policies ORDER BY built_in DESC, name");
+                + "updated_at, updated_by, team_id FROM policies ORDER BY built_in DESC, name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String name = rs.getString(2);
                 boolean builtIn = rs.getBoolean(4);
                 Map<String, RuleSetting> rules = builtIn ? builtIn(name) : complete(custom.getOrDefault(rs.getLong(1), Map.of()));
                 out.add(new Policy(rs.getLong(1), name, rs.getString(3), builtIn, Optional.ofNullable(rs.getString(5)),
-                        rs.getInt(6), Sql.instant(rs, "updated_at").orElseThrow(), rs.getString(8), rules));
+                        rs.getInt(6), Sql.instant(rs, "updated_at").orElseThrow(), rs.getString(8), rules,
+                        Optional.ofNullable(rs.getObject(9)).map(o -> ((Number) o).longValue())));
             }
         }
         return out;
@@ -299,8 +312,10 @@ final class DbPolicies implements Policies {
     private void reload() {
         current.set(read(c -> {
             Map<String, CompiledPolicy> compiled = new HashMap<>();
+            Map<String, Long> owners = new HashMap<>();
             for (Policy p : loadPolicies(c)) {
                 compiled.put(p.name(), new CompiledPolicy(p.name(), catalogue, p.rules()));
+                p.teamId().ifPresent(t -> owners.put(p.name(), t));
             }
             Map<PolicySnapshot.AppKey, String> assigned = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT a.team_id, a.name, p.name FROM application_policies ap "
@@ -316,7 +331,7 @@ final class DbPolicies implements Policies {
                  ResultSet rs = ps.executeQuery()) {
                 def = rs.next() ? rs.getString(1) : STANDARD;
             }
-            return new PolicySnapshot(compiled, assigned, def);
+            return new PolicySnapshot(compiled, assigned, def, owners);
         }));
     }
 

@@ -39,7 +39,18 @@ public interface Policies {
      * @throws PolicyException INVALID for a bad name, unknown base, rule or parameter;
      *                         CONFLICT when the name is taken
      */
-    Policy create(PolicyDraft draft, String actor);
+    default Policy create(PolicyDraft draft, String actor) {
+        return create(draft, Optional.empty(), actor);
+    }
+
+    /**
+     * As {@link #create(PolicyDraft, String)}, owned by {@code team} when given (only that team's
+     * applications and agents can use it; it may start from built-in, organisation-wide or that
+     * team's policies).
+     *
+     * @throws PolicyException INVALID also when the base belongs to another team
+     */
+    Policy create(PolicyDraft draft, Optional<Long> team, String actor);
 
     /**
      * Applies the draft's name, description and rule changes to a custom policy.
@@ -61,7 +72,8 @@ public interface Policies {
     /**
      * Assigns a policy to an application, or clears the assignment when {@code policyId} is empty.
      *
-     * @throws PolicyException NOT_FOUND for an unknown application or policy
+     * @throws PolicyException NOT_FOUND for an unknown application or policy; INVALID when the
+     *                         policy belongs to another team than the application
      */
     Assignment assign(long applicationId, Optional<Long> policyId, String actor);
 

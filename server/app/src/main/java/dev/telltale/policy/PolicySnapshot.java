@@ -22,8 +22,12 @@ public final class PolicySnapshot {
     private final CompiledPolicy defaultPolicy;
     private final Set<EventType> wanted;
 
-    PolicySnapshot(Map<String, CompiledPolicy> byName, Map<AppKey, String> assignments, String defaultName) {
+    private final Map<String, Long> owners;
+
+    PolicySnapshot(Map<String, CompiledPolicy> byName, Map<AppKey, String> assignments, String defaultName,
+                   Map<String, Long> owners) {
         this.byName = Map.copyOf(byName);
+        this.owners = Map.copyOf(owners);
         this.assignments = Map.copyOf(assignments);
         this.defaultPolicy = byName.get(defaultName);
         if (defaultPolicy == null) {
@@ -42,12 +46,15 @@ public final class PolicySnapshot {
 
     /**
      * The policy for an agent's events: the one it named ({@code telltale run -p}) when that
-     * exists, else its application's assigned policy, else the default policy.
+     * exists and is organisation-wide or its team's, else its application's assigned policy, else
+     * the default policy.
      */
     public CompiledPolicy resolve(AgentContext ctx) {
         if (!ctx.policy().isEmpty()) {
             CompiledPolicy named = byName.get(ctx.policy());
-            if (named != null) {
+            Long owner = owners.get(ctx.policy());
+            // Another team's policy is not this agent's to choose.
+            if (named != null && (owner == null || owner == ctx.teamId())) {
                 return named;
             }
         }

@@ -14,14 +14,14 @@ public enum Permission {
     APPS_VIEW(Level.TEAM), APPS_EDIT(Level.TEAM),
     EVENTS_VIEW(Level.TEAM),
     ALERTS_VIEW(Level.TEAM), ALERTS_TRIAGE(Level.TEAM),
-    POLICIES_VIEW(Level.TEAM), POLICIES_ASSIGN(Level.TEAM),
+    POLICIES_VIEW(Level.TEAM), POLICIES_ASSIGN(Level.TEAM), POLICIES_EDIT(Level.TEAM),
     INTEGRATIONS_VIEW(Level.TEAM), INTEGRATIONS_EDIT(Level.TEAM),
     JIRA(Level.TEAM),
     SBOM_VIEW(Level.TEAM),
     DOWNLOADS(Level.TEAM), RUN_TOKENS_MANAGE(Level.TEAM),
     CLIENTS_MANAGE(Level.TEAM), MEMBERS_MANAGE(Level.TEAM),
 
-    /** Organisation-wide policies (built-in and custom) and the default policy. */
+    /** Organisation-wide custom policies and the default policy. */
     POLICIES_MANAGE(Level.ORG),
     USERS_MANAGE(Level.ORG), TEAMS_MANAGE(Level.ORG), AUDIT_VIEW(Level.ORG), APPLIANCE_MANAGE(Level.ORG);
 

@@ -126,6 +126,28 @@ class PoliciesTest {
     }
 
     @Test
+    void anAgentCannotChooseAnotherTeamsPolicy() throws Exception {
+        long other;
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO teams (organisation_id, name) VALUES (1, 'other')", Statement.RETURN_GENERATED_KEYS)) {
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                other = rs.getLong(1);
+            }
+        }
+        policies.create(new PolicyDraft("Theirs", "", Optional.of(Policies.MAX_ALERT), Map.of()), Optional.of(other), "a");
+        AgentContext mine = new AgentContext(1, "i", 1, "default", "shop", "c", "1", "h", "Theirs");
+        AgentContext theirs = new AgentContext(2, "j", other, "other", "bank", "c", "1", "h", "Theirs");
+        assertEquals("Standard", policies.current().resolve(mine).name(), "another team's policy is not mine to name");
+        assertEquals("Theirs", policies.current().resolve(theirs).name());
+        long appId = application("shop");
+        long theirsId = policies.byName("Theirs").orElseThrow().id();
+        assertEquals(PolicyException.Kind.INVALID, assertThrows(PolicyException.class,
+                () -> policies.assign(appId, Optional.of(theirsId), "a")).kind(), "nor to assign to my application");
+    }
+
+    @Test
     void policiesSurviveARestart() {
         Policy p = policies.create(new PolicyDraft("Kept", "", Optional.empty(),
                 Map.of("test.shadow-open", change(false, Severity.P4, Map.of()))), "a");
