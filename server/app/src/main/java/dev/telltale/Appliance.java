@@ -152,7 +152,8 @@ public final class Appliance implements AutoCloseable {
                 new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()),
                 cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies, alerts,
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
-                new dev.telltale.audit.AuditLog(db));
+                new dev.telltale.audit.AuditLog(db),
+                new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute());
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

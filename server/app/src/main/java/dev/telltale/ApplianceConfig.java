@@ -14,7 +14,8 @@ import java.time.Duration;
  * configuration). Components read their own sub-nodes.
  */
 record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration apiTokenTtl, Path bundlesDir,
-                       Duration downloadLinkLifetime, java.util.Optional<String> publicHost) {
+                       Duration downloadLinkLifetime, java.util.Optional<String> publicHost, Duration sessionIdle,
+                       Duration sessionAbsolute) {
     ApplianceConfig {
         if (httpsPort < 0 || httpsPort > 65535) {
             throw new ConfigException("telltale.https.port", "must be 0-65535, was " + httpsPort);
@@ -32,6 +33,12 @@ record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration a
         if (apiTokenTtl.compareTo(Duration.ofSeconds(30)) < 0 || apiTokenTtl.compareTo(Duration.ofHours(1)) > 0) {
             throw new ConfigException("telltale.auth.api-token-ttl", "must be between PT30S and PT1H");
         }
+        if (sessionIdle.compareTo(Duration.ofMinutes(1)) < 0 || sessionIdle.compareTo(Duration.ofHours(24)) > 0) {
+            throw new ConfigException("telltale.auth.session-idle", "must be between PT1M and PT24H");
+        }
+        if (sessionAbsolute.compareTo(sessionIdle) < 0 || sessionAbsolute.compareTo(Duration.ofDays(7)) > 0) {
+            throw new ConfigException("telltale.auth.session-absolute", "must be between session-idle and P7D");
+        }
     }
 
     static ApplianceConfig from(Config telltale) {
@@ -43,6 +50,8 @@ record ApplianceConfig(Path dataDir, String httpsHost, int httpsPort, Duration a
                 telltale.get("downloads.bundles-dir").asString().map(Path::of).orElse(data.resolve("bundles"))
                         .toAbsolutePath().normalize(),
                 telltale.get("downloads.link-lifetime").as(Duration.class).orElse(Duration.ofHours(24)),
-                telltale.get("public-host").asString().asOptional());
+                telltale.get("public-host").asString().asOptional(),
+                telltale.get("auth.session-idle").as(Duration.class).orElse(Duration.ofMinutes(30)),
+                telltale.get("auth.session-absolute").as(Duration.class).orElse(Duration.ofHours(12)));
     }
 }

@@ -26,8 +26,10 @@ final class AccessApi implements HttpService {
     private final Users users;
     private final Teams teams;
     private final Memberships memberships;
+    private final dev.telltale.auth.Sessions sessions;
 
-    AccessApi(Users users, Teams teams, Memberships memberships) {
+    AccessApi(Users users, Teams teams, Memberships memberships, dev.telltale.auth.Sessions sessions) {
+        this.sessions = sessions;
         this.users = users;
         this.teams = teams;
         this.memberships = memberships;
@@ -49,6 +51,8 @@ final class AccessApi implements HttpService {
     private void me(ServerRequest req, ServerResponse res) {
         Access a = Principal.access(req);
         ObjectNode o = Json.object().put("id", a.userId()).put("username", a.username()).put("admin", a.orgAdmin());
+        // The UI reads its CSRF token here; only session-authenticated requests have one.
+        req.context().get(dev.telltale.auth.Sessions.Session.class).ifPresent(s -> o.put("csrf_token", s.csrfToken()));
         ArrayNode t = o.putArray("teams");
         a.teams().forEach((id, role) -> t.addObject().put("id", id)
                 .put("name", teams.byId(id).map(Teams.Team::name).orElse("?")).put("role", role.name()));
@@ -68,6 +72,7 @@ final class AccessApi implements HttpService {
             if (!users.changePassword(a.username(), current, replacement)) {
                 throw new ApiProblem(403, "Forbidden", "the current password is wrong or the account is locked");
             }
+            sessions.endAll(a.userId()); // every browser signed in with the old password signs in again
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest(e.getMessage());
         } finally {

@@ -31,12 +31,13 @@ public final class Api {
                            java.util.function.IntSupplier httpsPort, String caPem,
                            dev.telltale.policy.Policies policies, Alerts alerts,
                            dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients,
-                           dev.telltale.audit.AuditLog auditLog) {
+                           dev.telltale.audit.AuditLog auditLog, dev.telltale.auth.Sessions sessions,
+                           java.time.Duration sessionAbsolute) {
     }
 
     public static void register(HttpRouting.Builder routing, Services s) {
         Problems.register(routing);
-        routing.addFilter(new Principal(s.apiTokens(), s.memberships(), s.clients(), ApiRoutes.table()));
+        routing.addFilter(new Principal(s.apiTokens(), s.memberships(), s.clients(), ApiRoutes.table(), s.sessions()));
         Map<String, Supplier<HealthApi.Check>> checks = new LinkedHashMap<>();
         s.healthChecks().forEach((name, check) -> checks.put(name, () -> new HealthApi.Check(check.getAsBoolean(),
                 s.healthDetails().getOrDefault(name, Map::of).get())));
@@ -46,10 +47,11 @@ public final class Api {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(s.metrics().scrape());
         });
+        routing.register("/", new SessionsApi(s.users(), s.sessions(), s.sessionAbsolute()));
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens(), s.clients()));
         routing.register("/api/v1/clients", new ClientsApi(s.clients(), s.teams()));
         routing.register("/api/v1/audit", new AuditApi(s.auditLog(), s.clock()));
-        routing.register("/api/v1", new AccessApi(s.users(), s.teams(), s.memberships()));
+        routing.register("/api/v1", new AccessApi(s.users(), s.teams(), s.memberships(), s.sessions()));
         routing.register("/api/v1/run-tokens", new RunTokensApi(s.runTokens(), s.teams()));
         routing.register("/api/v1/events", new EventsApi(s.store(), s.clock()));
         routing.register("/api/v1/rules", new RulesApi(s.policies()));

@@ -17,6 +17,8 @@ final class ApiRoutes {
         return new RouteTable()
                 .add("GET", "/api/health", PUBLIC)
                 .add("GET", "/metrics", PUBLIC)
+                .add("POST", "/login", PUBLIC)
+                .add("POST", "/logout", SIGNED_IN)
                 .add("POST", "/api/v1/auth/token", PUBLIC)
                 .add("DELETE", "/api/v1/auth/token", SIGNED_IN)
                 .add("GET", "/api/v1/me", SIGNED_IN)

@@ -26,9 +26,12 @@ final class Principal implements Filter {
     private final Memberships memberships;
     private final dev.telltale.rbac.ApiClients clients;
     private final RouteTable routes;
+    private final dev.telltale.auth.Sessions sessions;
 
-    Principal(ApiTokens tokens, Memberships memberships, dev.telltale.rbac.ApiClients clients, RouteTable routes) {
+    Principal(ApiTokens tokens, Memberships memberships, dev.telltale.rbac.ApiClients clients, RouteTable routes,
+              dev.telltale.auth.Sessions sessions) {
         this.tokens = tokens;
+        this.sessions = sessions;
         this.memberships = memberships;
         this.clients = clients;
         this.routes = routes;
@@ -53,6 +56,11 @@ final class Principal implements Filter {
             return;
         }
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        Optional<String> cookie = req.headers().cookies().first(SessionsApi.COOKIE).asOptional();
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) && cookie.isPresent()) {
+            bySession(chain, req, res, needed, cookie.get());
+            return;
+        }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"telltale\"");
             Problems.send(res, 401, "Unauthorized", "send an API token as 'Authorization: Bearer <token>'");
@@ -73,7 +81,11 @@ final class Principal implements Filter {
             Problems.send(res, 401, "Unauthorized", "the client was revoked");
             return;
         }
-        Access access = found.get();
+        admit(chain, req, res, needed, u, found.get());
+    }
+
+    private void admit(FilterChain chain, RoutingRequest req, RoutingResponse res, Permission needed, User u,
+                       Access access) {
         if (!access.can(needed)) {
             Problems.send(res, 403, "Forbidden", denial(needed));
             return;
@@ -82,6 +94,32 @@ final class Principal implements Filter {
         req.context().register(access);
         chain.proceed();
     }
+
+    /**
+     * A browser with a session cookie. State changes need the session's CSRF token in a header:
+     * another site can make the browser send the cookie, but cannot read the token.
+     */
+    private void bySession(FilterChain chain, RoutingRequest req, RoutingResponse res, Permission needed, String id) {
+        var session = sessions.touch(id);
+        if (session.isEmpty()) {
+            Problems.send(res, 401, "Unauthorized", "the session has ended; sign in again");
+            return;
+        }
+        String method = req.prologue().method().text();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            String presented = req.headers().first(CSRF).orElse("");
+            if (!java.security.MessageDigest.isEqual(presented.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    session.get().csrfToken().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                Problems.send(res, 403, "Forbidden", "missing or wrong CSRF token (send it as X-CSRF-Token)");
+                return;
+            }
+        }
+        User u = session.get().user();
+        req.context().register(session.get());
+        admit(chain, req, res, needed, u, new Access(u.id(), u.username(), u.admin(), memberships.of(u.id())));
+    }
+
+    static final io.helidon.http.HeaderName CSRF = io.helidon.http.HeaderNames.create("X-CSRF-Token");
 
     /** The peer's IP address as text (never a resolved name: audit rows record where a request came from). */
     private static String address(RoutingRequest req) {
