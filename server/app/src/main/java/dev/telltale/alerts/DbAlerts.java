@@ -96,7 +96,9 @@ final class DbAlerts implements Alerts {
     @Override
     public int sweep() {
         Instant now = clock.instant();
-        return Sql.inTransaction(ds, c -> Sweeper.expire(c, now) + Sweeper.fix(c, now, config.fixedAfter()));
+        int changed = Sql.inTransaction(ds, c -> Sweeper.expire(c, now) + Sweeper.fix(c, now, config.fixedAfter()));
+        Sql.inTransaction(ds, c -> EvidenceChunks.prune(c, now.minus(config.evidenceRetention())));
+        return changed;
     }
 
     @Override

@@ -94,6 +94,19 @@ final class EvidenceChunks {
         ps.addBatch();
     }
 
+    /**
+     * Drops evidence whose newest entry is older than {@code cutoff}: the events it links to
+     * have aged out of the store. Alerts, occurrences, counts and history stay.
+     *
+     * @return how many chunk rows went
+     */
+    static int prune(Connection c, Instant cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_evidence_chunks WHERE last_time < ?")) {
+            Sql.setInstant(ps, 1, cutoff);
+            return ps.executeUpdate();
+        }
+    }
+
     /** A page of evidence, most recently recorded first, after {@code after} (a cursor of a previous page). */
     static Alerts.EvidencePage page(Connection c, long alertId, Optional<Long> occurrenceId, int limit,
                                     Optional<String> after) throws SQLException {

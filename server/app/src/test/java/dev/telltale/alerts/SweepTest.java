@@ -51,6 +51,23 @@ class SweepTest {
     }
 
     @Test
+    void evidenceAgesOutWithTheEventsItLinksToButTheAlertStays() {
+        f.record(f.finding("checkout", "1.0", "k"));
+        f.clock.advance(java.time.Duration.ofDays(20));
+        f.record(f.finding("checkout", "1.0", "k"));
+        f.alerts.sweep();
+        assertEquals(2, f.count("alert_evidence"), "both within 30 days");
+        f.clock.advance(java.time.Duration.ofDays(11));
+        f.alerts.sweep();
+        assertEquals(1, f.count("alert_evidence"), "the 31-day-old evidence went");
+        assertEquals(2, alert().alert().events(), "the alert keeps its count and history");
+        f.clock.advance(java.time.Duration.ofDays(20));
+        f.alerts.sweep();
+        assertEquals(0, f.count("alert_evidence"));
+        assertEquals(1, f.count("alerts"));
+    }
+
+    @Test
     void anExpiredRiskAcceptanceReopens() {
         f.record(f.finding("checkout", "1.0", "k"));
         transition("1.0", RISK_ACCEPTED, Optional.of(f.clock.instant().plus(Duration.ofDays(7))));
