@@ -51,6 +51,9 @@ public final class RouteTable {
 
     /** The most specific declared route for a request, if any. */
     public Optional<Route> match(String method, String path) {
+        if (method.equals("HEAD")) {
+            method = "GET"; // HEAD is GET without the body, with GET's permission
+        }
         String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         String[] parts = p.substring(1).split("/", -1);
         Route best = null;
