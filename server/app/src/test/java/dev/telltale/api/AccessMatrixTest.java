@@ -298,6 +298,20 @@ class AccessMatrixTest {
         assertEquals(204, call("DELETE", "/api/v1/policies/" + red.get("id").asLong(), redAdmin).statusCode());
     }
 
+    @Test
+    void repeatedFailuresLockTheAccount() throws Exception {
+        String admin = app.apiToken();
+        ok(app.post("/api/v1/users", "{\"username\":\"locky\",\"password\":\"" + PASSWORD + "\"}", admin), 201);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, app.post("/api/v1/auth/token", "{\"username\":\"locky\",\"password\":\"guess " + i + "\"}",
+                    null).statusCode());
+        }
+        assertEquals(401, app.post("/api/v1/auth/token", "{\"username\":\"locky\",\"password\":\"" + PASSWORD + "\"}",
+                null).statusCode(), "locked: even the right password is refused for now");
+        JsonNode locked = JSON.readTree(ok(call("GET", "/api/v1/audit?action=user.locked", TOKENS.get("admin")), 200));
+        assertTrue(locked.get("entries").toString().contains("locky"), locked.toString());
+    }
+
     static HttpResponse<String> send(String method, String path, String body, Optional<String> token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + app.appliance().httpsPort() + path))
                 .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
