@@ -84,8 +84,17 @@ final class Principal implements Filter {
         admit(chain, req, res, needed, u, found.get());
     }
 
+    /** What a user who must change their password may still do. */
+    private static final java.util.Set<String> WHILE_CHANGE_PENDING = java.util.Set.of("GET /api/v1/me",
+            "POST /api/v1/me/password", "DELETE /api/v1/auth/token", "POST /logout");
+
     private void admit(FilterChain chain, RoutingRequest req, RoutingResponse res, Permission needed, User u,
                        Access access) {
+        String route = req.prologue().method().text() + " " + req.path().path();
+        if (u.mustChangePassword() && !WHILE_CHANGE_PENDING.contains(route)) {
+            Problems.send(res, 403, "Forbidden", "change your password first: POST /api/v1/me/password, then sign in again");
+            return;
+        }
         if (!access.can(needed)) {
             Problems.send(res, 403, "Forbidden", denial(needed));
             return;

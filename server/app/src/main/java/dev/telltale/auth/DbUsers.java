@@ -61,11 +61,14 @@ final class DbUsers implements Users {
             Instant now = clock.instant();
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (username, password_hash, is_admin,"
-                    + " must_change_password, failed_logins, created_at) VALUES (?, ?, TRUE, TRUE, 0, ?)",
+                    + " must_change_password, failed_logins, created_at) VALUES (?, ?, TRUE, ?, 0, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, ADMIN);
                 ps.setString(2, hasher.hash(password.toCharArray()));
-                Sql.setInstant(ps, 3, now);
+                // A generated password was printed on a console: it must go. One the operator chose
+                // (OVF property, user-data, environment) is theirs already.
+                ps.setBoolean(3, preset.isEmpty());
+                Sql.setInstant(ps, 4, now);
                 ps.executeUpdate();
                 id = Sql.generatedId(ps);
             } catch (SQLException e) {

@@ -28,7 +28,8 @@ public interface Users {
      * Creates the initial {@code admin} user if no user exists. The password is
      * {@code TELLTALE_ADMIN_PASSWORD} when given, otherwise random; a random one is returned
      * so the caller can print it once and write it to {@code DATA/initial-admin-password} (0600).
-     * The admin must change it at first UI login.
+     * The admin must change a generated password before doing anything else; a preset one was
+     * chosen by the operator and need not change.
      *
      * <p>A blank preset counts as none. Does nothing when any user exists. The user and its
      * {@code TEAM_ADMIN} membership of the {@code default} team are created in one transaction.

@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccessMatrixTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "a long enough password";
+    static final String NEW_PASSWORD = "my own long passphrase";
 
     @TempDir
     static Path data;
@@ -72,8 +73,13 @@ class AccessMatrixTest {
         if (role.isPresent()) {
             ok(app.put("/api/v1/teams/" + team + "/members/" + id, "{\"role\":\"" + role.get() + "\"}", admin), 200);
         }
-        String token = JSON.readTree(ok(app.post("/api/v1/auth/token", "{\"username\":\"" + name + "\",\"password\":\""
+        String first = JSON.readTree(ok(app.post("/api/v1/auth/token", "{\"username\":\"" + name + "\",\"password\":\""
                 + PASSWORD + "\"}", null), 200)).get("access_token").asText();
+        assertEquals(403, app.get("/api/v1/teams", first).statusCode(), "nothing before the first password change");
+        ok(app.post("/api/v1/me/password", "{\"current_password\":\"" + PASSWORD + "\",\"new_password\":\""
+                + NEW_PASSWORD + "\"}", first), 204);
+        String token = JSON.readTree(ok(app.post("/api/v1/auth/token", "{\"username\":\"" + name + "\",\"password\":\""
+                + NEW_PASSWORD + "\"}", null), 200)).get("access_token").asText();
         TOKENS.put(name, Optional.of(token));
         ROLES.put(name, role);
     }
