@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -55,6 +56,7 @@ typedef struct run_ctx {
     pthread_t hostenv_thread;
     _Atomic(uint8_t *) hostenv_event;
     size_t hostenv_len;
+    int hostenv_taken; /* the collector's event went to the spool (it runs once per run) */
     tt_hostenv_stats hostenv_stats;
     uint8_t *rbuf;
     tt_bytes_buf redacted;
@@ -149,6 +151,23 @@ static void take_hostenv(run_ctx *x) {
             s->notes[0] ? "; " : "", s->notes);
     tt_spool_append_event(&x->sp, tt_now_us(), ev, x->hostenv_len);
     free(ev);
+    x->hostenv_taken = 1;
+}
+
+/* A command that exits at once may finish before the collector does: wait for it, a little,
+ * so that the host environment of this run is not lost. */
+#define HOSTENV_WAIT_MS 5000
+static void await_hostenv(run_ctx *x, int started) {
+    if (!started || x->hostenv_taken) {
+        return;
+    }
+    struct pollfd p = {.fd = x->hostenv_fd, .events = POLLIN};
+    if (poll(&p, 1, HOSTENV_WAIT_MS) > 0) {
+        uint64_t v;
+        ssize_t r = read(x->hostenv_fd, &v, sizeof v);
+        (void) r;
+    }
+    take_hostenv(x);
 }
 
 static void add_fd(run_ctx *x, int fd, uint32_t tag) {
@@ -323,7 +342,8 @@ int tt_cmd_run(tt_config *c) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&x.hostenv_thread, &attr, hostenv_main, &x) != 0) {
+    int hostenv_started = pthread_create(&x.hostenv_thread, &attr, hostenv_main, &x) == 0;
+    if (!hostenv_started) {
         tt_warn("cannot start the host environment collector");
     }
     pthread_attr_destroy(&attr);
@@ -419,7 +439,7 @@ int tt_cmd_run(tt_config *c) {
     }
 
     /* Flush: everything received becomes durable, then a bounded wait for ACKs. */
-    take_hostenv(&x);
+    await_hostenv(&x, hostenv_started);
     tt_spool_sync(&x.sp);
     if (x.sp.full_count) {
         tt_spool_close(&x.sp); /* records the pending spool_full gap */
