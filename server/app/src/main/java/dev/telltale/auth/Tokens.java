@@ -12,7 +12,7 @@ import java.util.HexFormat;
  * scanners) followed by 256 random bits in unpadded base64url. Stored and looked up only by
  * their SHA-256; with 256 bits of entropy a fast hash is enough, no salt or stretching needed.
  */
-final class Tokens {
+public final class Tokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -21,13 +21,15 @@ final class Tokens {
     private Tokens() {
     }
 
-    static String newToken(String prefix) {
+    /** {@code prefix} followed by 256 random bits, unpadded base64url. */
+    public static String newToken(String prefix) {
         byte[] bytes = new byte[RANDOM_BYTES];
         RANDOM.nextBytes(bytes);
         return prefix + B64URL.encodeToString(bytes);
     }
 
-    static String sha256Hex(String token) {
+    /** The lower-case hex SHA-256 of the token's UTF-8 bytes: how tokens are stored and looked up. */
+    public static String sha256Hex(String token) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));

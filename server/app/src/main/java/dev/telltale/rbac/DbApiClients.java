@@ -1,13 +1,11 @@
 package dev.telltale.rbac;
 
 import dev.telltale.audit.Audit;
+import dev.telltale.auth.Tokens;
 import dev.telltale.db.Database;
 import dev.telltale.db.Sql;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,8 +14,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,7 +21,6 @@ import java.util.regex.Pattern;
 /** Clients in {@code api_clients}. */
 final class DbApiClients implements ApiClients {
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._:-]{0,99}");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, team_id, name, client_id, role, created_at, created_by, revoked_at";
     private final Database db;
     private final Clock clock;
@@ -41,8 +36,8 @@ final class DbApiClients implements ApiClients {
             throw new RbacException(RbacException.Kind.INVALID,
                     "a client name is 1-100 letters, digits, spaces or . _ : -, starting with a letter or digit");
         }
-        String clientId = "ttc_" + random(12);
-        String secret = "tts_" + random(32);
+        String clientId = "ttc_" + Tokens.newToken("").substring(0, 16);
+        String secret = Tokens.newToken("tts_");
         Instant now = clock.instant();
         long id = Sql.inTransaction(db.dataSource(), c -> {
             try (PreparedStatement t = c.prepareStatement("SELECT name FROM teams WHERE id = ?")) {
@@ -59,7 +54,7 @@ final class DbApiClients implements ApiClients {
                 ps.setLong(1, teamId);
                 ps.setString(2, name);
                 ps.setString(3, clientId);
-                ps.setString(4, sha256(secret));
+                ps.setString(4, Tokens.sha256Hex(secret));
                 ps.setString(5, role.name());
                 Sql.setInstant(ps, 6, now);
                 ps.setString(7, actor);
@@ -77,9 +72,9 @@ final class DbApiClients implements ApiClients {
         if (clientId == null || secret == null || clientId.length() > 64 || secret.length() > 128) {
             return Optional.empty();
         }
-        String presented = sha256(secret);
+        String presented = Tokens.sha256Hex(secret);
         return one("SELECT " + COLUMNS + ", secret_hash FROM api_clients WHERE client_id = ? AND revoked_at IS NULL",
-                ps -> ps.setString(1, clientId), rs -> MessageDigest.isEqual(
+                ps -> ps.setString(1, clientId), rs -> java.security.MessageDigest.isEqual(
                         rs.getString("secret_hash").getBytes(StandardCharsets.US_ASCII),
                         presented.getBytes(StandardCharsets.US_ASCII)));
     }
@@ -145,19 +140,5 @@ final class DbApiClients implements ApiClients {
         return new Client(rs.getLong("id"), rs.getLong("team_id"), rs.getString("name"), rs.getString("client_id"),
                 TeamRole.valueOf(rs.getString("role")), Sql.instant(rs, "created_at").orElseThrow(),
                 rs.getString("created_by"), Sql.instant(rs, "revoked_at"));
-    }
-
-    private static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
