@@ -65,7 +65,7 @@ final class AccessApi implements HttpService {
             throw ApiProblem.badRequest("integration clients have secrets, not passwords");
         }
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "current_password", "new_password");
+        Json.onlyFields(body, "current_password", "new_password");
         char[] current = Json.text(body, "current_password").toCharArray();
         char[] replacement = Json.text(body, "new_password").toCharArray();
         try {
@@ -94,7 +94,7 @@ final class AccessApi implements HttpService {
     private void createUser(ServerRequest req, ServerResponse res) {
         User actor = Principal.user(req);
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "username", "password", "admin");
+        Json.onlyFields(body, "username", "password", "admin");
         char[] password = Json.text(body, "password").toCharArray();
         boolean admin = body.has("admin") && body.get("admin").asBoolean(false);
         try {
@@ -127,7 +127,7 @@ final class AccessApi implements HttpService {
     private void createTeam(ServerRequest req, ServerResponse res) {
         User actor = Principal.user(req);
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "name");
+        Json.onlyFields(body, "name");
         try {
             Teams.Team t = teams.create(Json.text(body, "name"), actor.username());
             Json.send(res, Status.CREATED_201, Json.object().put("id", t.id()).put("name", t.name()));
@@ -138,7 +138,7 @@ final class AccessApi implements HttpService {
     }
 
     private long team(ServerRequest req) {
-        long id = number("team id", req.path().pathParameters().get("id"));
+        long id = Json.pathId(req, "id", "a team id");
         teams.byId(id).orElseThrow(() -> ApiProblem.notFound("no team " + id));
         Principal.require(req, Permission.MEMBERS_MANAGE, id);
         return id;
@@ -154,9 +154,9 @@ final class AccessApi implements HttpService {
 
     private void setMember(ServerRequest req, ServerResponse res) {
         long team = team(req);
-        long user = number("user id", req.path().pathParameters().get("user"));
+        long user = Json.pathId(req, "user", "a user id");
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "role");
+        Json.onlyFields(body, "role");
         String r = Json.text(body, "role");
         TeamRole role = TeamRole.parse(r).orElseThrow(() -> ApiProblem.badRequest(
                 "'role' must be one of TEAM_ADMIN, DEVELOPER, VIEWER"));
@@ -170,18 +170,10 @@ final class AccessApi implements HttpService {
 
     private void removeMember(ServerRequest req, ServerResponse res) {
         long team = team(req);
-        long user = number("user id", req.path().pathParameters().get("user"));
+        long user = Json.pathId(req, "user", "a user id");
         if (!memberships.remove(team, user, Principal.user(req).username())) {
             throw ApiProblem.notFound("user " + user + " is not a member of team " + team);
         }
         res.status(Status.NO_CONTENT_204).send();
-    }
-
-    private static long number(String what, String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest(what + " must be a number, not '" + s + "'");
-        }
     }
 }

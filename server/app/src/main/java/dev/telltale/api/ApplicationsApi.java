@@ -54,14 +54,14 @@ final class ApplicationsApi implements HttpService {
 
     private void assign(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req);
-        long id = PoliciesApi.id(req);
+        long id = Json.pathId(req, "id", "an application id");
         var access = Principal.access(req);
         Policies.Assignment app = policies.assignments().stream().filter(a -> a.applicationId() == id)
                 .filter(a -> access.can(dev.telltale.rbac.Permission.APPS_VIEW, a.teamId())).findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("no application " + id));
         Principal.require(req, dev.telltale.rbac.Permission.POLICIES_ASSIGN, app.teamId());
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "policy");
+        Json.onlyFields(body, "policy");
         JsonNode n = body.get("policy");
         if (n == null) {
             throw ApiProblem.badRequest("'policy' is required: a policy name, or null for the default policy");

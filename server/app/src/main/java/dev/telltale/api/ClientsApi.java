@@ -54,10 +54,8 @@ final class ClientsApi implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "name", "team", "role");
-        Teams.Team team = Json.optionalText(body, "team")
-                .map(t -> teams.byName(t).orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")))
-                .orElseGet(teams::defaultTeam);
+        Json.onlyFields(body, "name", "team", "role");
+        Teams.Team team = Json.team(body, teams);
         Principal.require(req, Permission.CLIENTS_MANAGE, team.id());
         TeamRole role = TeamRole.parse(Json.optionalText(body, "role").orElse("VIEWER")).orElseThrow(
                 () -> ApiProblem.badRequest("'role' must be one of TEAM_ADMIN, DEVELOPER, VIEWER"));
@@ -71,13 +69,7 @@ final class ClientsApi implements HttpService {
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {
-        String s = req.path().pathParameters().get("id");
-        long id;
-        try {
-            id = Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("a client id is a number, not '" + s + "'");
-        }
+        long id = Json.pathId(req, "id", "a client id");
         Access a = Principal.access(req);
         ApiClients.Client c = clients.active(id).filter(x -> a.can(Permission.CLIENTS_MANAGE, x.teamId()))
                 .orElseThrow(() -> ApiProblem.notFound("no active client " + id));

@@ -59,9 +59,7 @@ final class DownloadsApi implements HttpService {
     private void config(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req);
         var body = Json.body(req);
-        Teams.Team team = Json.optionalText(body, "team")
-                .map(t -> teams.byName(t).orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")))
-                .orElseGet(teams::defaultTeam);
+        Teams.Team team = Json.team(body, teams);
         Principal.require(req, dev.telltale.rbac.Permission.RUN_TOKENS_MANAGE, team.id());
         String libc = Json.optionalText(body, "libc").orElse("glibc");
         if (!libc.equals("glibc") && !libc.equals("musl")) {

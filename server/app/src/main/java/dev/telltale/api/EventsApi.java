@@ -48,13 +48,7 @@ final class EventsApi implements HttpService {
     /** One event by id; {@code at} (its event time, as alerts' evidence gives it) makes the lookup cheap. */
     private void one(ServerRequest req, ServerResponse res) {
         User user = Principal.user(req);
-        String s = req.path().pathParameters().get("uid");
-        long uid;
-        try {
-            uid = Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("an event id is a number, not '" + s + "'");
-        }
+        long uid = Json.pathId(req, "uid", "an event id");
         long from = 0, to = Long.MAX_VALUE;
         Optional<String> at = req.query().first("at").asOptional();
         if (at.isPresent()) {

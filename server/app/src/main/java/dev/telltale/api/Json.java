@@ -93,6 +93,37 @@ final class Json {
         send(res, Status.OK_200, value);
     }
 
+    /**
+     * A numeric path parameter.
+     *
+     * @throws ApiProblem 400 naming {@code what} when it is not a number
+     */
+    static long pathId(ServerRequest req, String param, String what) {
+        String s = req.path().pathParameters().get(param);
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest(what + " must be a number (ids are numbers), not '" + s + "'");
+        }
+    }
+
+    /** Refuses unknown fields: a typo in a security setting must not pass silently. */
+    static void onlyFields(ObjectNode o, String... allowed) {
+        java.util.Set<String> ok = java.util.Set.of(allowed);
+        o.fieldNames().forEachRemaining(f -> {
+            if (!ok.contains(f)) {
+                throw ApiProblem.badRequest("unknown field '" + f + "'; expected " + String.join(", ", allowed));
+            }
+        });
+    }
+
+    /** The team a body's optional {@code team} names (400 when there is none by that name), else the default team. */
+    static dev.telltale.teams.Teams.Team team(ObjectNode body, dev.telltale.teams.Teams teams) {
+        return optionalText(body, "team")
+                .map(t -> teams.byName(t).orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")))
+                .orElseGet(teams::defaultTeam);
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

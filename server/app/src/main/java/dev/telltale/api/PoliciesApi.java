@@ -83,7 +83,7 @@ final class PoliciesApi implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req); // the route needs the organisation Admin role
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "name", "description", "based_on", "rules", "team");
+        Json.onlyFields(body, "name", "description", "based_on", "rules", "team");
         Optional<Long> team = Json.optionalText(body, "team").map(t -> teams.byName(t)
                 .orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")).id());
         mayEdit(req, team);
@@ -104,7 +104,7 @@ final class PoliciesApi implements HttpService {
             mayEdit(req, old.teamId());
         }
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "name", "description", "rules");
+        Json.onlyFields(body, "name", "description", "rules");
         PolicyDraft draft = new PolicyDraft(Json.optionalText(body, "name").orElse(old.name()),
                 Json.optionalText(body, "description").orElse(old.description()), Optional.empty(),
                 PolicyJson.changes(body.get("rules")));
@@ -126,20 +126,15 @@ final class PoliciesApi implements HttpService {
     private void setDefault(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req); // the route needs the organisation Admin role
         ObjectNode body = Json.body(req);
-        PolicyJson.onlyFields(body, "policy");
+        Json.onlyFields(body, "policy");
         String name = Json.text(body, "policy");
         Policy p = policies.byName(name).orElseThrow(() -> ApiProblem.notFound("no policy named '" + name + "'"));
         policies.setDefault(p.id(), admin.username());
         Json.send(res, Json.object().put("default", p.name()));
     }
 
-    static long id(ServerRequest req) {
-        String s = req.path().pathParameters().get("id");
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("'" + s + "' is not an id: ids are numbers");
-        }
+    private static long id(ServerRequest req) {
+        return Json.pathId(req, "id", "a policy id");
     }
 
     /** For the one problem mapping in {@link Problems}. */

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** JSON forms of rules and policies, and reading rule changes from request bodies. */
 final class PolicyJson {
@@ -81,7 +80,7 @@ final class PolicyJson {
                 throw ApiProblem.badRequest("rules." + e.getKey() + " must be an object");
             }
             ObjectNode c = (ObjectNode) e.getValue();
-            onlyFields(c, "enabled", "severity", "params");
+            Json.onlyFields(c, "enabled", "severity", "params");
             out.put(e.getKey(), new PolicyDraft.RuleChange(enabled(e.getKey(), c.get("enabled")),
                     severity(e.getKey(), c.get("severity")), params(e.getKey(), c.get("params"))));
         }
@@ -116,15 +115,5 @@ final class PolicyJson {
         }
         n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
         return out;
-    }
-
-    /** Refuses unknown fields: a typo in a security policy must not pass silently. */
-    static void onlyFields(ObjectNode o, String... allowed) {
-        Set<String> ok = Set.of(allowed);
-        o.fieldNames().forEachRemaining(f -> {
-            if (!ok.contains(f)) {
-                throw ApiProblem.badRequest("unknown field '" + f + "'; expected " + String.join(", ", allowed));
-            }
-        });
     }
 }

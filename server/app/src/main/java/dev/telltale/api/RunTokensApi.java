@@ -44,9 +44,7 @@ final class RunTokensApi implements HttpService {
         if (!NAME.matcher(name).matches()) {
             throw ApiProblem.badRequest("'name' must be 1-100 letters, digits, spaces or . _ : -");
         }
-        Teams.Team team = Json.optionalText(body, "team")
-                .map(t -> teams.byName(t).orElseThrow(() -> ApiProblem.badRequest("no team named '" + t + "'")))
-                .orElseGet(teams::defaultTeam);
+        Teams.Team team = Json.team(body, teams);
         Principal.require(req, dev.telltale.rbac.Permission.RUN_TOKENS_MANAGE, team.id());
         Optional<Instant> expires = Json.optionalText(body, "expires_at").map(RunTokensApi::instant);
         if (expires.isPresent() && expires.get().isBefore(Instant.now())) {
@@ -96,12 +94,7 @@ final class RunTokensApi implements HttpService {
 
     private void revoke(ServerRequest req, ServerResponse res) {
         User admin = Principal.user(req);
-        long id;
-        try {
-            id = Long.parseLong(req.path().pathParameters().get("id"));
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("run token id must be a number");
-        }
+        long id = Json.pathId(req, "id", "a run token id");
         long tokenId = id;
         var access = Principal.access(req);
         boolean visible = tokens.list().stream()
