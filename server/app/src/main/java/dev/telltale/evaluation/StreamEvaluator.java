@@ -51,16 +51,18 @@ final class StreamEvaluator {
         for (int i = 0; i < r.size(); i++) {
             EventType type = r.type(i);
             CompiledPolicy.Entry[] rules = policy.rulesFor(type);
-            boolean stateful = STATEFUL.contains(type)
-                    && (type != EventType.NETWORK || changesState(EventCodec.peekOp(r.encoded()[i], 0, r.encoded()[i].length)));
+            // A network event's operation decides whether it changes state; rules reuse the peek.
+            String op = type == EventType.NETWORK ? EventCodec.peekOp(r.encoded()[i], 0, r.encoded()[i].length) : null;
+            boolean stateful = STATEFUL.contains(type) && (op == null || changesState(op));
             if (rules.length == 0 && !stateful) {
                 continue;
             }
-            event(r, i, type, rules, stateful);
+            event(r, i, type, rules, stateful, op);
         }
     }
 
-    private void event(JournalRecord r, int i, EventType type, CompiledPolicy.Entry[] rules, boolean stateful) {
+    private void event(JournalRecord r, int i, EventType type, CompiledPolicy.Entry[] rules, boolean stateful,
+                       String peekedOp) {
         AgentContext ctx = r.context();
         byte[] enc = r.encoded()[i];
         long uid = r.firstUid() + i;
@@ -82,6 +84,9 @@ final class StreamEvaluator {
             observation.reset(ctx, event, uid, timeUs, state, parent);
         } else {
             observation.resetEncoded(ctx, type, enc, uid, timeUs, state, parent);
+            if (peekedOp != null) {
+                observation.knownOp(peekedOp);
+            }
         }
         collector.start(ctx, uid, timeUs, pid);
         for (CompiledPolicy.Entry e : rules) {

@@ -54,6 +54,11 @@ public final class Observation {
         return this;
     }
 
+    /** Tells the observation the operation the engine already read from the encoded event. */
+    public void knownOp(String op) {
+        this.op = op;
+    }
+
     /** The event's type, without decoding it. */
     public EventType type() {
         return type;
