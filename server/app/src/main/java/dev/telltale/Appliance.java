@@ -66,6 +66,7 @@ public final class Appliance implements AutoCloseable {
     private Database db;
     private Alerts alerts;
     private Path dataDir;
+    private dev.telltale.rbac.RouteTable routes;
     private boolean closed;
 
     private Appliance() {
@@ -154,6 +155,10 @@ public final class Appliance implements AutoCloseable {
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute());
+        routes = Api.routes();
+        dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
+                services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
+                store, policies, dataDir, clock, () -> false));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())
@@ -161,7 +166,10 @@ public final class Appliance implements AutoCloseable {
                 .tls(t -> t.privateKey(certs.serverKey())
                         .privateKeyCertChain(certs.serverChain())
                         .enabledProtocols(List.of("TLSv1.3")))
-                .routing(r -> Api.register(r, services))
+                .routing(r -> {
+                    Api.register(r, services, routes, ui.errors());
+                    ui.register(r);
+                })
                 .build()
                 .start();
         announce();
@@ -253,6 +261,11 @@ public final class Appliance implements AutoCloseable {
     /** For tests: seeds alerts (findings recorded in a transaction on {@link #database()}). */
     public Alerts alerts() {
         return alerts;
+    }
+
+    /** Every route the HTTPS server declares (API and pages), with the permission each needs. */
+    public dev.telltale.rbac.RouteTable routes() {
+        return routes;
     }
 
     /** For tests: the relational state. */

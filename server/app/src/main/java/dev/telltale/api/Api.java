@@ -35,9 +35,20 @@ public final class Api {
                            java.time.Duration sessionAbsolute) {
     }
 
-    public static void register(HttpRouting.Builder routing, Services s) {
-        Problems.register(routing);
-        routing.addFilter(new Principal(s.apiTokens(), s.memberships(), s.clients(), ApiRoutes.table(), s.sessions()));
+    /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
+    public static dev.telltale.rbac.RouteTable routes() {
+        return ApiRoutes.table();
+    }
+
+    /**
+     * Registers the access filter for every route of {@code routes} (API and pages: deny by
+     * default), the API's handlers and the mapping of failures to problem responses or, for
+     * pages, to {@code pages}.
+     */
+    public static void register(HttpRouting.Builder routing, Services s, dev.telltale.rbac.RouteTable routes,
+                                dev.telltale.ui.ErrorPages pages) {
+        Problems.register(routing, routes, pages);
+        routing.addFilter(new Principal(s.apiTokens(), s.memberships(), s.clients(), routes, s.sessions(), pages));
         Map<String, Supplier<HealthApi.Check>> checks = new LinkedHashMap<>();
         s.healthChecks().forEach((name, check) -> checks.put(name, () -> new HealthApi.Check(check.getAsBoolean(),
                 s.healthDetails().getOrDefault(name, Map::of).get())));

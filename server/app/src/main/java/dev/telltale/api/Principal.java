@@ -6,6 +6,7 @@ import dev.telltale.rbac.Access;
 import dev.telltale.rbac.Memberships;
 import dev.telltale.rbac.Permission;
 import dev.telltale.rbac.RouteTable;
+import dev.telltale.ui.ErrorPages;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -27,9 +28,11 @@ final class Principal implements Filter {
     private final dev.telltale.rbac.ApiClients clients;
     private final RouteTable routes;
     private final dev.telltale.auth.Sessions sessions;
+    private final ErrorPages pages;
 
     Principal(ApiTokens tokens, Memberships memberships, dev.telltale.rbac.ApiClients clients, RouteTable routes,
-              dev.telltale.auth.Sessions sessions) {
+              dev.telltale.auth.Sessions sessions, ErrorPages pages) {
+        this.pages = pages;
         this.tokens = tokens;
         this.sessions = sessions;
         this.memberships = memberships;
@@ -43,14 +46,22 @@ final class Principal implements Filter {
         String method = req.prologue().method().text();
         Optional<RouteTable.Route> route = routes.match(method, path);
         if (route.isEmpty()) {
-            Problems.send(res, 404, "Not Found", "no route " + method + " " + path);
+            if (isApi(path)) {
+                Problems.send(res, 404, "Not Found", "no route " + method + " " + path);
+            } else {
+                pages.send(req, res, 404, "There is no page at this address.");
+            }
             return;
         }
-        Permission needed = route.get().permission();
-        dev.telltale.audit.Audit.fromAddress(address(req), () -> decide(chain, req, res, needed, path));
+        dev.telltale.audit.Audit.fromAddress(address(req), () -> decide(chain, req, res, route.get(), path));
     }
 
-    private void decide(FilterChain chain, RoutingRequest req, RoutingResponse res, Permission needed, String path) {
+    static boolean isApi(String path) {
+        return path.startsWith("/api/") || path.equals("/metrics");
+    }
+
+    private void decide(FilterChain chain, RoutingRequest req, RoutingResponse res, RouteTable.Route route, String path) {
+        Permission needed = route.permission();
         if (needed == Permission.PUBLIC || signedDownload(req, path)) {
             chain.proceed();
             return;
@@ -58,7 +69,12 @@ final class Principal implements Filter {
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         Optional<String> cookie = req.headers().cookies().first(SessionsApi.COOKIE).asOptional();
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) && cookie.isPresent()) {
-            bySession(chain, req, res, needed, cookie.get());
+            bySession(chain, req, res, route, cookie.get());
+            return;
+        }
+        if (route.page()) {
+            res.header(HeaderNames.LOCATION, dev.telltale.ui.Redirects.login(pathAndQuery(req), ""));
+            res.status(io.helidon.http.Status.SEE_OTHER_303).send();
             return;
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -81,22 +97,33 @@ final class Principal implements Filter {
             Problems.send(res, 401, "Unauthorized", "the client was revoked");
             return;
         }
-        admit(chain, req, res, needed, u, found.get());
+        admit(chain, req, res, route, u, found.get());
     }
 
     /** What a user who must change their password may still do. */
     private static final java.util.Set<String> WHILE_CHANGE_PENDING = java.util.Set.of("GET /api/v1/me",
-            "POST /api/v1/me/password", "DELETE /api/v1/auth/token", "POST /logout");
+            "POST /api/v1/me/password", "DELETE /api/v1/auth/token", "POST /logout", "GET /account/password",
+            "POST /account/password");
 
-    private void admit(FilterChain chain, RoutingRequest req, RoutingResponse res, Permission needed, User u,
+    private void admit(FilterChain chain, RoutingRequest req, RoutingResponse res, RouteTable.Route r, User u,
                        Access access) {
-        String route = req.prologue().method().text() + " " + req.path().path();
+        Permission needed = r.permission();
+        String route = req.prologue().method().text() + " " + r.template();
         if (u.mustChangePassword() && !WHILE_CHANGE_PENDING.contains(route)) {
-            Problems.send(res, 403, "Forbidden", "change your password first: POST /api/v1/me/password, then sign in again");
+            if (r.page()) {
+                res.header(HeaderNames.LOCATION, "/account/password");
+                res.status(io.helidon.http.Status.SEE_OTHER_303).send();
+            } else {
+                Problems.send(res, 403, "Forbidden", "change your password first: POST /api/v1/me/password, then sign in again");
+            }
             return;
         }
         if (!access.can(needed)) {
-            Problems.send(res, 403, "Forbidden", denial(needed));
+            if (r.page()) {
+                pages.send(req, res, 403, "Your role does not allow this page. Ask an administrator if you need it.");
+            } else {
+                Problems.send(res, 403, "Forbidden", denial(needed));
+            }
             return;
         }
         req.context().register(u);
@@ -108,14 +135,25 @@ final class Principal implements Filter {
      * A browser with a session cookie. State changes need the session's CSRF token in a header:
      * another site can make the browser send the cookie, but cannot read the token.
      */
-    private void bySession(FilterChain chain, RoutingRequest req, RoutingResponse res, Permission needed, String id) {
+    private void bySession(FilterChain chain, RoutingRequest req, RoutingResponse res, RouteTable.Route route, String id) {
         var session = sessions.touch(id);
         if (session.isEmpty()) {
-            Problems.send(res, 401, "Unauthorized", "the session has ended; sign in again");
+            if (route.page()) {
+                res.header(HeaderNames.LOCATION, dev.telltale.ui.Redirects.login(pathAndQuery(req), "expired"));
+                res.status(io.helidon.http.Status.SEE_OTHER_303).send();
+            } else {
+                Problems.send(res, 401, "Unauthorized", "the session has ended; sign in again");
+            }
             return;
         }
         String method = req.prologue().method().text();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+        boolean changes = !method.equals("GET") && !method.equals("HEAD");
+        if (changes && !sameOrigin(req)) {
+            refuse(req, res, route, "the request came from another site");
+            return;
+        }
+        // Pages' forms carry the token as a field, which dev.telltale.ui.Form checks as it reads them.
+        if (changes && !route.page()) {
             String presented = req.headers().first(CSRF).orElse("");
             if (!java.security.MessageDigest.isEqual(presented.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     session.get().csrfToken().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
@@ -125,7 +163,40 @@ final class Principal implements Filter {
         }
         User u = session.get().user();
         req.context().register(session.get());
-        admit(chain, req, res, needed, u, new Access(u.id(), u.username(), u.admin(), memberships.of(u.id())));
+        admit(chain, req, res, route, u, new Access(u.id(), u.username(), u.admin(), memberships.of(u.id())));
+    }
+
+    /**
+     * A browser names the page a state change came from; when it does, it must be this
+     * appliance (defence in depth behind SameSite cookies and CSRF tokens).
+     */
+    private static boolean sameOrigin(RoutingRequest req) {
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        if (origin.isEmpty()) {
+            return true;
+        }
+        try {
+            java.net.URI o = java.net.URI.create(origin.get());
+            var here = req.requestedUri(); // Host, or HTTP/2's :authority
+            int port = o.getPort() < 0 ? 443 : o.getPort();
+            return "https".equals(o.getScheme()) && o.getHost() != null && o.getHost().equalsIgnoreCase(here.host())
+                    && port == here.port();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void refuse(RoutingRequest req, RoutingResponse res, RouteTable.Route route, String why) {
+        if (route.page()) {
+            pages.send(req, res, 403, "This request was refused: " + why + ".");
+        } else {
+            Problems.send(res, 403, "Forbidden", why);
+        }
+    }
+
+    private static String pathAndQuery(RoutingRequest req) {
+        String q = req.query().rawValue();
+        return req.path().rawPath() + (q.isEmpty() ? "" : "?" + q);
     }
 
     static final io.helidon.http.HeaderName CSRF = io.helidon.http.HeaderNames.create("X-CSRF-Token");

@@ -18,7 +18,33 @@ final class Problems {
     private Problems() {
     }
 
-    static void register(HttpRouting.Builder routing) {
+    static void register(HttpRouting.Builder routing, dev.telltale.rbac.RouteTable routes, dev.telltale.ui.ErrorPages pages) {
+        registerApi(routing);
+        // Failures of page requests are shown as pages, never as JSON or an exception's text.
+        routing.error(io.helidon.http.HttpException.class, (req, res, e) -> {
+            if (isPage(routes, req)) {
+                pages.send(req, res, e.status().code(), e.status().code() == 404 ? "There is no page at this address."
+                        : "The request could not be served.");
+            } else {
+                send(res, e.status().code(), e.status().reasonPhrase(), e.status().reasonPhrase().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
+        routing.error(RuntimeException.class, (req, res, e) -> {
+            LOG.log(Level.WARNING, "request " + req.prologue().method() + " " + req.path().path() + " failed", e);
+            if (isPage(routes, req)) {
+                pages.send(req, res, 500, "The appliance could not complete this request. The appliance log has details.");
+            } else {
+                send(res, 500, "Internal Server Error", "the request failed; the appliance log has details");
+            }
+        });
+    }
+
+    private static boolean isPage(dev.telltale.rbac.RouteTable routes, io.helidon.webserver.http.ServerRequest req) {
+        return !Principal.isApi(req.path().path()) && routes.match(req.prologue().method().text(), req.path().path())
+                .map(dev.telltale.rbac.RouteTable.Route::page).orElse(true);
+    }
+
+    private static void registerApi(HttpRouting.Builder routing) {
         routing.error(ApiProblem.class, (req, res, e) -> send(res, e.status(), e.title(), e.getMessage()));
         routing.error(dev.telltale.policy.PolicyException.class, (req, res, e) -> {
             ApiProblem p = PoliciesApi.problem(e);
@@ -28,13 +54,6 @@ final class Problems {
         routing.error(AlertNotFoundException.class, (req, res, e) -> send(res, 404, "Not Found", e.getMessage()));
         routing.error(InvalidTransitionException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,
                 e.conflict() ? "Invalid Transition" : "Bad Request", e.getMessage()));
-        // Helidon's own refusals (no such route, bad request line) keep their status.
-        routing.error(io.helidon.http.HttpException.class, (req, res, e) ->
-                send(res, e.status().code(), e.status().reasonPhrase(), e.status().reasonPhrase().toLowerCase(java.util.Locale.ROOT)));
-        routing.error(RuntimeException.class, (req, res, e) -> {
-            LOG.log(Level.WARNING, "request " + req.prologue().method() + " " + req.path().path() + " failed", e);
-            send(res, 500, "Internal Server Error", "the request failed; the appliance log has details");
-        });
     }
 
     static void send(ServerResponse res, int status, String title, String detail) {

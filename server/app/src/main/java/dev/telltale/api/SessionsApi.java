@@ -12,6 +12,9 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import dev.telltale.ui.Form;
+import dev.telltale.ui.Redirects;
 
 /**
  * Browser sign-in: {@code POST /login} (form or JSON: username, password) starts a fresh session
@@ -21,6 +24,7 @@ import java.util.Arrays;
  */
 final class SessionsApi implements HttpService {
     static final String COOKIE = "tt_session";
+    private static final String LOGIN_COOKIE = "tt_login";
     private final Users users;
     private final Sessions sessions;
     private final Duration absolute;
@@ -36,28 +40,70 @@ final class SessionsApi implements HttpService {
         rules.post("/login", this::login).post("/logout", this::logout);
     }
 
+    /**
+     * A form (the sign-in page) must carry the token of the page's pre-session cookie, and a
+     * failure goes back to the page with a message; a JSON body (scripts) gets problem answers.
+     */
     private void login(ServerRequest req, ServerResponse res) {
         var body = TokenRequest.read(req);
-        char[] password = Json.text(body, "password").toCharArray();
+        boolean form = body.has(Form.CSRF_FIELD) || req.headers().contentType()
+                .map(t -> t.mediaType().text().equals("application/x-www-form-urlencoded")).orElse(false);
+        String next = Redirects.local(body.path("next").asText("/"));
+        if (form && !Form.sameToken(body.path(Form.CSRF_FIELD).asText(""),
+                req.headers().cookies().first(LOGIN_COOKIE).orElse(""))) {
+            res.header(HeaderNames.LOCATION, Redirects.login(next, "stale"));
+            res.status(Status.SEE_OTHER_303).send();
+            return;
+        }
+        char[] password = (form ? body.path("password").asText("") : Json.text(body, "password")).toCharArray();
         try {
-            User user = users.authenticate(Json.text(body, "username"), password)
-                    .orElseThrow(() -> ApiProblem.unauthorized("unknown user, wrong password or account locked"));
-            // Always a new id: whatever session cookie the browser brought is not reused (fixation).
-            req.headers().cookies().first(COOKIE).ifPresent(sessions::end);
-            Sessions.Started s = sessions.start(user);
-            res.header(HeaderNames.SET_COOKIE, COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + absolute.toSeconds()
-                    + "; Secure; HttpOnly; SameSite=Strict");
-            res.header(HeaderNames.LOCATION, user.mustChangePassword() ? "/account/password" : "/");
+            Optional<User> user = users.authenticate(form ? body.path("username").asText("") : Json.text(body, "username"),
+                    password);
+            if (user.isEmpty() && form) {
+                res.header(HeaderNames.LOCATION, Redirects.login(next, "failed"));
+                res.status(Status.SEE_OTHER_303).send();
+                return;
+            }
+            User u = user.orElseThrow(() -> ApiProblem.unauthorized("unknown user, wrong password or account locked"));
+            startSession(req, res, u);
+            res.headers().add(HeaderNames.SET_COOKIE, LOGIN_COOKIE + "=; Path=/login; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+            res.header(HeaderNames.LOCATION, u.mustChangePassword() ? "/account/password" : next);
             res.status(Status.SEE_OTHER_303).send();
         } finally {
             Arrays.fill(password, '\0');
         }
     }
 
+    /**
+     * Starts a session for a user who just proved who they are and sets its cookie. Always a new
+     * id: whatever session cookie the browser brought is ended, not reused (fixation).
+     */
+    void startSession(ServerRequest req, ServerResponse res, User user) {
+        req.headers().cookies().first(COOKIE).ifPresent(sessions::end);
+        Sessions.Started s = sessions.start(user);
+        res.headers().add(HeaderNames.SET_COOKIE, COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + absolute.toSeconds()
+                + "; Secure; HttpOnly; SameSite=Strict");
+    }
+
+    /** Signing out is a state change: a form sends the CSRF field, a script the header. */
     private void logout(ServerRequest req, ServerResponse res) {
+        Optional<Sessions.Session> session = req.context().get(Sessions.Session.class);
+        Optional<String> header = req.headers().first(Principal.CSRF);
+        if (session.isEmpty()) {
+            // Signed in with a bearer token: there is no session to end.
+            Json.send(res, Json.object().put("signed_out", false));
+            return;
+        }
+        if (header.isPresent()) {
+            if (!Form.sameToken(header.get(), session.get().csrfToken())) {
+                throw ApiProblem.forbidden("missing or wrong CSRF token (send it as X-CSRF-Token)");
+            }
+        } else {
+            Form.read(req);
+        }
         req.headers().cookies().first(COOKIE).ifPresent(sessions::end);
         res.header(HeaderNames.SET_COOKIE, COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
-        res.header(HeaderNames.LOCATION, "/login");
+        res.header(HeaderNames.LOCATION, "/login?out");
         res.status(Status.SEE_OTHER_303).send();
     }
 }

@@ -10,8 +10,12 @@ import java.util.Optional;
  * reached. Templates are paths with {@code {name}} segments.
  */
 public final class RouteTable {
-    /** One declared route. */
-    public record Route(String method, String template, Permission permission) {
+    /**
+     * One declared route. A {@code page} is a web UI page: refusals are answered in HTML
+     * (a redirect to sign in, a friendly error page) instead of problem JSON, and its forms carry
+     * their CSRF token as a field rather than a header.
+     */
+    public record Route(String method, String template, Permission permission, boolean page) {
         boolean matches(String m, String[] parts) {
             if (!method.equals(m)) {
                 return false;
@@ -41,11 +45,24 @@ public final class RouteTable {
 
     private final List<Route> routes = new ArrayList<>();
 
+    /** Declares an API route. */
     public RouteTable add(String method, String template, Permission permission) {
-        if (!template.startsWith("/")) {
-            throw new IllegalArgumentException("template must start with /: " + template);
+        return add(new Route(method, template, permission, false));
+    }
+
+    /** Declares a web UI page (see {@link Route}). */
+    public RouteTable page(String method, String template, Permission permission) {
+        return add(new Route(method, template, permission, true));
+    }
+
+    private RouteTable add(Route r) {
+        if (!r.template().startsWith("/")) {
+            throw new IllegalArgumentException("template must start with /: " + r.template());
         }
-        routes.add(new Route(method, template, permission));
+        if (routes.stream().anyMatch(o -> o.method().equals(r.method()) && o.template().equals(r.template()))) {
+            throw new IllegalArgumentException("route declared twice: " + r.method() + " " + r.template());
+        }
+        routes.add(r);
         return this;
     }
 

@@ -46,6 +46,8 @@ class AccessMatrixTest {
     static HttpClient http;
     static final Map<String, Optional<String>> TOKENS = new LinkedHashMap<>();
     static final Map<String, Optional<TeamRole>> ROLES = new LinkedHashMap<>();
+    /** Each subject's browser session: cookie and CSRF token (none for anonymous). */
+    static final Map<String, Optional<String[]>> SESSIONS = new LinkedHashMap<>();
     static long red;
 
     @BeforeAll
@@ -64,6 +66,52 @@ class AccessMatrixTest {
         user("blue-dev", Optional.of(TeamRole.DEVELOPER), blue);
         TOKENS.put("admin", Optional.of(admin));
         ROLES.put("admin", Optional.empty());
+        SESSIONS.put("anonymous", Optional.empty());
+        for (String name : TOKENS.keySet()) {
+            if (!name.equals("anonymous")) {
+                SESSIONS.put(name, Optional.of(session(name, name.equals("admin") ? RunningAppliance.ADMIN_PASSWORD : NEW_PASSWORD)));
+            }
+        }
+    }
+
+    /** Signs in through the sign-in page's form and returns the session cookie and the CSRF token. */
+    static String[] session(String name, String password) throws Exception {
+        HttpResponse<String> page = call("GET", "/login", Optional.empty());
+        String pre = page.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        String token = field(page.body(), "_csrf");
+        HttpResponse<String> in = http.send(HttpRequest.newBuilder(uri("/login")).header("Cookie", pre)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + token + "&username=" + name + "&password="
+                        + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, in.statusCode());
+        String cookie = in.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> me = http.send(HttpRequest.newBuilder(uri("/api/v1/me")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new String[]{cookie, JSON.readTree(ok(me, 200)).get("csrf_token").asText()};
+    }
+
+    static String field(String html, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(html);
+        assertTrue(m.find(), html);
+        return m.group(1);
+    }
+
+    static URI uri(String path) {
+        return URI.create("https://localhost:" + app.appliance().httpsPort() + path);
+    }
+
+    /** A page request as a browser sends it: the session cookie, and forms with the CSRF field. */
+    static HttpResponse<String> page(String method, String path, Optional<String[]> session, boolean withCsrf)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        String form = session.filter(x -> withCsrf).map(x -> "_csrf=" + x[1]).orElse("");
+        b.method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
+        if (!method.equals("GET")) {
+            b.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        session.ifPresent(x -> b.header("Cookie", x[0]));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static void user(String name, Optional<TeamRole> role, long team) throws Exception {
@@ -120,10 +168,14 @@ class AccessMatrixTest {
     @Test
     void everyRouteAsEverySubjectFollowsThePermissionTable() throws Exception {
         List<String> wrong = new ArrayList<>();
-        RouteTable table = ApiRoutes.table();
-        assertTrue(table.routes().size() >= 36, "the whole API is declared: " + table.routes().size());
+        RouteTable table = app.appliance().routes();
+        assertTrue(table.routes().size() >= 40, "the whole API and UI are declared: " + table.routes().size());
         for (RouteTable.Route r : table.routes()) {
             String path = r.template().replace("{id}", String.valueOf(red)).replaceAll("\\{[a-z]+}", "1");
+            if (r.page()) {
+                pageAsEverySubject(r, path, wrong);
+                continue;
+            }
             for (Map.Entry<String, Optional<String>> s : TOKENS.entrySet()) {
                 if (r.template().equals("/api/v1/auth/token")) {
                     continue; // logins above and token revocation in the password test: a DELETE here would end the subjects' tokens
@@ -143,6 +195,35 @@ class AccessMatrixTest {
             }
         }
         assertEquals(List.of(), wrong);
+    }
+
+    /** Pages: signed out means a redirect to sign in; a role that lacks the permission gets the 403 page. */
+    static void pageAsEverySubject(RouteTable.Route r, String path, List<String> wrong) throws Exception {
+        if (r.template().equals("/logout") || r.template().equals("/login") && r.method().equals("POST")) {
+            return; // sign-in and sign-out have their own tests (BrowserSessionTest); they would end these sessions
+        }
+        if (r.template().equals("/static/{file}")) {
+            path = "/static/telltale.css";
+        }
+        for (Map.Entry<String, Optional<String[]>> s : SESSIONS.entrySet()) {
+            HttpResponse<String> res = page(r.method(), path, s.getValue(), true);
+            int code = res.statusCode();
+            boolean toLogin = code == 303 && res.headers().firstValue("location").orElse("").startsWith("/login");
+            boolean refusedByRoute = toLogin || code == 403 && res.body().contains("Your role does not allow this page");
+            if (allowed(s.getKey(), r.permission()) == refusedByRoute) {
+                wrong.add(r.method() + " " + r.template() + " as " + s.getKey() + " → " + code);
+            }
+            if (s.getKey().equals("admin") && code == 404 && res.body().contains("There is no page at this address")) {
+                wrong.add(r.method() + " " + r.template() + " is declared but has no handler");
+            }
+            if (!r.method().equals("GET") && s.getValue().isPresent() && !refusedByRoute) {
+                HttpResponse<String> forged = page(r.method(), path, s.getValue(), false);
+                if (forged.statusCode() != 403) {
+                    wrong.add(r.method() + " " + r.template() + " as " + s.getKey() + " without the CSRF field → "
+                            + forged.statusCode());
+                }
+            }
+        }
     }
 
     static String detail(HttpResponse<String> r) {

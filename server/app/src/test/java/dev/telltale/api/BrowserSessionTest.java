@@ -54,9 +54,15 @@ class BrowserSessionTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Signs in as the sign-in page does: its form token must match the cookie set with the page. */
     static HttpResponse<String> login(String cookie) throws Exception {
-        String form = "username=admin&password=" + URLEncoder.encode(RunningAppliance.ADMIN_PASSWORD, StandardCharsets.UTF_8);
-        return send("POST", "/login", cookie, null, "application/x-www-form-urlencoded", form);
+        HttpResponse<String> page = send("GET", "/login", cookie, null, null, null);
+        String pre = cookieOf(page);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertTrue(m.find(), page.body());
+        String form = "_csrf=" + m.group(1) + "&username=admin&password="
+                + URLEncoder.encode(RunningAppliance.ADMIN_PASSWORD, StandardCharsets.UTF_8);
+        return send("POST", "/login", cookie == null ? pre : cookie + "; " + pre, null, "application/x-www-form-urlencoded", form);
     }
 
     static String cookieOf(HttpResponse<String> r) {
@@ -98,9 +104,14 @@ class BrowserSessionTest {
         assertEquals(303, out.statusCode());
         assertTrue(out.headers().firstValue("set-cookie").orElseThrow().contains("Max-Age=0"));
         assertEquals(401, send("GET", "/api/v1/me", current, null, null, null).statusCode(), "ended on the server");
-        HttpResponse<String> bad = send("POST", "/login", null, null, "application/x-www-form-urlencoded",
-                "username=admin&password=nope");
+        HttpResponse<String> bad = send("POST", "/login", null, null, "application/json",
+                "{\"username\":\"admin\",\"password\":\"nope\"}");
         assertEquals(401, bad.statusCode());
         assertTrue(bad.headers().firstValue("set-cookie").isEmpty());
+        HttpResponse<String> forgedLogin = send("POST", "/login", null, null, "application/x-www-form-urlencoded",
+                "username=admin&password=" + URLEncoder.encode(RunningAppliance.ADMIN_PASSWORD, StandardCharsets.UTF_8));
+        assertEquals(303, forgedLogin.statusCode(), "a sign-in form without the page's token (login CSRF)");
+        assertEquals("/login?stale", forgedLogin.headers().firstValue("location").orElseThrow());
+        assertTrue(forgedLogin.headers().firstValue("set-cookie").isEmpty(), "starts no session");
     }
 }
