@@ -158,7 +158,9 @@ public final class Appliance implements AutoCloseable {
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
-                store, policies, dataDir, clock, () -> false));
+                store, policies, alerts, teams, services.memberships(), services.clients(), services.auditLog(), runTokens,
+                services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
+                () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> false, VERSION));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

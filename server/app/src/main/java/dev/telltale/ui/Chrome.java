@@ -30,7 +30,7 @@ public record Chrome(String username, boolean orgAdmin, String csrf, List<NavIte
             new String[]{"Downloads", "/downloads"},
             new String[]{"Administration", "/admin"});
 
-    static Chrome of(ServerRequest req, RouteTable routes, String title) {
+    public static Chrome of(ServerRequest req, RouteTable routes, String title) {
         Access a = req.context().get(Access.class).orElseThrow(() -> new UiException(401, "Sign in first."));
         String csrf = req.context().get(Sessions.Session.class).map(Sessions.Session::csrfToken).orElse("");
         String path = req.path().path();
@@ -42,7 +42,7 @@ public record Chrome(String username, boolean orgAdmin, String csrf, List<NavIte
         return new Chrome(a.username(), a.orgAdmin(), csrf, List.copyOf(nav), title);
     }
 
-    static boolean allowed(Access a, Permission p) {
+    public static boolean allowed(Access a, Permission p) {
         return p == Permission.PUBLIC || a.can(p);
     }
 }

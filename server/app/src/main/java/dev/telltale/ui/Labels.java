@@ -3,18 +3,18 @@ package dev.telltale.ui;
 import java.util.Locale;
 
 /** Words and numbers as pages show them. */
-final class Labels {
+public final class Labels {
     private Labels() {
     }
 
     /** A triage state's name for people: REPORTED → Reported, NOT_AN_ISSUE → Not an issue. */
-    static String state(String state) {
+    public static String state(String state) {
         String s = state.toLowerCase(Locale.ROOT).replace('_', ' ');
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** A byte count in the largest unit that keeps it above 1 (binary units). */
-    static String bytes(long n) {
+    public static String bytes(long n) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double v = n;
         int u = 0;

@@ -8,16 +8,16 @@ import java.util.Locale;
  * appliance is often air-gapped). Every label is escaped; application and host names come from
  * agents and are not trusted.
  */
-final class Svg {
+public final class Svg {
     /** One bar: its label, value and a CSS class for its colour. */
-    record Bar(String label, long value, String css) {
+    public record Bar(String label, long value, String css) {
     }
 
     private Svg() {
     }
 
     /** Horizontal bars with labels and values, scaled to the largest. */
-    static String hbars(String title, List<Bar> bars) {
+    public static String hbars(String title, List<Bar> bars) {
         int row = 26, labelW = 190, width = 520, barW = width - labelW - 60;
         long max = Math.max(1, bars.stream().mapToLong(Bar::value).max().orElse(1));
         StringBuilder sb = open(title, width, Math.max(row, bars.size() * row));
@@ -37,7 +37,7 @@ final class Svg {
     }
 
     /** A column per time bucket with the first and last bucket's labels under the axis. */
-    static String columns(String title, List<Long> counts, String firstLabel, String lastLabel) {
+    public static String columns(String title, List<Long> counts, String firstLabel, String lastLabel) {
         int width = 520, height = 140, axis = 18;
         long max = Math.max(1, counts.stream().mapToLong(Long::longValue).max().orElse(1));
         StringBuilder sb = open(title, width, height + axis);
@@ -64,11 +64,11 @@ final class Svg {
                 .append(esc(title)).append("</title>");
     }
 
-    static String clip(String s, int n) {
+    public static String clip(String s, int n) {
         return s.length() <= n ? s : s.substring(0, n - 1) + "…";
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -10,7 +10,18 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.telltale.alerts.Alerts;
+import dev.telltale.audit.AuditLog;
+import dev.telltale.auth.RunTokens;
+import dev.telltale.downloads.Bundles;
+import dev.telltale.downloads.DownloadLinks;
+import dev.telltale.rbac.ApiClients;
+import dev.telltale.rbac.Memberships;
+import dev.telltale.teams.Teams;
+
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +35,14 @@ import java.util.function.BooleanSupplier;
 public final class Ui {
     /** What the pages read and change. */
     public record Services(Users users, Sessions sessions, Overview overview, EventStore store, Policies policies,
-                           Path dataDir, Clock clock, BooleanSupplier ssoEnabled) {
+                           Alerts alerts, Teams teams, Memberships memberships, ApiClients clients, AuditLog auditLog,
+                           RunTokens runTokens, Bundles bundles, DownloadLinks downloadLinks, AgentEndpoint agentEndpoint,
+                           Map<String, BooleanSupplier> health, Path dataDir, Clock clock, BooleanSupplier ssoEnabled,
+                           String version) {
+    }
+
+    /** Where agents send their events, for install instructions and agent configuration files. */
+    public record AgentEndpoint(Optional<String> publicHost, IntSupplier ingestPort, IntSupplier httpsPort, String caPem) {
     }
 
     private final Views views = new Views();

@@ -19,12 +19,12 @@ import java.util.Map;
  * them with the headers every page gets: no caching, no framing, no inline scripts or styles, no
  * referrer (page URLs can hold search queries).
  */
-final class Views {
+public final class Views {
     static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
             + " frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
     private final TemplateEngine engine = new TemplateEngine();
 
-    Views() {
+    public Views() {
         ClassLoaderTemplateResolver r = new ClassLoaderTemplateResolver(Views.class.getClassLoader());
         r.setPrefix("templates/");
         r.setSuffix(".html");
@@ -42,7 +42,7 @@ final class Views {
     }
 
     /** Renders {@code template} with {@code model} and sends it with {@code status}. */
-    void send(ServerResponse res, int status, String template, Map<String, Object> model) {
+    public void send(ServerResponse res, int status, String template, Map<String, Object> model) {
         String html = render(template, model);
         res.status(Status.create(status));
         headers(res);
@@ -50,13 +50,13 @@ final class Views {
         res.send(html.getBytes(StandardCharsets.UTF_8));
     }
 
-    String render(String template, Map<String, Object> model) {
+    public String render(String template, Map<String, Object> model) {
         Context ctx = new Context(Locale.UK);
         ctx.setVariables(model);
         return engine.process(template, ctx);
     }
 
-    static void headers(ServerResponse res) {
+    public static void headers(ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.header(HeaderNames.create("Content-Security-Policy"), CSP);
         res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -67,7 +67,7 @@ final class Views {
     }
 
     /** A 303 to a path of this appliance (Post/Redirect/Get). */
-    static void redirect(ServerResponse res, String path) {
+    public static void redirect(ServerResponse res, String path) {
         res.header(HeaderNames.LOCATION, Redirects.local(path));
         res.status(Status.SEE_OTHER_303).send();
     }
