@@ -56,6 +56,23 @@ public final class RunningAppliance implements AutoCloseable {
         return new RunningAppliance(a);
     }
 
+    /**
+     * Starts an appliance as on a new machine: the admin password is generated, written to
+     * {@code DATA/initial-admin-password} and must be changed at first sign-in.
+     */
+    public static RunningAppliance startFresh(Path dataDir, String yaml) throws Exception {
+        Path config = Files.createDirectories(dataDir).resolve("test-config.yaml");
+        Files.writeString(config, yaml);
+        Appliance a = Appliance.start(Main.load(new String[]{"--data", dataDir.toString(), "--https-port", "0",
+                "--ingest-port", "0", "--config", config.toString()}), Map.of());
+        return new RunningAppliance(a);
+    }
+
+    /** The generated admin password of {@link #startFresh}. */
+    public String initialAdminPassword() throws IOException {
+        return Files.readString(dataDir().resolve("initial-admin-password")).trim();
+    }
+
     public static SSLContext trusting(Path caPem) throws Exception {
         X509Certificate ca;
         try (InputStream in = Files.newInputStream(caPem)) {
