@@ -154,7 +154,8 @@ public final class Appliance implements AutoCloseable {
                 cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies, alerts,
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
-                new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute());
+                new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
+                certs);
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),

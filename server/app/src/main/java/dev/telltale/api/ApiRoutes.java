@@ -64,6 +64,9 @@ final class ApiRoutes {
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/transitions", ALERTS_TRIAGE)
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/comments", ALERTS_TRIAGE)
 
+                .add("GET", "/api/v1/certificates/server", APPLIANCE_MANAGE)
+                .add("GET", "/api/v1/certificates/ca.pem", SIGNED_IN)
+
                 .add("GET", "/api/v1/downloads", DOWNLOADS)
                 .add("POST", "/api/v1/downloads/config", RUN_TOKENS_MANAGE)
                 .add("GET", "/api/v1/downloads/{file}", DOWNLOADS);
