@@ -66,6 +66,9 @@ class SignInBrowserTest {
 
             b.signIn("vera", "vera's own passphrase");
             assertEquals("/", b.path());
+            b.go("/admin/certificates");
+            assertEquals("Not allowed", b.text("h1"), "certificates are for organisation Admins");
+            b.go("/");
             assertEquals("Dashboard", b.text("h1"));
             List<String> nav = b.all("header nav a").stream().map(e -> e.getText()).toList();
             assertFalse(nav.contains("Administration"), "a Viewer is shown no administration: " + nav);
@@ -84,6 +87,10 @@ class SignInBrowserTest {
             assertEquals("/", b.path());
             assertTrue(b.text("main").contains("Free on the data disk"), "admins see storage");
             b.screenshot("dashboard");
+            b.go("/admin/certificates");
+            assertEquals("Server certificate", b.text("main section h2"));
+            assertTrue(b.text("main").contains("DNS:localhost"), "the names the certificate covers");
+            b.screenshot("admin-certificates");
             b.go("/no/such/page");
             assertEquals("Page not found", b.text("h1"));
             assertFalse(b.driver().getPageSource().contains("Exception"), "nothing leaks");
