@@ -47,7 +47,7 @@ public final class Api {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(s.metrics().scrape());
         });
-        routing.register("/", new SessionsApi(s.users(), s.sessions(), s.sessionAbsolute()));
+        routing.register("/", new SessionsApi(s.users(), new SessionCookies(s.sessions(), s.sessionAbsolute())));
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens(), s.clients()));
         routing.register("/api/v1/clients", new ClientsApi(s.clients(), s.teams()));
         routing.register("/api/v1/audit", new AuditApi(s.auditLog(), s.clock()));

@@ -1,6 +1,5 @@
 package dev.telltale.api;
 
-import dev.telltale.auth.Sessions;
 import dev.telltale.auth.User;
 import dev.telltale.auth.Users;
 import io.helidon.http.HeaderNames;
@@ -10,7 +9,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -20,15 +18,12 @@ import java.util.Arrays;
  * carry the session's CSRF token ({@code X-CSRF-Token}; see {@code GET /api/v1/me}).
  */
 final class SessionsApi implements HttpService {
-    static final String COOKIE = "tt_session";
     private final Users users;
-    private final Sessions sessions;
-    private final Duration absolute;
+    private final SessionCookies cookies;
 
-    SessionsApi(Users users, Sessions sessions, Duration absolute) {
+    SessionsApi(Users users, SessionCookies cookies) {
         this.users = users;
-        this.sessions = sessions;
-        this.absolute = absolute;
+        this.cookies = cookies;
     }
 
     @Override
@@ -42,11 +37,7 @@ final class SessionsApi implements HttpService {
         try {
             User user = users.authenticate(Json.text(body, "username"), password)
                     .orElseThrow(() -> ApiProblem.unauthorized("unknown user, wrong password or account locked"));
-            // Always a new id: whatever session cookie the browser brought is not reused (fixation).
-            req.headers().cookies().first(COOKIE).ifPresent(sessions::end);
-            Sessions.Started s = sessions.start(user);
-            res.header(HeaderNames.SET_COOKIE, COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + absolute.toSeconds()
-                    + "; Secure; HttpOnly; SameSite=Strict");
+            cookies.signIn(req, res, user);
             res.header(HeaderNames.LOCATION, user.mustChangePassword() ? "/account/password" : "/");
             res.status(Status.SEE_OTHER_303).send();
         } finally {
@@ -55,8 +46,7 @@ final class SessionsApi implements HttpService {
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
-        req.headers().cookies().first(COOKIE).ifPresent(sessions::end);
-        res.header(HeaderNames.SET_COOKIE, COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+        cookies.signOut(req, res);
         res.header(HeaderNames.LOCATION, "/login");
         res.status(Status.SEE_OTHER_303).send();
     }
