@@ -24,7 +24,9 @@ import dev.telltale.metrics.JvmMetrics;
 import dev.telltale.metrics.Metrics;
 import dev.telltale.policy.Policies;
 import dev.telltale.policy.rules.BuiltInRules;
+import dev.telltale.secrets.SecretBox;
 import dev.telltale.secrets.SecretHasher;
+import dev.telltale.sso.Sso;
 import dev.telltale.store.EventStore;
 import dev.telltale.store.StoreConfig;
 import dev.telltale.teams.Teams;
@@ -118,6 +120,8 @@ public final class Appliance implements AutoCloseable {
         Agents agents = Agents.create(db);
         Teams teams = Teams.create(db);
         SecretHasher hasher = SecretHasher.loadOrCreate(dataDir);
+        Sso sso = Sso.create(db, teams, SecretBox.loadOrCreate(dataDir), clock);
+        toClose.add(0, sso);
         alerts = Alerts.create(db, clock, alertsCfg, id -> BuiltInRules.all().stream()
                 .filter(r -> r.info().id().equals(id)).findFirst().map(r -> r.info()));
         toClose.add(0, alerts);
@@ -153,7 +157,7 @@ public final class Appliance implements AutoCloseable {
                 cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies, alerts,
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
-                new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute());
+                new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(), sso);
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

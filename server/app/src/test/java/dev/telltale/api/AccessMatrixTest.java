@@ -121,7 +121,7 @@ class AccessMatrixTest {
     void everyRouteAsEverySubjectFollowsThePermissionTable() throws Exception {
         List<String> wrong = new ArrayList<>();
         RouteTable table = ApiRoutes.table();
-        assertTrue(table.routes().size() >= 36, "the whole API is declared: " + table.routes().size());
+        assertTrue(table.routes().size() >= 40, "the whole API is declared: " + table.routes().size());
         for (RouteTable.Route r : table.routes()) {
             String path = r.template().replace("{id}", String.valueOf(red)).replaceAll("\\{[a-z]+}", "1");
             for (Map.Entry<String, Optional<String>> s : TOKENS.entrySet()) {
@@ -143,6 +143,27 @@ class AccessMatrixTest {
             }
         }
         assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void singleSignOnStartsForAnyoneAndIsConfiguredByAdminsOnly() throws Exception {
+        RouteTable table = ApiRoutes.table();
+        for (String p : new String[]{"/sso/login", "/sso/callback"}) {
+            assertEquals(Permission.PUBLIC, table.match("GET", p).orElseThrow().permission(), p);
+        }
+        for (String m : new String[]{"GET", "PUT"}) {
+            Permission p = table.match(m, "/api/v1/sso").orElseThrow().permission();
+            assertEquals(Permission.Level.ORG, p.level(), m + " /api/v1/sso is for organisation Admins");
+            for (TeamRole r : TeamRole.values()) {
+                assertTrue(!r.grants(p), r + " must not grant " + p);
+            }
+        }
+        // Off by default: the public routes say so rather than failing.
+        HttpResponse<String> login = call("GET", "/sso/login", Optional.empty());
+        assertEquals(404, login.statusCode(), login.body());
+        assertEquals("single sign-on is not enabled on this appliance", detail(login));
+        assertEquals(400, call("PUT", "/api/v1/sso", TOKENS.get("admin")).statusCode(), "an empty body is refused");
+        assertEquals(403, call("PUT", "/api/v1/sso", TOKENS.get("red-admin")).statusCode());
     }
 
     static String detail(HttpResponse<String> r) {
