@@ -214,7 +214,7 @@ class SsoTest {
         JsonNode logins = audit("sso.login");
         assertEquals("alice@example.com", logins.get(0).get("actor").asText());
         assertTrue(logins.get(0).get("detail").asText().contains("red=DEVELOPER"), logins.toString());
-        assertTrue(logins.get(0).get("source_address").asText().matches("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1"),
+        assertTrue(logins.get(0).get("source_address").asText().matches("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1"),
                 logins.toString());
     }
 
