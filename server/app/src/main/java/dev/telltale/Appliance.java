@@ -24,7 +24,9 @@ import dev.telltale.metrics.JvmMetrics;
 import dev.telltale.metrics.Metrics;
 import dev.telltale.policy.Policies;
 import dev.telltale.policy.rules.BuiltInRules;
+import dev.telltale.secrets.SecretBox;
 import dev.telltale.secrets.SecretHasher;
+import dev.telltale.sso.Sso;
 import dev.telltale.store.EventStore;
 import dev.telltale.store.StoreConfig;
 import dev.telltale.teams.Teams;
@@ -119,6 +121,8 @@ public final class Appliance implements AutoCloseable {
         Agents agents = Agents.create(db);
         Teams teams = Teams.create(db);
         SecretHasher hasher = SecretHasher.loadOrCreate(dataDir);
+        Sso sso = Sso.create(db, teams, SecretBox.loadOrCreate(dataDir), clock);
+        toClose.add(0, sso);
         alerts = Alerts.create(db, clock, alertsCfg, id -> BuiltInRules.all().stream()
                 .filter(r -> r.info().id().equals(id)).findFirst().map(r -> r.info()));
         toClose.add(0, alerts);
@@ -155,13 +159,13 @@ public final class Appliance implements AutoCloseable {
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
-                certs);
+                certs, sso);
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
                 store, policies, alerts, teams, services.memberships(), services.clients(), services.auditLog(), runTokens,
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
-                () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> false, VERSION,
+                () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs));
         web = WebServer.builder()
                 .host(cfg.httpsHost())

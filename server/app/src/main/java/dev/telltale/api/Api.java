@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** The REST API's routes: health, metrics, authentication, run tokens, event search and alerts. */
+/**
+ * The REST API's routes: health, metrics, authentication (passwords, sessions, single sign-on),
+ * run tokens, event search and alerts.
+ */
 public final class Api {
     private Api() {
     }
@@ -32,7 +35,8 @@ public final class Api {
                            dev.telltale.policy.Policies policies, Alerts alerts,
                            dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients,
                            dev.telltale.audit.AuditLog auditLog, dev.telltale.auth.Sessions sessions,
-                           java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates) {
+                           java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates,
+                           dev.telltale.sso.Sso sso) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -58,7 +62,10 @@ public final class Api {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(s.metrics().scrape());
         });
-        routing.register("/", new SessionsApi(s.users(), s.sessions(), s.sessionAbsolute()));
+        SessionCookies cookies = new SessionCookies(s.sessions(), s.sessionAbsolute());
+        routing.register("/", new SessionsApi(s.users(), cookies));
+        routing.register("/sso", new SsoApi(s.sso(), cookies));
+        routing.register("/api/v1/sso", new SsoSettingsApi(s.sso()));
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens(), s.clients()));
         routing.register("/api/v1/clients", new ClientsApi(s.clients(), s.teams()));
         routing.register("/api/v1/audit", new AuditApi(s.auditLog(), s.clock()));

@@ -19,6 +19,8 @@ final class ApiRoutes {
                 .add("GET", "/metrics", PUBLIC)
                 .page("POST", "/login", PUBLIC)
                 .page("POST", "/logout", SIGNED_IN)
+                .add("GET", "/sso/login", PUBLIC)
+                .add("GET", "/sso/callback", PUBLIC)
                 .add("POST", "/api/v1/auth/token", PUBLIC)
                 .add("DELETE", "/api/v1/auth/token", SIGNED_IN)
                 .add("GET", "/api/v1/me", SIGNED_IN)
@@ -26,6 +28,8 @@ final class ApiRoutes {
 
                 .add("GET", "/api/v1/audit", AUDIT_VIEW)
                 .add("GET", "/api/v1/audit/export", AUDIT_VIEW)
+                .add("GET", "/api/v1/sso", SSO_MANAGE)
+                .add("PUT", "/api/v1/sso", SSO_MANAGE)
                 .add("GET", "/api/v1/users", USERS_MANAGE)
                 .add("POST", "/api/v1/users", USERS_MANAGE)
                 .add("GET", "/api/v1/teams", SIGNED_IN)

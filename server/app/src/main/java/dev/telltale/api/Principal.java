@@ -67,7 +67,7 @@ final class Principal implements Filter {
             return;
         }
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        Optional<String> cookie = req.headers().cookies().first(SessionsApi.COOKIE).asOptional();
+        Optional<String> cookie = req.headers().cookies().first(SessionCookies.NAME).asOptional();
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) && cookie.isPresent()) {
             bySession(chain, req, res, route, cookie.get());
             return;

@@ -1,6 +1,5 @@
 package dev.telltale.api;
 
-import dev.telltale.auth.Sessions;
 import dev.telltale.auth.User;
 import dev.telltale.auth.Users;
 import io.helidon.http.HeaderNames;
@@ -10,7 +9,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.time.Duration;
+import dev.telltale.auth.Sessions;
 import java.util.Arrays;
 import java.util.Optional;
 import dev.telltale.ui.Form;
@@ -23,16 +22,13 @@ import dev.telltale.ui.Redirects;
  * carry the session's CSRF token ({@code X-CSRF-Token}; see {@code GET /api/v1/me}).
  */
 final class SessionsApi implements HttpService {
-    static final String COOKIE = "tt_session";
     private static final String LOGIN_COOKIE = "tt_login";
     private final Users users;
-    private final Sessions sessions;
-    private final Duration absolute;
+    private final SessionCookies cookies;
 
-    SessionsApi(Users users, Sessions sessions, Duration absolute) {
+    SessionsApi(Users users, SessionCookies cookies) {
         this.users = users;
-        this.sessions = sessions;
-        this.absolute = absolute;
+        this.cookies = cookies;
     }
 
     @Override
@@ -65,24 +61,13 @@ final class SessionsApi implements HttpService {
                 return;
             }
             User u = user.orElseThrow(() -> ApiProblem.unauthorized("unknown user, wrong password or account locked"));
-            startSession(req, res, u);
+            cookies.signIn(req, res, u);
             res.headers().add(HeaderNames.SET_COOKIE, LOGIN_COOKIE + "=; Path=/login; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
             res.header(HeaderNames.LOCATION, u.mustChangePassword() ? "/account/password" : next);
             res.status(Status.SEE_OTHER_303).send();
         } finally {
             Arrays.fill(password, '\0');
         }
-    }
-
-    /**
-     * Starts a session for a user who just proved who they are and sets its cookie. Always a new
-     * id: whatever session cookie the browser brought is ended, not reused (fixation).
-     */
-    void startSession(ServerRequest req, ServerResponse res, User user) {
-        req.headers().cookies().first(COOKIE).ifPresent(sessions::end);
-        Sessions.Started s = sessions.start(user);
-        res.headers().add(HeaderNames.SET_COOKIE, COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + absolute.toSeconds()
-                + "; Secure; HttpOnly; SameSite=Strict");
     }
 
     /** Signing out is a state change: a form sends the CSRF field, a script the header. */
@@ -101,8 +86,7 @@ final class SessionsApi implements HttpService {
         } else {
             Form.read(req);
         }
-        req.headers().cookies().first(COOKIE).ifPresent(sessions::end);
-        res.header(HeaderNames.SET_COOKIE, COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+        cookies.signOut(req, res);
         res.header(HeaderNames.LOCATION, "/login?out");
         res.status(Status.SEE_OTHER_303).send();
     }

@@ -30,6 +30,11 @@ final class DbUsers implements Users {
     // No 0/O/o, 1/l/I: the password is read off a VM console and typed by hand.
     private static final String UNAMBIGUOUS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
     private static final String SYSTEM_ACTOR = "system";
+    /**
+     * The password hash of single sign-on accounts. It is not a PHC string, so no password
+     * verifies against it, and the login path recognises it before hashing anything.
+     */
+    static final String SINGLE_SIGN_ON = "!single-sign-on";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -98,6 +103,10 @@ final class DbUsers implements Users {
             return Optional.empty();
         }
         Row r = row.get();
+        if (r.passwordHash.equals(SINGLE_SIGN_ON)) {
+            refuseSingleSignOn(r, password);
+            return Optional.empty();
+        }
         // Hash before looking at the lock, so a locked account answers as slowly as any other.
         boolean matches = hasher.verify(password, r.passwordHash);
         Instant now = clock.instant();
@@ -119,6 +128,30 @@ final class DbUsers implements Users {
             return null;
         });
         return Optional.of(r.user);
+    }
+
+    /** A single sign-on account asked for by password: as slow as any refusal, audited, never locked. */
+    private void refuseSingleSignOn(Row r, char[] password) {
+        hasher.verify(password, dummyHash);
+        Sql.inTransaction(dataSource, c -> {
+            Audit.record(c, clock.instant(), r.user.username(), "user.login_failed", "user:" + r.user.username(),
+                    Optional.of("single sign-on account: it has no local password"));
+            return null;
+        });
+    }
+
+    static User insertSingleSignOn(Connection c, String username, boolean orgAdmin, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (username, password_hash, is_admin,"
+                + " must_change_password, failed_logins, created_at, last_login_at) VALUES (?, ?, ?, FALSE, 0, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, username);
+            ps.setString(2, SINGLE_SIGN_ON);
+            ps.setBoolean(3, orgAdmin);
+            Sql.setInstant(ps, 4, now);
+            Sql.setInstant(ps, 5, now);
+            ps.executeUpdate();
+            return new User(Sql.generatedId(ps), username, orgAdmin, false);
+        }
     }
 
     @Override
@@ -178,6 +211,11 @@ final class DbUsers implements Users {
 
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9._@-]{1,100}");
 
+    static Optional<String> validName(String username) {
+        String name = normalize(username);
+        return NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
+    }
+
     @Override
     public User create(String username, char[] password, boolean orgAdmin, String actor) {
         String name = normalize(username);
@@ -216,6 +254,9 @@ final class DbUsers implements Users {
     @Override
     public boolean changePassword(String username, char[] current, char[] replacement) {
         String name = normalize(username);
+        if (load(name).filter(r -> r.passwordHash.equals(SINGLE_SIGN_ON)).isPresent()) {
+            throw new IllegalArgumentException("this account signs in through single sign-on and has no password here");
+        }
         Users.weakness(name, replacement).ifPresent(w -> {
             throw new IllegalArgumentException(w);
         });

@@ -2,7 +2,10 @@ package dev.telltale.auth;
 
 import dev.telltale.db.Database;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -43,7 +46,9 @@ public interface Users {
      * The user when the password matches and the account is not locked; empty otherwise.
      * Five consecutive failures lock the account for five minutes; a success resets the count.
      * Unknown, locked and wrong-password attempts take the same hashing time, so the answer
-     * does not reveal which names exist. The caller keeps ownership of {@code password}.
+     * does not reveal which names exist. Single sign-on accounts have no local password and are
+     * always refused (audited, without counting towards a lock). The caller keeps ownership of
+     * {@code password}.
      *
      * @throws dev.telltale.db.DatabaseException when the database fails
      */
@@ -66,12 +71,33 @@ public interface Users {
      * lockout like a failed login), clears the must-change flag, audited.
      *
      * @return false when the current password is wrong or the account is locked
-     * @throws IllegalArgumentException when the new password breaks the policy or equals the old one
+     * @throws IllegalArgumentException when the new password breaks the policy or equals the old one, or
+     *                                  the account signs in through single sign-on (it has no password)
      */
     boolean changePassword(String username, char[] current, char[] replacement);
 
     /** Every user, by name. */
     java.util.List<User> list();
+
+    /**
+     * The normalized form of a proposed username (trimmed, lower-cased) when it is valid: 1-100
+     * letters, digits, '.', '_', '-' or '@'.
+     */
+    static Optional<String> validName(String username) {
+        return DbUsers.validName(username);
+    }
+
+    /**
+     * Inserts, inside the caller's transaction, a user who signs in only through single sign-on.
+     * No password verifies for them: local sign-in and the password grant refuse them. Not audited
+     * here; the caller records why the account was created in the same transaction.
+     *
+     * @param username a name {@link #validName} accepted
+     * @throws SQLException a duplicate key ({@link dev.telltale.db.Sql#isDuplicateKey}) when the name is taken
+     */
+    static User insertSingleSignOn(Connection c, String username, boolean orgAdmin, Instant now) throws SQLException {
+        return DbUsers.insertSingleSignOn(c, username, orgAdmin, now);
+    }
 
     /** Password policy: at least 12 characters, not the username, not one repeated character. */
     static Optional<String> weakness(String username, char[] password) {

@@ -69,8 +69,9 @@ final class DbMemberships implements Memberships {
             String user = name(c, "SELECT username FROM users WHERE id = ?", userId)
                     .orElseThrow(() -> new RbacException(RbacException.Kind.NOT_FOUND, "no user " + userId));
             int updated;
+            // Set by hand, the membership is no longer single sign-on's to replace at the next sign-in.
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE team_members SET role = ? WHERE team_id = ? AND user_id = ?")) {
+                    "UPDATE team_members SET role = ?, source = 'MANUAL' WHERE team_id = ? AND user_id = ?")) {
                 ps.setString(1, role.name());
                 ps.setLong(2, teamId);
                 ps.setLong(3, userId);

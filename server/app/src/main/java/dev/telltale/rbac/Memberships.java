@@ -22,7 +22,8 @@ public interface Memberships {
     List<Member> members(long teamId);
 
     /**
-     * Gives a user a role in a team (adding or changing the membership).
+     * Gives a user a role in a team (adding or changing the membership). A membership set here is
+     * the Admin's: single sign-on no longer replaces it at the user's next sign-in.
      *
      * @throws RbacException NOT_FOUND for an unknown user or team
      */

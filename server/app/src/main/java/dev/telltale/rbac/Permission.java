@@ -23,7 +23,9 @@ public enum Permission {
 
     /** Organisation-wide custom policies and the default policy. */
     POLICIES_MANAGE(Level.ORG),
-    USERS_MANAGE(Level.ORG), TEAMS_MANAGE(Level.ORG), AUDIT_VIEW(Level.ORG), APPLIANCE_MANAGE(Level.ORG);
+    USERS_MANAGE(Level.ORG), TEAMS_MANAGE(Level.ORG), AUDIT_VIEW(Level.ORG), APPLIANCE_MANAGE(Level.ORG),
+    /** Single sign-on settings: who may sign in, and which access the provider's groups grant. */
+    SSO_MANAGE(Level.ORG);
 
     public enum Level { NONE, TEAM, ORG }
 

@@ -2,15 +2,9 @@ package dev.telltale.secrets;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
@@ -37,25 +31,7 @@ public final class SecretHasher {
 
     /** Loads {@code DATA/secrets/hash.key}, creating it (mode 0600) on first start. */
     public static SecretHasher loadOrCreate(Path dataDir) {
-        Path dir = dataDir.resolve("secrets");
-        Path file = dir.resolve("hash.key");
-        try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(dir);
-                byte[] k = new byte[32];
-                new SecureRandom().nextBytes(k);
-                Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                        k, StandardOpenOption.WRITE);
-                return new SecretHasher(k);
-            }
-            byte[] k = Files.readAllBytes(file);
-            if (k.length != 32) {
-                throw new IllegalStateException(file + " must hold 32 bytes");
-            }
-            return new SecretHasher(k);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the secret-hashing key " + file, e);
-        }
+        return new SecretHasher(KeyFiles.loadOrCreate(dataDir, "hash.key"));
     }
 
     /** Hex of the first 16 bytes of HMAC-SHA256(key, secret). */

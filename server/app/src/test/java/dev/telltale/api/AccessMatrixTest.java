@@ -226,6 +226,27 @@ class AccessMatrixTest {
         }
     }
 
+    @Test
+    void singleSignOnStartsForAnyoneAndIsConfiguredByAdminsOnly() throws Exception {
+        RouteTable table = ApiRoutes.table();
+        for (String p : new String[]{"/sso/login", "/sso/callback"}) {
+            assertEquals(Permission.PUBLIC, table.match("GET", p).orElseThrow().permission(), p);
+        }
+        for (String m : new String[]{"GET", "PUT"}) {
+            Permission p = table.match(m, "/api/v1/sso").orElseThrow().permission();
+            assertEquals(Permission.Level.ORG, p.level(), m + " /api/v1/sso is for organisation Admins");
+            for (TeamRole r : TeamRole.values()) {
+                assertTrue(!r.grants(p), r + " must not grant " + p);
+            }
+        }
+        // Off by default: the public routes say so rather than failing.
+        HttpResponse<String> login = call("GET", "/sso/login", Optional.empty());
+        assertEquals(404, login.statusCode(), login.body());
+        assertEquals("single sign-on is not enabled on this appliance", detail(login));
+        assertEquals(400, call("PUT", "/api/v1/sso", TOKENS.get("admin")).statusCode(), "an empty body is refused");
+        assertEquals(403, call("PUT", "/api/v1/sso", TOKENS.get("red-admin")).statusCode());
+    }
+
     static String detail(HttpResponse<String> r) {
         try {
             JsonNode n = JSON.readTree(r.body());

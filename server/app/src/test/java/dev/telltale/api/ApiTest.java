@@ -201,7 +201,7 @@ class ApiTest {
 
     @Test
     void firstStartLeavesPrivateFilesPrivate() throws Exception {
-        for (String f : List.of("tls/ca.key", "tls/server.key", "secrets/hash.key")) {
+        for (String f : List.of("tls/ca.key", "tls/server.key", "secrets/hash.key", "secrets/settings.key")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(f))), f);
         }
         // Derby reads its log location once per JVM; other tests in this JVM may have booted it first.
