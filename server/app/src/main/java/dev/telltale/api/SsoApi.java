@@ -76,7 +76,7 @@ final class SsoApi implements HttpService {
             User user = sso.complete(new Sso.Callback(param(req, "state"), param(req, "code"), param(req, "error"),
                     param(req, "error_description"), req.headers().cookies().first(BINDING_COOKIE).asOptional()));
             cookies.signIn(req, res, user);
-            redirect(res, "/");
+            continueHome(res);
         } catch (SsoException e) {
             refuse(req, res, problem(e));
         }
@@ -92,6 +92,22 @@ final class SsoApi implements HttpService {
             throw ApiProblem.badRequest("'" + name + "' is given more than once");
         }
         return Optional.of(all.getFirst());
+    }
+
+    /**
+     * The browser arrives here from the provider's site, so a redirect would load {@code /} as
+     * part of a cross-site navigation, and browsers withhold {@code SameSite=Strict} cookies from
+     * those: the new session would look signed out. A page of our own that moves on to {@code /}
+     * makes that load same-site.
+     */
+    private static void continueHome(ServerResponse res) {
+        String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta http-equiv=\"refresh\" content=\"0;url=/\"><title>Signed in – Telltale</title></head>"
+                + "<body><p>Signed in. <a href=\"/\">Continue to Telltale</a></p></body></html>";
+        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(HeaderNames.create("Content-Security-Policy"), "default-src 'none'");
+        res.send(page.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void redirect(ServerResponse res, String location) {

@@ -38,6 +38,11 @@ public final class Browser implements AutoCloseable {
 
     /** A fresh browser profile (no cookies) at {@code width} x 900 pixels. */
     public static Browser open(RunningAppliance app, int width) throws IOException {
+        return open(app, width, "localhost");
+    }
+
+    /** As {@link #open(RunningAppliance, int)}, reaching the appliance by {@code host} (localhost or 127.0.0.1). */
+    public static Browser open(RunningAppliance app, int width, String host) throws IOException {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
         if (!present && System.getenv("TELLTALE_REQUIRE_BROWSER") == null) {
             Assumptions.abort("Chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
@@ -54,7 +59,7 @@ public final class Browser implements AutoCloseable {
                 .usingAnyFreePort().build();
         WebDriver d = new ChromeDriver(service, o);
         d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        return new Browser(d, "https://localhost:" + app.appliance().httpsPort(), profile);
+        return new Browser(d, "https://" + host + ":" + app.appliance().httpsPort(), profile);
     }
 
     public WebDriver driver() {

@@ -76,6 +76,7 @@ public final class OidcProvider implements AutoCloseable {
     private volatile Person person = new Person("00u-nobody", "nobody", "nobody@example.com", List.of());
     private volatile Tamper tamper = Tamper.NONE;
     private volatile boolean deny;
+    private volatile boolean interactive;
     private volatile TokenCall lastTokenCall;
 
     private OidcProvider(Path dir) throws Exception {
@@ -119,6 +120,15 @@ public final class OidcProvider implements AutoCloseable {
         tamper = t;
     }
 
+    /**
+     * Whether {@code /authorize} shows a page the person clicks through (as a real provider's
+     * sign-in page) instead of redirecting at once: the way back is then a navigation the
+     * provider's site starts.
+     */
+    public void interactive(boolean clickThrough) {
+        interactive = clickThrough;
+    }
+
     public void deny(boolean refuse) {
         deny = refuse;
     }
@@ -129,6 +139,7 @@ public final class OidcProvider implements AutoCloseable {
 
     /** Back to a well-behaved provider. */
     public void reset() {
+        interactive = false;
         tamper = Tamper.NONE;
         deny = false;
         lastTokenCall = null;
@@ -184,6 +195,15 @@ public final class OidcProvider implements AutoCloseable {
             String code = UUID.randomUUID().toString();
             codes.put(code, new Grant(q.get("redirect_uri"), q.get("code_challenge"), q.get("nonce"), person));
             back += "&code=" + enc(code);
+        }
+        if (interactive) {
+            byte[] page = ("<!doctype html><html><head><title>Provider sign-in</title></head><body>"
+                    + "<a id=\"approve\" href=\"" + back.replace("&", "&amp;").replace("\"", "&quot;")
+                    + "\">Continue to the application</a></body></html>").getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            x.sendResponseHeaders(200, page.length);
+            x.getResponseBody().write(page);
+            return;
         }
         x.getResponseHeaders().add("Location", back);
         x.sendResponseHeaders(302, -1);
