@@ -38,7 +38,8 @@ public final class Ui {
                            Alerts alerts, Teams teams, Memberships memberships, ApiClients clients, AuditLog auditLog,
                            RunTokens runTokens, Bundles bundles, DownloadLinks downloadLinks, AgentEndpoint agentEndpoint,
                            Map<String, BooleanSupplier> health, Path dataDir, Clock clock, BooleanSupplier ssoEnabled,
-                           String version) {
+                           String version, dev.telltale.store.StoreConfig storeConfig,
+                           dev.telltale.alerts.AlertsConfig alertsConfig) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -54,7 +55,9 @@ public final class Ui {
                 new StaticFiles(errors),
                 new LoginPage(views, s.ssoEnabled()),
                 new AccountPage(views, routes, s.users(), s.sessions()),
-                new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()));
+                new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()),
+                new dev.telltale.ui.policies.PoliciesPage(views, routes, s.policies(), s.teams()),
+                new dev.telltale.ui.admin.AdminPage(views, routes, s));
     }
 
     /**
