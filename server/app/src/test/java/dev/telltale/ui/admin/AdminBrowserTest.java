@@ -179,6 +179,22 @@ class AdminBrowserTest {
         }
     }
 
+    @Test
+    void administrationAndPolicyPagesFitANarrowWindow() throws Exception {
+        try (Browser b = Browser.open(app, 420)) {
+            b.signIn("admin", RunningAppliance.ADMIN_PASSWORD);
+            for (String page : List.of("/admin", "/admin/users", "/admin/teams/" + red, "/admin/clients", "/admin/audit",
+                    "/admin/system", "/policies", "/policies/assignments", "/policies/1")) {
+                b.go(page);
+                Number scroll = (Number) ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                assertTrue(scroll.intValue() <= 0, "no sideways scrolling on " + page + ": " + scroll);
+            }
+            b.go("/admin/users");
+            b.screenshot("admin-users-narrow");
+        }
+    }
+
     static List<String> nav(Browser b) {
         return texts(b, "header nav a");
     }
