@@ -123,6 +123,7 @@ class PoliciesBrowserTest {
             b.go("/policies/" + id);
             assertTrue(b.text("main").contains("shop-team / shop"), "the policy page lists where it is used");
             assertTrue(b.all("form[action$='/delete']").isEmpty(), "an assigned policy cannot be deleted");
+            b.screenshot("policy");
         }
     }
 
