@@ -166,7 +166,7 @@ public final class Appliance implements AutoCloseable {
                 store, policies, alerts, teams, services.memberships(), services.clients(), services.auditLog(), runTokens,
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
                 () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
-                certs));
+                certs, storeCfg, alertsCfg));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

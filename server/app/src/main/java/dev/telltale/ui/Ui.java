@@ -38,7 +38,8 @@ public final class Ui {
                            Alerts alerts, Teams teams, Memberships memberships, ApiClients clients, AuditLog auditLog,
                            RunTokens runTokens, Bundles bundles, DownloadLinks downloadLinks, AgentEndpoint agentEndpoint,
                            Map<String, BooleanSupplier> health, Path dataDir, Clock clock, BooleanSupplier ssoEnabled,
-                           String version, dev.telltale.certs.CertificateStore certificates) {
+                           String version, dev.telltale.certs.CertificateStore certificates,
+                           dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -55,7 +56,9 @@ public final class Ui {
                 new LoginPage(views, s.ssoEnabled()),
                 new AccountPage(views, routes, s.users(), s.sessions()),
                 new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()),
-                new dev.telltale.ui.certs.CertificatesPage(views, routes, s.certificates(), s.clock()));
+                new dev.telltale.ui.certs.CertificatesPage(views, routes, s.certificates(), s.clock()),
+                new dev.telltale.ui.policies.PoliciesPage(views, routes, s.policies(), s.teams()),
+                new dev.telltale.ui.admin.AdminPage(views, routes, s));
     }
 
     /**
