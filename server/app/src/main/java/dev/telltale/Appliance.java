@@ -160,7 +160,8 @@ public final class Appliance implements AutoCloseable {
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
                 store, policies, alerts, teams, services.memberships(), services.clients(), services.auditLog(), runTokens,
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
-                () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> false, VERSION));
+                () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> false, VERSION,
+                dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15))));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

@@ -38,7 +38,7 @@ public final class Ui {
                            Alerts alerts, Teams teams, Memberships memberships, ApiClients clients, AuditLog auditLog,
                            RunTokens runTokens, Bundles bundles, DownloadLinks downloadLinks, AgentEndpoint agentEndpoint,
                            Map<String, BooleanSupplier> health, Path dataDir, Clock clock, BooleanSupplier ssoEnabled,
-                           String version) {
+                           String version, dev.telltale.agents.Inventory inventory) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -54,7 +54,9 @@ public final class Ui {
                 new StaticFiles(errors),
                 new LoginPage(views, s.ssoEnabled()),
                 new AccountPage(views, routes, s.users(), s.sessions()),
-                new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()));
+                new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()),
+                new dev.telltale.ui.alerts.AlertsPages(views, routes, s),
+                new dev.telltale.ui.apps.ApplicationsPages(views, routes, s));
     }
 
     /**
