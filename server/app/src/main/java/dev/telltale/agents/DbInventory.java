@@ -67,6 +67,22 @@ final class DbInventory implements Inventory {
         });
     }
 
+    @Override
+    public Optional<Long> applicationId(long teamId, String name, Scope scope) {
+        if (!scope.all() && !scope.teams().contains(teamId)) {
+            return Optional.empty();
+        }
+        return Sql.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM applications WHERE team_id = ? AND name = ?")) {
+                ps.setLong(1, teamId);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     private List<Application> applications(Connection c, Scope scope, Optional<Long> only) throws SQLException {
         List<Object> params = new ArrayList<>();
         Instant since = clock.instant().minus(activeWithin);

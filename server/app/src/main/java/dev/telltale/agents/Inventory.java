@@ -37,6 +37,14 @@ public interface Inventory {
     Optional<ApplicationDetail> application(long id, Scope scope);
 
     /**
+     * The id of team {@code teamId}'s application {@code name}; empty when there is none or the
+     * team is not within {@code scope}.
+     *
+     * @throws dev.telltale.db.DatabaseException when the database fails
+     */
+    Optional<Long> applicationId(long teamId, String name, Scope scope);
+
+    /**
      * An application and its figures. {@code openAlerts}: alerts with an occurrence REPORTED or
      * ACKNOWLEDGED; {@code lastSeen}: its agents' latest, empty when none is left.
      */

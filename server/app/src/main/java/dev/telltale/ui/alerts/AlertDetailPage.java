@@ -120,9 +120,8 @@ final class AlertDetailPage {
         Optional<RuleInfo> rule = policies.catalogue().stream().map(r -> r.info()).filter(r -> r.id().equals(s.ruleId()))
                 .findFirst().or(s::rule);
         String team = teams.byId(s.teamId()).map(Teams.Team::name).orElse("");
-        Optional<String> appHref = inventory.applications(a.scope(Permission.APPS_VIEW)).stream()
-                .filter(x -> x.teamId() == s.teamId() && x.name().equals(s.application())).findFirst()
-                .map(x -> "/applications/" + x.id());
+        Optional<String> appHref = inventory.applicationId(s.teamId(), s.application(), a.scope(Permission.APPS_VIEW))
+                .map(x -> "/applications/" + x);
         return new Header(s.id(), rule.map(RuleInfo::title).orElse(s.ruleId()), s.ruleId(),
                 rule.map(r -> r.category().title()).orElse(""), s.severity().name(),
                 AlertList.severityWord(s.severity()), s.key(), s.application(), s.component(), team, s.events(),
