@@ -111,8 +111,8 @@ final class AlertList {
         m.put("component", f.component());
         m.put("rules", ruleOptions(f, rules));
         m.put("ranges", ranges(f));
-        m.put("sorts", List.of(new Option("last_seen", "Last seen, newest first", f.sort() == Alerts.Sort.LAST_SEEN),
-                new Option("severity", "Severity, most severe first", f.sort() == Alerts.Sort.SEVERITY)));
+        m.put("sorts", List.of(new Option("last_seen", "Newest first", f.sort() == Alerts.Sort.LAST_SEEN),
+                new Option("severity", "Most severe first", f.sort() == Alerts.Sort.SEVERITY)));
         m.put("actions", TriageInput.CHOICES.stream().map(t -> new Option(t.name(), bulkLabel(t), t.name().equals(bulk.to())))
                 .toList());
         m.put("bulk", bulk);
