@@ -166,7 +166,8 @@ public final class Appliance implements AutoCloseable {
                 store, policies, alerts, teams, services.memberships(), services.clients(), services.auditLog(), runTokens,
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
                 () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
-                certs, storeCfg, alertsCfg));
+                certs, storeCfg, alertsCfg,
+                dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15))));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

@@ -44,8 +44,16 @@ public interface Alerts extends AutoCloseable {
      */
     void record(Connection tx, List<Finding> findings) throws SQLException;
 
-    /** Alerts matching {@code query}, newest {@code last_seen} first. */
+    /**
+     * Alerts matching {@code query} in its {@link Sort order}: newest {@code last_seen} first, or
+     * most severe first (newest first within a severity).
+     *
+     * @throws IllegalArgumentException when {@code after} is not a cursor of a page in the same order
+     */
     AlertPage list(AlertQuery query);
+
+    /** How many alerts match {@code query}'s filters (its limit, cursor and order do not count). */
+    long count(AlertQuery query);
 
     /**
      * One alert with its occurrences, hosts, versions, history and comments.
@@ -102,16 +110,32 @@ public interface Alerts extends AutoCloseable {
     @Override
     void close();
 
+    /** Orders of {@link #list}; ties break on the alert id, so cursors are stable. */
+    enum Sort {
+        /** Newest last seen first. */
+        LAST_SEEN,
+        /** P1 first; within a severity, newest last seen first. */
+        SEVERITY
+    }
+
     /** Filters for {@link #list}; empty sets and empty optionals do not filter. */
     record AlertQuery(Set<Severity> severities, Set<TriageState> states, Optional<String> application,
                       Optional<String> component, Optional<String> rule, Optional<Instant> from,
-                      Optional<Instant> to, int limit, Optional<String> after, Scope scope) {
+                      Optional<Instant> to, int limit, Optional<String> after, Scope scope, Sort sort) {
         public AlertQuery {
             severities = Set.copyOf(severities);
             states = Set.copyOf(states);
+            java.util.Objects.requireNonNull(sort);
             if (limit < 1 || limit > 500) {
                 throw new IllegalArgumentException("limit must be between 1 and 500");
             }
+        }
+
+        /** Newest last seen first. */
+        public AlertQuery(Set<Severity> severities, Set<TriageState> states, Optional<String> application,
+                          Optional<String> component, Optional<String> rule, Optional<Instant> from,
+                          Optional<Instant> to, int limit, Optional<String> after, Scope scope) {
+            this(severities, states, application, component, rule, from, to, limit, after, scope, Sort.LAST_SEEN);
         }
     }
 

@@ -43,7 +43,13 @@ final class DbAlerts implements Alerts {
 
     @Override
     public AlertPage list(AlertQuery query) {
+        query.after().ifPresent(PageCursor::decode); // a bad cursor is the caller's error, before any work
         return Sql.inTransaction(ds, c -> queries.list(c, query));
+    }
+
+    @Override
+    public long count(AlertQuery query) {
+        return Sql.inTransaction(ds, c -> queries.count(c, query));
     }
 
     @Override

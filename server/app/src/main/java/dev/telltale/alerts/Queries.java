@@ -37,9 +37,57 @@ final class Queries {
     }
 
     AlertPage list(Connection c, AlertQuery q) throws SQLException {
-        Where w = new Where(new StringBuilder(SUMMARY));
-        if (!scope(w, q.scope())) {
+        Optional<Where> filtered = filtered(new StringBuilder(SUMMARY), q);
+        if (filtered.isEmpty()) {
             return new AlertPage(List.of(), Optional.empty());
+        }
+        Where w = filtered.get();
+        boolean bySeverity = q.sort() == Alerts.Sort.SEVERITY;
+        if (q.after().isPresent()) {
+            PageCursor after = PageCursor.decode(q.after().get());
+            if (after.severity().isPresent() != bySeverity) {
+                throw new IllegalArgumentException("'after' is not a cursor of a page in this order");
+            }
+            String newer = "(a.last_seen < ? OR (a.last_seen = ? AND a.id < ?))";
+            if (bySeverity) {
+                // P1 sorts first as the smallest string; within a severity, newest first.
+                String sev = after.severity().get();
+                w.and("(a.severity > ? OR (a.severity = ? AND " + newer + "))", sev, sev, after.time(), after.time(),
+                        after.id());
+            } else {
+                w.and(newer, after.time(), after.time(), after.id());
+            }
+        }
+        w.sql.append(bySeverity ? " ORDER BY a.severity, a.last_seen DESC, a.id DESC"
+                : " ORDER BY a.last_seen DESC, a.id DESC");
+        List<AlertSummary> rows = summaries(c, w, q.limit() + 1);
+        Optional<String> next = Optional.empty();
+        if (rows.size() > q.limit()) {
+            rows = rows.subList(0, q.limit());
+            AlertSummary last = rows.get(rows.size() - 1);
+            next = Optional.of(new PageCursor(last.lastSeen(), last.id(),
+                    bySeverity ? Optional.of(last.severity().name()) : Optional.empty()).encode());
+        }
+        return new AlertPage(rows, next);
+    }
+
+    long count(Connection c, AlertQuery q) throws SQLException {
+        Optional<Where> filtered = filtered(new StringBuilder("SELECT COUNT(*) FROM alerts a JOIN applications p"
+                + " ON p.id = a.application_id JOIN components m ON m.id = a.component_id WHERE 1 = 1"), q);
+        if (filtered.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = filtered.get().prepare(c); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The query's filters on {@code select}; empty when its scope sees nothing at all. */
+    private static Optional<Where> filtered(StringBuilder select, AlertQuery q) {
+        Where w = new Where(select);
+        if (!scope(w, q.scope())) {
+            return Optional.empty();
         }
         w.in("a.severity", q.severities().stream().map(Severity::name).toList());
         if (!q.states().isEmpty()) {
@@ -52,19 +100,7 @@ final class Queries {
         q.rule().ifPresent(v -> w.and("a.rule_id = ?", v));
         q.from().ifPresent(v -> w.and("a.last_seen >= ?", v));
         q.to().ifPresent(v -> w.and("a.last_seen < ?", v));
-        if (q.after().isPresent()) {
-            PageCursor after = PageCursor.decode(q.after().get());
-            w.and("(a.last_seen < ? OR (a.last_seen = ? AND a.id < ?))", after.time(), after.time(), after.id());
-        }
-        w.sql.append(" ORDER BY a.last_seen DESC, a.id DESC");
-        List<AlertSummary> rows = summaries(c, w, q.limit() + 1);
-        Optional<String> next = Optional.empty();
-        if (rows.size() > q.limit()) {
-            rows = rows.subList(0, q.limit());
-            AlertSummary last = rows.get(rows.size() - 1);
-            next = Optional.of(new PageCursor(last.lastSeen(), last.id()).encode());
-        }
-        return new AlertPage(rows, next);
+        return Optional.of(w);
     }
 
     /** Adds the team restriction; false when the scope sees nothing at all. */

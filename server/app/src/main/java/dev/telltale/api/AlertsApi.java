@@ -26,7 +26,7 @@ import java.util.function.Function;
 /**
  * {@code /api/v1/alerts}: list (filters {@code severity}, {@code state}, {@code app},
  * {@code component}, {@code rule}, {@code from}/{@code to} on last seen, {@code limit},
- * {@code after}), one alert in full, its evidence, and triage (transitions, comments).
+ * {@code after}; {@code sort} {@code last_seen} or {@code severity}), one alert in full, its evidence, and triage (transitions, comments).
  * Unknown JSON fields are ignored, as elsewhere in the API. See docs/alerts.md.
  */
 final class AlertsApi implements HttpService {
@@ -58,7 +58,7 @@ final class AlertsApi implements HttpService {
                 name(p, "app", 200), name(p, "component", 200), name(p, "rule", 64),
                 p.first("from").map(s -> micros(TimeParam.parse("from", s, nowMs))),
                 p.first("to").map(s -> micros(TimeParam.parse("to", s, nowMs))),
-                limit(p, 500, 100), p.first("after").asOptional(), scope);
+                limit(p, 500, 100), p.first("after").asOptional(), scope, sort(p));
         Alerts.AlertPage page = cursor(() -> alerts.list(q));
         ObjectNode out = Json.object();
         ArrayNode arr = out.putArray("alerts");
@@ -139,6 +139,15 @@ final class AlertsApi implements HttpService {
             throw ApiProblem.badRequest("'limit' must be between 1 and " + max);
         }
         return limit;
+    }
+
+    private static Alerts.Sort sort(Parameters p) {
+        String s = p.first("sort").orElse("last_seen");
+        return switch (s) {
+            case "last_seen" -> Alerts.Sort.LAST_SEEN;
+            case "severity" -> Alerts.Sort.SEVERITY;
+            default -> throw ApiProblem.badRequest("'sort' must be last_seen or severity, was '" + clip(s) + "'");
+        };
     }
 
     private static Optional<String> name(Parameters p, String param, int max) {

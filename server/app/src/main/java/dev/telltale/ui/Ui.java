@@ -39,7 +39,8 @@ public final class Ui {
                            RunTokens runTokens, Bundles bundles, DownloadLinks downloadLinks, AgentEndpoint agentEndpoint,
                            Map<String, BooleanSupplier> health, Path dataDir, Clock clock, BooleanSupplier ssoEnabled,
                            String version, dev.telltale.certs.CertificateStore certificates,
-                           dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig) {
+                           dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig,
+                           dev.telltale.agents.Inventory inventory) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -58,7 +59,9 @@ public final class Ui {
                 new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()),
                 new dev.telltale.ui.certs.CertificatesPage(views, routes, s.certificates(), s.clock()),
                 new dev.telltale.ui.policies.PoliciesPage(views, routes, s.policies(), s.teams()),
-                new dev.telltale.ui.admin.AdminPage(views, routes, s));
+                new dev.telltale.ui.admin.AdminPage(views, routes, s),
+                new dev.telltale.ui.alerts.AlertsPages(views, routes, s),
+                new dev.telltale.ui.apps.ApplicationsPages(views, routes, s));
     }
 
     /**

@@ -117,7 +117,13 @@ class AlertsApiTest {
         assertEquals("list-a", page2.get("alerts").get(0).get("component").asText());
         assertTrue(page2.get("next").isNull());
 
+        JsonNode bySeverity = get("/api/v1/alerts?sort=severity&from=" + t + "&to=" + t.plusSeconds(121));
+        assertEquals("list-a", bySeverity.get("alerts").get(0).get("component").asText(), "P1 first");
+        assertEquals("list-b", bySeverity.get("alerts").get(2).get("component").asText(), "P3 last");
+
         String api = app.apiToken();
+        problem(400, app.get("/api/v1/alerts?sort=oldest", api), "'sort' must be last_seen or severity");
+        problem(400, app.get("/api/v1/alerts?sort=severity&after=" + page1.get("next").asText(), api), "cursor");
         problem(400, app.get("/api/v1/alerts?severity=P9", api), "'severity' must be P1, P2, P3 or P4");
         problem(400, app.get("/api/v1/alerts?state=DONE", api), "'state' must be");
         problem(400, app.get("/api/v1/alerts?limit=0", api), "'limit' must be between 1 and 500");
