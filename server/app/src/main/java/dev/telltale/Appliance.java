@@ -167,7 +167,7 @@ public final class Appliance implements AutoCloseable {
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
                 () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs, storeCfg, alertsCfg,
-                dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15))));
+                dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

@@ -40,7 +40,7 @@ public final class Ui {
                            Map<String, BooleanSupplier> health, Path dataDir, Clock clock, BooleanSupplier ssoEnabled,
                            String version, dev.telltale.certs.CertificateStore certificates,
                            dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig,
-                           dev.telltale.agents.Inventory inventory) {
+                           dev.telltale.agents.Inventory inventory, dev.telltale.sso.Sso sso) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -61,7 +61,8 @@ public final class Ui {
                 new dev.telltale.ui.policies.PoliciesPage(views, routes, s.policies(), s.teams()),
                 new dev.telltale.ui.admin.AdminPage(views, routes, s),
                 new dev.telltale.ui.alerts.AlertsPages(views, routes, s),
-                new dev.telltale.ui.apps.ApplicationsPages(views, routes, s));
+                new dev.telltale.ui.apps.ApplicationsPages(views, routes, s),
+                new dev.telltale.ui.sso.SsoPage(views, routes, s.sso(), s.teams()));
     }
 
     /**

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,6 +46,38 @@ class SsoBrowserTest {
     static void stop() {
         app.close();
         provider.close();
+    }
+
+    @Test
+    void anAdminEditsTheSettingsWithErrorsNextToTheirFieldsAndTheSecretNeverShown() throws Exception {
+        try (Browser b = Browser.open(app, 1280)) {
+            b.signIn("admin", RunningAppliance.ADMIN_PASSWORD);
+            b.go("/admin");
+            assertTrue(b.text("main").contains("Single sign-on"), "the admin index lists the page");
+            b.go("/admin/sso");
+            assertEquals(provider.issuer(), b.find("#issuer").getAttribute("value"));
+            assertEquals("", b.find("#client_secret").getAttribute("value"), "the secret is never sent to the browser");
+            assertFalse(b.driver().getPageSource().contains(OidcProvider.CLIENT_SECRET));
+            assertTrue(b.text("#client_secret-hint").contains("is stored"));
+            b.type("issuer", "http://plain.example.com").type("group_mappings", "red-devs, no-such-team, DEVELOPER");
+            b.submit("main form button[type=submit]");
+            assertTrue(b.text("#issuer-error").contains("https"), b.text("main"));
+            assertTrue(b.driver().findElements(org.openqa.selenium.By.id("group_mappings-error")).isEmpty(),
+                    "one refusal at a time from the service, the form's own checks all at once");
+            b.type("issuer", provider.issuer()).type("group_mappings", "red-devs, default");
+            b.submit("main form button[type=submit]");
+            assertTrue(b.text("#group_mappings-error").contains("Line 1"), b.text("main"));
+            b.type("group_mappings", "red-devs, no-such-team, DEVELOPER");
+            b.submit("main form button[type=submit]");
+            assertTrue(b.text("#group_mappings-error").contains("no-such-team"), b.text("main"));
+            b.type("group_mappings", "platform, default, DEVELOPER");
+            b.screenshot("admin-sso");
+            b.submit("main form button[type=submit]");
+            assertEquals("/admin/sso?saved", b.path());
+            var stored = JSON.readTree(app.get("/api/v1/sso", app.apiToken()).body());
+            assertEquals("platform", stored.get("group_mappings").get(0).get("group").asText());
+            assertTrue(stored.get("client_secret_set").asBoolean(), "an empty secret field keeps the stored secret");
+        }
     }
 
     @Test
