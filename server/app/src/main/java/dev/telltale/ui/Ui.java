@@ -54,7 +54,8 @@ public final class Ui {
                 new StaticFiles(errors),
                 new LoginPage(views, s.ssoEnabled()),
                 new AccountPage(views, routes, s.users(), s.sessions()),
-                new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()));
+                new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()),
+                new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()));
     }
 
     /**
