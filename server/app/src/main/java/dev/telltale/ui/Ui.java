@@ -55,7 +55,9 @@ public final class Ui {
                 new LoginPage(views, s.ssoEnabled()),
                 new AccountPage(views, routes, s.users(), s.sessions()),
                 new DashboardPage(views, routes, s.overview(), s.store(), s.policies(), s.dataDir(), s.clock()),
-                new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()));
+                new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()),
+                new dev.telltale.ui.downloads.DownloadsPage(views, routes, s.bundles(), s.downloadLinks(), s.runTokens(),
+                        s.teams(), s.agentEndpoint(), s.clock()));
     }
 
     /**

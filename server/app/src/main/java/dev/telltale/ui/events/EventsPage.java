@@ -109,7 +109,7 @@ public final class EventsPage implements Page {
                 results(s, scope, m);
             } catch (BadQueryException e) {
                 boolean cursor = e.getMessage().startsWith("'after'");
-                s = s.withError(cursor ? "after" : "q", cursor ? "This page link is damaged; start again from the first page."
+                s = s.withError(cursor ? "after" : "query", cursor ? "This page link is damaged; start again from the first page."
                         : capitalise(e.getMessage()) + ".");
                 m.put("rows", List.of());
                 m.put("facets", List.of());
@@ -185,7 +185,7 @@ public final class EventsPage implements Page {
         m.put("ranges", SearchParams.PRESETS.stream().map(p -> new RangeOption(p.id(), p.label(), p.id().equals(s.range())))
                 .toList());
         m.put("rangeText", s.describeRange());
-        m.put("errors", s.errors());
+        m.put("errors", new HashMap<>(s.errors())); // a public Map class: templates call its methods reflectively
         m.put("contextFields", FieldHints.CONTEXT);
         m.put("stackFields", FieldHints.STACK);
         m.put("typeFields", FieldHints.TYPES);

@@ -20,7 +20,8 @@ import java.util.Optional;
  * The events search as the GET form and its links carry it: the query text, a time range (a preset
  * relative to {@code now}, or custom from/to in UTC as {@code datetime-local} inputs send them) and
  * the cursor of the page. Parsing never throws: what is wrong lands in {@link #errors()} by field
- * name, to be shown next to that field.
+ * name, to be shown next to that field. Error keys have two or more letters ({@code query} for the
+ * {@code q} box): templates look them up with OGNL literals, where {@code 'q'} is a character.
  *
  * <p>{@code now} pins a relative range: the next page and the export of "last hour" cover the same
  * hour as the page the user is looking at, not one that moved on meanwhile.
