@@ -10,12 +10,13 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 
-/** JSON form of stored events: context, envelope, body fields by name, stack frames. */
-final class EventJson {
+/** JSON form of stored events (the API, and the UI's exports): context, envelope, body fields by name, stack frames. */
+public final class EventJson {
     private EventJson() {
     }
 
-    static ObjectNode render(EventHit h) {
+    /** The API's JSON form of one event (also what exports write, one object per line). */
+    public static ObjectNode render(EventHit h) {
         ObjectNode o = Json.object();
         o.put("id", h.id());
         o.put("uid", h.uid());

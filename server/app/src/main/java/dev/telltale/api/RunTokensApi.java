@@ -88,6 +88,7 @@ final class RunTokensApi implements HttpService {
                     .put("active", t.revokedAt().isEmpty() && t.expiresAt().map(e -> e.isAfter(Instant.now())).orElse(true));
             t.expiresAt().ifPresent(e -> o.put("expires_at", e.toString()));
             t.revokedAt().ifPresent(r -> o.put("revoked_at", r.toString()));
+            t.lastUsedAt().ifPresent(u -> o.put("last_used_at", u.toString()));
         }
         Json.send(res, Json.object().set("run_tokens", arr));
     }

@@ -79,4 +79,17 @@ public final class AuditLog {
             throw new DatabaseException("cannot read the audit log", e);
         }
     }
+
+    /**
+     * Appends one row in a transaction of its own, for actions that change nothing in the
+     * database (an export moves data out). Callers must never pass secrets.
+     *
+     * @throws DatabaseException when the row cannot be written; the caller must then not act
+     */
+    public void record(String actor, String action, String target, Optional<String> detail) {
+        dev.telltale.db.Sql.inTransaction(db.dataSource(), c -> {
+            Audit.record(c, Instant.now(), actor, action, target, detail);
+            return null;
+        });
+    }
 }

@@ -37,6 +37,10 @@ final class DbRunTokens implements RunTokens {
     private final Clock clock;
     private final Map<String, Active> activeByHash = new ConcurrentHashMap<>();
     private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+    /** When a token was last seen by {@link #verify}, by token id; the database gets it at most once a grain. */
+    private final Map<Long, Instant> lastUsed = new ConcurrentHashMap<>();
+    /** How often a token's last use is written: agents reconnecting in a loop must not write at each attempt. */
+    static final java.time.Duration LAST_USED_GRAIN = java.time.Duration.ofMinutes(1);
     /** Orders create and revoke so the index never re-adds a token revoked in between. */
     private final Object writeLock = new Object();
 
@@ -73,7 +77,33 @@ final class DbRunTokens implements RunTokens {
         if (a.expiresAt.filter(exp -> !now.isBefore(exp)).isPresent()) {
             return Optional.empty();
         }
+        used(a.grant.tokenId(), now);
         return Optional.of(a.grant);
+    }
+
+    /** Records a use in memory and, at most once a grain per token, in the database on a virtual thread. */
+    private void used(long tokenId, Instant now) {
+        Instant before = lastUsed.get(tokenId);
+        if (before != null && now.isBefore(before.plus(LAST_USED_GRAIN))) {
+            return;
+        }
+        if (before == null ? lastUsed.putIfAbsent(tokenId, now) != null : !lastUsed.replace(tokenId, before, now)) {
+            return; // another connection with the same token is writing it
+        }
+        Thread.ofVirtual().name("run-token-last-used").start(() -> {
+            try {
+                Sql.inTransaction(dataSource, c -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE run_tokens SET last_used_at = ? WHERE id = ?")) {
+                        Sql.setInstant(ps, 1, now);
+                        ps.setLong(2, tokenId);
+                        return ps.executeUpdate();
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Only a list column is lost; the connection itself is unaffected.
+                LOG.log(System.Logger.Level.WARNING, "cannot record the last use of run token " + tokenId, e);
+            }
+        });
     }
 
     @Override
@@ -120,16 +150,23 @@ final class DbRunTokens implements RunTokens {
             List<RunTokenInfo> out = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT r.id, r.team_id, t.name AS team_name, r.name, r.prefix, r.created_at, r.expires_at,"
-                            + " r.revoked_at, r.created_by FROM run_tokens r JOIN teams t ON t.id = r.team_id"
+                            + " r.revoked_at, r.created_by, r.last_used_at FROM run_tokens r JOIN teams t ON t.id = r.team_id"
                             + " ORDER BY r.id")) {
                 while (rs.next()) {
                     out.add(new RunTokenInfo(rs.getLong("id"), rs.getLong("team_id"), rs.getString("team_name"),
                             rs.getString("name"), rs.getString("prefix"), Sql.instant(rs, "created_at").orElseThrow(),
-                            Sql.instant(rs, "expires_at"), Sql.instant(rs, "revoked_at"), rs.getString("created_by")));
+                            Sql.instant(rs, "expires_at"), Sql.instant(rs, "revoked_at"), rs.getString("created_by"),
+                            lastUse(rs.getLong("id"), Sql.instant(rs, "last_used_at"))));
                 }
             }
             return List.copyOf(out);
         });
+    }
+
+    /** The later of the stored last use and one seen since that is not written yet. */
+    private Optional<Instant> lastUse(long tokenId, Optional<Instant> stored) {
+        Optional<Instant> seen = Optional.ofNullable(lastUsed.get(tokenId));
+        return stored.isEmpty() || seen.isPresent() && seen.get().isAfter(stored.get()) ? seen : stored;
     }
 
     @Override

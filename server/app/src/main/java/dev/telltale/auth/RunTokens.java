@@ -27,7 +27,10 @@ public interface RunTokens {
         return new DbRunTokens(db.dataSource(), clock);
     }
 
-    /** The grant of a valid, unrevoked, unexpired token; empty otherwise. Never blocks. */
+    /**
+     * The grant of a valid, unrevoked, unexpired token; empty otherwise. Never blocks (the token's
+     * last use is written to the database on another thread).
+     */
     Optional<RunTokenGrant> verify(String token);
 
     /**
@@ -72,7 +75,12 @@ public interface RunTokens {
         }
     }
 
+    /**
+     * A token as lists show it. {@code lastUsedAt} is when an agent last connected with it, to
+     * within {@link DbRunTokens#LAST_USED_GRAIN} (empty: never).
+     */
     record RunTokenInfo(long id, long teamId, String teamName, String name, String prefix, Instant createdAt,
-                        Optional<Instant> expiresAt, Optional<Instant> revokedAt, String createdBy) {
+                        Optional<Instant> expiresAt, Optional<Instant> revokedAt, String createdBy,
+                        Optional<Instant> lastUsedAt) {
     }
 }

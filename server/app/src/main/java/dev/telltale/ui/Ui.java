@@ -62,7 +62,11 @@ public final class Ui {
                 new dev.telltale.ui.admin.AdminPage(views, routes, s),
                 new dev.telltale.ui.alerts.AlertsPages(views, routes, s),
                 new dev.telltale.ui.apps.ApplicationsPages(views, routes, s),
-                new dev.telltale.ui.sso.SsoPage(views, routes, s.sso(), s.teams()));
+                new dev.telltale.ui.sso.SsoPage(views, routes, s.sso(), s.teams()),
+
+                new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()),
+                new dev.telltale.ui.downloads.DownloadsPage(views, routes, s.bundles(), s.downloadLinks(), s.runTokens(),
+                        s.teams(), s.agentEndpoint(), s.clock()));
     }
 
     /**

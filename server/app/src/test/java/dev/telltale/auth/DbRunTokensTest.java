@@ -72,6 +72,25 @@ class DbRunTokensTest {
     }
 
     @Test
+    void aTokensLastUseIsListedAndStoredAtMostOnceAMinute() throws Exception {
+        RunTokens.CreatedRunToken created = tokens.create(defaultTeam, "ci", Optional.empty(), "alice");
+        assertTrue(tokens.list().get(0).lastUsedAt().isEmpty(), "never used yet");
+        tokens.verify(created.token()).orElseThrow();
+        assertEquals(Optional.of(T0), tokens.list().get(0).lastUsedAt());
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (rows("SELECT last_used_at FROM run_tokens").get(0).get(0) == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(rows("SELECT last_used_at FROM run_tokens").get(0).get(0) != null, "written to the database");
+        clock.advance(java.time.Duration.ofSeconds(30));
+        tokens.verify(created.token()).orElseThrow();
+        assertEquals(Optional.of(T0), tokens.list().get(0).lastUsedAt(), "within a minute: not again");
+        clock.advance(java.time.Duration.ofSeconds(31));
+        tokens.verify(created.token()).orElseThrow();
+        assertEquals(Optional.of(T0.plusSeconds(61)), tokens.list().get(0).lastUsedAt());
+    }
+
+    @Test
     void otherTokensAndGarbageDoNotVerify() {
         RunTokens.CreatedRunToken a = tokens.create(defaultTeam, "a", Optional.empty(), "alice");
         RunTokens.CreatedRunToken b = tokens.create(defaultTeam, "b", Optional.empty(), "alice");

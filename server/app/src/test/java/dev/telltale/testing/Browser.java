@@ -103,6 +103,15 @@ public final class Browser implements AutoCloseable {
         return submit("form[action='/login'] button[type=submit]");
     }
 
+    /** Follows the link with this text and waits for the page it opens. */
+    public Browser follow(String linkText) {
+        WebElement html = find("html");
+        driver.findElement(By.linkText(linkText)).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+        return this;
+    }
+
     /** Clicks a button or link that loads a new page, and waits until the new page has replaced this one. */
     public Browser submit(String css) {
         WebElement html = find("html");
