@@ -16,6 +16,7 @@ import java.util.function.BiFunction;
  */
 final class TimeChart {
     static final DateTimeFormatter LABEL = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter FINE = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final int WIDTH = 1000, HEIGHT = 110, AXIS = 18;
 
     private TimeChart() {
@@ -48,9 +49,9 @@ final class TimeChart {
                 .append("\" class=\"axis\"/>");
         if (n > 0) {
             sb.append("<text x=\"0\" y=\"").append(HEIGHT + 14).append("\" class=\"chart-label\">")
-                    .append(Svg.esc(label(h.fromUs()) + " UTC")).append("</text><text x=\"").append(WIDTH).append("\" y=\"")
-                    .append(HEIGHT + 14).append("\" text-anchor=\"end\" class=\"chart-label\">")
-                    .append(Svg.esc(label(h.fromUs() + n * h.intervalUs()) + " UTC")).append("</text>");
+                    .append(Svg.esc(ends(h.fromUs(), h.fromUs() + n * h.intervalUs())[0] + " UTC")).append("</text><text x=\"")
+                    .append(WIDTH).append("\" y=\"").append(HEIGHT + 14).append("\" text-anchor=\"end\" class=\"chart-label\">")
+                    .append(Svg.esc(ends(h.fromUs(), h.fromUs() + n * h.intervalUs())[1] + " UTC")).append("</text>");
         }
         sb.append("<text x=\"").append(WIDTH).append("\" y=\"12\" text-anchor=\"end\" class=\"chart-value\">max ")
                 .append(max).append(" per ").append(Svg.esc(interval(h.intervalUs()))).append("</text>");
@@ -61,9 +62,21 @@ final class TimeChart {
         return LABEL.format(Instant.ofEpochMilli(Math.floorDiv(us, 1000)));
     }
 
+    /** Both ends of the axis; with seconds and milliseconds when the span is shorter than a minute, so the ends differ. */
+    static String[] ends(long fromUs, long toUs) {
+        if (toUs - fromUs >= 60_000_000L) {
+            return new String[]{label(fromUs), label(toUs)};
+        }
+        return new String[]{FINE.format(Instant.ofEpochMilli(Math.floorDiv(fromUs, 1000))),
+                FINE.format(Instant.ofEpochMilli(Math.floorDiv(toUs, 1000)))};
+    }
+
     /** A bucket width for people: 30 s, 5 min, 1 h, 2 d. */
     static String interval(long us) {
         long s = us / 1_000_000;
+        if (us < 1000) {
+            return Math.max(1, us) + " µs";
+        }
         if (s < 1) {
             return (us / 1000) + " ms";
         }
