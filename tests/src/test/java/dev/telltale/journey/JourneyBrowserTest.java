@@ -41,7 +41,6 @@ class JourneyBrowserTest {
         try (RunningAppliance app = RunningAppliance.startFresh(data, "telltale:\n  downloads:\n    bundles-dir: "
                 + BUNDLES + "\n"); Browser b = Browser.open(app, 1280)) {
             firstSignIn(b, "admin", app.initialAdminPassword(), ADMIN_PASSWORD);
-            b.screenshot("journey-dashboard");
 
             b.go("/admin/teams").type("name", "payments").submit("form[action='/admin/teams'] button[type=submit]");
             b.go("/admin/users").type("username", "val").type("password", "val's first password")
@@ -67,6 +66,11 @@ class JourneyBrowserTest {
 
             searchWithFacets(app, b);
             triage(app, b);
+            b.go("/");
+            assertEquals("1", b.text("section.tiles a.tile .figure"), "the dashboard counts the open alert");
+            String rate = b.all("section.tiles .figure").get(3).getText();
+            assertTrue(Double.parseDouble(rate) > 0, "and the program's events in the last hour: " + rate);
+            b.screenshot("journey-dashboard");
         }
     }
 

@@ -53,8 +53,7 @@ public final class Svg {
         sb.append("<text x=\"0\" y=\"").append(height + 14).append("\" class=\"chart-label\">").append(esc(firstLabel))
                 .append("</text><text x=\"").append(width).append("\" y=\"").append(height + 14)
                 .append("\" text-anchor=\"end\" class=\"chart-label\">").append(esc(lastLabel)).append("</text>");
-        sb.append("<text x=\"").append(width).append("\" y=\"12\" text-anchor=\"end\" class=\"chart-value\">max ")
-                .append(max).append("</text>");
+        sb.append("<text x=\"4\" y=\"12\" class=\"chart-value\">max ").append(max).append("</text>");
         return sb.append("</svg>").toString();
     }
 
