@@ -76,10 +76,16 @@ public final class Form {
         if (bytes.length > MAX_BYTES) {
             throw new UiException(413, "The form is too large.");
         }
-        return new Form(decode(new String(bytes, StandardCharsets.US_ASCII)));
+        return new Form(decode(new String(bytes, StandardCharsets.US_ASCII), "The form is malformed."));
     }
 
-    static Map<String, List<String>> decode(String body) {
+    /**
+     * The fields of {@code application/x-www-form-urlencoded} text (a body or a query string), in
+     * order, repeated names kept.
+     *
+     * @throws UiException 400 with {@code malformed} when the percent-encoding is broken
+     */
+    public static Map<String, List<String>> decode(String body, String malformed) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
             if (pair.isEmpty()) {
@@ -91,7 +97,7 @@ public final class Form {
                 String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
             } catch (IllegalArgumentException e) {
-                throw new UiException(400, "The form is malformed.");
+                throw new UiException(400, malformed);
             }
         }
         return out;

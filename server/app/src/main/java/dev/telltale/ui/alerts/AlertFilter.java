@@ -6,7 +6,6 @@ import dev.telltale.policy.Severity;
 import dev.telltale.store.Scope;
 import dev.telltale.ui.UiException;
 
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,20 +75,7 @@ record AlertFilter(Set<Severity> severities, Set<TriageState> states, String app
 
     /** Parses a query string such as the bulk form's {@code back} field. */
     static AlertFilter parse(String query) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            try {
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-            } catch (IllegalArgumentException e) {
-                throw new UiException(400, "The address of the alert list is malformed.");
-            }
-        }
+        Map<String, List<String>> m = dev.telltale.ui.Form.decode(query, "The address of the alert list is malformed.");
         return parse(m);
     }
 
