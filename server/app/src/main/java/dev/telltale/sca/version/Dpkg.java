@@ -69,7 +69,7 @@ final class Dpkg implements VersionScheme {
         int hyphen = s.lastIndexOf('-');
         String upstream = hyphen >= 0 ? s.substring(0, hyphen) : s;
         String revision = hyphen >= 0 ? s.substring(hyphen + 1) : "";
-        if (upstream.isEmpty() || !Digits.isDigit(upstream.charAt(0))
+        if (upstream.isEmpty() || (hyphen >= 0 && revision.isEmpty()) || !Digits.isDigit(upstream.charAt(0))
                 || !only(upstream, ".-+~:") || !only(revision, ".+~")) {
             return null;
         }

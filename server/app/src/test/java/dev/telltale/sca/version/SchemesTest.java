@@ -1,0 +1,37 @@
+package dev.telltale.sca.version;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SchemesTest {
+
+    @Test
+    void osvEcosystemsWithTheirReleaseSuffixesMapToTheirScheme() {
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("Debian", "dpkg"), Map.entry("Debian:12", "dpkg"), Map.entry("Debian:11", "dpkg"),
+                Map.entry("Ubuntu", "dpkg"), Map.entry("Ubuntu:22.04:LTS", "dpkg"),
+                Map.entry("Ubuntu:Pro:18.04:LTS", "dpkg"),
+                Map.entry("Alpine", "apk"), Map.entry("Alpine:v3.19", "apk"), Map.entry("Wolfi", "apk"),
+                Map.entry("Red Hat", "rpm"), Map.entry("Red Hat:enterprise_linux:9::appstream", "rpm"),
+                Map.entry("Rocky Linux", "rpm"), Map.entry("Rocky Linux:9", "rpm"),
+                Map.entry("AlmaLinux", "rpm"), Map.entry("AlmaLinux:8", "rpm"), Map.entry("SUSE", "rpm"),
+                Map.entry("Maven", "maven"), Map.entry("Maven:https://repo.maven.apache.org/maven2/", "maven"),
+                Map.entry("PyPI", "pep440"), Map.entry("npm", "semver"), Map.entry("Go", "semver"),
+                Map.entry("crates.io", "semver"));
+        expected.forEach((ecosystem, scheme) ->
+                assertEquals(scheme, VersionScheme.forEcosystem(ecosystem).orElseThrow().name(), ecosystem));
+    }
+
+    @Test
+    void ecosystemsWithoutAKnownOrderHaveNoScheme() {
+        for (String ecosystem : new String[] {"RubyGems", "NuGet", "Packagist", "GIT", "debian", "PYPI",
+                "", ":12", " Debian", "Linux"}) {
+            assertTrue(VersionScheme.forEcosystem(ecosystem).isEmpty(), ecosystem);
+        }
+        assertTrue(VersionScheme.forEcosystem(null).isEmpty());
+    }
+}
