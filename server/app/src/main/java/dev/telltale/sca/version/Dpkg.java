@@ -35,7 +35,7 @@ final class Dpkg implements VersionScheme {
             return byEpoch;
         }
         int byUpstream = verrevcmp(x.upstream, y.upstream);
-        return byUpstream != 0 ? byUpstream : verrevcmp(x.revision, y.revision);
+        return Integer.signum(byUpstream != 0 ? byUpstream : verrevcmp(x.revision, y.revision));
     }
 
     private static Parsed require(String version) {
