@@ -89,17 +89,18 @@ final class Pep440 implements VersionScheme {
             case "beta", "b" -> "b";
             default -> "rc";
         };
-        String post = m.group("post") == null ? null : firstOf(m.group("postN1"), m.group("postN2"));
+        String post = m.group("post") == null ? null
+                : m.group("postN1") != null ? m.group("postN1") : orZero(m.group("postN2"));
         String local = m.group("local");
-        return new Parsed(firstOf(m.group("epoch"), null), List.of(m.group("release").split("\\.")),
-                preKind, preKind == null ? null : firstOf(m.group("preN"), null), post,
-                m.group("dev") == null ? null : firstOf(m.group("devN"), null),
+        return new Parsed(orZero(m.group("epoch")), List.of(m.group("release").split("\\.")),
+                preKind, preKind == null ? null : orZero(m.group("preN")), post,
+                m.group("dev") == null ? null : orZero(m.group("devN")),
                 local == null ? null : List.of(local.toLowerCase(Locale.ROOT).split("[-_.]")));
     }
 
-    /** The first non-null number, or 0 (an omitted number is 0: {@code 1.0rc == 1.0rc0}). */
-    private static String firstOf(String a, String b) {
-        return a != null ? a : b != null ? b : "0";
+    /** An omitted number is 0: {@code 1.0rc == 1.0rc0}, {@code 1.0.post == 1.0.post0}. */
+    private static String orZero(String number) {
+        return number != null ? number : "0";
     }
 
     private static int compareRelease(List<String> a, List<String> b) {
