@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SchemesTest {
@@ -24,6 +26,25 @@ class SchemesTest {
                 Map.entry("crates.io", "semver"));
         expected.forEach((ecosystem, scheme) ->
                 assertEquals(scheme, VersionScheme.forEcosystem(ecosystem).orElseThrow().name(), ecosystem));
+    }
+
+    @Test
+    void everySchemeRefusesToCompareWhatItDoesNotAcceptAndSaysWhich() {
+        Map<VersionScheme, String> refused = Map.of(Dpkg.INSTANCE, "a1.0", Apk.INSTANCE, "1.0-1",
+                Rpm.INSTANCE, "1.0-", Maven.INSTANCE, "[1.0,2.0)", Pep440.INSTANCE, "1.0+", Semver.INSTANCE, "1.0");
+        refused.forEach((scheme, version) -> {
+            assertFalse(scheme.valid(version), version);
+            assertFalse(scheme.valid(null), scheme.name());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> scheme.compare("1.0.0", version));
+            assertEquals("not a valid " + scheme.name() + " version: " + version, e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> scheme.compare(version, "1.0.0"));
+            assertThrows(IllegalArgumentException.class, () -> scheme.compare(null, "1.0.0"));
+        });
+        String longVersion = "1.0" + "x".repeat(500);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Semver.INSTANCE.compare(longVersion, "1.0.0"));
+        assertTrue(e.getMessage().length() < 120, "a long version is shortened in the message");
     }
 
     @Test
