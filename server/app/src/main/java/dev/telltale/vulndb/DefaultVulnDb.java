@@ -144,6 +144,7 @@ final class DefaultVulnDb implements VulnDb {
             if (changed) {
                 index = MatchIndex.build(store.loadAll());
             }
+            job.succeeded(clock.instant());
         } catch (RuntimeException e) {
             job.failed("the import failed: " + e.getMessage(), clock.instant());
         } finally {

@@ -32,7 +32,10 @@ final class Importer {
         this.clock = clock;
     }
 
-    /** Runs the import to its end; the outcome is in {@code job}. Returns whether the stored advisories changed. */
+    /**
+     * Runs the import to its end, marking {@code job} failed if it fails (the caller marks success,
+     * once the index reflects the import). Returns whether the stored advisories changed.
+     */
     boolean run(JobProgress job, RecordSource source) {
         try {
             int total = source.scan(e -> job.invalid(e.name(), e.problem().orElse("rejected"), false));
@@ -45,7 +48,6 @@ final class Importer {
                 one(job, e, known);
             });
             flush();
-            job.finished(clock.instant());
         } catch (RecordSource.Refused e) {
             job.failed(e.getMessage(), clock.instant());
         } catch (InterruptedIOException e) {

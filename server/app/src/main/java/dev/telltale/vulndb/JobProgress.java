@@ -66,9 +66,12 @@ final class JobProgress {
         }
     }
 
-    synchronized void finished(Instant at) {
-        state = ImportJob.State.SUCCEEDED;
-        finished = at;
+    /** Marks success unless the job already failed. */
+    synchronized void succeeded(Instant at) {
+        if (state != ImportJob.State.FAILED) {
+            state = ImportJob.State.SUCCEEDED;
+            finished = at;
+        }
     }
 
     synchronized void failed(String why, Instant at) {

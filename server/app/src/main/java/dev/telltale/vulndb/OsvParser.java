@@ -70,14 +70,17 @@ final class OsvParser {
             return new Advisory(id, modified, published, true, List.of(), "", "", Optional.empty(), Optional.empty(),
                     "UNKNOWN", List.of());
         }
-        List<String> aliases = strings(root.get("aliases"), "aliases", known, 1000, 128);
+        // Distribution advisories (Debian DSA/DLA, Alpine) name their CVEs as upstream ids, not aliases.
+        List<String> aliases = new ArrayList<>(strings(root.get("aliases"), "aliases", known, 1000, 128));
+        strings(root.get("upstream"), "upstream", known, 1000, 128).stream()
+                .filter(u -> u.startsWith("CVE-") && !aliases.contains(u)).forEach(aliases::add);
         String summary = clip(text(root, "summary", known).orElse(""), MAX_SUMMARY);
         String details = clip(text(root, "details", known).orElse(""), MAX_DETAILS);
         Optional<String> vector = vector(root, known);
         Optional<Double> score = vector.flatMap(Cvss::baseScore);
         List<Advisory.Affected> affected = affected(root.get("affected"), known);
         String severity = severity(root, score);
-        return new Advisory(id, modified, published, false, aliases, summary, details, vector, score, severity, affected);
+        return new Advisory(id, modified, published, false, List.copyOf(aliases), summary, details, vector, score, severity, affected);
     }
 
     /** The CVSS v3 vector if there is one (it yields a score), else the v4 vector. */
