@@ -18,21 +18,31 @@ final class Ranges {
     }
 
     /**
-     * @throws IllegalArgumentException when an event's version is one {@code scheme} cannot order
+     * @throws IllegalArgumentException when {@code scheme} cannot order an event's version
      */
     static boolean affects(Advisory.Range range, String version, VersionScheme scheme) {
-        for (Advisory.Event e : range.events()) {
-            if (!(e.kind() == Advisory.Kind.INTRODUCED && e.version().equals("0")) && !scheme.valid(e.version())) {
-                throw new IllegalArgumentException("event version '" + e.version() + "' is not a " + scheme.name() + " version");
+        try {
+            return evaluate(range, version, scheme);
+        } catch (RuntimeException e) {
+            // Validity is checked only when an order fails: checking every event of every
+            // candidate first would double the cost of a match.
+            for (Advisory.Event ev : range.events()) {
+                if (!isZero(ev) && !scheme.valid(ev.version())) {
+                    throw new IllegalArgumentException("event version '" + ev.version() + "' is not a " + scheme.name()
+                            + " version");
+                }
             }
+            throw new IllegalArgumentException("the " + scheme.name() + " order failed: " + e.getMessage());
         }
+    }
+
+    private static boolean evaluate(Advisory.Range range, String version, VersionScheme scheme) {
         for (Advisory.Event e : range.events()) {
             if (e.kind() == Advisory.Kind.LIMIT && scheme.compare(version, e.version()) >= 0) {
                 return false;
             }
         }
-        List<Advisory.Event> sorted = new ArrayList<>(range.events());
-        sorted.sort(order(scheme));
+        List<Advisory.Event> sorted = sorted(range.events(), order(scheme));
         boolean affected = false;
         for (Advisory.Event e : sorted) {
             switch (e.kind()) {
@@ -57,6 +67,18 @@ final class Ranges {
             }
         }
         return affected;
+    }
+
+    /** Records list their events in order nearly always: check that before copying and sorting. */
+    private static List<Advisory.Event> sorted(List<Advisory.Event> events, Comparator<Advisory.Event> order) {
+        for (int i = 1; i < events.size(); i++) {
+            if (order.compare(events.get(i - 1), events.get(i)) > 0) {
+                List<Advisory.Event> copy = new ArrayList<>(events);
+                copy.sort(order);
+                return copy;
+            }
+        }
+        return events;
     }
 
     private static boolean isZero(Advisory.Event e) {
