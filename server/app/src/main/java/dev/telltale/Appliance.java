@@ -107,6 +107,7 @@ public final class Appliance implements AutoCloseable {
         CertsConfig certsCfg = CertsConfig.from(tt.get("certs"));
         EvaluationConfig evalCfg = EvaluationConfig.from(tt.get("evaluation"));
         AlertsConfig alertsCfg = AlertsConfig.from(tt.get("alerts"));
+        VulnDbConfig vulnDbCfg = VulnDbConfig.from(tt.get("vulndb"));
         dataDir = cfg.dataDir();
         createDataDir();
         Clock clock = Clock.systemUTC();
@@ -131,7 +132,7 @@ public final class Appliance implements AutoCloseable {
         toClose.add(0, alerts);
         alerts.start();
         policies = Policies.create(db, BuiltInRules.all(), clock);
-        vulnDb = VulnDb.open(db, VulnDbConfig.from(tt.get("vulndb")), dataDir, clock);
+        vulnDb = VulnDb.open(db, vulnDbCfg, dataDir, clock);
         toClose.add(0, vulnDb);
 
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);

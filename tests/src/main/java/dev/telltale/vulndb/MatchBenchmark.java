@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * {@code bin/telltale-bench sca [ADVISORIES] [PACKAGES]}: matching one component's packages against
+ * {@code bin/telltale-bench sca [--derby] [ADVISORIES] [PACKAGES]}: matching one component's packages against
  * the vulnerability database's in-memory index, as {@link VulnDb#match} does after an import.
  * Generates 200,000 advisories shaped like OSV's (Debian, Alpine, Maven, PyPI, npm and Go; popular
  * packages with hundreds of advisories and a long tail with one; one to three introduced/fixed
@@ -20,6 +20,8 @@ import java.util.function.Function;
  * popular packages, as real ones do. Versions are numeric; each ecosystem's own order is used when
  * {@link VersionScheme#forEcosystem} has one, else a numeric-dot order. The last line is
  * {@code sca match_ms=… advisories=… packages=… matches=…} (the median of 15 runs after warm-up).
+ * {@code --derby} first stores the advisories in a temporary Derby and matches against the index
+ * loaded back from it, printing how long both took (the start-up and after-import cost).
  */
 public final class MatchBenchmark {
     private static final String[] ECOSYSTEMS = {"Debian:12", "Alpine:v3.19", "Maven", "PyPI", "npm", "Go"};
@@ -29,9 +31,11 @@ public final class MatchBenchmark {
     private MatchBenchmark() {
     }
 
-    public static void main(String[] args) {
-        int advisories = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int packages = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+    public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        boolean derby = rest.remove("--derby");
+        int advisories = rest.size() > 0 ? Integer.parseInt(rest.get(0)) : 200_000;
+        int packages = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 2_000;
         SplittableRandom random = new SplittableRandom(42);
         long t0 = System.nanoTime();
         List<Advisory> all = new ArrayList<>(advisories);
@@ -41,6 +45,9 @@ public final class MatchBenchmark {
         MatchIndex index = MatchIndex.build(all);
         System.out.printf(Locale.ROOT, "generated and indexed %d advisories in %d ms%n", advisories,
                 (System.nanoTime() - t0) / 1_000_000);
+        if (derby) {
+            index = throughDerby(all);
+        }
         List<PackageQuery> component = component(packages, random);
         Function<String, Optional<VersionScheme>> schemes = e -> VersionScheme.forEcosystem(e).or(() -> Optional.of(NUMERIC));
         System.out.println("version orders: " + Arrays.stream(ECOSYSTEMS)
@@ -62,6 +69,23 @@ public final class MatchBenchmark {
                 medianMs, times[times.length - 1] / 1e6, result.matches().size(), result.notEvaluated().size());
         System.out.printf(Locale.ROOT, "sca match_ms=%.2f advisories=%d packages=%d matches=%d%n", medianMs, advisories,
                 packages, result.matches().size());
+    }
+
+    /** With {@code --derby}: stores the advisories as imports do and times loading the index back, as at start. */
+    private static MatchIndex throughDerby(List<Advisory> all) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("telltale-sca-bench");
+        try (dev.telltale.db.Database db = dev.telltale.db.Database.open(dir)) {
+            AdvisoryStore store = new AdvisoryStore(db);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < all.size(); i += 500) {
+                store.apply(all.subList(i, Math.min(all.size(), i + 500)), List.of(), Instant.now());
+            }
+            long stored = System.nanoTime();
+            MatchIndex index = MatchIndex.build(store.loadAll());
+            System.out.printf(Locale.ROOT, "derby: stored in %d ms, loaded and indexed in %d ms%n",
+                    (stored - t0) / 1_000_000, (System.nanoTime() - stored) / 1_000_000);
+            return index;
+        }
     }
 
     private static String ecosystem(SplittableRandom r) {

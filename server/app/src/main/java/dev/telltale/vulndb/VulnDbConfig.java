@@ -43,11 +43,22 @@ public record VulnDbConfig(long maxArchiveBytes, int maxEntries, long maxUncompr
     public static VulnDbConfig from(Config node) {
         VulnDbConfig d = defaults();
         return new VulnDbConfig(
-                node.get("max-archive-bytes").asLong().orElse(d.maxArchiveBytes),
-                node.get("max-entries").asInt().orElse(d.maxEntries),
-                node.get("max-uncompressed-bytes").asLong().orElse(d.maxUncompressedBytes),
-                node.get("max-record-bytes").asInt().orElse(d.maxRecordBytes),
+                number(node, "max-archive-bytes", d.maxArchiveBytes, 1024, 16L << 30),
+                (int) number(node, "max-entries", d.maxEntries, 1, 10_000_000),
+                number(node, "max-uncompressed-bytes", d.maxUncompressedBytes, 1024, 1L << 40),
+                (int) number(node, "max-record-bytes", d.maxRecordBytes, 1024, 64 << 20),
                 node.get("import-dir").asString().asOptional().filter(s -> !s.isBlank()).map(Path::of),
-                node.get("queued-imports").asInt().orElse(d.queuedImports));
+                (int) number(node, "queued-imports", d.queuedImports, 1, 100));
+    }
+
+    private static long number(Config node, String key, long fallback, long min, long max) {
+        long value;
+        try {
+            value = node.get(key).asLong().orElse(fallback);
+        } catch (io.helidon.config.ConfigException e) {
+            throw new ConfigException("telltale.vulndb." + key, "must be a whole number");
+        }
+        check(key, value, min, max);
+        return value;
     }
 }
