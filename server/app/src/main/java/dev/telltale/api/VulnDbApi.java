@@ -16,11 +16,12 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Set;
 
 /**
  * {@code /api/v1/vulndb}: the vulnerability database's status (advisories per ecosystem, age, last
- * import, latest job); {@code POST /import} (a zip of OSV records as the body, or
+ * import, latest job; its actor, error and invalid records only for those who may import); {@code POST /import} (a zip of OSV records as the body, or
  * {@code ?source=dir} for the configured directory) queues an import and answers 202 with the
  * job; {@code GET /imports/{id}} is a job's progress and outcome.
  */
@@ -47,7 +48,14 @@ final class VulnDbApi implements HttpService {
         out.put("newest_modified", s.newestModified().map(Object::toString).orElse(null));
         out.put("last_import", s.lastImport().map(Object::toString).orElse(null));
         if (s.latestJob().isPresent()) {
-            out.set("latest_job", render(s.latestJob().get()));
+            // Everyone signed in may see the database's age; who imported and which records were
+            // refused is for those who may import.
+            boolean admin = Principal.access(req).can(dev.telltale.rbac.Permission.APPLIANCE_MANAGE);
+            ObjectNode job = render(s.latestJob().get());
+            if (!admin) {
+                job.remove(List.of("actor", "invalid_samples", "error"));
+            }
+            out.set("latest_job", job);
         } else {
             out.putNull("latest_job");
         }

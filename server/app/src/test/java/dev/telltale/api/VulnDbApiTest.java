@@ -123,6 +123,29 @@ class VulnDbApiTest {
     }
 
     @Test
+    void onlyOrganisationAdminsImportAndSeeWhoDid() throws Exception {
+        String first = "a first password 123";
+        String second = "another long password";
+        assertEquals(201, app.post("/api/v1/users", "{\"username\":\"dev\",\"password\":\"" + first + "\"}", admin).statusCode());
+        String initial = JSON.readTree(app.post("/api/v1/auth/token", "{\"username\":\"dev\",\"password\":\"" + first
+                + "\"}", null).body()).get("access_token").asText();
+        assertEquals(204, app.post("/api/v1/me/password", "{\"current_password\":\"" + first + "\",\"new_password\":\""
+                + second + "\"}", initial).statusCode());
+        String user = JSON.readTree(app.post("/api/v1/auth/token", "{\"username\":\"dev\",\"password\":\"" + second
+                + "\"}", null).body()).get("access_token").asText();
+
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                        + app.appliance().httpsPort() + "/api/v1/vulndb/import")).header("Authorization", "Bearer " + user)
+                .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofByteArray(zip("GO-2023-2102")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode(), refused.body());
+        HttpResponse<String> status = app.get("/api/v1/vulndb", user);
+        assertEquals(200, status.statusCode(), "every signed-in user may see the database's age");
+        JsonNode job = JSON.readTree(status.body()).get("latest_job");
+        assertTrue(job.has("state") && !job.has("actor") && !job.has("invalid_samples"), job.toString());
+    }
+
+    @Test
     void theConfiguredDirectoryIsImportedAtStartAndOnRequest() throws Exception {
         HttpResponse<String> r = upload("?source=dir", "application/json", new byte[0]);
         assertEquals(202, r.statusCode(), r.body());
