@@ -30,6 +30,8 @@ import dev.telltale.sso.Sso;
 import dev.telltale.store.EventStore;
 import dev.telltale.store.StoreConfig;
 import dev.telltale.teams.Teams;
+import dev.telltale.vulndb.VulnDb;
+import dev.telltale.vulndb.VulnDbConfig;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 
@@ -67,6 +69,7 @@ public final class Appliance implements AutoCloseable {
     private Policies policies;
     private Database db;
     private Alerts alerts;
+    private VulnDb vulnDb;
     private Path dataDir;
     private dev.telltale.rbac.RouteTable routes;
     private boolean closed;
@@ -104,6 +107,7 @@ public final class Appliance implements AutoCloseable {
         CertsConfig certsCfg = CertsConfig.from(tt.get("certs"));
         EvaluationConfig evalCfg = EvaluationConfig.from(tt.get("evaluation"));
         AlertsConfig alertsCfg = AlertsConfig.from(tt.get("alerts"));
+        VulnDbConfig vulnDbCfg = VulnDbConfig.from(tt.get("vulndb"));
         dataDir = cfg.dataDir();
         createDataDir();
         Clock clock = Clock.systemUTC();
@@ -128,6 +132,8 @@ public final class Appliance implements AutoCloseable {
         toClose.add(0, alerts);
         alerts.start();
         policies = Policies.create(db, BuiltInRules.all(), clock);
+        vulnDb = VulnDb.open(db, vulnDbCfg, dataDir, clock);
+        toClose.add(0, vulnDb);
 
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
         toClose.add(0, store);
@@ -159,7 +165,7 @@ public final class Appliance implements AutoCloseable {
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
-                certs, sso);
+                certs, sso, vulnDb);
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
@@ -275,6 +281,11 @@ public final class Appliance implements AutoCloseable {
     /** Every route the HTTPS server declares (API and pages), with the permission each needs. */
     public dev.telltale.rbac.RouteTable routes() {
         return routes;
+    }
+
+    /** The vulnerability database (imports and matching), for the findings work and tests. */
+    public VulnDb vulnDb() {
+        return vulnDb;
     }
 
     /** For tests: the relational state. */

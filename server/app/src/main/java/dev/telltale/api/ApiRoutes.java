@@ -68,6 +68,10 @@ final class ApiRoutes {
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/transitions", ALERTS_TRIAGE)
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/comments", ALERTS_TRIAGE)
 
+                .add("GET", "/api/v1/vulndb", SIGNED_IN)
+                .add("POST", "/api/v1/vulndb/import", APPLIANCE_MANAGE)
+                .add("GET", "/api/v1/vulndb/imports/{id}", APPLIANCE_MANAGE)
+
                 .add("GET", "/api/v1/certificates/server", APPLIANCE_MANAGE)
                 .add("GET", "/api/v1/certificates/ca.pem", SIGNED_IN)
 
