@@ -10,10 +10,12 @@ import java.util.Optional;
 
 /**
  * The application page's SBOM: per component version the packages the runtime inventory holds,
- * loaded ones first, at most {@link #ROWS} each (the API has them all).
+ * loaded ones first, at most {@link #ROWS} each (the API has them all), for at most
+ * {@link #VERSIONS} versions (the most recently updated of each component first).
  */
 final class SbomSection {
     static final int ROWS = 100;
+    static final int VERSIONS = 10;
 
     record Row(String name, String version, String type, boolean loaded, Optional<When> lastLoaded, String licence) {
     }
@@ -29,6 +31,7 @@ final class SbomSection {
     static List<Version> of(Inventory inventory, long teamId, String name, Scope scope, Instant now) {
         return inventory.versions(scope).stream()
                 .filter(r -> r.teamId() == teamId && r.application().equals(name))
+                .limit(VERSIONS)
                 .map(r -> inventory.of(r, scope)).flatMap(Optional::stream)
                 .map(v -> version(v, now))
                 .toList();
