@@ -138,7 +138,8 @@ public final class Appliance implements AutoCloseable {
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
         toClose.add(0, store);
         if (evalCfg.enabled()) {
-            engine = Optional.of(PolicyEngine.open(db, policies, alerts::record, evalCfg, metrics, clock));
+            engine = Optional.of(PolicyEngine.open(db, policies, alerts::record, new dev.telltale.sbom.InventoryRecorder(),
+                    evalCfg, metrics, clock));
             toClose.add(0, engine.get());
         }
         Journal journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
@@ -165,7 +166,7 @@ public final class Appliance implements AutoCloseable {
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
-                certs, sso, vulnDb);
+                certs, sso, vulnDb, new dev.telltale.sbom.DbInventory(db));
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
@@ -173,7 +174,8 @@ public final class Appliance implements AutoCloseable {
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
                 () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs, storeCfg, alertsCfg,
-                dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso));
+                dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso,
+                services.inventory()));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

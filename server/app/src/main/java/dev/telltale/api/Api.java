@@ -36,7 +36,8 @@ public final class Api {
                            dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients,
                            dev.telltale.audit.AuditLog auditLog, dev.telltale.auth.Sessions sessions,
                            java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates,
-                           dev.telltale.sso.Sso sso, dev.telltale.vulndb.VulnDb vulnDb) {
+                           dev.telltale.sso.Sso sso, dev.telltale.vulndb.VulnDb vulnDb,
+                           dev.telltale.sbom.Inventory inventory) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -75,6 +76,7 @@ public final class Api {
         routing.register("/api/v1/rules", new RulesApi(s.policies()));
         routing.register("/api/v1/policies", new PoliciesApi(s.policies(), s.teams()));
         routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
+        routing.register("/api/v1/applications", new InventoryApi(s.inventory()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/vulndb", new VulnDbApi(s.vulnDb()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));

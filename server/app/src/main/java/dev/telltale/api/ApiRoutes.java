@@ -61,6 +61,7 @@ final class ApiRoutes {
                 .add("DELETE", "/api/v1/policies/{id}", POLICIES_EDIT)
                 .add("GET", "/api/v1/applications", APPS_VIEW)
                 .add("PUT", "/api/v1/applications/{id}/policy", POLICIES_ASSIGN)
+                .add("GET", "/api/v1/applications/{app}/components/{component}/versions/{version}/inventory", SBOM_VIEW)
 
                 .add("GET", "/api/v1/alerts", ALERTS_VIEW)
                 .add("GET", "/api/v1/alerts/{id}", ALERTS_VIEW)

@@ -16,7 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Commits evaluation checkpoints (findings as alerts, position, process state) on its own
+ * Commits evaluation checkpoints (findings as alerts, observed facts, position, process state) on its own
  * thread, so evaluation goes on while Derby writes. One checkpoint at a time, in order: a
  * checkpoint that failed is committed again before any later one, because a later position
  * would claim its records as done.
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 final class Committer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Committer.class.getName());
 
-    record Batch(List<Finding> findings, byte[] state, long position) {
+    record Batch(List<Finding> findings, EventObserver.Write facts, byte[] state, long position) {
     }
 
     private final Database db;
@@ -124,6 +124,7 @@ final class Committer implements AutoCloseable {
                 if (!b.findings().isEmpty()) {
                     alerts.record(c, b.findings());
                 }
+                b.facts().write(c);
                 Checkpoints.save(c, b.position(), b.state(), clock.instant());
                 return null;
             });

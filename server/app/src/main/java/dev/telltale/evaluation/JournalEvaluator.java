@@ -45,15 +45,18 @@ final class JournalEvaluator implements PolicyEngine {
     private Thread thread;
     private long lastErrorLogMs;
 
-    JournalEvaluator(Database db, Policies policies, FindingWriter alerts, EvaluationConfig config, Metrics metrics,
-                     Clock clock) {
+    private final EventObserver observer;
+
+    JournalEvaluator(Database db, Policies policies, FindingWriter alerts, EventObserver observer,
+                     EvaluationConfig config, Metrics metrics, Clock clock) {
+        this.observer = observer;
         this.db = db;
         this.policies = policies;
         this.alerts = alerts;
         this.config = config;
         this.clock = clock;
         this.processes = new ProcessTable(config.maxProcesses());
-        this.evaluator = new StreamEvaluator(processes, this::ruleError);
+        this.evaluator = new StreamEvaluator(processes, this::ruleError, observer);
         this.queue = new ArrayBlockingQueue<>(config.queueRecords());
         events = metrics.counter("telltale_evaluation_events_total", "Events evaluated against policies");
         findings = metrics.counter("telltale_evaluation_findings_total", "Rule matches recorded as alert evidence");
@@ -134,7 +137,7 @@ final class JournalEvaluator implements PolicyEngine {
 
     private void maybeCheckpoint() {
         boolean due = clock.millis() - lastCheckpointMs >= config.checkpointInterval().toMillis();
-        if (pending.size() >= config.maxPendingFindings()) {
+        if (pending.size() >= config.maxPendingFindings() || observer.full()) {
             committer.drain(); // bounded memory: do not evaluate further until these are stored
             handOver();
         } else if (due && evaluatedEnd != submittedPosition && committer.ready()) {
@@ -148,7 +151,7 @@ final class JournalEvaluator implements PolicyEngine {
         if (evaluatedEnd == submittedPosition && pending.isEmpty()) {
             return;
         }
-        committer.submit(new Committer.Batch(pending, StateCodec.encode(processes), evaluatedEnd));
+        committer.submit(new Committer.Batch(pending, observer.drain(), StateCodec.encode(processes), evaluatedEnd));
         pending = new ArrayList<>();
         submittedPosition = evaluatedEnd;
     }

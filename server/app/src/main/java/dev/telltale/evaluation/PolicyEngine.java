@@ -22,7 +22,16 @@ public interface PolicyEngine extends AutoCloseable {
 
     static PolicyEngine open(Database db, Policies policies, FindingWriter alerts, EvaluationConfig config,
                              Metrics metrics, Clock clock) {
-        return new JournalEvaluator(db, policies, alerts, config, metrics, clock);
+        return new JournalEvaluator(db, policies, alerts, EventObserver.NONE, config, metrics, clock);
+    }
+
+    /**
+     * As {@link #open(Database, Policies, FindingWriter, EvaluationConfig, Metrics, Clock)}, with
+     * {@code observer} seeing the events it wants and writing what it learned with each checkpoint.
+     */
+    static PolicyEngine open(Database db, Policies policies, FindingWriter alerts, EventObserver observer,
+                             EvaluationConfig config, Metrics metrics, Clock clock) {
+        return new JournalEvaluator(db, policies, alerts, observer, config, metrics, clock);
     }
 
     /** The journal position from which records still need evaluating. */

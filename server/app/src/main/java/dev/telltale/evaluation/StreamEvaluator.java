@@ -36,10 +36,16 @@ final class StreamEvaluator {
     private final Observation observation = new Observation();
     private final Collector collector = new Collector();
     private final Consumer<RuntimeException> ruleError;
+    private final EventObserver observer;
 
     StreamEvaluator(ProcessTable processes, Consumer<RuntimeException> ruleError) {
+        this(processes, ruleError, EventObserver.NONE);
+    }
+
+    StreamEvaluator(ProcessTable processes, Consumer<RuntimeException> ruleError, EventObserver observer) {
         this.processes = processes;
         this.ruleError = ruleError;
+        this.observer = observer;
     }
 
     /** Evaluates every event of {@code r} under the policy that applies to its agent. */
@@ -54,22 +60,23 @@ final class StreamEvaluator {
             // A network event's operation decides whether it changes state; rules reuse the peek.
             String op = type == EventType.NETWORK ? EventCodec.peekOp(r.encoded()[i], 0, r.encoded()[i].length) : null;
             boolean stateful = STATEFUL.contains(type) && (op == null || changesState(op));
-            if (rules.length == 0 && !stateful) {
+            boolean observed = observer.wants(type, op);
+            if (rules.length == 0 && !stateful && !observed) {
                 continue;
             }
-            event(r, i, type, rules, stateful, op);
+            event(r, i, type, rules, stateful, observed, op);
         }
     }
 
     private void event(JournalRecord r, int i, EventType type, CompiledPolicy.Entry[] rules, boolean stateful,
-                       String peekedOp) {
+                       boolean observed, String peekedOp) {
         AgentContext ctx = r.context();
         byte[] enc = r.encoded()[i];
         long uid = r.firstUid() + i;
         long timeUs = r.timeUs(i);
-        long pid = stateful ? -1 : pidOf(enc);
+        long pid = stateful || observed ? -1 : pidOf(enc);
         Event event = null;
-        if (stateful) {
+        if (stateful || observed) {
             event = decode(enc);
             if (event == null) {
                 return;
@@ -103,6 +110,9 @@ final class StreamEvaluator {
             afterApply(ctx, event, state);
         } else {
             state.lastSeenUs = Math.max(state.lastSeenUs, timeUs);
+        }
+        if (observed) {
+            observer.observe(ctx, event, uid, timeUs, state.exe);
         }
     }
 

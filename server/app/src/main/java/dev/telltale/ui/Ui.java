@@ -40,7 +40,8 @@ public final class Ui {
                            Map<String, BooleanSupplier> health, Path dataDir, Clock clock, BooleanSupplier ssoEnabled,
                            String version, dev.telltale.certs.CertificateStore certificates,
                            dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig,
-                           dev.telltale.agents.Inventory inventory, dev.telltale.sso.Sso sso) {
+                           dev.telltale.agents.Inventory inventory, dev.telltale.sso.Sso sso,
+                           dev.telltale.sbom.Inventory sbomInventory) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */

@@ -28,8 +28,9 @@ import java.util.Optional;
 /**
  * Applications as agents reported them ({@code /applications}), and one application
  * ({@code /applications/{id}}): components → versions → the agents (processes on hosts) that ran
- * them, links to its alerts and events, its alert policy, and how to run it under the agent.
- * APPS_VIEW in the application's team, as the REST API's applications route.
+ * them, links to its alerts and events, its alert policy, its software bill of materials (with
+ * SBOM_VIEW) and how to run it under the agent. APPS_VIEW in the application's team, as the REST
+ * API's applications route.
  */
 public final class ApplicationsPages implements Page {
     private final Views views;
@@ -37,6 +38,7 @@ public final class ApplicationsPages implements Page {
     private final Inventory inventory;
     private final Policies policies;
     private final Clock clock;
+    private final dev.telltale.sbom.Inventory sbom;
 
     public ApplicationsPages(Views views, RouteTable routes, Ui.Services s) {
         this.views = views;
@@ -44,6 +46,7 @@ public final class ApplicationsPages implements Page {
         this.inventory = s.inventory();
         this.policies = s.policies();
         this.clock = s.clock();
+        this.sbom = s.sbomInventory();
     }
 
     /** One application of the list. */
@@ -96,6 +99,9 @@ public final class ApplicationsPages implements Page {
         m.put("alertsHref", "/alerts?application=" + enc(a.name()));
         m.put("eventsHref", "/events?q=" + enc("app:\"" + a.name() + "\""));
         m.put("policy", policy(a.id()));
+        Access access = req.context().get(Access.class).orElseThrow();
+        m.put("sbom", SbomSection.of(sbom, a.teamId(), a.name(), access.scope(Permission.SBOM_VIEW), now));
+        m.put("sbomAllowed", access.can(Permission.SBOM_VIEW, a.teamId()));
         m.put("run", RunInstructions.of(a.name(), d.components().stream().map(Inventory.Component::name).toList()));
         views.send(res, 200, "application", m);
     }
@@ -126,6 +132,11 @@ public final class ApplicationsPages implements Page {
     private static String openAlerts(String app, Optional<String> component) {
         return "/alerts?application=" + enc(app) + component.map(c -> "&component=" + enc(c)).orElse("")
                 + "&state=REPORTED&state=ACKNOWLEDGED";
+    }
+
+    /** A path segment, percent-encoded (spaces as %20, not +). */
+    static String path(String s) {
+        return enc(s).replace("+", "%20");
     }
 
     static String enc(String s) {

@@ -2,6 +2,7 @@ package dev.telltale.ui.apps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.sbom.DebianHost;
 import dev.telltale.testing.Browser;
 import dev.telltale.testing.FakeAgent;
 import dev.telltale.testing.RunningAppliance;
@@ -36,7 +37,8 @@ class ApplicationsBrowserTest {
         TeamUsers.create(app, "bob", Optional.of("VIEWER"), blue);
         String token = app.runToken(Optional.empty()).token();
         FakeAgent.send(app, token, "checkout-a", "web-1", "shop", "checkout", "1.4.2",
-                List.of(FakeAgent.open("/etc/shadow", 0)));
+                List.of(FakeAgent.open("/etc/shadow", 0), DebianHost.hostEnv(4242),
+                        DebianHost.load(4242, DebianHost.LIBSSL, DebianHost.LIBSSL_SHA, "initial")));
         FakeAgent.send(app, token, "checkout-b", "web-2", "shop", "checkout", "1.4.3",
                 List.of(FakeAgent.open("/srv/shop/config.yml", 0)));
         FakeAgent.send(app, token, "cart-a", "web-3", "shop", "cart", "2.0",
@@ -101,7 +103,12 @@ class ApplicationsBrowserTest {
                     && checkout.contains("Active") && checkout.contains("1 open alert"), checkout);
             assertEquals("/events?q=app%3A%22shop%22", b.find("#recent-events").getAttribute("href")
                     .replaceFirst("^https://[^/]+", ""));
-            assertTrue(b.text("#sbom").contains("once the runtime inventory is in place"), "no made-up SBOM");
+            assertEquals(List.of("checkout 1.4.2"), cells(b, "#sbom .sbom-version h3"), "only versions with an inventory");
+            assertEquals(List.of("libssl3", "curl", "libc6", "libcurl4", "openssl", "zlib1g"),
+                    cells(b, "#sbom table.sbom tbody th"), "loaded first, then by name");
+            List<String> ssl = cells(b, "#sbom table.sbom tbody tr:first-child td");
+            assertEquals(List.of("3.0.11-1~deb12u2", "os", "yes, last just now", "Apache-2.0"), ssl);
+            assertTrue(b.text("#sbom").contains("1 of 6 packages loaded"), b.text("#sbom"));
             assertEquals("~/.telltale/bin/telltale run -a shop -c cart -V VERSION -- YOUR-COMMAND", b.text("#run-command"));
             assertTrue(b.find("#run a[href='/downloads']").isDisplayed(), "where to get the agent");
             b.screenshot("application-detail");

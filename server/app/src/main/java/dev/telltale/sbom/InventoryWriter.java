@@ -1,0 +1,343 @@
+package dev.telltale.sbom;
+
+import dev.telltale.db.Sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes buffered facts inside the engine's checkpoint transaction. Idempotent: a row takes a
+ * batch only when the batch's newest event id is newer than the row's {@code last_uid}, so a
+ * batch written again (a retried or replayed checkpoint) leaves every row as it was.
+ */
+final class InventoryWriter {
+    private InventoryWriter() {
+    }
+
+    static void write(Connection tx, List<Facts> batch) throws SQLException {
+        for (Facts f : batch) {
+            long id = version(tx, f);
+            if (f.hostEnv != null) {
+                packages(tx, id, f);
+            }
+            if (!f.loads.isEmpty()) {
+                loads(tx, id, f);
+            }
+            if (!f.runtime.isEmpty()) {
+                runtime(tx, id, f);
+            }
+        }
+    }
+
+    private static long version(Connection tx, Facts f) throws SQLException {
+        Facts.Key k = f.key;
+        Optional<Long> id = versionId(tx, k);
+        if (id.isEmpty()) {
+            try (PreparedStatement ps = tx.prepareStatement("INSERT INTO inv_versions (team_id, application, component,"
+                    + " version, updated_at) VALUES (?, ?, ?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, k.teamId());
+                ps.setString(2, k.application());
+                ps.setString(3, k.component());
+                ps.setString(4, k.version());
+                Sql.setInstant(ps, 5, f.lastTime);
+                ps.executeUpdate();
+                id = Optional.of(Sql.generatedId(ps));
+            }
+        } else {
+            try (PreparedStatement ps = tx.prepareStatement(
+                    "UPDATE inv_versions SET updated_at = ? WHERE id = ? AND updated_at < ?")) {
+                Sql.setInstant(ps, 1, f.lastTime);
+                ps.setLong(2, id.get());
+                Sql.setInstant(ps, 3, f.lastTime);
+                ps.executeUpdate();
+            }
+        }
+        if (f.hostEnv != null) {
+            Distro d = f.hostEnv.distro();
+            try (PreparedStatement ps = tx.prepareStatement("UPDATE inv_versions SET os_name = ?, os_version = ?,"
+                    + " ecosystem = ?, hostname = ? WHERE id = ?")) {
+                ps.setString(1, clip(d.id(), 256));
+                ps.setString(2, clip(d.versionId(), 256));
+                ps.setString(3, d.ecosystem().orElse(null));
+                ps.setString(4, clip(f.hostEnv.hostname(), 256));
+                ps.setLong(5, id.get());
+                ps.executeUpdate();
+            }
+        }
+        return id.get();
+    }
+
+    static Optional<Long> versionId(Connection c, Facts.Key k) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM inv_versions WHERE team_id = ? AND application = ?"
+                + " AND component = ? AND version = ?")) {
+            ps.setLong(1, k.teamId());
+            ps.setString(2, k.application());
+            ps.setString(3, k.component());
+            ps.setString(4, k.version());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Upserts each package; its file list is rewritten only when it changed (most reports repeat the last). */
+    private static void packages(Connection tx, long versionId, Facts f) throws SQLException {
+        Distro distro = f.hostEnv.distro();
+        String ecosystem = distro.ecosystem().orElse(null);
+        long uid = f.hostEnvUid;
+        int rows = count(tx, "inv_packages", versionId);
+        try (PreparedStatement sel = tx.prepareStatement(
+                "SELECT files_digest, last_uid FROM inv_packages WHERE version_id = ? AND pkey = ?");
+             PreparedStatement upd = tx.prepareStatement("UPDATE inv_packages SET pkg_version = ?, source_package = ?,"
+                     + " licence = ?, purl = ?, ecosystem = ?, files_digest = ?, last_uid = ? WHERE version_id = ? AND pkey = ?");
+             PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_packages (pkg_version, source_package, licence,"
+                     + " purl, ecosystem, files_digest, last_uid, version_id, pkey, manager, name, arch)"
+                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement delFiles = tx.prepareStatement(
+                     "DELETE FROM inv_package_files WHERE version_id = ? AND pkey = ?");
+             PreparedStatement insFile = tx.prepareStatement(
+                     "INSERT INTO inv_package_files (version_id, path_key, pkey, path) VALUES (?, ?, ?, ?)")) {
+            for (Facts.OsPackage p : f.hostEnv.packages()) {
+                if (p.name().isEmpty()) {
+                    continue;
+                }
+                String pkey = Keys.sha256(p.manager() + "\u0000" + p.name() + "\u0000" + p.arch());
+                String digest = Keys.sha256(String.join("\u0000", p.files()));
+                sel.setLong(1, versionId);
+                sel.setString(2, pkey);
+                String oldDigest = null;
+                boolean exists;
+                try (ResultSet rs = sel.executeQuery()) {
+                    exists = rs.next();
+                    if (exists) {
+                        if (rs.getLong(2) >= uid) {
+                            continue; // this batch, or a newer report, is already in
+                        }
+                        oldDigest = rs.getString(1);
+                    }
+                }
+                if (!exists && rows >= Limits.PACKAGES) {
+                    continue;
+                }
+                PreparedStatement w = exists ? upd : ins;
+                w.setString(1, clip(p.version(), 256));
+                w.setString(2, blankToNull(clip(p.source(), 512)));
+                w.setString(3, blankToNull(clip(p.licence(), 1024)));
+                w.setString(4, clip(Purls.os(distro, p.manager(), p.name(), p.version(), p.arch()), 2048));
+                w.setString(5, ecosystem);
+                w.setString(6, digest);
+                w.setLong(7, uid);
+                w.setLong(8, versionId);
+                w.setString(9, pkey);
+                if (!exists) {
+                    w.setString(10, clip(p.manager(), 16));
+                    w.setString(11, clip(p.name(), 512));
+                    w.setString(12, blankToNull(clip(p.arch(), 64)));
+                    rows++;
+                }
+                w.executeUpdate();
+                if (digest.equals(oldDigest)) {
+                    continue;
+                }
+                if (exists) {
+                    delFiles.setLong(1, versionId);
+                    delFiles.setString(2, pkey);
+                    delFiles.executeUpdate();
+                }
+                java.util.Set<String> keys = new java.util.HashSet<>();
+                for (String path : p.files()) {
+                    String key = Keys.path(path);
+                    if (!keys.add(key)) {
+                        continue; // /lib/x and /usr/lib/x in one list are one file
+                    }
+                    insFile.setLong(1, versionId);
+                    insFile.setString(2, key);
+                    insFile.setString(3, pkey);
+                    insFile.setString(4, clip(path, 4096));
+                    insFile.addBatch();
+                }
+                insFile.executeBatch();
+            }
+        }
+    }
+
+    private static void loads(Connection tx, long versionId, Facts f) throws SQLException {
+        int rows = count(tx, "inv_loaded", versionId);
+        try (PreparedStatement sel = tx.prepareStatement(
+                "SELECT last_uid FROM inv_loaded WHERE version_id = ? AND path_key = ?");
+             PreparedStatement upd = tx.prepareStatement("UPDATE inv_loaded SET load_count = load_count + ?,"
+                     + " first_loaded = CASE WHEN first_loaded > ? THEN ? ELSE first_loaded END,"
+                     + " last_loaded = CASE WHEN last_loaded < ? THEN ? ELSE last_loaded END,"
+                     + " sha256 = COALESCE(?, sha256), language = COALESCE(?, language), name = COALESCE(?, name),"
+                     + " dep_version = COALESCE(?, dep_version), purl = COALESCE(?, purl),"
+                     + " load_kind = COALESCE(?, load_kind), last_uid = ? WHERE version_id = ? AND path_key = ?");
+             PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_loaded (version_id, path_key, path, sha256,"
+                     + " language, name, dep_version, purl, load_kind, load_count, first_loaded, last_loaded, last_uid)"
+                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Facts.Load l : f.loads.values()) {
+                String key = Keys.path(l.path);
+                sel.setLong(1, versionId);
+                sel.setString(2, key);
+                boolean exists;
+                try (ResultSet rs = sel.executeQuery()) {
+                    exists = rs.next();
+                    if (exists && rs.getLong(1) >= f.maxUid) {
+                        continue;
+                    }
+                }
+                if (exists) {
+                    upd.setLong(1, l.count);
+                    Sql.setInstant(upd, 2, l.first);
+                    Sql.setInstant(upd, 3, l.first);
+                    Sql.setInstant(upd, 4, l.last);
+                    Sql.setInstant(upd, 5, l.last);
+                    string(upd, 6, l.sha256, 64);
+                    string(upd, 7, l.language, 32);
+                    string(upd, 8, l.name, 512);
+                    string(upd, 9, l.version, 256);
+                    string(upd, 10, l.purl, 1024);
+                    string(upd, 11, l.kind, 32);
+                    upd.setLong(12, f.maxUid);
+                    upd.setLong(13, versionId);
+                    upd.setString(14, key);
+                    upd.executeUpdate();
+                } else {
+                    if (rows >= Limits.LOADED_FILES) {
+                        continue;
+                    }
+                    rows++;
+                    ins.setLong(1, versionId);
+                    ins.setString(2, key);
+                    ins.setString(3, clip(l.path, 4096));
+                    string(ins, 4, l.sha256, 64);
+                    string(ins, 5, l.language, 32);
+                    string(ins, 6, l.name, 512);
+                    string(ins, 7, l.version, 256);
+                    string(ins, 8, l.purl, 1024);
+                    string(ins, 9, l.kind, 32);
+                    ins.setLong(10, l.count);
+                    Sql.setInstant(ins, 11, l.first);
+                    Sql.setInstant(ins, 12, l.last);
+                    ins.setLong(13, f.maxUid);
+                    ins.executeUpdate();
+                }
+                loaders(tx, versionId, key, l);
+            }
+        }
+    }
+
+    private static void loaders(Connection tx, long versionId, String pathKey, Facts.Load l) throws SQLException {
+        if (l.exes.isEmpty()) {
+            return;
+        }
+        int have;
+        try (PreparedStatement ps = tx.prepareStatement(
+                "SELECT COUNT(*) FROM inv_loaded_by WHERE version_id = ? AND path_key = ?")) {
+            ps.setLong(1, versionId);
+            ps.setString(2, pathKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                have = rs.getInt(1);
+            }
+        }
+        try (PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_loaded_by (version_id, path_key, exe_key, exe)"
+                + " SELECT ?, ?, ?, ? FROM SYSIBM.SYSDUMMY1 WHERE NOT EXISTS (SELECT 1 FROM inv_loaded_by"
+                + " WHERE version_id = ? AND path_key = ? AND exe_key = ?)")) {
+            for (String exe : l.exes) {
+                if (have >= Limits.LOADERS_PER_FILE) {
+                    return;
+                }
+                String exeKey = Keys.sha256(exe);
+                ins.setLong(1, versionId);
+                ins.setString(2, pathKey);
+                ins.setString(3, exeKey);
+                ins.setString(4, clip(exe, 4096));
+                ins.setLong(5, versionId);
+                ins.setString(6, pathKey);
+                ins.setString(7, exeKey);
+                have += ins.executeUpdate();
+            }
+        }
+    }
+
+    private static void runtime(Connection tx, long versionId, Facts f) throws SQLException {
+        int rows = count(tx, "inv_runtime", versionId);
+        try (PreparedStatement sel = tx.prepareStatement(
+                "SELECT last_uid FROM inv_runtime WHERE version_id = ? AND kind = ? AND detail_key = ?");
+             PreparedStatement upd = tx.prepareStatement("UPDATE inv_runtime SET seen_count = seen_count + ?,"
+                     + " first_seen = CASE WHEN first_seen > ? THEN ? ELSE first_seen END,"
+                     + " last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END, last_uid = ?"
+                     + " WHERE version_id = ? AND kind = ? AND detail_key = ?");
+             PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_runtime (version_id, kind, detail_key, detail,"
+                     + " seen_count, first_seen, last_seen, last_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Facts.Seen s : f.runtime.values()) {
+                String key = Keys.sha256(s.detail);
+                sel.setLong(1, versionId);
+                sel.setString(2, s.kind);
+                sel.setString(3, key);
+                boolean exists;
+                try (ResultSet rs = sel.executeQuery()) {
+                    exists = rs.next();
+                    if (exists && rs.getLong(1) >= f.maxUid) {
+                        continue;
+                    }
+                }
+                if (exists) {
+                    upd.setLong(1, s.count);
+                    Sql.setInstant(upd, 2, s.first);
+                    Sql.setInstant(upd, 3, s.first);
+                    Sql.setInstant(upd, 4, s.last);
+                    Sql.setInstant(upd, 5, s.last);
+                    upd.setLong(6, f.maxUid);
+                    upd.setLong(7, versionId);
+                    upd.setString(8, s.kind);
+                    upd.setString(9, key);
+                    upd.executeUpdate();
+                } else if (rows < Limits.RUNTIME_FACTS) {
+                    rows++;
+                    ins.setLong(1, versionId);
+                    ins.setString(2, s.kind);
+                    ins.setString(3, key);
+                    ins.setString(4, s.detail);
+                    ins.setLong(5, s.count);
+                    Sql.setInstant(ins, 6, s.first);
+                    Sql.setInstant(ins, 7, s.last);
+                    ins.setLong(8, f.maxUid);
+                    ins.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static int count(Connection tx, String table, long versionId) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE version_id = ?")) {
+            ps.setLong(1, versionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static void string(PreparedStatement ps, int i, Optional<String> v, int max) throws SQLException {
+        if (v.isPresent()) {
+            ps.setString(i, clip(v.get(), max));
+        } else {
+            ps.setNull(i, Types.VARCHAR);
+        }
+    }
+
+    private static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+}

@@ -1,0 +1,61 @@
+package dev.telltale.sbom;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Package URLs (purl spec): building them with the spec's percent-encoding, and reading their type. */
+final class Purls {
+    private Purls() {
+    }
+
+    /** {@code pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12}, qualifiers sorted by key. */
+    static String os(Distro distro, String manager, String name, String version, String arch) {
+        StringBuilder b = new StringBuilder("pkg:").append(Distro.purlType(manager)).append('/')
+                .append(encode(distro.purlNamespace())).append('/').append(encode(name));
+        if (!version.isEmpty()) {
+            b.append('@').append(encode(version));
+        }
+        char sep = '?';
+        if (arch != null && !arch.isEmpty()) {
+            b.append(sep).append("arch=").append(encode(arch));
+            sep = '&';
+        }
+        Optional<String> d = distro.purlDistro();
+        if (d.isPresent()) {
+            b.append(sep).append("distro=").append(encode(d.get()));
+        }
+        return b.toString();
+    }
+
+    /** A file no package claims: {@code pkg:generic/libfoo.so.1?checksum=sha256:…}. */
+    static String generic(String fileName, Optional<String> sha256) {
+        String p = "pkg:generic/" + encode(fileName);
+        return sha256.map(h -> p + "?checksum=sha256:" + h).orElse(p);
+    }
+
+    /** The purl's type ({@code maven}, {@code pypi}, {@code npm}, …) in lower case; empty when it is no purl. */
+    static Optional<String> type(String purl) {
+        if (purl == null || !purl.startsWith("pkg:")) {
+            return Optional.empty();
+        }
+        int slash = purl.indexOf('/', 4);
+        return slash <= 4 ? Optional.empty() : Optional.of(purl.substring(4, slash).toLowerCase(Locale.ROOT));
+    }
+
+    /** Percent-encodes all but the characters the purl spec leaves as they are. */
+    static String encode(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || c == '~' || c == ':') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+}

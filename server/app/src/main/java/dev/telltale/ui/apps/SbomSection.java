@@ -1,0 +1,53 @@
+package dev.telltale.ui.apps;
+
+import dev.telltale.sbom.Inventory;
+import dev.telltale.store.Scope;
+import dev.telltale.ui.alerts.When;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The application page's SBOM: per component version the packages the runtime inventory holds,
+ * loaded ones first, at most {@link #ROWS} each (the API has them all), for at most
+ * {@link #VERSIONS} versions (the most recently updated of each component first).
+ */
+final class SbomSection {
+    static final int ROWS = 100;
+    static final int VERSIONS = 10;
+
+    record Row(String name, String version, String type, boolean loaded, Optional<When> lastLoaded, String licence) {
+    }
+
+    record Version(String component, String version, When updated, List<Row> rows, int total, long loaded,
+                   String apiHref) {
+    }
+
+    private SbomSection() {
+    }
+
+    /** The versions of application {@code name} of team {@code teamId} with an inventory {@code scope} may see. */
+    static List<Version> of(Inventory inventory, long teamId, String name, Scope scope, Instant now) {
+        return inventory.versions(scope).stream()
+                .filter(r -> r.teamId() == teamId && r.application().equals(name))
+                .limit(VERSIONS)
+                .map(r -> inventory.of(r, scope)).flatMap(Optional::stream)
+                .map(v -> version(v, now))
+                .toList();
+    }
+
+    private static Version version(Inventory.VersionInventory v, Instant now) {
+        List<Row> rows = v.packages().stream().limit(ROWS)
+                .map(p -> new Row(p.name(), p.version(), p.type(), p.loaded(), p.lastLoaded().map(t -> When.of(t, now)),
+                        p.licence().orElse("")))
+                .toList();
+        long loaded = v.packages().stream().filter(Inventory.Package::loaded).count();
+        Inventory.VersionRef r = v.ref();
+        String href = "/api/v1/applications/" + ApplicationsPages.path(r.application()) + "/components/"
+                + ApplicationsPages.path(r.component()) + "/versions/" + ApplicationsPages.path(r.version())
+                + "/inventory?team=" + r.teamId();
+        return new Version(r.component(), r.version(), When.of(v.updatedAt(), now), rows, v.packages().size(), loaded,
+                href);
+    }
+}
