@@ -134,6 +134,11 @@ public final class Appliance implements AutoCloseable {
         policies = Policies.create(db, BuiltInRules.all(), clock);
         vulnDb = VulnDb.open(db, vulnDbCfg, dataDir, clock);
         toClose.add(0, vulnDb);
+        dev.telltale.sbom.Inventory inventory = new dev.telltale.sbom.DbInventory(db);
+        dev.telltale.sca.Sca sca = dev.telltale.sca.Sca.create(db, inventory, vulnDb, alerts, policies,
+                dev.telltale.sca.ScaConfig.from(tt.get("sca")), clock);
+        toClose.add(0, sca);
+        sca.start();
 
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
         toClose.add(0, store);
@@ -166,7 +171,7 @@ public final class Appliance implements AutoCloseable {
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
-                certs, sso, vulnDb, new dev.telltale.sbom.DbInventory(db));
+                certs, sso, vulnDb, inventory, sca);
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),

@@ -37,7 +37,7 @@ public final class Api {
                            dev.telltale.audit.AuditLog auditLog, dev.telltale.auth.Sessions sessions,
                            java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates,
                            dev.telltale.sso.Sso sso, dev.telltale.vulndb.VulnDb vulnDb,
-                           dev.telltale.sbom.Inventory inventory) {
+                           dev.telltale.sbom.Inventory inventory, dev.telltale.sca.Sca sca) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -77,6 +77,7 @@ public final class Api {
         routing.register("/api/v1/policies", new PoliciesApi(s.policies(), s.teams()));
         routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
         routing.register("/api/v1/applications", new InventoryApi(s.inventory()));
+        routing.register("/api/v1/findings", new FindingsApi(s.sca()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/vulndb", new VulnDbApi(s.vulnDb()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));

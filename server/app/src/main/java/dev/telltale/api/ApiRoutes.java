@@ -76,6 +76,9 @@ final class ApiRoutes {
                 .add("GET", "/api/v1/certificates/server", APPLIANCE_MANAGE)
                 .add("GET", "/api/v1/certificates/ca.pem", SIGNED_IN)
 
+                .add("GET", "/api/v1/findings", SBOM_VIEW)
+                .add("POST", "/api/v1/findings/scan", APPLIANCE_MANAGE)
+
                 .add("GET", "/api/v1/downloads", DOWNLOADS)
                 .add("POST", "/api/v1/downloads/config", RUN_TOKENS_MANAGE)
                 .add("GET", "/api/v1/downloads/{file}", DOWNLOADS);

@@ -18,6 +18,7 @@ public final class CompiledPolicy {
     private static final Entry[] NONE = new Entry[0];
     private final String name;
     private final Entry[][] byType = new Entry[EventType.values().length][];
+    private final java.util.Map<String, Entry> byId = new java.util.HashMap<>();
 
     CompiledPolicy(String name, List<Rule> catalogue, Map<String, RuleSetting> settings) {
         this.name = name;
@@ -32,6 +33,7 @@ public final class CompiledPolicy {
                 continue;
             }
             Entry e = new Entry(i, r, new RuleParams(s.params()), s.severity());
+            byId.put(r.info().id(), e);
             for (EventType t : r.info().inputs()) {
                 lists.get(t.ordinal()).add(e);
             }
@@ -43,6 +45,11 @@ public final class CompiledPolicy {
 
     public String name() {
         return name;
+    }
+
+    /** The rule with this id when this policy enables it (rules fed by other modules have no event types). */
+    public java.util.Optional<Entry> rule(String id) {
+        return java.util.Optional.ofNullable(byId.get(id));
     }
 
     /** The enabled rules examining {@code type}, in catalogue order; empty when none. */

@@ -1,0 +1,87 @@
+package dev.telltale.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.rbac.Permission;
+import dev.telltale.sca.Sca;
+import io.helidon.common.parameters.Parameters;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code GET /api/v1/findings}: vulnerable packages of the component versions the caller may see,
+ * most severe first; filters {@code application}, {@code component}, {@code version},
+ * {@code severity} (CRITICAL, HIGH, MEDIUM, LOW, NONE, UNKNOWN), {@code used} (true: loaded at run
+ * time), {@code limit}. {@code POST /api/v1/findings/scan} (Admins) scans every version now.
+ */
+final class FindingsApi implements HttpService {
+    private static final Set<String> SEVERITIES = Set.of("CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN");
+    private final Sca sca;
+
+    FindingsApi(Sca sca) {
+        this.sca = sca;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::list).post("/scan", this::scan);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        Parameters p = req.query();
+        Optional<String> severity = p.first("severity").asOptional().map(s -> s.toUpperCase(java.util.Locale.ROOT));
+        if (severity.isPresent() && !SEVERITIES.contains(severity.get())) {
+            throw ApiProblem.badRequest("'severity' must be one of " + String.join(", ", SEVERITIES.stream().sorted().toList()));
+        }
+        Optional<Boolean> used = p.first("used").asOptional().map(FindingsApi::bool);
+        int limit = p.first("limit").asOptional().map(s -> EventsApi.intParam("limit", s)).orElse(100);
+        if (limit < 1 || limit > 1000) {
+            throw ApiProblem.badRequest("'limit' must be between 1 and 1000");
+        }
+        var scope = Visibility.of(Principal.access(req), Permission.SBOM_VIEW);
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        for (Sca.VulnFinding f : sca.findings(new Sca.FindingQuery(p.first("application").asOptional(),
+                p.first("component").asOptional(), p.first("version").asOptional(), severity, used, limit, scope))) {
+            arr.add(render(f));
+        }
+        Json.send(res, Json.object().set("findings", arr));
+    }
+
+    private static boolean bool(String s) {
+        return switch (s) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiProblem.badRequest("'used' must be true or false");
+        };
+    }
+
+    private void scan(ServerRequest req, ServerResponse res) {
+        Json.send(res, Json.object().put("findings", sca.scanNow()));
+    }
+
+    static ObjectNode render(Sca.VulnFinding f) {
+        ObjectNode o = Json.object().put("id", f.id()).put("application", f.application()).put("component", f.component())
+                .put("version", f.version()).put("purl", f.purl()).put("package", f.packageName())
+                .put("package_version", f.packageVersion()).put("ecosystem", f.ecosystem())
+                .put("advisory", f.advisoryId()).put("summary", f.summary()).put("severity", f.severity())
+                .put("used_at_runtime", f.loaded()).put("alerted", f.alerted())
+                .put("first_found", f.firstFound().toString()).put("last_scanned", f.lastScanned().toString());
+        f.cvssScore().ifPresentOrElse(s -> o.put("cvss_score", s), () -> o.putNull("cvss_score"));
+        o.put("cvss_vector", f.cvssVector().orElse(null));
+        ArrayNode aliases = o.putArray("aliases");
+        f.aliases().forEach(aliases::add);
+        ArrayNode cves = o.putArray("cves");
+        f.aliases().stream().filter(a -> a.startsWith("CVE-")).forEach(cves::add);
+        if (f.advisoryId().startsWith("CVE-")) {
+            cves.insert(0, f.advisoryId());
+        }
+        ArrayNode fixed = o.putArray("fixed_versions");
+        f.fixedVersions().forEach(fixed::add);
+        return o;
+    }
+}

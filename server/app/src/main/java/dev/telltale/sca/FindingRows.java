@@ -1,0 +1,201 @@
+package dev.telltale.sca;
+
+import dev.telltale.db.DatabaseException;
+import dev.telltale.db.Sql;
+import dev.telltale.sbom.Inventory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@code sca_findings} table: replace one version's findings, and read them back filtered. */
+final class FindingRows {
+    private static final String COLUMNS = "id, team_id, application, component, version, purl, package_name,"
+            + " package_version, ecosystem, advisory_id, aliases, summary, cvss_score, cvss_vector, severity,"
+            + " fixed_versions, loaded, alerted, first_found, last_scanned";
+    private final DataSource ds;
+
+    FindingRows(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** A finding of a scan before it is stored: its key identifies it across scans. */
+    record Candidate(String key, Sca.VulnFinding finding) {
+    }
+
+    /**
+     * Makes the stored findings of {@code ref} exactly {@code found} (inside {@code tx}), keeping
+     * each existing finding's first-found time and alerted flag.
+     *
+     * @return the candidates that are new, or newly loaded, and not yet alerted
+     */
+    List<Candidate> replace(Connection tx, Inventory.VersionRef ref, List<Candidate> found, Instant now)
+            throws SQLException {
+        Map<String, boolean[]> existing = new HashMap<>(); // key -> {loaded, alerted}
+        try (PreparedStatement ps = tx.prepareStatement("SELECT fkey, loaded, alerted FROM sca_findings WHERE team_id = ?"
+                + " AND application = ? AND component = ? AND version = ?")) {
+            bindRef(ps, ref);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    existing.put(rs.getString(1), new boolean[]{rs.getBoolean(2), rs.getBoolean(3)});
+                }
+            }
+        }
+        List<Candidate> fresh = new ArrayList<>();
+        for (Candidate c : found) {
+            boolean[] old = existing.remove(c.key());
+            if (old == null) {
+                insert(tx, ref, c, now);
+            } else {
+                update(tx, ref, c, now);
+            }
+            if (old == null || !old[1]) {
+                fresh.add(c);
+            }
+        }
+        for (String gone : existing.keySet()) {
+            try (PreparedStatement ps = tx.prepareStatement("DELETE FROM sca_findings WHERE team_id = ? AND fkey = ?")) {
+                ps.setLong(1, ref.teamId());
+                ps.setString(2, gone);
+                ps.executeUpdate();
+            }
+        }
+        return fresh;
+    }
+
+    void markAlerted(Connection tx, long teamId, List<Candidate> alerted) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE sca_findings SET alerted = TRUE WHERE team_id = ? AND fkey = ?")) {
+            for (Candidate c : alerted) {
+                ps.setLong(1, teamId);
+                ps.setString(2, c.key());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insert(Connection tx, Inventory.VersionRef ref, Candidate c, Instant now) throws SQLException {
+        Sca.VulnFinding f = c.finding();
+        try (PreparedStatement ps = tx.prepareStatement("INSERT INTO sca_findings (team_id, application, component,"
+                + " version, fkey, purl, package_name, package_version, ecosystem, advisory_id, aliases, summary,"
+                + " cvss_score, cvss_vector, severity, fixed_versions, loaded, first_found, last_scanned)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bindRef(ps, ref);
+            ps.setString(5, c.key());
+            ps.setString(6, clip(f.purl(), 2048));
+            ps.setString(7, clip(f.packageName(), 512));
+            ps.setString(8, clip(f.packageVersion(), 256));
+            ps.setString(9, clip(f.ecosystem(), 64));
+            ps.setString(10, clip(f.advisoryId(), 128));
+            ps.setString(11, clip(String.join(",", f.aliases()), 2048));
+            ps.setString(12, clip(f.summary(), 1000));
+            if (f.cvssScore().isPresent()) {
+                ps.setDouble(13, f.cvssScore().get());
+            } else {
+                ps.setNull(13, java.sql.Types.DOUBLE);
+            }
+            ps.setString(14, f.cvssVector().map(v -> clip(v, 256)).orElse(null));
+            ps.setString(15, clip(f.severity(), 16));
+            ps.setString(16, clip(String.join(",", f.fixedVersions()), 1024));
+            ps.setBoolean(17, f.loaded());
+            Sql.setInstant(ps, 18, now);
+            Sql.setInstant(ps, 19, now);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void update(Connection tx, Inventory.VersionRef ref, Candidate c, Instant now) throws SQLException {
+        Sca.VulnFinding f = c.finding();
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE sca_findings SET loaded = ?, summary = ?, cvss_score = ?,"
+                + " cvss_vector = ?, severity = ?, fixed_versions = ?, aliases = ?, last_scanned = ? WHERE team_id = ? AND fkey = ?")) {
+            ps.setBoolean(1, f.loaded());
+            ps.setString(2, clip(f.summary(), 1000));
+            if (f.cvssScore().isPresent()) {
+                ps.setDouble(3, f.cvssScore().get());
+            } else {
+                ps.setNull(3, java.sql.Types.DOUBLE);
+            }
+            ps.setString(4, f.cvssVector().map(v -> clip(v, 256)).orElse(null));
+            ps.setString(5, clip(f.severity(), 16));
+            ps.setString(6, clip(String.join(",", f.fixedVersions()), 1024));
+            ps.setString(7, clip(String.join(",", f.aliases()), 2048));
+            Sql.setInstant(ps, 8, now);
+            ps.setLong(9, ref.teamId());
+            ps.setString(10, c.key());
+            ps.executeUpdate();
+        }
+    }
+
+    List<Sca.VulnFinding> query(Sca.FindingQuery q) {
+        if (!q.scope().all() && q.scope().teams().isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sca_findings WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (!q.scope().all()) {
+            sql.append(" AND team_id IN (").append(String.join(", ", q.scope().teams().stream().map(String::valueOf)
+                    .toList())).append(')');
+        }
+        q.application().ifPresent(v -> { sql.append(" AND application = ?"); args.add(v); });
+        q.component().ifPresent(v -> { sql.append(" AND component = ?"); args.add(v); });
+        q.version().ifPresent(v -> { sql.append(" AND version = ?"); args.add(v); });
+        q.severity().ifPresent(v -> { sql.append(" AND severity = ?"); args.add(v); });
+        q.loaded().ifPresent(v -> { sql.append(" AND loaded = ?"); args.add(v); });
+        sql.append(" ORDER BY cvss_score DESC NULLS LAST, id");
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setMaxRows(q.limit());
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i) instanceof Boolean b) {
+                    ps.setBoolean(i + 1, b);
+                } else {
+                    ps.setString(i + 1, (String) args.get(i));
+                }
+            }
+            List<Sca.VulnFinding> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read vulnerability findings", e);
+        }
+    }
+
+    private static Sca.VulnFinding read(ResultSet rs) throws SQLException {
+        double score = rs.getDouble("cvss_score");
+        Optional<Double> cvss = rs.wasNull() ? Optional.empty() : Optional.of(score);
+        return new Sca.VulnFinding(rs.getLong("id"), rs.getLong("team_id"), rs.getString("application"),
+                rs.getString("component"), rs.getString("version"), rs.getString("purl"), rs.getString("package_name"),
+                rs.getString("package_version"), rs.getString("ecosystem"), rs.getString("advisory_id"),
+                list(rs.getString("aliases")), rs.getString("summary"), cvss, Optional.ofNullable(rs.getString("cvss_vector")),
+                rs.getString("severity"), list(rs.getString("fixed_versions")), rs.getBoolean("loaded"),
+                rs.getBoolean("alerted"), Sql.instant(rs, "first_found").orElseThrow(),
+                Sql.instant(rs, "last_scanned").orElseThrow());
+    }
+
+    private static List<String> list(String csv) {
+        return csv == null || csv.isEmpty() ? List.of() : Arrays.asList(csv.split(","));
+    }
+
+    private static void bindRef(PreparedStatement ps, Inventory.VersionRef ref) throws SQLException {
+        ps.setLong(1, ref.teamId());
+        ps.setString(2, ref.application());
+        ps.setString(3, ref.component());
+        ps.setString(4, ref.version());
+    }
+
+    static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

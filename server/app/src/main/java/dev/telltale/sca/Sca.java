@@ -1,0 +1,69 @@
+package dev.telltale.sca;
+
+import dev.telltale.alerts.Alerts;
+import dev.telltale.db.Database;
+import dev.telltale.policy.Policies;
+import dev.telltale.sbom.Inventory;
+import dev.telltale.store.Scope;
+import dev.telltale.vulndb.VulnDb;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Software composition analysis: matches every component version's runtime inventory against
+ * the vulnerability database, keeps the findings (with whether the package was loaded at run
+ * time), and raises an alert through the alerts store for each new finding the version's policy
+ * reports (rule {@code supply-chain.vulnerable-package}: a CVSS threshold, and by default only
+ * packages that were loaded). Scans run on a named background thread at an interval and after
+ * each vulnerability database import.
+ */
+public interface Sca extends AutoCloseable {
+
+    static Sca create(Database db, Inventory inventory, VulnDb vulnDb, Alerts alerts, Policies policies,
+                      ScaConfig config, Clock clock) {
+        return new DefaultSca(db, inventory, vulnDb, alerts, policies, config, clock);
+    }
+
+    /** Starts the periodic scans. */
+    void start();
+
+    /**
+     * Scans every component version now, on the caller's thread.
+     *
+     * @return how many findings exist after the scan
+     * @throws dev.telltale.db.DatabaseException when the database fails
+     */
+    int scanNow();
+
+    /** Findings matching {@code q}, most severe first. */
+    List<VulnFinding> findings(FindingQuery q);
+
+    /** Stops the scans, waiting for a running one. */
+    @Override
+    void close();
+
+    /** Filters; empty ones do not filter. {@code minCvss} in points (7.0). */
+    record FindingQuery(Optional<String> application, Optional<String> component, Optional<String> version,
+                        Optional<String> severity, Optional<Boolean> loaded, int limit, Scope scope) {
+        public FindingQuery {
+            if (limit < 1 || limit > 1000) {
+                throw new IllegalArgumentException("limit must be between 1 and 1000");
+            }
+        }
+    }
+
+    /** A vulnerable package in a component version. */
+    record VulnFinding(long id, long teamId, String application, String component, String version, String purl,
+                       String packageName, String packageVersion, String ecosystem, String advisoryId,
+                       List<String> aliases, String summary, Optional<Double> cvssScore, Optional<String> cvssVector,
+                       String severity, List<String> fixedVersions, boolean loaded, boolean alerted,
+                       Instant firstFound, Instant lastScanned) {
+        public VulnFinding {
+            aliases = List.copyOf(aliases);
+            fixedVersions = List.copyOf(fixedVersions);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.telltale.sca;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.sbom.DebianHost;
+import dev.telltale.testing.FakeAgent;
+import dev.telltale.testing.RunningAppliance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real agents report a Debian 12 host and a Spring application; real OSV advisories are imported;
+ * the scan finds the vulnerable packages, flags those loaded at run time, and raises alerts only
+ * for what was loaded (the rule's default), once.
+ */
+class ScaFindingsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path data;
+    static RunningAppliance app;
+    static String admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = RunningAppliance.start(data, "telltale:\n  sca:\n    enabled: false\n");
+        admin = app.apiToken();
+        List<Event> events = new ArrayList<>(DebianHost.session());
+        events.add(springBeans(300));
+        FakeAgent.send(app, app.runToken(Optional.empty()).token(), "checkout-a", "web-1", "shop", "checkout", "1.4.2",
+                events);
+        importAdvisories("sca/DSA-5621-1.json", "osv/GHSA-36p3-wjmg-h94x.json", "osv/GHSA-jfh8-c2jp-5v3q.json");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    /** spring-beans 5.3.17 on the class path: vulnerable to Spring4Shell (fixed in 5.3.18). */
+    static Event springBeans(long pid) {
+        Event e = DebianHost.load(pid, "/opt/shop/lib/spring-beans-5.3.17.jar",
+                "4b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c", "classpath");
+        e.body().set("language", "java").set("name", "spring-beans").set("dep_version", "5.3.17")
+                .set("purl", "pkg:maven/org.springframework/spring-beans@5.3.17");
+        return e;
+    }
+
+    static void importAdvisories(String... resources) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (String r : resources) {
+                try (InputStream in = ScaFindingsTest.class.getResourceAsStream("/" + r)) {
+                    zip.putNextEntry(new ZipEntry(r));
+                    zip.write(in.readAllBytes());
+                    zip.closeEntry();
+                }
+            }
+        }
+        HttpClient http = HttpClient.newBuilder().sslContext(app.tls()).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                        + app.appliance().httpsPort() + "/api/v1/vulndb/import")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/zip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        long id = JSON.readTree(r.body()).get("id").asLong();
+        long deadline = System.currentTimeMillis() + 60_000;
+        String state;
+        do {
+            Thread.sleep(50);
+            state = JSON.readTree(app.get("/api/v1/vulndb/imports/" + id, admin).body()).get("state").asText();
+        } while ((state.equals("QUEUED") || state.equals("RUNNING")) && System.currentTimeMillis() < deadline);
+        assertEquals("SUCCEEDED", state);
+    }
+
+    static JsonNode findings(String query) throws Exception {
+        HttpResponse<String> r = app.get("/api/v1/findings" + query, admin);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("findings");
+    }
+
+    static JsonNode scaAlerts() throws Exception {
+        return JSON.readTree(app.get("/api/v1/alerts?rule=supply-chain.vulnerable-package", admin).body()).get("alerts");
+    }
+
+    @Test
+    void vulnerablePackagesAreFoundFlaggedByRuntimeUseAndAlertedOnceWhenLoaded() throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        int found;
+        do {
+            found = JSON.readTree(app.post("/api/v1/findings/scan", "", admin).body()).get("findings").asInt();
+        } while (found < 3 && System.currentTimeMillis() < deadline && sleep());
+        JsonNode all = findings("?application=shop");
+        List<String> seen = new ArrayList<>();
+        all.forEach(f -> seen.add(f.get("package").asText() + "/" + f.get("advisory").asText() + "/"
+                + f.get("used_at_runtime").asBoolean()));
+        // libssl3 and openssl are both built from the openssl source package; only libssl3 was loaded (by curl).
+        assertTrue(seen.contains("libssl3/DSA-5621-1/true"), seen.toString());
+        assertTrue(seen.contains("openssl/DSA-5621-1/false"), seen.toString());
+        assertTrue(seen.contains("org.springframework:spring-beans/GHSA-36p3-wjmg-h94x/true"), seen.toString());
+        assertFalse(seen.stream().anyMatch(s -> s.contains("log4j")), "log4j-core is not in the inventory: " + seen);
+        JsonNode spring = findings("?application=shop&used=true&severity=CRITICAL");
+        assertEquals(1, spring.size(), spring.toString());
+        assertEquals("CVE-2022-22965", spring.get(0).get("cves").get(0).asText());
+        assertEquals("5.3.18", spring.get(0).get("fixed_versions").get(1).asText(), spring.toString());
+        assertEquals(2, findings("?application=shop&used=true").size());
+
+        JsonNode alerts = scaAlerts();
+        assertEquals(2, alerts.size(), "alerts for the two loaded vulnerable packages only: " + alerts);
+        List<String> severities = new ArrayList<>();
+        alerts.forEach(a -> severities.add(a.get("severity").asText()));
+        assertTrue(severities.contains("P1") && severities.contains("P2"), "CVSS 9.8 → P1, 7.5 → P2: " + severities);
+
+        app.post("/api/v1/findings/scan", "", admin);
+        JsonNode again = scaAlerts();
+        assertEquals(2, again.size());
+        again.forEach(a -> assertEquals(1, a.get("events").asLong(), "a rescan raises nothing new: " + a));
+        assertEquals(400, app.get("/api/v1/findings?severity=SEVERE", admin).statusCode());
+        assertEquals(400, app.get("/api/v1/findings?used=maybe", admin).statusCode());
+    }
+
+    static boolean sleep() throws InterruptedException {
+        Thread.sleep(200);
+        return true;
+    }
+}
