@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 
 /**
  * The REST API's routes: health, metrics, authentication (passwords, sessions, single sign-on),
- * run tokens, event search and alerts.
+ * run tokens, event search, alerts and the vulnerability database.
  */
 public final class Api {
     private Api() {

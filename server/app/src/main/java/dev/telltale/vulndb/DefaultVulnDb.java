@@ -156,6 +156,10 @@ final class DefaultVulnDb implements VulnDb {
     private void finish(JobProgress job) {
         try {
             jobs.save(job.snapshot());
+        } catch (RuntimeException e) {
+            // Typically Derby refusing an interrupted thread while the appliance stops; the next
+            // start marks the job failed (ImportJobs.failAbandoned).
+            LOG.warning("cannot save import job " + job.id() + ": " + e.getMessage());
         } finally {
             live.remove(job.id());
         }
