@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 
 /**
  * The REST API's routes: health, metrics, authentication (passwords, sessions, single sign-on),
- * run tokens, event search and alerts.
+ * run tokens, event search, alerts and SBOMs.
  */
 public final class Api {
     private Api() {
@@ -36,7 +36,7 @@ public final class Api {
                            dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients,
                            dev.telltale.audit.AuditLog auditLog, dev.telltale.auth.Sessions sessions,
                            java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates,
-                           dev.telltale.sso.Sso sso) {
+                           dev.telltale.sso.Sso sso, dev.telltale.sbom.export.Sbom sbom) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -75,6 +75,7 @@ public final class Api {
         routing.register("/api/v1/rules", new RulesApi(s.policies()));
         routing.register("/api/v1/policies", new PoliciesApi(s.policies(), s.teams()));
         routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
+        routing.register("/api/v1/applications", new SbomApi(s.sbom()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));
         routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),
