@@ -1,5 +1,8 @@
 package dev.telltale.sbom.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.sbom.Inventory;
 import org.spdx.core.InvalidSPDXAnalysisException;
 import org.spdx.jacksonstore.MultiFormatStore;
@@ -12,6 +15,7 @@ import org.spdx.library.model.v2.SpdxDocument;
 import org.spdx.library.model.v2.SpdxPackage;
 import org.spdx.library.model.v2.enumerations.AnnotationType;
 import org.spdx.library.model.v2.enumerations.ChecksumAlgorithm;
+import org.spdx.library.model.v2.enumerations.Purpose;
 import org.spdx.library.model.v2.enumerations.ReferenceCategory;
 import org.spdx.library.model.v2.enumerations.RelationshipType;
 import org.spdx.library.model.v2.license.AnyLicenseInfo;
@@ -37,6 +41,7 @@ import java.util.UUID;
  * connections in document annotations.
  */
 final class SpdxWriter {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private SpdxWriter() {
     }
 
@@ -52,7 +57,7 @@ final class SpdxWriter {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             new MultiFormatStore(store, MultiFormatStore.Format.JSON_PRETTY).serialize(out);
-            return out.toByteArray();
+            return schemaPurposes(out.toByteArray());
         } catch (InvalidSPDXAnalysisException | IOException e) {
             throw new IllegalStateException("cannot write SPDX JSON", e);
         }
@@ -75,7 +80,8 @@ final class SpdxWriter {
         AnyLicenseInfo none = noAssertion(store, uri, copies);
         SpdxPackage root = doc.createPackage("SPDXRef-Component", ref.component(), none, "NOASSERTION", none)
                 .setVersionInfo(ref.version()).setDownloadLocation("NOASSERTION").setFilesAnalyzed(false)
-                .setSupplier("NOASSERTION").setComment("component " + ref.component() + " of application "
+                .setSupplier("NOASSERTION").setPrimaryPurpose(Purpose.APPLICATION)
+                .setComment("component " + ref.component() + " of application "
                         + ref.application())
                 .build();
         doc.getDocumentDescribes().add(root);
@@ -104,7 +110,7 @@ final class SpdxWriter {
         SpdxPackage.SpdxPackageBuilder b = doc.createPackage(id, e.qualifiedName(), noAssertion(store, uri, copies),
                         "NOASSERTION", declared)
                 .setDownloadLocation("NOASSERTION").setFilesAnalyzed(false).setSupplier("NOASSERTION")
-                .setComment(comment(e));
+                .setPrimaryPurpose(purpose(e.kind())).setComment(comment(e));
         e.version().ifPresent(b::setVersionInfo);
         if (!e.licences().isEmpty() && declared.toString().equals("NOASSERTION")) {
             b.setLicenseComments("declared: " + String.join("; ", e.licences()));
@@ -139,6 +145,33 @@ final class SpdxWriter {
     private static AnyLicenseInfo noAssertion(InMemSpdxStore store, String uri, ModelCopyManager copies)
             throws InvalidSPDXAnalysisException {
         return LicenseInfoFactory.parseSPDXLicenseStringCompatV2("NOASSERTION", store, uri, copies);
+    }
+
+    /**
+     * The JSON store writes {@code primaryPackagePurpose} with the enum's Java name
+     * ({@code OPERATING_SYSTEM}) where the SPDX 2.3 JSON schema spells it {@code OPERATING-SYSTEM}.
+     */
+    private static byte[] schemaPurposes(byte[] json) throws IOException {
+        ObjectNode doc = (ObjectNode) MAPPER.readTree(json);
+        for (JsonNode p : doc.path("packages")) {
+            JsonNode purpose = p.get("primaryPackagePurpose");
+            if (purpose != null && purpose.isTextual()) {
+                ((ObjectNode) p).put("primaryPackagePurpose", purpose.asText().replace('_', '-'));
+            }
+        }
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+    }
+
+    private static Purpose purpose(String kind) {
+        return switch (kind) {
+            case "operating-system" -> Purpose.OPERATING_SYSTEM;
+            case "application" -> Purpose.APPLICATION;
+            case "framework" -> Purpose.FRAMEWORK;
+            case "container" -> Purpose.CONTAINER;
+            case "firmware" -> Purpose.FIRMWARE;
+            case "file" -> Purpose.FILE;
+            default -> Purpose.LIBRARY;
+        };
     }
 
     private static String comment(Entry e) {

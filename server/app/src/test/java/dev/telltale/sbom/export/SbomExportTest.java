@@ -19,7 +19,6 @@ import org.spdx.storage.simple.InMemSpdxStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -133,6 +132,43 @@ class SbomExportTest {
         assertTrue(notes.stream().anyMatch(n -> n.startsWith("runtime connect: db.internal:5432")), notes.toString());
     }
 
+    /** The fields and forms the SPDX 2.3 JSON schema requires, checked on the bytes we send. */
+    @Test
+    void spdxJsonHasTheFieldsTheSpdx23SchemaRequires() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var doc = mapper.readTree(export(Sbom.Format.SPDX_JSON, List.of()));
+        assertEquals("SPDX-2.3", doc.get("spdxVersion").asText());
+        assertEquals("SPDXRef-DOCUMENT", doc.get("SPDXID").asText());
+        assertEquals("CC0-1.0", doc.get("dataLicense").asText());
+        assertEquals("shop/checkout@1.4.2", doc.get("name").asText());
+        assertTrue(doc.get("documentNamespace").asText().matches("https://[^#]+"), doc.get("documentNamespace").asText());
+        assertEquals("2026-11-26T09:30:00Z", doc.get("creationInfo").get("created").asText());
+        assertEquals("Tool: Telltale-0.1.0", doc.get("creationInfo").get("creators").get(0).asText());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (var p : doc.get("packages")) {
+            assertTrue(p.get("SPDXID").asText().matches("SPDXRef-[A-Za-z0-9.\\-]+"), p.toString());
+            assertTrue(ids.add(p.get("SPDXID").asText()), "unique SPDXIDs");
+            assertTrue(p.hasNonNull("name") && p.hasNonNull("downloadLocation"), p.toString());
+            for (var c : p.path("checksums")) {
+                assertTrue(c.get("algorithm").asText().matches("SHA1|SHA256|SHA512|MD5"), c.toString());
+                assertTrue(c.get("checksumValue").asText().matches("[0-9a-f]+"), c.toString());
+            }
+            for (var r : p.path("externalRefs")) {
+                assertEquals("PACKAGE-MANAGER", r.get("referenceCategory").asText());
+                assertEquals("purl", r.get("referenceType").asText());
+            }
+        }
+        assertEquals(6, ids.size(), "the component, four packages and the OS");
+        var purposes = new java.util.TreeSet<String>();
+        doc.get("packages").forEach(p -> purposes.add(p.get("primaryPackagePurpose").asText()));
+        assertEquals(java.util.Set.of("APPLICATION", "LIBRARY", "OPERATING-SYSTEM"), purposes);
+        for (var r : doc.get("relationships")) {
+            String type = r.get("relationshipType").asText();
+            assertTrue(type.equals("DESCRIBES") || type.equals("CONTAINS"), r.toString());
+            assertTrue(ids.contains(r.get("relatedSpdxElement").asText()), r.toString());
+        }
+    }
+
     @Test
     void anExportedCycloneDxReimportedExportsTheSameComponents() throws Exception {
         byte[] first = export(Sbom.Format.CYCLONEDX_JSON, List.of());
@@ -193,9 +229,5 @@ class SbomExportTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static Map<String, String> unused() {
-        return Map.of();
     }
 }
