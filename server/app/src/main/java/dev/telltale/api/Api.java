@@ -75,7 +75,7 @@ public final class Api {
         routing.register("/api/v1/rules", new RulesApi(s.policies()));
         routing.register("/api/v1/policies", new PoliciesApi(s.policies(), s.teams()));
         routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
-        routing.register("/api/v1/applications", new SbomApi(s.sbom()));
+        routing.register("/api/v1/applications", new SbomApi(s.sbom(), s.auditLog()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));
         routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),

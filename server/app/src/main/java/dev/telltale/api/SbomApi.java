@@ -31,9 +31,11 @@ final class SbomApi implements HttpService {
             "application/xml", "text/xml", "application/vnd.cyclonedx+xml");
 
     private final Sbom sbom;
+    private final dev.telltale.audit.AuditLog audit;
 
-    SbomApi(Sbom sbom) {
+    SbomApi(Sbom sbom, dev.telltale.audit.AuditLog audit) {
         this.sbom = sbom;
+        this.audit = audit;
     }
 
     @Override
@@ -78,6 +80,9 @@ final class SbomApi implements HttpService {
         } catch (Sbom.InvalidSbomException e) {
             throw ApiProblem.badRequest(e.getMessage());
         }
+        // What a version's SBOM claims is evidence for audits: who replaced it, and with what.
+        audit.record(s.importedBy(), "sbom.import", ref.application() + "/" + ref.component() + "@" + ref.version(),
+                Optional.of(s.tool() + ", " + s.components() + " components"));
         Json.send(res, Status.CREATED_201, Json.object().put("application", ref.application())
                 .put("component", ref.component()).put("version", ref.version()).put("tool", s.tool())
                 .put("format", s.format()).put("spec_version", s.specVersion()).put("components", s.components())

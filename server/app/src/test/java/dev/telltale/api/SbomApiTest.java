@@ -125,6 +125,9 @@ class SbomApiTest {
         assertEquals("syft 1.18.1", summary.get("tool").asText());
         assertEquals(10, summary.get("components").asInt());
         assertEquals("shop-dev", summary.get("imported_by").asText());
+        JsonNode audited = JSON.readTree(app.get("/api/v1/audit?action=sbom.import", admin).body()).get("entries").get(0);
+        assertEquals("shop/checkout@1.4.2", audited.get("target").asText());
+        assertEquals("shop-dev", audited.get("actor").asText());
 
         HttpResponse<byte[]> json = get(SBOM + "?format=cyclonedx-json", viewer);
         assertEquals(200, json.statusCode());
