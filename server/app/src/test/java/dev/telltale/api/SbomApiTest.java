@@ -197,6 +197,22 @@ class SbomApiTest {
     }
 
     @Test
+    void anApplicationNameInSeveralTeamsNeedsTheTeamToBeNamed() throws Exception {
+        long shop = TeamUsers.team(app, "default");
+        long payments = JSON.readTree(app.get("/api/v1/teams", admin).body()).findValues("id").stream()
+                .mapToLong(JsonNode::asLong).filter(id -> id != shop).max().orElseThrow();
+        version(shop, "billing", "api", "2.0.0");
+        version(payments, "billing", "api", "2.0.0");
+        String path = "/api/v1/applications/billing/components/api/versions/2.0.0/sbom";
+        HttpResponse<byte[]> both = get(path, admin);
+        assertEquals(400, both.statusCode());
+        assertTrue(new String(both.body()).contains("add ?team=ID"), new String(both.body()));
+        assertEquals(200, get(path + "?team=" + payments, admin).statusCode());
+        assertEquals(200, get(path, outsider).statusCode(), "a member of one of them sees only theirs");
+        assertEquals(404, get(path + "?team=" + shop, outsider).statusCode());
+    }
+
+    @Test
     void viewersReadDevelopersImportAndOtherTeamsSeeNothing() throws Exception {
         assertEquals(200, get(SBOM, viewer).statusCode());
         HttpResponse<String> viewerImport = post(SBOM, syft(), "application/json", viewer);
