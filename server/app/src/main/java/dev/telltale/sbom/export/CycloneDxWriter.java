@@ -178,8 +178,10 @@ final class CycloneDxWriter {
         }
         for (String l : licences) {
             License lic = new License();
-            if (Licences.isListedId(l)) {
-                lic.setId(Licences.canonicalId(l));
+            // An id the schema's enum does not know yet would make the whole BOM invalid: a name then.
+            java.util.Optional<String> id = Licences.cycloneDxId(l);
+            if (id.isPresent()) {
+                lic.setId(id.get());
             } else {
                 lic.setName(l);
             }

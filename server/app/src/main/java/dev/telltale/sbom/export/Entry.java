@@ -3,7 +3,6 @@ package dev.telltale.sbom.export;
 import dev.telltale.sbom.Inventory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,7 +17,38 @@ record Entry(String kind, Optional<String> purl, Optional<String> group, String 
              boolean imported, Optional<String> ecosystem) {
     Entry {
         licences = List.copyOf(licences);
-        hashes = new TreeMap<>(hashes);
+        hashes = wellFormed(hashes);
+    }
+
+    /**
+     * Only hashes whose value is hex of the algorithm's length: one malformed value reported by
+     * an agent or a scanner must not make the whole document invalid.
+     */
+    static SortedMap<String, String> wellFormed(java.util.Map<String, String> hashes) {
+        SortedMap<String, String> out = new TreeMap<>();
+        hashes.forEach((alg, hex) -> {
+            String v = hex.toLowerCase(java.util.Locale.ROOT);
+            if (v.matches("[0-9a-f]+") && v.length() == hexLength(alg)) {
+                out.put(alg, v);
+            }
+        });
+        return out;
+    }
+
+    private static int hexLength(String alg) {
+        String a = alg.toUpperCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
+        if (a.equals("MD5")) {
+            return 32;
+        }
+        if (a.equals("SHA1")) {
+            return 40;
+        }
+        for (int bits : new int[]{256, 384, 512}) {
+            if (a.endsWith(String.valueOf(bits))) {
+                return bits / 4;
+            }
+        }
+        return -1;
     }
 
     static Entry of(Inventory.Package p) {
@@ -62,9 +92,5 @@ record Entry(String kind, Optional<String> purl, Optional<String> group, String 
     /** Where the entry comes from: {@code runtime}, {@code import} or both. */
     String source() {
         return runtime.isPresent() ? (imported ? "runtime,import" : "runtime") : "import";
-    }
-
-    Map<String, String> hashMap() {
-        return hashes;
     }
 }

@@ -18,7 +18,30 @@ final class Licences {
         SpdxModelFactory.init();
     }
 
+    /** CycloneDX's own copy of the SPDX ids (its schema's enum), by lower-case id; it may lag the SPDX library's list. */
+    private static final java.util.Map<String, String> CYCLONEDX_IDS = cycloneDxIds();
+
     private Licences() {
+    }
+
+    private static java.util.Map<String, String> cycloneDxIds() {
+        try (java.io.InputStream in = org.cyclonedx.CycloneDxSchema.class.getResourceAsStream("/spdx.schema.json")) {
+            if (in == null) {
+                return java.util.Map.of();
+            }
+            java.util.Map<String, String> out = new java.util.HashMap<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("enum")
+                    .forEach(n -> out.put(n.asText().toLowerCase(java.util.Locale.ROOT), n.asText()));
+            return java.util.Map.copyOf(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read CycloneDX's SPDX licence ids", e);
+        }
+    }
+
+    /** The id as CycloneDX's schema spells it, when its schema accepts it as a licence id. */
+    static java.util.Optional<String> cycloneDxId(String s) {
+        return s == null ? java.util.Optional.empty()
+                : java.util.Optional.ofNullable(CYCLONEDX_IDS.get(s.strip().toLowerCase(java.util.Locale.ROOT)));
     }
 
     /** Forces the library's one-time start-up (licence list, model registry). */

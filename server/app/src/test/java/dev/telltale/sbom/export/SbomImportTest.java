@@ -82,6 +82,30 @@ class SbomImportTest {
     }
 
     @Test
+    void oddLicencesAndMalformedHashesFromAScannerStillExportValidDocuments() throws Exception {
+        Imported odd = new Imported("library", java.util.Optional.of("pkg:npm/%40acme/widget@0.0.1"),
+                java.util.Optional.of("@acme"), "widget", java.util.Optional.of("0.0.1"),
+                List.of("mit", "MIT OR Apache-2.0", "Acme Proprietary Licence 2"),
+                Map.of("SHA-256", "not-hex", "SHA-1", "da39a3ee5e6b4b0d3255bfef95601890afd80709"));
+        for (Sbom.Format f : Sbom.Format.values()) {
+            byte[] out = DefaultSbom.render(SbomExportTest.INV, List.of(odd), f, SampleInventory.T1, "0.1.0").body();
+            if (f == Sbom.Format.CYCLONEDX_JSON) {
+                assertEquals(List.of(), new JsonParser().validate(out, Version.VERSION_16));
+                Component w = SbomExportTest.component(new JsonParser().parse(out), "widget");
+                assertEquals("MIT", w.getLicenses().getLicenses().get(0).getId(), "an id in any case is an id");
+                assertEquals(1, w.getHashes().size(), "the malformed hash is left out");
+            } else if (f == Sbom.Format.CYCLONEDX_XML) {
+                assertEquals(List.of(), new org.cyclonedx.parsers.XmlParser().validate(out, Version.VERSION_16));
+            } else {
+                var doc = (org.spdx.library.model.v2.SpdxDocument) new org.spdx.jacksonstore.MultiFormatStore(
+                        new org.spdx.storage.simple.InMemSpdxStore(), org.spdx.jacksonstore.MultiFormatStore.Format.JSON)
+                        .deSerialize(new java.io.ByteArrayInputStream(out), false);
+                assertEquals(List.of(), doc.verify());
+            }
+        }
+    }
+
+    @Test
     void documentsThatAreNotValidCycloneDxAreRefusedWithAReason() {
         assertRefused("", "empty");
         assertRefused("name,version\nlibc6,2.36", "expected JSON");
