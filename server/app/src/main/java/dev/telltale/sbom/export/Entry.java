@@ -54,7 +54,8 @@ record Entry(String kind, Optional<String> purl, Optional<String> group, String 
     static Entry of(Inventory.Package p) {
         String kind = "library";
         Optional<String> group = Optional.empty();
-        String name = p.name();
+        // SBOM formats require a name: an agent's unnamed package is named by its purl or as unnamed.
+        String name = !p.name().isBlank() ? p.name() : Purls.parse(p.purl()).map(Purls.Parts::name).orElse("unnamed");
         Optional<Purls.Parts> parts = Purls.parse(p.purl());
         if (parts.isPresent() && parts.get().type().equals("maven") && parts.get().namespace().isPresent()) {
             group = parts.get().namespace();

@@ -121,7 +121,8 @@ final class SpdxWriter {
                 b.addChecksum(doc.createChecksum(alg.get(), h.getValue()));
             }
         }
-        if (e.purl().isPresent()) {
+        // SPDX requires a well-formed locator; a scanner's malformed purl stays in the comment only.
+        if (e.purl().isPresent() && Purls.parse(e.purl().get()).isPresent()) {
             b.addExternalRef(doc.createExternalRef(ReferenceCategory.PACKAGE_MANAGER,
                     new ReferenceType(SpdxConstantsCompatV2.SPDX_LISTED_REFERENCE_TYPES_PREFIX + "purl"),
                     e.purl().get(), null));
@@ -176,6 +177,7 @@ final class SpdxWriter {
 
     private static String comment(Entry e) {
         StringBuilder s = new StringBuilder("telltale:source=").append(e.source());
+        e.purl().filter(p -> Purls.parse(p).isEmpty()).ifPresent(p -> s.append("; purl (not valid)=").append(p));
         s.append("; telltale:loaded=").append(e.loaded());
         e.runtime().ifPresent(p -> {
             p.firstLoaded().ifPresent(t -> s.append("; telltale:firstLoaded=").append(t));

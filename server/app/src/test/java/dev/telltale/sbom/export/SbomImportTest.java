@@ -87,8 +87,11 @@ class SbomImportTest {
                 java.util.Optional.of("@acme"), "widget", java.util.Optional.of("0.0.1"),
                 List.of("mit", "MIT OR Apache-2.0", "Acme Proprietary Licence 2"),
                 Map.of("SHA-256", "not-hex", "SHA-1", "da39a3ee5e6b4b0d3255bfef95601890afd80709"));
+        Imported noPurl = new Imported("library", java.util.Optional.of("widget 0.0.2 from a tarball"),
+                java.util.Optional.empty(), "widget (vendored) ü", java.util.Optional.of("0.0.2 beta"), List.of(), Map.of());
         for (Sbom.Format f : Sbom.Format.values()) {
-            byte[] out = DefaultSbom.render(SbomExportTest.INV, List.of(odd), f, SampleInventory.T1, "0.1.0").body();
+            byte[] out = DefaultSbom.render(SbomExportTest.INV, List.of(odd, noPurl), f, SampleInventory.T1, "0.1.0")
+                    .body();
             if (f == Sbom.Format.CYCLONEDX_JSON) {
                 assertEquals(List.of(), new JsonParser().validate(out, Version.VERSION_16));
                 Component w = SbomExportTest.component(new JsonParser().parse(out), "widget");
