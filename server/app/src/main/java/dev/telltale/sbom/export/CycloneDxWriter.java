@@ -63,15 +63,18 @@ final class CycloneDxWriter {
         bom.setSerialNumber("urn:uuid:" + UUID.randomUUID());
         bom.setMetadata(metadata(ref, now, toolVersion));
         String root = bom.getMetadata().getComponent().getBomRef();
-        Map<Entry, String> refs = bomRefs(entries);
+        List<String> refs = bomRefs(entries);
         List<Component> components = new ArrayList<>();
-        entries.forEach(e -> components.add(component(e, refs.get(e))));
+        for (int i = 0; i < entries.size(); i++) {
+            components.add(component(entries.get(i), refs.get(i)));
+        }
         bom.setComponents(components);
         bom.setDependencies(dependencies(root, entries, refs));
         List<Service> services = new ArrayList<>();
+        Set<String> serviceRefs = new HashSet<>();
         for (Inventory.RuntimeFact f : facts) {
             switch (f.kind()) {
-                case "listen" -> services.add(listener(f));
+                case "listen" -> services.add(listener(f, unique("telltale:listen:" + f.detail(), serviceRefs)));
                 case "process" -> bom.getMetadata().addProperty(new Property("telltale:process", describe(f)));
                 case "connect" -> bom.getMetadata().addProperty(new Property("telltale:connection", describe(f)));
                 default -> bom.getMetadata().addProperty(new Property("telltale:" + f.kind(), describe(f)));
@@ -106,19 +109,22 @@ final class CycloneDxWriter {
     }
 
     /** Package URLs where they are unique, else a made-up reference: bom-refs must be unique in a BOM. */
-    private static Map<Entry, String> bomRefs(List<Entry> entries) {
-        Map<Entry, String> out = new LinkedHashMap<>();
+    private static List<String> bomRefs(List<Entry> entries) {
+        List<String> out = new ArrayList<>();
         Set<String> used = new HashSet<>();
         for (Entry e : entries) {
-            String base = e.purl().orElse("telltale:" + e.kind() + ":" + e.name() + e.version().map(v -> "@" + v)
-                    .orElse(""));
-            String ref = base;
-            for (int n = 2; !used.add(ref); n++) {
-                ref = base + "#" + n;
-            }
-            out.put(e, ref);
+            out.add(unique(e.purl().orElse("telltale:" + e.kind() + ":" + e.name() + e.version().map(v -> "@" + v)
+                    .orElse("")), used));
         }
         return out;
+    }
+
+    private static String unique(String base, Set<String> used) {
+        String ref = base;
+        for (int n = 2; !used.add(ref); n++) {
+            ref = base + "#" + n;
+        }
+        return ref;
     }
 
     private static Component component(Entry e, String ref) {
@@ -200,23 +206,25 @@ final class CycloneDxWriter {
         return java.util.Optional.empty();
     }
 
-    private static List<Dependency> dependencies(String root, List<Entry> entries, Map<Entry, String> refs) {
+    private static List<Dependency> dependencies(String root, List<Entry> entries, List<String> refs) {
         Dependency top = new Dependency(root);
         Map<String, Dependency> systems = new LinkedHashMap<>();
-        for (Entry e : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
             if (e.kind().equals("operating-system")) {
-                Dependency d = new Dependency(refs.get(e));
+                Dependency d = new Dependency(refs.get(i));
                 e.ecosystem().ifPresent(x -> systems.put(x, d));
-                top.addDependency(new Dependency(refs.get(e)));
+                top.addDependency(new Dependency(refs.get(i)));
             }
         }
-        for (Entry e : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
             if (e.kind().equals("operating-system")) {
                 continue;
             }
             boolean osPackage = e.runtime().map(p -> p.type().equals("os")).orElse(false);
             Dependency os = osPackage ? e.ecosystem().map(systems::get).orElse(null) : null;
-            (os != null ? os : top).addDependency(new Dependency(refs.get(e)));
+            (os != null ? os : top).addDependency(new Dependency(refs.get(i)));
         }
         List<Dependency> out = new ArrayList<>();
         out.add(top);
@@ -224,9 +232,9 @@ final class CycloneDxWriter {
         return out;
     }
 
-    private static Service listener(Inventory.RuntimeFact f) {
+    private static Service listener(Inventory.RuntimeFact f, String ref) {
         Service s = new Service();
-        s.setBomRef("telltale:listen:" + f.detail());
+        s.setBomRef(ref);
         s.setName("listener " + f.detail());
         s.setDescription("accepted connections at run time on " + f.detail());
         s.setEndpoints(List.of("tcp://" + f.detail()));

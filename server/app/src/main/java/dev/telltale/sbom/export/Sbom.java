@@ -60,7 +60,9 @@ public interface Sbom {
      * Parses and validates a CycloneDX JSON or XML SBOM with the official library and stores its
      * components for {@code ref}, replacing the version's previous import.
      *
-     * @throws InvalidSbomException when the document is not a valid CycloneDX SBOM or exceeds a limit
+     * @throws InvalidSbomException     when the document is not a valid CycloneDX SBOM or exceeds a limit
+     *                                  (the previous import then stays)
+     * @throws IllegalArgumentException when {@code ref} names no registered version
      */
     ImportSummary importCycloneDx(Inventory.VersionRef ref, byte[] document, String importedBy);
 

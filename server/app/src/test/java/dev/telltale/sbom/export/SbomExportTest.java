@@ -132,6 +132,27 @@ class SbomExportTest {
         assertTrue(notes.stream().anyMatch(n -> n.startsWith("runtime connect: db.internal:5432")), notes.toString());
     }
 
+    @Test
+    void duplicatePackagesAndFactsStillGiveUniqueReferences() throws Exception {
+        Inventory.VersionInventory twice = new Inventory.VersionInventory(REF,
+                List.of(SampleInventory.libc6(), SampleInventory.libc6()),
+                List.of(SampleInventory.facts().get(1), SampleInventory.facts().get(1)), SampleInventory.T1);
+        for (Sbom.Format f : Sbom.Format.values()) {
+            byte[] out = DefaultSbom.render(twice, List.of(), f, SampleInventory.T1, "0.1.0").body();
+            if (f == Sbom.Format.CYCLONEDX_JSON) {
+                assertEquals(List.of(), new JsonParser().validate(out, Version.VERSION_16));
+                Bom bom = new JsonParser().parse(out);
+                assertEquals(3, bom.getComponents().stream().map(Component::getBomRef).distinct().count());
+            } else if (f == Sbom.Format.CYCLONEDX_XML) {
+                assertEquals(List.of(), new XmlParser().validate(out, Version.VERSION_16));
+            } else {
+                SpdxDocument doc = (SpdxDocument) new MultiFormatStore(new InMemSpdxStore(), MultiFormatStore.Format.JSON)
+                        .deSerialize(new ByteArrayInputStream(out), false);
+                assertEquals(List.of(), doc.verify());
+            }
+        }
+    }
+
     /** The fields and forms the SPDX 2.3 JSON schema requires, checked on the bytes we send. */
     @Test
     void spdxJsonHasTheFieldsTheSpdx23SchemaRequires() throws Exception {
