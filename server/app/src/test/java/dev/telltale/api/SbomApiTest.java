@@ -170,6 +170,13 @@ class SbomApiTest {
         byte[] second = get(path, admin).body();
         assertEquals(identities(new JsonParser().parse(first)), identities(new JsonParser().parse(second)));
 
+        byte[] xml = get(path + "?format=cyclonedx-xml", admin).body();
+        HttpResponse<String> fromXml = post(path, xml, "application/vnd.cyclonedx+xml", dev);
+        assertEquals(201, fromXml.statusCode(), fromXml.body());
+        assertEquals("cyclonedx-xml", JSON.readTree(fromXml.body()).get("format").asText());
+        assertEquals(identities(new JsonParser().parse(first)), identities(new JsonParser().parse(get(path, admin).body())),
+                "through XML too");
+
         String small = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1,\"components\":[{\"type\":"
                 + "\"library\",\"name\":\"left-pad\",\"version\":\"1.3.0\",\"purl\":\"pkg:npm/left-pad@1.3.0\"}]}";
         assertEquals(201, post(path, small.getBytes(), "application/json", dev).statusCode());
