@@ -68,8 +68,9 @@ class SbomImportTest {
 
     @Test
     void matchingIgnoresPurlQualifiersAndFallsBackToNameAndVersion() {
-        Imported libc = new Imported("library", java.util.Optional.of("pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64"),
-                java.util.Optional.empty(), "libc6", java.util.Optional.of("2.36-9+deb12u4"), List.of("GPL-2.0-or-later"),
+        // Named differently and with '+' unencoded: only the purl, compared without qualifiers, can match it.
+        Imported libc = new Imported("library", java.util.Optional.of("pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64"),
+                java.util.Optional.empty(), "glibc-runtime", java.util.Optional.of("2.36-9+deb12u4"), List.of("GPL-2.0-or-later"),
                 Map.of("MD5", "0123456789abcdef0123456789abcdef"));
         Imported zlib = new Imported("library", java.util.Optional.empty(), java.util.Optional.empty(), "zlib1g",
                 java.util.Optional.of("1:1.2.13.dfsg-1"), List.of(), Map.of());
