@@ -133,6 +133,19 @@ class SbomExportTest {
     }
 
     @Test
+    void aVersionWithNothingKnownYetStillExportsValidDocuments() throws Exception {
+        Inventory.VersionInventory empty = new Inventory.VersionInventory(REF, List.of(), List.of(), SampleInventory.T1);
+        assertEquals(List.of(), new JsonParser().validate(DefaultSbom.render(empty, List.of(), Sbom.Format.CYCLONEDX_JSON,
+                SampleInventory.T1, "0.1.0").body(), Version.VERSION_16));
+        assertEquals(List.of(), new XmlParser().validate(DefaultSbom.render(empty, List.of(), Sbom.Format.CYCLONEDX_XML,
+                SampleInventory.T1, "0.1.0").body(), Version.VERSION_16));
+        byte[] spdx = DefaultSbom.render(empty, List.of(), Sbom.Format.SPDX_JSON, SampleInventory.T1, "0.1.0").body();
+        SpdxDocument doc = (SpdxDocument) new MultiFormatStore(new InMemSpdxStore(), MultiFormatStore.Format.JSON)
+                .deSerialize(new ByteArrayInputStream(spdx), false);
+        assertEquals(List.of(), doc.verify());
+    }
+
+    @Test
     void duplicatePackagesAndFactsStillGiveUniqueReferences() throws Exception {
         Inventory.VersionInventory twice = new Inventory.VersionInventory(REF,
                 List.of(SampleInventory.libc6(), SampleInventory.libc6()),
