@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 
 /**
  * The REST API's routes: health, metrics, authentication (passwords, sessions, single sign-on),
- * run tokens, event search, alerts and the vulnerability database.
+ * run tokens, event search, alerts, the vulnerability database and SBOMs.
  */
 public final class Api {
     private Api() {
@@ -37,7 +37,8 @@ public final class Api {
                            dev.telltale.audit.AuditLog auditLog, dev.telltale.auth.Sessions sessions,
                            java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates,
                            dev.telltale.sso.Sso sso, dev.telltale.vulndb.VulnDb vulnDb,
-                           dev.telltale.sbom.Inventory inventory, dev.telltale.sca.Sca sca) {
+                           dev.telltale.sbom.Inventory inventory, dev.telltale.sca.Sca sca,
+                           dev.telltale.sbom.export.Sbom sbom) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -78,6 +79,7 @@ public final class Api {
         routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
         routing.register("/api/v1/applications", new InventoryApi(s.inventory()));
         routing.register("/api/v1/findings", new FindingsApi(s.sca()));
+        routing.register("/api/v1/applications", new SbomApi(s.sbom(), s.auditLog()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/vulndb", new VulnDbApi(s.vulnDb()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));

@@ -62,6 +62,9 @@ final class ApiRoutes {
                 .add("GET", "/api/v1/applications", APPS_VIEW)
                 .add("PUT", "/api/v1/applications/{id}/policy", POLICIES_ASSIGN)
                 .add("GET", "/api/v1/applications/{app}/components/{component}/versions/{version}/inventory", SBOM_VIEW)
+                .add("GET", "/api/v1/applications/{app}/components/{component}/versions/{version}/sbom", SBOM_VIEW)
+                // Importing changes what the version's SBOM says: those who edit applications.
+                .add("POST", "/api/v1/applications/{app}/components/{component}/versions/{version}/sbom", APPS_EDIT)
 
                 .add("GET", "/api/v1/alerts", ALERTS_VIEW)
                 .add("GET", "/api/v1/alerts/{id}", ALERTS_VIEW)

@@ -34,7 +34,7 @@ final class AuditView {
     static final List<String> ACTIONS = List.of("user.login", "user.login_failed", "user.locked", "user.create",
             "user.password_change", "team.create", "team.member.set", "team.member.remove", "client.create",
             "client.revoke", "run_token.create", "run_token.revoke", "policy.create", "policy.update", "policy.delete",
-            "policy.assign", "policy.default", "alert.transition", "alert.comment");
+            "policy.assign", "policy.default", "alert.transition", "alert.comment", "sbom.import");
     private final Views views;
     private final RouteTable routes;
     private final AuditLog log;
