@@ -40,7 +40,9 @@ final class Problems {
     }
 
     private static boolean isPage(dev.telltale.rbac.RouteTable routes, io.helidon.webserver.http.ServerRequest req) {
-        return !Principal.isApi(req.path().path()) && routes.match(req.prologue().method().text(), req.path().path())
+        // The absolute path: inside a service registered under a prefix, path() is relative to it.
+        String path = req.path().absolute().path();
+        return !Principal.isApi(path) && routes.match(req.prologue().method().text(), path)
                 .map(dev.telltale.rbac.RouteTable.Route::page).orElse(true);
     }
 

@@ -139,6 +139,28 @@ class ScaFindingsTest {
         assertEquals(400, app.get("/api/v1/findings?used=maybe", admin).statusCode());
     }
 
+    @Test
+    void theRuntimeInventoryExportsAsAValidCycloneDxSbomWithWhatWasLoaded() throws Exception {
+        String path = "/api/v1/applications/shop/components/checkout/versions/1.4.2/sbom";
+        HttpResponse<String> cdx = app.get(path + "?format=cyclonedx-json", admin);
+        assertEquals(200, cdx.statusCode(), cdx.body());
+        byte[] bytes = cdx.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(List.of(), new org.cyclonedx.parsers.JsonParser().validate(bytes, org.cyclonedx.Version.VERSION_16));
+        JsonNode bom = JSON.readTree(cdx.body());
+        JsonNode libssl = null;
+        for (JsonNode c : bom.get("components")) {
+            if (c.path("name").asText().equals("libssl3")) {
+                libssl = c;
+            }
+        }
+        assertTrue(libssl != null && libssl.get("purl").asText().startsWith("pkg:deb/debian/libssl3@3.0.11-1~deb12u2"),
+                "the Debian package from the host environment: " + libssl);
+        assertTrue(libssl.get("properties").toString().contains("/usr/bin/curl"), "loaded by curl: " + libssl);
+        HttpResponse<String> spdx = app.get(path + "?format=spdx-json", admin);
+        assertEquals(200, spdx.statusCode(), spdx.body());
+        assertTrue(JSON.readTree(spdx.body()).get("spdxVersion").asText().equals("SPDX-2.3"));
+    }
+
     static boolean sleep() throws InterruptedException {
         Thread.sleep(200);
         return true;

@@ -185,7 +185,7 @@ final class CycloneDxWriter {
         for (String l : licences) {
             License lic = new License();
             // An id the schema's enum does not know yet would make the whole BOM invalid: a name then.
-            java.util.Optional<String> id = Licences.cycloneDxId(l);
+            java.util.Optional<String> id = Licences.cycloneDxId(Licences.modern(l));
             if (id.isPresent()) {
                 lic.setId(id.get());
             } else {

@@ -48,6 +48,26 @@ final class Licences {
     static void init() {
     }
 
+    private static final Pattern GNU = Pattern.compile("((?:A|L)?GPL|GFDL)-([0-9.]+)(\\+?)");
+
+    /**
+     * The current spelling of a GNU licence as packages often declare it: Debian's {@code LGPL-2.1+}
+     * is {@code LGPL-2.1-or-later}, a bare {@code GPL-2.0} is {@code GPL-2.0-only} (the bare ids are
+     * deprecated in the SPDX list, and SPDX documents that use them do not verify). Other strings
+     * come back unchanged.
+     */
+    static String modern(String s) {
+        if (s == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = GNU.matcher(s.strip());
+        if (!m.matches()) {
+            return s;
+        }
+        String id = m.group(1) + "-" + m.group(2) + (m.group(3).isEmpty() ? "-only" : "-or-later");
+        return isListedId(id) ? canonicalId(id) : s;
+    }
+
     static boolean isListedId(String s) {
         return s != null && !s.isBlank() && LicenseInfoFactory.listedLicenseIdCaseSensitive(s.strip()).isPresent();
     }

@@ -131,8 +131,9 @@ final class SpdxWriter {
     }
 
     /** Listed ids and expressions of them as such; a licence only known by name as NOASSERTION (named in the licence comment). */
-    private static AnyLicenseInfo declared(List<String> licences, InMemSpdxStore store, String uri,
+    private static AnyLicenseInfo declared(List<String> declaredLicences, InMemSpdxStore store, String uri,
                                            ModelCopyManager copies) throws InvalidSPDXAnalysisException {
+        List<String> licences = declaredLicences.stream().map(Licences::modern).toList();
         boolean allSpdx = !licences.isEmpty()
                 && licences.stream().allMatch(l -> Licences.isListedId(l) || Licences.isExpression(l));
         if (!allSpdx) {
