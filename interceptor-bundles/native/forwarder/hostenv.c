@@ -23,18 +23,74 @@ extern char **environ;
 #define PKG_ROOM 16384u             /* stop adding packages when less than this is left */
 #define LICENCE_BUDGET_MS 3000u     /* reading copyright files is "when cheap": bounded */
 #define RPM_TIMEOUT_MS 20000u
+/* Loadable files (*.so, *.so.*) sent with each package, so the appliance can tell which package
+ * a loaded library belongs to. Bounded like the licences: at most FILES_PER_PKG per package,
+ * FILES_TOTAL in all, file lists read for FILES_BUDGET_MS, and never within PKG_ROOM / 2 bytes
+ * of the event's end. Libraries (lib*, ld-*) go before plugins (gconv modules, engines), so a
+ * package with hundreds of modules still names the libraries programs link against. */
+#define FILES_PER_PKG 128u
+#define FILES_TOTAL 20000u
+#define FILES_BUDGET_MS 3000u
+#define LIST_MAX (16u << 20)
 
 enum { TYPE_HOST_ENV = 3 };
 
 typedef struct pkg {
     const char *name, *version, *source, *arch, *license, *manager;
     size_t name_len, version_len, source_len, arch_len, license_len;
+    tt_bytes_buf *files;       /* NUL-terminated loadable paths, one after another; may be NULL */
 } pkg;
 
 typedef struct builder {
     tt_buf *b;
     tt_hostenv_stats *st;
+    uint64_t files_end;        /* monotonic deadline of reading file lists */
 } builder;
+
+/* A shared object a process may load: a name ending in ".so" or with ".so." in it, outside
+ * the trees that hold no loadable code (/etc/ld.so.conf matches the pattern, not the idea). */
+static int loadable(const char *path, size_t n) {
+    static const char *skip[] = {"/etc/", "/usr/share/", "/usr/include/", "/usr/src/"};
+    if (n == 0 || path[0] != '/') {
+        return 0;
+    }
+    for (size_t i = 0; i < TT_ARRAY_LEN(skip); i++) {
+        size_t sl = strlen(skip[i]);
+        if (n >= sl && memcmp(path, skip[i], sl) == 0) {
+            return 0;
+        }
+    }
+    const char *base = path + n;
+    while (base > path && base[-1] != '/') {
+        base--;
+    }
+    size_t bl = (size_t) (path + n - base);
+    for (size_t i = 0; i + 3 <= bl; i++) {
+        if (memcmp(base + i, ".so", 3) == 0 && (i + 3 == bl || base[i + 3] == '.')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Adds dir + "/" + name (dir may be NULL) to a package's files when loadable and in budget. */
+static void add_file(builder *bd, tt_bytes_buf *files, unsigned *count, const char *dir, size_t dl,
+                     const char *name, size_t nl) {
+    if (*count >= FILES_PER_PKG || bd->st->files >= FILES_TOTAL) {
+        bd->st->files_truncated = 1;
+        return;
+    }
+    char path[4096];
+    int n = dir ? snprintf(path, sizeof path, "/%.*s/%.*s", (int) dl, dir, (int) nl, name)
+                : snprintf(path, sizeof path, "%.*s", (int) nl, name);
+    if (n <= 0 || (size_t) n >= sizeof path || !loadable(path, (size_t) n)) {
+        return;
+    }
+    if (tt_bb_put(files, path, (size_t) n + 1) == 0) {
+        (*count)++;
+        bd->st->files++;
+    }
+}
 
 static void add_pkg(builder *bd, const pkg *p) {
     if (!p->name || p->name_len == 0) {
@@ -60,6 +116,18 @@ static void add_pkg(builder *bd, const pkg *p) {
         bd->st->licences++;
     }
     tt_str(bd->b, 6, p->manager);
+    if (p->files) {
+        for (size_t off = 0; off < p->files->len;) {
+            const char *f = (const char *) p->files->data + off;
+            size_t fl = strlen(f);
+            if (bd->b->cap - bd->b->len < PKG_ROOM / 2 + fl + 16) {
+                bd->st->files_truncated = 1;
+                break;
+            }
+            tt_strn(bd->b, 7, f, fl);
+            off += fl + 1;
+        }
+    }
     tt_end(bd->b, m);
 }
 
@@ -113,6 +181,48 @@ static size_t dpkg_license(const char *root, const char *name, size_t nlen, char
     memcpy(out, lic, len);
     out[len] = 0;
     return len;
+}
+
+/* The loadable files of an installed Debian package from dpkg's file list: info/<name>:<arch>.list
+ * for Multi-Arch "same" packages, else info/<name>.list. */
+static void dpkg_files(builder *bd, const char *root, const pkg *k, tt_bytes_buf *files) {
+    if (tt_mono_ms() >= bd->files_end) {
+        bd->st->files_truncated = 1;
+        return;
+    }
+    char path[4096];
+    size_t len = 0;
+    char *text = NULL;
+    if (k->arch_len) {
+        snprintf(path, sizeof path, "%s/var/lib/dpkg/info/%.*s:%.*s.list", root, (int) k->name_len, k->name,
+                 (int) k->arch_len, k->arch);
+        text = tt_read_file(path, LIST_MAX, &len);
+    }
+    if (!text) {
+        snprintf(path, sizeof path, "%s/var/lib/dpkg/info/%.*s.list", root, (int) k->name_len, k->name);
+        text = tt_read_file(path, LIST_MAX, &len);
+    }
+    if (!text) {
+        return;
+    }
+    unsigned count = 0;
+    const char *end = text + len;
+    for (int pass = 0; pass < 2; pass++) {
+        for (const char *line = text; line < end;) {
+            const char *nl = memchr(line, '\n', (size_t) (end - line));
+            const char *le = nl ? nl : end;
+            const char *base = le;
+            while (base > line && base[-1] != '/') {
+                base--;
+            }
+            int library = (le - base >= 3 && memcmp(base, "lib", 3) == 0) || (le - base >= 3 && memcmp(base, "ld-", 3) == 0);
+            if (library == (pass == 0)) {
+                add_file(bd, files, &count, NULL, 0, line, (size_t) (le - line));
+            }
+            line = le + 1;
+        }
+    }
+    free(text);
 }
 
 /* Value of a "Key: value" line inside one status paragraph [p, end). */
@@ -172,7 +282,11 @@ static void collect_dpkg(builder *bd, const char *root) {
                 k.license_len = dpkg_license(root, k.name, k.name_len, lic, sizeof lic);
                 k.license = lic;
             }
+            tt_bytes_buf files = {0};
+            dpkg_files(bd, root, &k, &files);
+            k.files = &files;
             add_pkg(bd, &k);
+            tt_bb_free(&files);
             bd->st->dpkg++;
         }
         p = sep ? sep + 2 : end;
@@ -190,7 +304,12 @@ static void collect_apk(builder *bd, const char *root) {
     if (!text) {
         return;
     }
-    pkg k = {.manager = "apk"};
+    /* A paragraph per package; its files are "F:dir" (relative to /) then "R:name" lines. */
+    tt_bytes_buf files = {0};
+    pkg k = {.manager = "apk", .files = &files};
+    const char *dir = NULL;
+    size_t dir_len = 0;
+    unsigned count = 0;
     const char *end = text + len;
     for (const char *line = text; line <= end;) {
         const char *nl = memchr(line, '\n', (size_t) (end - line));
@@ -201,7 +320,10 @@ static void collect_apk(builder *bd, const char *root) {
                 add_pkg(bd, &k);
                 bd->st->apk++;
             }
-            k = (pkg){.manager = "apk"};
+            files.len = 0;
+            k = (pkg){.manager = "apk", .files = &files};
+            dir = NULL;
+            count = 0;
         } else if (n >= 2 && line[1] == ':') {
             const char *v = line + 2;
             size_t vl = n - 2;
@@ -211,6 +333,12 @@ static void collect_apk(builder *bd, const char *root) {
                 case 'A': k.arch = v; k.arch_len = vl; break;
                 case 'L': k.license = v; k.license_len = vl; break;
                 case 'o': k.source = v; k.source_len = vl; break;
+                case 'F': dir = v; dir_len = vl; break;
+                case 'R':
+                    if (dir && tt_mono_ms() < bd->files_end) {
+                        add_file(bd, &files, &count, dir, dir_len, v, vl);
+                    }
+                    break;
                 default: break;
             }
         }
@@ -223,6 +351,7 @@ static void collect_apk(builder *bd, const char *root) {
         add_pkg(bd, &k);
         bd->st->apk++;
     }
+    tt_bb_free(&files);
     free(text);
 }
 
@@ -364,7 +493,7 @@ uint8_t *tt_hostenv_build(const char *root, size_t *len, tt_hostenv_stats *st) {
     }
     tt_str(&body, 5, host);
 
-    builder bd = {.b = &body, .st = st};
+    builder bd = {.b = &body, .st = st, .files_end = tt_mono_ms() + FILES_BUDGET_MS};
     collect_dpkg(&bd, root);
     collect_apk(&bd, root);
     collect_rpm(&bd, root);
