@@ -355,7 +355,8 @@ static void collect_apk(builder *bd, const char *root) {
     free(text);
 }
 
-/* ---- rpm: its database needs librpm, so ask the rpm tool when both are there ---- */
+/* ---- rpm: its database needs librpm, so ask the rpm tool (packages and their files) when both
+ * are there ---- */
 
 static const char *find_rpm_db(const char *root, char *buf, size_t cap) {
     const char *cands[] = {"/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
@@ -367,6 +368,35 @@ static const char *find_rpm_db(const char *root, char *buf, size_t cap) {
         }
     }
     return NULL;
+}
+
+/* One package line of the rpm query ("P", then name, version-release, arch, licence, source rpm,
+ * tab-separated; "(none)" for absent values), with the files read after it. */
+static void rpm_package(builder *bd, char *line, tt_bytes_buf *files) {
+    char *f[6] = {0};
+    int nf = 0;
+    for (char *s = line; nf < 6; nf++) {
+        f[nf] = s;
+        char *tab = strchr(s, '\t');
+        if (!tab) {
+            nf++;
+            break;
+        }
+        *tab = 0;
+        s = tab + 1;
+    }
+    if (nf < 5 || !f[1][0]) {
+        return;
+    }
+    pkg k = {.manager = "rpm", .name = f[1], .name_len = strlen(f[1]), .version = f[2],
+             .version_len = strlen(f[2]), .arch = f[3], .arch_len = strcmp(f[3], "(none)") ? strlen(f[3]) : 0,
+             .license = f[4], .license_len = strcmp(f[4], "(none)") ? strlen(f[4]) : 0, .files = files};
+    if (nf == 6 && strcmp(f[5], "(none)") != 0) {
+        k.source = f[5];
+        k.source_len = strlen(f[5]);
+    }
+    add_pkg(bd, &k);
+    bd->st->rpm++;
 }
 
 static void collect_rpm(builder *bd, const char *root) {
@@ -385,9 +415,17 @@ static void collect_rpm(builder *bd, const char *root) {
             rpm = tools[i];
         }
     }
-    if (!rpm || root[0]) {
+    if (!rpm) {
         snprintf(bd->st->notes, sizeof bd->st->notes, "rpm database %.180s present but no rpm tool to read it", db);
         return;
+    }
+    /* The database's directory inside root: rpm is told where it is rather than trusting its
+     * macros (a distribution's rpm tool may default elsewhere). */
+    char dbpath[4096];
+    snprintf(dbpath, sizeof dbpath, "%s", db + strlen(root));
+    char *slash = strrchr(dbpath, '/');
+    if (slash) {
+        *slash = 0;
     }
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) != 0) {
@@ -397,8 +435,21 @@ static void collect_rpm(builder *bd, const char *root) {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    char *argv[] = {(char *) rpm, "-qa", "--qf",
-                    "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{LICENSE}\\t%{SOURCERPM}\\n", NULL};
+    /* A "P" line per package, then an "F" line per file it owns (filtered here). */
+    char *qf = "P\t%{NAME}\t%{VERSION}-%{RELEASE}\t%{ARCH}\t%{LICENSE}\t%{SOURCERPM}\n[F%{FILENAMES}\n]";
+    char *argv[10];
+    int ac = 0;
+    argv[ac++] = (char *) rpm;
+    if (root[0]) {
+        argv[ac++] = "--root";
+        argv[ac++] = (char *) root;
+    }
+    argv[ac++] = "--dbpath";
+    argv[ac++] = dbpath;
+    argv[ac++] = "-qa";
+    argv[ac++] = "--qf";
+    argv[ac++] = qf;
+    argv[ac] = NULL;
     /* The forwarder's own environment carries no LD_PRELOAD of ours: rpm runs uninstrumented. */
     pid_t pid;
     int rc = posix_spawn(&pid, rpm, &fa, NULL, argv, environ);
@@ -423,41 +474,40 @@ static void collect_rpm(builder *bd, const char *root) {
         if (n <= 0) {
             break;
         }
+        if (out.len + (size_t) n > LIST_MAX * 4) {
+            kill(pid, 9);
+            snprintf(bd->st->notes, sizeof bd->st->notes, "rpm -qa output cut at %u MiB", (LIST_MAX * 4) >> 20);
+            break;
+        }
         tt_bb_put(&out, chunk, (size_t) n);
     }
     close(pfd[0]);
     waitpid(pid, NULL, 0);
     tt_bb_put(&out, "", 1);
+    tt_bytes_buf files = {0};
+    char *current = NULL;
+    unsigned count = 0;
     for (char *line = (char *) out.data; line && *line;) {
         char *nl = strchr(line, '\n');
         if (nl) {
             *nl = 0;
         }
-        char *f[5] = {0};
-        int nf = 0;
-        for (char *s = line; nf < 5; nf++) {
-            f[nf] = s;
-            char *tab = strchr(s, '\t');
-            if (!tab) {
-                nf++;
-                break;
+        if (line[0] == 'P' && line[1] == '\t') {
+            if (current) {
+                rpm_package(bd, current, &files);
             }
-            *tab = 0;
-            s = tab + 1;
-        }
-        if (nf >= 4 && f[0][0]) {
-            pkg k = {.manager = "rpm", .name = f[0], .name_len = strlen(f[0]), .version = f[1],
-                     .version_len = strlen(f[1]), .arch = f[2], .arch_len = strcmp(f[2], "(none)") ? strlen(f[2]) : 0,
-                     .license = f[3], .license_len = strcmp(f[3], "(none)") ? strlen(f[3]) : 0};
-            if (nf == 5 && strcmp(f[4], "(none)") != 0) {
-                k.source = f[4];
-                k.source_len = strlen(f[4]);
-            }
-            add_pkg(bd, &k);
-            bd->st->rpm++;
+            current = line;
+            files.len = 0;
+            count = 0;
+        } else if (line[0] == 'F' && current && tt_mono_ms() < bd->files_end) {
+            add_file(bd, &files, &count, NULL, 0, line + 1, strlen(line + 1));
         }
         line = nl ? nl + 1 : NULL;
     }
+    if (current) {
+        rpm_package(bd, current, &files);
+    }
+    tt_bb_free(&files);
     tt_bb_free(&out);
 }
 

@@ -1,7 +1,7 @@
 /*
  * The host environment event (protocol.md §9, type 3 host_env): installed OS packages from
- * the dpkg, apk and rpm databases, each with the shared objects its file list names (dpkg and apk;
- * rpm's file lists need librpm and are not sent), collected by the forwarder once per run
+ * the dpkg, apk and rpm databases (rpm through the rpm tool), each with the shared objects its file
+ * list names, collected by the forwarder once per run
  * (docs/interceptor.md, "Who records what").
  */
 #ifndef TT_HOSTENV_H

@@ -2,7 +2,7 @@
  * Unit tests of the forwarder's parts that need no appliance: spool (append, durability
  * boundary, torn-tail recovery, full → spool_full gap, ACK deletion, resume numbering),
  * redaction (bearer value, secret environment values), config file parsing, frames, the host
- * environment's packages and their loadable files from fake dpkg and apk databases.
+ * environment's packages and their loadable files from fake dpkg, apk and rpm databases.
  * Prints "N passed, N failed" last.
  */
 #define _GNU_SOURCE
@@ -511,6 +511,50 @@ static void test_hostenv_apk(void) {
     CHECK(bb && bb->nfiles == 0, "busybox ships no library");
 }
 
+/* An rpm database under a fake root, made by the rpm tools (skipped where they are missing). */
+static void test_hostenv_rpm(void) {
+    if (access("/usr/bin/rpmbuild", X_OK) != 0 || access("/usr/bin/rpm", X_OK) != 0) {
+        printf("rpm host_env test skipped: rpmbuild and rpm not installed\n");
+        return;
+    }
+    char top[300], root[300], cmd[2048];
+    snprintf(top, sizeof top, "%s/rpmbuild", tmpdir);
+    snprintf(root, sizeof root, "%s/rpm-root", tmpdir);
+    write_file(top, "SPECS/openssl-libs.spec",
+               "Name: openssl-libs\nVersion: 3.0.7\nRelease: 24.el9\nSummary: OpenSSL libraries\n"
+               "License: Apache-2.0\nBuildArch: x86_64\n%description\nlibraries\n%install\n"
+               "mkdir -p %{buildroot}/usr/lib64/engines-3 %{buildroot}/etc/pki/tls %{buildroot}/usr/share/doc/o\n"
+               "for f in /usr/lib64/libssl.so.3 /usr/lib64/libcrypto.so.3 /usr/lib64/engines-3/afalg.so "
+               "/etc/pki/tls/openssl.cnf /usr/share/doc/o/README; do echo x > %{buildroot}$f; done\n"
+               "%files\n/usr/lib64/libssl.so.3\n/usr/lib64/libcrypto.so.3\n/usr/lib64/engines-3/afalg.so\n"
+               "/etc/pki/tls/openssl.cnf\n/usr/share/doc/o/README\n");
+    snprintf(cmd, sizeof cmd,
+             "rpmbuild --define '_topdir %s' -bb %s/SPECS/openssl-libs.spec >/dev/null 2>&1 && "
+             "rpm --root %s --dbpath /var/lib/rpm --initdb >/dev/null 2>&1 && "
+             "rpm --root %s --dbpath /var/lib/rpm -i --justdb --nodeps --ignorearch --ignoreos "
+             "%s/RPMS/x86_64/openssl-libs-3.0.7-24.el9.x86_64.rpm >/dev/null 2>&1",
+             top, top, root, root, top);
+    if (system(cmd) != 0) {
+        printf("rpm host_env test skipped: could not build the fake rpm database\n");
+        return;
+    }
+    tt_hostenv_stats st;
+    size_t len = 0;
+    uint8_t *ev = tt_hostenv_build(root, &len, &st);
+    CHECK(ev != NULL, "host_env built");
+    if (!ev) {
+        return;
+    }
+    static seen_pkg pk[MAX_PKGS];
+    int n = decode_packages(ev, len, pk);
+    free(ev);
+    CHECK(n == 1 && st.rpm == 1, "1 rpm package, was %d (%s)", n, st.notes);
+    const seen_pkg *ssl = find_pkg(pk, n, "openssl-libs");
+    CHECK(ssl && ssl->nfiles == 3 && has_file(ssl, "/usr/lib64/libssl.so.3") &&
+              has_file(ssl, "/usr/lib64/engines-3/afalg.so") && !has_file(ssl, "/etc/pki/tls/openssl.cnf"),
+          "openssl-libs with its 3 libraries from rpm's file list, was %d", ssl ? ssl->nfiles : -1);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/tt-unit-XXXXXX");
     if (!mkdtemp(tmpdir)) {
@@ -527,6 +571,7 @@ int main(void) {
     test_frames();
     test_hostenv_dpkg();
     test_hostenv_apk();
+    test_hostenv_rpm();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0) {
