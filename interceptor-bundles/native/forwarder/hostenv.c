@@ -23,18 +23,74 @@ extern char **environ;
 #define PKG_ROOM 16384u             /* stop adding packages when less than this is left */
 #define LICENCE_BUDGET_MS 3000u     /* reading copyright files is "when cheap": bounded */
 #define RPM_TIMEOUT_MS 20000u
+/* Loadable files (*.so, *.so.*) sent with each package, so the appliance can tell which package
+ * a loaded library belongs to. Bounded like the licences: at most FILES_PER_PKG per package,
+ * FILES_TOTAL in all, file lists read for FILES_BUDGET_MS, and never within PKG_ROOM / 2 bytes
+ * of the event's end. Libraries (lib*, ld-*) go before plugins (gconv modules, engines), so a
+ * package with hundreds of modules still names the libraries programs link against. */
+#define FILES_PER_PKG 128u
+#define FILES_TOTAL 20000u
+#define FILES_BUDGET_MS 3000u
+#define LIST_MAX (16u << 20)
 
 enum { TYPE_HOST_ENV = 3 };
 
 typedef struct pkg {
     const char *name, *version, *source, *arch, *license, *manager;
     size_t name_len, version_len, source_len, arch_len, license_len;
+    tt_bytes_buf *files;       /* NUL-terminated loadable paths, one after another; may be NULL */
 } pkg;
 
 typedef struct builder {
     tt_buf *b;
     tt_hostenv_stats *st;
+    uint64_t files_end;        /* monotonic deadline of reading file lists */
 } builder;
+
+/* A shared object a process may load: a name ending in ".so" or with ".so." in it, outside
+ * the trees that hold no loadable code (/etc/ld.so.conf matches the pattern, not the idea). */
+static int loadable(const char *path, size_t n) {
+    static const char *skip[] = {"/etc/", "/usr/share/", "/usr/include/", "/usr/src/"};
+    if (n == 0 || path[0] != '/') {
+        return 0;
+    }
+    for (size_t i = 0; i < TT_ARRAY_LEN(skip); i++) {
+        size_t sl = strlen(skip[i]);
+        if (n >= sl && memcmp(path, skip[i], sl) == 0) {
+            return 0;
+        }
+    }
+    const char *base = path + n;
+    while (base > path && base[-1] != '/') {
+        base--;
+    }
+    size_t bl = (size_t) (path + n - base);
+    for (size_t i = 0; i + 3 <= bl; i++) {
+        if (memcmp(base + i, ".so", 3) == 0 && (i + 3 == bl || base[i + 3] == '.')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Adds dir + "/" + name (dir may be NULL) to a package's files when loadable and in budget. */
+static void add_file(builder *bd, tt_bytes_buf *files, unsigned *count, const char *dir, size_t dl,
+                     const char *name, size_t nl) {
+    if (*count >= FILES_PER_PKG || bd->st->files >= FILES_TOTAL) {
+        bd->st->files_truncated = 1;
+        return;
+    }
+    char path[4096];
+    int n = dir ? snprintf(path, sizeof path, "/%.*s/%.*s", (int) dl, dir, (int) nl, name)
+                : snprintf(path, sizeof path, "%.*s", (int) nl, name);
+    if (n <= 0 || (size_t) n >= sizeof path || !loadable(path, (size_t) n)) {
+        return;
+    }
+    if (tt_bb_put(files, path, (size_t) n + 1) == 0) {
+        (*count)++;
+        bd->st->files++;
+    }
+}
 
 static void add_pkg(builder *bd, const pkg *p) {
     if (!p->name || p->name_len == 0) {
@@ -60,6 +116,18 @@ static void add_pkg(builder *bd, const pkg *p) {
         bd->st->licences++;
     }
     tt_str(bd->b, 6, p->manager);
+    if (p->files) {
+        for (size_t off = 0; off < p->files->len;) {
+            const char *f = (const char *) p->files->data + off;
+            size_t fl = strlen(f);
+            if (bd->b->cap - bd->b->len < PKG_ROOM / 2 + fl + 16) {
+                bd->st->files_truncated = 1;
+                break;
+            }
+            tt_strn(bd->b, 7, f, fl);
+            off += fl + 1;
+        }
+    }
     tt_end(bd->b, m);
 }
 
@@ -113,6 +181,48 @@ static size_t dpkg_license(const char *root, const char *name, size_t nlen, char
     memcpy(out, lic, len);
     out[len] = 0;
     return len;
+}
+
+/* The loadable files of an installed Debian package from dpkg's file list: info/<name>:<arch>.list
+ * for Multi-Arch "same" packages, else info/<name>.list. */
+static void dpkg_files(builder *bd, const char *root, const pkg *k, tt_bytes_buf *files) {
+    if (tt_mono_ms() >= bd->files_end) {
+        bd->st->files_truncated = 1;
+        return;
+    }
+    char path[4096];
+    size_t len = 0;
+    char *text = NULL;
+    if (k->arch_len) {
+        snprintf(path, sizeof path, "%s/var/lib/dpkg/info/%.*s:%.*s.list", root, (int) k->name_len, k->name,
+                 (int) k->arch_len, k->arch);
+        text = tt_read_file(path, LIST_MAX, &len);
+    }
+    if (!text) {
+        snprintf(path, sizeof path, "%s/var/lib/dpkg/info/%.*s.list", root, (int) k->name_len, k->name);
+        text = tt_read_file(path, LIST_MAX, &len);
+    }
+    if (!text) {
+        return;
+    }
+    unsigned count = 0;
+    const char *end = text + len;
+    for (int pass = 0; pass < 2; pass++) {
+        for (const char *line = text; line < end;) {
+            const char *nl = memchr(line, '\n', (size_t) (end - line));
+            const char *le = nl ? nl : end;
+            const char *base = le;
+            while (base > line && base[-1] != '/') {
+                base--;
+            }
+            int library = (le - base >= 3 && memcmp(base, "lib", 3) == 0) || (le - base >= 3 && memcmp(base, "ld-", 3) == 0);
+            if (library == (pass == 0)) {
+                add_file(bd, files, &count, NULL, 0, line, (size_t) (le - line));
+            }
+            line = le + 1;
+        }
+    }
+    free(text);
 }
 
 /* Value of a "Key: value" line inside one status paragraph [p, end). */
@@ -172,7 +282,11 @@ static void collect_dpkg(builder *bd, const char *root) {
                 k.license_len = dpkg_license(root, k.name, k.name_len, lic, sizeof lic);
                 k.license = lic;
             }
+            tt_bytes_buf files = {0};
+            dpkg_files(bd, root, &k, &files);
+            k.files = &files;
             add_pkg(bd, &k);
+            tt_bb_free(&files);
             bd->st->dpkg++;
         }
         p = sep ? sep + 2 : end;
@@ -190,7 +304,12 @@ static void collect_apk(builder *bd, const char *root) {
     if (!text) {
         return;
     }
-    pkg k = {.manager = "apk"};
+    /* A paragraph per package; its files are "F:dir" (relative to /) then "R:name" lines. */
+    tt_bytes_buf files = {0};
+    pkg k = {.manager = "apk", .files = &files};
+    const char *dir = NULL;
+    size_t dir_len = 0;
+    unsigned count = 0;
     const char *end = text + len;
     for (const char *line = text; line <= end;) {
         const char *nl = memchr(line, '\n', (size_t) (end - line));
@@ -201,7 +320,10 @@ static void collect_apk(builder *bd, const char *root) {
                 add_pkg(bd, &k);
                 bd->st->apk++;
             }
-            k = (pkg){.manager = "apk"};
+            files.len = 0;
+            k = (pkg){.manager = "apk", .files = &files};
+            dir = NULL;
+            count = 0;
         } else if (n >= 2 && line[1] == ':') {
             const char *v = line + 2;
             size_t vl = n - 2;
@@ -211,6 +333,12 @@ static void collect_apk(builder *bd, const char *root) {
                 case 'A': k.arch = v; k.arch_len = vl; break;
                 case 'L': k.license = v; k.license_len = vl; break;
                 case 'o': k.source = v; k.source_len = vl; break;
+                case 'F': dir = v; dir_len = vl; break;
+                case 'R':
+                    if (dir && tt_mono_ms() < bd->files_end) {
+                        add_file(bd, &files, &count, dir, dir_len, v, vl);
+                    }
+                    break;
                 default: break;
             }
         }
@@ -223,10 +351,12 @@ static void collect_apk(builder *bd, const char *root) {
         add_pkg(bd, &k);
         bd->st->apk++;
     }
+    tt_bb_free(&files);
     free(text);
 }
 
-/* ---- rpm: its database needs librpm, so ask the rpm tool when both are there ---- */
+/* ---- rpm: its database needs librpm, so ask the rpm tool (packages and their files) when both
+ * are there ---- */
 
 static const char *find_rpm_db(const char *root, char *buf, size_t cap) {
     const char *cands[] = {"/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
@@ -238,6 +368,35 @@ static const char *find_rpm_db(const char *root, char *buf, size_t cap) {
         }
     }
     return NULL;
+}
+
+/* One package line of the rpm query ("P", then name, version-release, arch, licence, source rpm,
+ * tab-separated; "(none)" for absent values), with the files read after it. */
+static void rpm_package(builder *bd, char *line, tt_bytes_buf *files) {
+    char *f[6] = {0};
+    int nf = 0;
+    for (char *s = line; nf < 6; nf++) {
+        f[nf] = s;
+        char *tab = strchr(s, '\t');
+        if (!tab) {
+            nf++;
+            break;
+        }
+        *tab = 0;
+        s = tab + 1;
+    }
+    if (nf < 5 || !f[1][0]) {
+        return;
+    }
+    pkg k = {.manager = "rpm", .name = f[1], .name_len = strlen(f[1]), .version = f[2],
+             .version_len = strlen(f[2]), .arch = f[3], .arch_len = strcmp(f[3], "(none)") ? strlen(f[3]) : 0,
+             .license = f[4], .license_len = strcmp(f[4], "(none)") ? strlen(f[4]) : 0, .files = files};
+    if (nf == 6 && strcmp(f[5], "(none)") != 0) {
+        k.source = f[5];
+        k.source_len = strlen(f[5]);
+    }
+    add_pkg(bd, &k);
+    bd->st->rpm++;
 }
 
 static void collect_rpm(builder *bd, const char *root) {
@@ -256,9 +415,17 @@ static void collect_rpm(builder *bd, const char *root) {
             rpm = tools[i];
         }
     }
-    if (!rpm || root[0]) {
+    if (!rpm) {
         snprintf(bd->st->notes, sizeof bd->st->notes, "rpm database %.180s present but no rpm tool to read it", db);
         return;
+    }
+    /* The database's directory inside root: rpm is told where it is rather than trusting its
+     * macros (a distribution's rpm tool may default elsewhere). */
+    char dbpath[4096];
+    snprintf(dbpath, sizeof dbpath, "%s", db + strlen(root));
+    char *slash = strrchr(dbpath, '/');
+    if (slash) {
+        *slash = 0;
     }
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) != 0) {
@@ -268,8 +435,21 @@ static void collect_rpm(builder *bd, const char *root) {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    char *argv[] = {(char *) rpm, "-qa", "--qf",
-                    "%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{LICENSE}\\t%{SOURCERPM}\\n", NULL};
+    /* A "P" line per package, then an "F" line per file it owns (filtered here). */
+    char *qf = "P\t%{NAME}\t%{VERSION}-%{RELEASE}\t%{ARCH}\t%{LICENSE}\t%{SOURCERPM}\n[F%{FILENAMES}\n]";
+    char *argv[10];
+    int ac = 0;
+    argv[ac++] = (char *) rpm;
+    if (root[0]) {
+        argv[ac++] = "--root";
+        argv[ac++] = (char *) root;
+    }
+    argv[ac++] = "--dbpath";
+    argv[ac++] = dbpath;
+    argv[ac++] = "-qa";
+    argv[ac++] = "--qf";
+    argv[ac++] = qf;
+    argv[ac] = NULL;
     /* The forwarder's own environment carries no LD_PRELOAD of ours: rpm runs uninstrumented. */
     pid_t pid;
     int rc = posix_spawn(&pid, rpm, &fa, NULL, argv, environ);
@@ -294,41 +474,40 @@ static void collect_rpm(builder *bd, const char *root) {
         if (n <= 0) {
             break;
         }
+        if (out.len + (size_t) n > LIST_MAX * 4) {
+            kill(pid, 9);
+            snprintf(bd->st->notes, sizeof bd->st->notes, "rpm -qa output cut at %u MiB", (LIST_MAX * 4) >> 20);
+            break;
+        }
         tt_bb_put(&out, chunk, (size_t) n);
     }
     close(pfd[0]);
     waitpid(pid, NULL, 0);
     tt_bb_put(&out, "", 1);
+    tt_bytes_buf files = {0};
+    char *current = NULL;
+    unsigned count = 0;
     for (char *line = (char *) out.data; line && *line;) {
         char *nl = strchr(line, '\n');
         if (nl) {
             *nl = 0;
         }
-        char *f[5] = {0};
-        int nf = 0;
-        for (char *s = line; nf < 5; nf++) {
-            f[nf] = s;
-            char *tab = strchr(s, '\t');
-            if (!tab) {
-                nf++;
-                break;
+        if (line[0] == 'P' && line[1] == '\t') {
+            if (current) {
+                rpm_package(bd, current, &files);
             }
-            *tab = 0;
-            s = tab + 1;
-        }
-        if (nf >= 4 && f[0][0]) {
-            pkg k = {.manager = "rpm", .name = f[0], .name_len = strlen(f[0]), .version = f[1],
-                     .version_len = strlen(f[1]), .arch = f[2], .arch_len = strcmp(f[2], "(none)") ? strlen(f[2]) : 0,
-                     .license = f[3], .license_len = strcmp(f[3], "(none)") ? strlen(f[3]) : 0};
-            if (nf == 5 && strcmp(f[4], "(none)") != 0) {
-                k.source = f[4];
-                k.source_len = strlen(f[4]);
-            }
-            add_pkg(bd, &k);
-            bd->st->rpm++;
+            current = line;
+            files.len = 0;
+            count = 0;
+        } else if (line[0] == 'F' && current && tt_mono_ms() < bd->files_end) {
+            add_file(bd, &files, &count, NULL, 0, line + 1, strlen(line + 1));
         }
         line = nl ? nl + 1 : NULL;
     }
+    if (current) {
+        rpm_package(bd, current, &files);
+    }
+    tt_bb_free(&files);
     tt_bb_free(&out);
 }
 
@@ -364,7 +543,7 @@ uint8_t *tt_hostenv_build(const char *root, size_t *len, tt_hostenv_stats *st) {
     }
     tt_str(&body, 5, host);
 
-    builder bd = {.b = &body, .st = st};
+    builder bd = {.b = &body, .st = st, .files_end = tt_mono_ms() + FILES_BUDGET_MS};
     collect_dpkg(&bd, root);
     collect_apk(&bd, root);
     collect_rpm(&bd, root);

@@ -1,6 +1,7 @@
 /*
  * The host environment event (protocol.md §9, type 3 host_env): installed OS packages from
- * the dpkg, apk and rpm databases, collected by the forwarder once per run
+ * the dpkg, apk and rpm databases (rpm through the rpm tool), each with the shared objects its file
+ * list names, collected by the forwarder once per run
  * (docs/interceptor.md, "Who records what").
  */
 #ifndef TT_HOSTENV_H
@@ -12,6 +13,8 @@
 typedef struct tt_hostenv_stats {
     unsigned dpkg, apk, rpm;     /* packages found per manager */
     unsigned licences;           /* packages with a licence */
+    unsigned files;              /* loadable files (*.so, *.so.*) sent with their packages */
+    int files_truncated;         /* some file lists were cut (per-package, total, time or size bound) */
     int truncated;               /* the list was cut to fit the event size limit */
     char notes[256];             /* e.g. "rpm database present but no rpm tool" */
 } tt_hostenv_stats;

@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.error
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -136,6 +137,25 @@ def tls_server():
     return p, port
 
 
+def inventory_package(app, component, name, wait=30):
+    """The package of e2e/component/1.0's inventory once it is loaded (None if it never is)."""
+    deadline = time.time() + wait
+    path = "/api/v1/applications/e2e/components/%s/versions/1.0/inventory" % component
+    found = None
+    while time.time() < deadline:
+        app.login()
+        try:
+            inv = app.request("GET", path)
+            found = next((p for p in inv["packages"] if p["name"] == name), None)
+            if found and found["loaded"]:
+                return found
+        except urllib.error.HTTPError as e:
+            if e.code != 404:
+                raise
+        time.sleep(0.5)
+    return found
+
+
 def test_curl_tls(app, token):
     server, port = tls_server()
     try:
@@ -145,6 +165,13 @@ def test_curl_tls(app, token):
         conns = events(app, "component:curl AND type:network AND op:connect", expect=1)
         check(any(field(e, "rport") == port for e in conns), "connect to port %d recorded: %s"
               % (port, [field(e, "rport") for e in conns]))
+        if os.path.exists("/var/lib/dpkg/status"):
+            # The runtime inventory: the host's packages (with their libraries) and curl's loads.
+            libc = inventory_package(app, "curl", "libc6")
+            check(libc and libc["loaded"] and any(p.endswith("/libc.so.6") for p in libc["files"]) and
+                  any(x.endswith("/curl") for x in libc["loaded_by"]),
+                  "inventory: libc6 loaded by curl: %s" % libc)
+            check(libc and libc["purl"].startswith("pkg:deb/") and libc["type"] == "os", "libc6's purl: %s" % libc)
         # curl answers "localhost" itself, without the resolver: ask the resolver directly.
         agent(app, token, "resolver", [sys.executable, "-c", "import socket; socket.getaddrinfo('localhost', 443)"])
         dns = events(app, "component:resolver AND type:network AND op:dns", expect=1)

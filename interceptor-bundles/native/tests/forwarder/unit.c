@@ -1,12 +1,14 @@
 /*
  * Unit tests of the forwarder's parts that need no appliance: spool (append, durability
  * boundary, torn-tail recovery, full → spool_full gap, ACK deletion, resume numbering),
- * redaction (bearer value, secret environment values), config file parsing, frames.
+ * redaction (bearer value, secret environment values), config file parsing, frames, the host
+ * environment's packages and their loadable files from fake dpkg, apk and rpm databases.
  * Prints "N passed, N failed" last.
  */
 #define _GNU_SOURCE
 #include "../../forwarder/config.h"
 #include "../../forwarder/frames.h"
+#include "../../forwarder/hostenv.h"
 #include "../../forwarder/pbread.h"
 #include "../../forwarder/redact.h"
 #include "../../forwarder/spool.h"
@@ -342,6 +344,217 @@ static void test_frames(void) {
     tt_bb_free(&b);
 }
 
+/* ---- host environment ---- */
+
+static void write_file(const char *root, const char *rel, const char *text) {
+    char path[1024], cmd[1200];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
+    if (system(cmd) != 0) {
+        printf("mkdir for %s failed\n", path);
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return;
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+#define MAX_PKGS 16
+typedef struct seen_pkg {
+    char name[64];
+    int nfiles;
+    char files[160][128];
+} seen_pkg;
+
+/* Decodes the host_env event's packages: name and files of each. */
+static int decode_packages(const uint8_t *ev, size_t len, seen_pkg *out) {
+    int n = 0;
+    tt_pb r, body, pr;
+    tt_pb_field f, bf, pf;
+    tt_pb_init(&r, ev, len);
+    while (tt_pb_next(&r, &f) == 1) {
+        if (f.num != 6) {
+            continue;
+        }
+        tt_pb_init(&body, f.data, f.len);
+        while (tt_pb_next(&body, &bf) == 1) {
+            if (bf.num != 4 || n >= MAX_PKGS) {
+                continue;
+            }
+            seen_pkg *p = &out[n++];
+            memset(p, 0, sizeof *p);
+            tt_pb_init(&pr, bf.data, bf.len);
+            while (tt_pb_next(&pr, &pf) == 1) {
+                if (pf.num == 1) {
+                    snprintf(p->name, sizeof p->name, "%.*s", (int) pf.len, (const char *) pf.data);
+                } else if (pf.num == 7 && p->nfiles < 160) {
+                    snprintf(p->files[p->nfiles++], 128, "%.*s", (int) pf.len, (const char *) pf.data);
+                }
+            }
+        }
+    }
+    return n;
+}
+
+static const seen_pkg *find_pkg(const seen_pkg *p, int n, const char *name) {
+    for (int i = 0; i < n; i++) {
+        if (strcmp(p[i].name, name) == 0) {
+            return &p[i];
+        }
+    }
+    return NULL;
+}
+
+static int has_file(const seen_pkg *p, const char *path) {
+    for (int i = 0; p && i < p->nfiles; i++) {
+        if (strcmp(p->files[i], path) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void test_hostenv_dpkg(void) {
+    char root[300];
+    snprintf(root, sizeof root, "%s/dpkg-root", tmpdir);
+    write_file(root, "var/lib/dpkg/status",
+               "Package: libc6\nStatus: install ok installed\nPriority: optional\nSection: libs\n"
+               "Architecture: amd64\nMulti-Arch: same\nSource: glibc\nVersion: 2.36-9+deb12u4\n"
+               "Description: GNU C Library: Shared libraries\n\n"
+               "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\n"
+               "Source: openssl\nVersion: 3.0.11-1~deb12u2\n\n"
+               "Package: openssl\nStatus: install ok installed\nArchitecture: amd64\nVersion: 3.0.11-1~deb12u2\n\n"
+               "Package: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\n"
+               "Source: zlib\nVersion: 1:1.2.13.dfsg-1\n\n"
+               "Package: libbig\nStatus: install ok installed\nArchitecture: all\nVersion: 1.0\n\n"
+               "Package: libold1\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 0.9\n");
+    write_file(root, "var/lib/dpkg/info/libc6:amd64.list",
+               "/.\n/etc\n/etc/ld.so.conf\n/etc/ld.so.conf.d/x86_64-linux-gnu.conf\n/lib\n/lib/x86_64-linux-gnu\n"
+               "/lib/x86_64-linux-gnu/libc.so.6\n/lib/x86_64-linux-gnu/libm.so.6\n/lib64/ld-linux-x86-64.so.2\n"
+               "/usr/lib/x86_64-linux-gnu/gconv/UTF-16.so\n/usr/share/doc/libc6/copyright\n"
+               "/usr/share/lintian/overrides/libc6\n/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache\n");
+    write_file(root, "var/lib/dpkg/info/libssl3:amd64.list",
+               "/usr/lib/x86_64-linux-gnu/engines-3/afalg.so\n/usr/lib/x86_64-linux-gnu/libcrypto.so.3\n"
+               "/usr/lib/x86_64-linux-gnu/libssl.so.3\n/usr/share/doc/libssl3/changelog.Debian.gz\n");
+    write_file(root, "var/lib/dpkg/info/openssl.list", "/usr/bin/openssl\n/etc/ssl/openssl.cnf\n/usr/lib/ssl\n");
+    write_file(root, "var/lib/dpkg/info/zlib1g:amd64.list",
+               "/lib/x86_64-linux-gnu/libz.so.1\n/lib/x86_64-linux-gnu/libz.so.1.2.13\n/usr/share/doc/zlib1g\n");
+    static char big[201 * 40 + 1];
+    big[0] = 0;
+    for (int i = 0; i < 200; i++) {
+        char line[40];
+        snprintf(line, sizeof line, "/usr/lib/big/mod%03d.so\n", i);
+        strcat(big, line);
+    }
+    strcat(big, "/usr/lib/libbig.so.1\n");
+    write_file(root, "var/lib/dpkg/info/libbig.list", big);
+    write_file(root, "var/lib/dpkg/info/libold1:amd64.list", "/usr/lib/libold.so.1\n");
+
+    tt_hostenv_stats st;
+    size_t len = 0;
+    uint8_t *ev = tt_hostenv_build(root, &len, &st);
+    CHECK(ev != NULL, "host_env built");
+    if (!ev) {
+        return;
+    }
+    static seen_pkg pk[MAX_PKGS];
+    int n = decode_packages(ev, len, pk);
+    free(ev);
+    CHECK(n == 5 && st.dpkg == 5, "5 installed packages, was %d (%u)", n, st.dpkg);
+    const seen_pkg *libc = find_pkg(pk, n, "libc6");
+    CHECK(libc && libc->nfiles == 4, "libc6: its 4 shared objects, was %d", libc ? libc->nfiles : -1);
+    CHECK(has_file(libc, "/lib/x86_64-linux-gnu/libc.so.6") && has_file(libc, "/lib64/ld-linux-x86-64.so.2") &&
+              has_file(libc, "/usr/lib/x86_64-linux-gnu/gconv/UTF-16.so"), "libc6's libraries from libc6:amd64.list");
+    CHECK(!has_file(libc, "/etc/ld.so.conf"), "a configuration file is no library");
+    const seen_pkg *ssl = find_pkg(pk, n, "libssl3");
+    CHECK(ssl && ssl->nfiles == 3 && has_file(ssl, "/usr/lib/x86_64-linux-gnu/libssl.so.3"), "libssl3's libraries");
+    const seen_pkg *cli = find_pkg(pk, n, "openssl");
+    CHECK(cli && cli->nfiles == 0, "openssl ships no library");
+    const seen_pkg *z = find_pkg(pk, n, "zlib1g");
+    CHECK(z && z->nfiles == 2 && has_file(z, "/lib/x86_64-linux-gnu/libz.so.1.2.13"), "zlib1g: libz.so.1 and its target");
+    const seen_pkg *b = find_pkg(pk, n, "libbig");
+    CHECK(b && b->nfiles == 128 && st.files_truncated, "at most 128 files per package, was %d", b ? b->nfiles : -1);
+    CHECK(has_file(b, "/usr/lib/libbig.so.1"), "the library before its 200 plugins");
+    CHECK(st.files == 4 + 3 + 2 + 128, "files counted: %u", st.files);
+}
+
+static void test_hostenv_apk(void) {
+    char root[300];
+    snprintf(root, sizeof root, "%s/apk-root", tmpdir);
+    write_file(root, "lib/apk/db/installed",
+               "C:Q1SmNc2kKrJrCFdXvF3Yv8XEQ7zPk=\nP:musl\nV:1.2.4-r2\nA:x86_64\nS:383152\nL:MIT\no:musl\n"
+               "F:lib\nR:ld-musl-x86_64.so.1\na:0:0:755\nZ:Q1abc=\nR:libc.musl-x86_64.so.1\n\n"
+               "P:libssl3\nV:3.1.4-r5\nA:x86_64\nL:Apache-2.0\no:openssl\nF:lib\nR:libssl.so.3\n"
+               "F:usr/lib\nF:usr/lib/ossl-modules\nR:legacy.so\nF:etc/apk\nR:x.so.conf\n\n"
+               "P:busybox\nV:1.36.1-r15\nA:x86_64\nL:GPL-2.0-only\nF:bin\nR:busybox\n");
+    tt_hostenv_stats st;
+    size_t len = 0;
+    uint8_t *ev = tt_hostenv_build(root, &len, &st);
+    CHECK(ev != NULL, "host_env built");
+    if (!ev) {
+        return;
+    }
+    static seen_pkg pk[MAX_PKGS];
+    int n = decode_packages(ev, len, pk);
+    free(ev);
+    CHECK(n == 3 && st.apk == 3, "3 apk packages, was %d", n);
+    const seen_pkg *musl = find_pkg(pk, n, "musl");
+    CHECK(musl && musl->nfiles == 2 && has_file(musl, "/lib/ld-musl-x86_64.so.1") &&
+              has_file(musl, "/lib/libc.musl-x86_64.so.1"), "musl's files from F:/R: lines");
+    const seen_pkg *ssl = find_pkg(pk, n, "libssl3");
+    CHECK(ssl && ssl->nfiles == 2 && has_file(ssl, "/lib/libssl.so.3") && has_file(ssl, "/usr/lib/ossl-modules/legacy.so"),
+          "libssl3's libraries, not its /etc file");
+    const seen_pkg *bb = find_pkg(pk, n, "busybox");
+    CHECK(bb && bb->nfiles == 0, "busybox ships no library");
+}
+
+/* An rpm database under a fake root, made by the rpm tools (skipped where they are missing). */
+static void test_hostenv_rpm(void) {
+    if (access("/usr/bin/rpmbuild", X_OK) != 0 || access("/usr/bin/rpm", X_OK) != 0) {
+        printf("rpm host_env test skipped: rpmbuild and rpm not installed\n");
+        return;
+    }
+    char top[300], root[300], cmd[2048];
+    snprintf(top, sizeof top, "%s/rpmbuild", tmpdir);
+    snprintf(root, sizeof root, "%s/rpm-root", tmpdir);
+    write_file(top, "SPECS/openssl-libs.spec",
+               "Name: openssl-libs\nVersion: 3.0.7\nRelease: 24.el9\nSummary: OpenSSL libraries\n"
+               "License: Apache-2.0\nBuildArch: x86_64\n%description\nlibraries\n%install\n"
+               "mkdir -p %{buildroot}/usr/lib64/engines-3 %{buildroot}/etc/pki/tls %{buildroot}/usr/share/doc/o\n"
+               "for f in /usr/lib64/libssl.so.3 /usr/lib64/libcrypto.so.3 /usr/lib64/engines-3/afalg.so "
+               "/etc/pki/tls/openssl.cnf /usr/share/doc/o/README; do echo x > %{buildroot}$f; done\n"
+               "%files\n/usr/lib64/libssl.so.3\n/usr/lib64/libcrypto.so.3\n/usr/lib64/engines-3/afalg.so\n"
+               "/etc/pki/tls/openssl.cnf\n/usr/share/doc/o/README\n");
+    snprintf(cmd, sizeof cmd,
+             "rpmbuild --define '_topdir %s' -bb %s/SPECS/openssl-libs.spec >/dev/null 2>&1 && "
+             "rpm --root %s --dbpath /var/lib/rpm --initdb >/dev/null 2>&1 && "
+             "rpm --root %s --dbpath /var/lib/rpm -i --justdb --nodeps --ignorearch --ignoreos "
+             "%s/RPMS/x86_64/openssl-libs-3.0.7-24.el9.x86_64.rpm >/dev/null 2>&1",
+             top, top, root, root, top);
+    if (system(cmd) != 0) {
+        printf("rpm host_env test skipped: could not build the fake rpm database\n");
+        return;
+    }
+    tt_hostenv_stats st;
+    size_t len = 0;
+    uint8_t *ev = tt_hostenv_build(root, &len, &st);
+    CHECK(ev != NULL, "host_env built");
+    if (!ev) {
+        return;
+    }
+    static seen_pkg pk[MAX_PKGS];
+    int n = decode_packages(ev, len, pk);
+    free(ev);
+    CHECK(n == 1 && st.rpm == 1, "1 rpm package, was %d (%s)", n, st.notes);
+    const seen_pkg *ssl = find_pkg(pk, n, "openssl-libs");
+    CHECK(ssl && ssl->nfiles == 3 && has_file(ssl, "/usr/lib64/libssl.so.3") &&
+              has_file(ssl, "/usr/lib64/engines-3/afalg.so") && !has_file(ssl, "/etc/pki/tls/openssl.cnf"),
+          "openssl-libs with its 3 libraries from rpm's file list, was %d", ssl ? ssl->nfiles : -1);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/tt-unit-XXXXXX");
     if (!mkdtemp(tmpdir)) {
@@ -356,6 +569,9 @@ int main(void) {
     test_redact();
     test_config();
     test_frames();
+    test_hostenv_dpkg();
+    test_hostenv_apk();
+    test_hostenv_rpm();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0) {

@@ -74,9 +74,9 @@ final class StreamEvaluator {
         byte[] enc = r.encoded()[i];
         long uid = r.firstUid() + i;
         long timeUs = r.timeUs(i);
-        long pid = stateful || observed ? -1 : pidOf(enc);
+        long pid = stateful ? -1 : pidOf(enc);
         Event event = null;
-        if (stateful || observed) {
+        if (stateful) {
             event = decode(enc);
             if (event == null) {
                 return;
@@ -112,7 +112,11 @@ final class StreamEvaluator {
             state.lastSeenUs = Math.max(state.lastSeenUs, timeUs);
         }
         if (observed) {
-            observer.observe(ctx, event, uid, timeUs, state.exe);
+            // Decoded apart from the rules' view, which may read the encoded event's stack lazily.
+            Event seen = event != null ? event : decode(enc);
+            if (seen != null) {
+                observer.observe(ctx, seen, uid, timeUs, state.exe);
+            }
         }
     }
 

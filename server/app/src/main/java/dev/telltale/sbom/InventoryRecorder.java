@@ -77,24 +77,29 @@ public final class InventoryRecorder implements EventObserver {
         return batch.isEmpty() ? tx -> { } : tx -> InventoryWriter.write(tx, batch);
     }
 
+    /** The host's packages; reports of several hosts in one checkpoint merge, the newest per package winning. */
     private static void hostEnv(Facts f, Msg b, long uid) {
         Distro distro = new Distro(b.string("os_name").orElse(""), b.string("os_version").orElse(""));
-        List<Msg> pkgs = b.list("packages");
-        List<Facts.OsPackage> out = new ArrayList<>(Math.min(pkgs.size(), Limits.PACKAGES));
-        for (Msg p : pkgs) {
-            if (out.size() >= Limits.PACKAGES) {
-                f.dropped += pkgs.size() - out.size();
-                break;
-            }
+        Map<String, Facts.OsPackage> merged = new LinkedHashMap<>();
+        if (f.hostEnv != null) {
+            f.hostEnv.packages().forEach(p -> merged.put(p.manager() + "\u0000" + p.name() + "\u0000" + p.arch(), p));
+        }
+        for (Msg p : b.<Msg>list("packages")) {
             List<String> files = p.<String>list("pkg.files");
             if (files.size() > Limits.FILES_PER_PACKAGE) {
                 files = files.subList(0, Limits.FILES_PER_PACKAGE);
             }
-            out.add(new Facts.OsPackage(p.string("pkg.manager").orElse("dpkg"), p.string("pkg.name").orElse(""),
+            Facts.OsPackage k = new Facts.OsPackage(p.string("pkg.manager").orElse("dpkg"), p.string("pkg.name").orElse(""),
                     p.string("pkg.version").orElse(""), p.string("pkg.arch").orElse(""),
-                    p.string("pkg.source").orElse(""), p.string("pkg.license").orElse(""), List.copyOf(files)));
+                    p.string("pkg.source").orElse(""), p.string("pkg.license").orElse(""), List.copyOf(files));
+            String key = k.manager() + "\u0000" + k.name() + "\u0000" + k.arch();
+            if (merged.size() >= Limits.PACKAGES && !merged.containsKey(key)) {
+                f.dropped++;
+                continue;
+            }
+            merged.put(key, k);
         }
-        f.hostEnv = new Facts.HostEnv(distro, b.string("hostname").orElse(""), out);
+        f.hostEnv = new Facts.HostEnv(distro, b.string("hostname").orElse(""), new ArrayList<>(merged.values()));
         f.hostEnvUid = uid;
     }
 

@@ -195,6 +195,25 @@ class InventoryRecorderTest {
     }
 
     @Test
+    void hostsOfOneVersionAddTheirPackagesAndTheNewestReportOfAPackageWins() {
+        InventoryRecorder r = new InventoryRecorder();
+        Event other = Event.of(EventType.HOST_ENV, 0, 7, 7);
+        other.body().set("env_id", "machine:2").set("os_name", "debian").set("os_version", "12").set("hostname", "web-2")
+                .set("packages", new dev.telltale.protocol.event.Msg(dev.telltale.protocol.event.Schemas.PACKAGE)
+                        .set("pkg.name", "libpq5").set("pkg.version", "15.5-0+deb12u1").set("pkg.arch", "amd64")
+                        .set("pkg.manager", "dpkg").set("pkg.files", "/usr/lib/x86_64-linux-gnu/libpq.so.5"))
+                .set("packages", new dev.telltale.protocol.event.Msg(dev.telltale.protocol.event.Schemas.PACKAGE)
+                        .set("pkg.name", "libssl3").set("pkg.version", "3.0.13-1~deb12u1").set("pkg.arch", "amd64")
+                        .set("pkg.manager", "dpkg").set("pkg.files", DebianHost.LIBSSL));
+        feed(r, shop, 1, List.of(DebianHost.hostEnv(100), other));
+        write(r);
+        var v = read();
+        assertEquals("15.5-0+deb12u1", pkg(v, "libpq5").version(), "web-2's package joins web-1's");
+        assertEquals("3.0.13-1~deb12u1", pkg(v, "libssl3").version(), "the newer report of a package wins");
+        assertEquals(7, v.packages().size(), v.packages().toString());
+    }
+
+    @Test
     void anotherTeamsScopeSeesNothing() {
         InventoryRecorder r = new InventoryRecorder();
         feed(r, shop, 1, DebianHost.session());
