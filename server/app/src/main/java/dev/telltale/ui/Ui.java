@@ -41,7 +41,8 @@ public final class Ui {
                            String version, dev.telltale.certs.CertificateStore certificates,
                            dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig,
                            dev.telltale.agents.Inventory inventory, dev.telltale.sso.Sso sso,
-                           dev.telltale.sbom.Inventory sbomInventory) {
+                           dev.telltale.sbom.Inventory sbomInventory, dev.telltale.sca.Sca sca,
+                           dev.telltale.vulndb.VulnDb vulnDb) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -64,6 +65,7 @@ public final class Ui {
                 new dev.telltale.ui.alerts.AlertsPages(views, routes, s),
                 new dev.telltale.ui.apps.ApplicationsPages(views, routes, s),
                 new dev.telltale.ui.sso.SsoPage(views, routes, s.sso(), s.teams()),
+                new dev.telltale.ui.vulndb.VulnDbPage(views, routes, s.vulnDb()),
 
                 new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()),
                 new dev.telltale.ui.downloads.DownloadsPage(views, routes, s.bundles(), s.downloadLinks(), s.runTokens(),

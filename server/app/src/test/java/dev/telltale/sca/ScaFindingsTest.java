@@ -105,11 +105,7 @@ class ScaFindingsTest {
 
     @Test
     void vulnerablePackagesAreFoundFlaggedByRuntimeUseAndAlertedOnceWhenLoaded() throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        int found;
-        do {
-            found = JSON.readTree(app.post("/api/v1/findings/scan", "", admin).body()).get("findings").asInt();
-        } while (found < 3 && System.currentTimeMillis() < deadline && sleep());
+        scanUntilFound();
         JsonNode all = findings("?application=shop");
         List<String> seen = new ArrayList<>();
         all.forEach(f -> seen.add(f.get("package").asText() + "/" + f.get("advisory").asText() + "/"
@@ -159,6 +155,34 @@ class ScaFindingsTest {
         HttpResponse<String> spdx = app.get(path + "?format=spdx-json", admin);
         assertEquals(200, spdx.statusCode(), spdx.body());
         assertTrue(JSON.readTree(spdx.body()).get("spdxVersion").asText().equals("SPDX-2.3"));
+    }
+
+    @Test
+    void adminsSeeTheDatabaseAndTheApplicationPageListsVulnerabilitiesAndSbomDownloads() throws Exception {
+        scanUntilFound();
+        try (dev.telltale.testing.Browser b = dev.telltale.testing.Browser.open(app, 1280)) {
+            b.signIn("admin", RunningAppliance.ADMIN_PASSWORD);
+            b.go("/admin/vulndb");
+            assertTrue(b.text("main").contains("SUCCEEDED"), b.text("main"));
+            assertTrue(b.text("main table").contains("Debian"), "advisories per ecosystem: " + b.text("main"));
+            b.screenshot("admin-vulndb");
+            b.go("/applications");
+            b.follow("shop");
+            String page = b.text("#sbom");
+            assertTrue(page.contains("Known vulnerabilities"), page);
+            assertTrue(page.contains("DSA-5621-1") && page.contains("CVE-2022-22965"), page);
+            assertFalse(b.all("#sbom a[href*='format=spdx-json']").isEmpty(), "SBOM downloads are offered");
+            b.screenshot("application-vulnerabilities");
+        }
+    }
+
+    /** The engine commits the inventory at its checkpoints (every 2 s): scan until it is there. */
+    static void scanUntilFound() throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        int found;
+        do {
+            found = JSON.readTree(app.post("/api/v1/findings/scan", "", admin).body()).get("findings").asInt();
+        } while (found < 3 && System.currentTimeMillis() < deadline && sleep());
     }
 
     static boolean sleep() throws InterruptedException {

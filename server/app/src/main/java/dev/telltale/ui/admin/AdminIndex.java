@@ -32,6 +32,7 @@ final class AdminIndex {
             new Section("Single sign-on", "/admin/sso", "OpenID Connect settings."),
             new Section("Certificates", "/admin/certificates", "This appliance's CA and TLS certificate."),
             new Section("Integrations", "/admin/integrations", "Webhooks, Slack and Jira."),
+            new Section("Vulnerability database", "/admin/vulndb", "Offline OSV advisories: status, age and imports."),
             new Section("Audit log", "/admin/audit", "Who did what and when, with export."),
             new Section("System", "/admin/system", "Version, health, storage, retention and upgrades."));
 

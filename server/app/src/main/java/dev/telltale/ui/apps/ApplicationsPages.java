@@ -36,6 +36,7 @@ public final class ApplicationsPages implements Page {
     private final Views views;
     private final RouteTable routes;
     private final Inventory inventory;
+    private final dev.telltale.sca.Sca sca;
     private final Policies policies;
     private final Clock clock;
     private final dev.telltale.sbom.Inventory sbom;
@@ -47,6 +48,7 @@ public final class ApplicationsPages implements Page {
         this.policies = s.policies();
         this.clock = s.clock();
         this.sbom = s.sbomInventory();
+        this.sca = s.sca();
     }
 
     /** One application of the list. */
@@ -100,7 +102,7 @@ public final class ApplicationsPages implements Page {
         m.put("eventsHref", "/events?q=" + enc("app:\"" + a.name() + "\""));
         m.put("policy", policy(a.id()));
         Access access = req.context().get(Access.class).orElseThrow();
-        m.put("sbom", SbomSection.of(sbom, a.teamId(), a.name(), access.scope(Permission.SBOM_VIEW), now));
+        m.put("sbom", SbomSection.of(sbom, sca, a.teamId(), a.name(), access.scope(Permission.SBOM_VIEW), now));
         m.put("sbomAllowed", access.can(Permission.SBOM_VIEW, a.teamId()));
         m.put("run", RunInstructions.of(a.name(), d.components().stream().map(Inventory.Component::name).toList()));
         views.send(res, 200, "application", m);

@@ -77,8 +77,8 @@ class AdminBrowserTest {
             assertTrue(nav(b).contains("Administration"));
             b.go("/admin");
             List<String> sections = texts(b, "ul.sections .tile-title");
-            assertEquals(List.of("Users", "Teams", "Integration clients", "Single sign-on", "Certificates", "Audit log",
-                    "System"), sections, "sections not built yet (integrations) are not listed");
+            assertEquals(List.of("Users", "Teams", "Integration clients", "Single sign-on", "Certificates",
+                    "Vulnerability database", "Audit log", "System"), sections, "sections not built yet (integrations) are not listed");
             b.screenshot("admin");
 
             b.go("/admin/teams");
