@@ -120,7 +120,14 @@ final class DefaultSca implements Sca {
         CompiledPolicy policy = policies.current().resolve(new AgentContext(0, "", ref.teamId(), "",
                 ref.application(), ref.component(), ref.version(), HOST, ""));
         Optional<CompiledPolicy.Entry> rule = policy.rule(RULE);
+        Optional<CompiledPolicy.Entry> licences = policy.rule(LicenceCheck.RULE);
         Sql.inTransaction(db.dataSource(), tx -> {
+            if (licences.isPresent()) {
+                List<Finding> violations = LicenceCheck.newViolations(tx, inv.get(), licences.get(), policy.name(), now);
+                if (!violations.isEmpty()) {
+                    alerts.record(tx, violations);
+                }
+            }
             List<FindingRows.Candidate> fresh = rows.replace(tx, ref, found, now);
             List<FindingRows.Candidate> raise = rule.map(r -> fresh.stream().filter(c -> reports(r, c.finding())).toList())
                     .orElse(List.of());

@@ -176,6 +176,33 @@ class ScaFindingsTest {
         }
     }
 
+    @Test
+    void aDeniedLicenceRaisesOneAlertUnderAPolicyThatEnablesTheRule() throws Exception {
+        scanUntilFound();
+        HttpResponse<String> created = app.post("/api/v1/policies", "{\"name\":\"No LGPL\",\"based_on\":\"Standard\","
+                + "\"rules\":{\"supply-chain.licence-violation\":{\"enabled\":true,\"params\":{\"denied-licences\":"
+                + "[\"LGPL-2.1\"]}}}}", admin);
+        assertEquals(201, created.statusCode(), created.body());
+        long appId = -1;
+        for (JsonNode a : JSON.readTree(app.get("/api/v1/applications", admin).body()).get("applications")) {
+            if (a.get("name").asText().equals("shop")) {
+                appId = a.get("id").asLong();
+            }
+        }
+        assertEquals(200, app.put("/api/v1/applications/" + appId + "/policy", "{\"policy\":\"No LGPL\"}", admin)
+                .statusCode());
+        app.post("/api/v1/findings/scan", "", admin);
+        app.post("/api/v1/findings/scan", "", admin);
+        JsonNode alerts = JSON.readTree(app.get("/api/v1/alerts?rule=supply-chain.licence-violation", admin).body())
+                .get("alerts");
+        assertEquals(1, alerts.size(), "libc6 (LGPL-2.1+) is the one package with a denied licence: " + alerts);
+        assertTrue(alerts.get(0).get("key").asText().startsWith("libc6"), alerts.toString());
+        assertEquals(1, alerts.get(0).get("events").asLong(), "raised once, not at every scan");
+        assertEquals(List.of("LGPL-2.1"), LicenceCheck.denied("LGPL-2.1+", List.of("LGPL-2.1", "AGPL-3.0-only")));
+        assertEquals(List.of(), LicenceCheck.denied("MIT OR Apache-2.0", List.of("AGPL-3.0-only")));
+        assertEquals(List.of("AGPL-3.0-only"), LicenceCheck.denied("(MIT AND agpl-3.0-only)", List.of("AGPL-3.0-only")));
+    }
+
     /** The engine commits the inventory at its checkpoints (every 2 s): scan until it is there. */
     static void scanUntilFound() throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
