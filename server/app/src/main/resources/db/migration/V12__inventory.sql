@@ -51,7 +51,6 @@ CREATE TABLE inv_package_files (
     CONSTRAINT inv_package_files_pkg_fk FOREIGN KEY (version_id, pkey) REFERENCES inv_packages (version_id, pkey)
         ON DELETE CASCADE
 );
-CREATE INDEX inv_package_files_pkg_ix ON inv_package_files (version_id, pkey);
 
 -- Files loaded at run time (dependency events): shared objects, jars, Python and Node packages.
 CREATE TABLE inv_loaded (
