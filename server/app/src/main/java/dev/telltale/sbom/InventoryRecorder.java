@@ -27,6 +27,18 @@ public final class InventoryRecorder implements EventObserver {
     private static final int EINPROGRESS = 115;
 
     private Map<Facts.Key, Facts> buffer = new LinkedHashMap<>();
+    /**
+     * The last host environment recorded per component version and environment (machine or
+     * container id), as a hash: an agent reports its host at every start, and rewriting hundreds of
+     * unchanged packages at each checkpoint made Derby the engine's bottleneck. In memory only: after
+     * a restart the first report is written again (the writes are idempotent). Bounded.
+     */
+    private final Map<String, Long> recordedEnvs = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 10_000;
+        }
+    };
     private int buffered;
 
     @Override
@@ -50,7 +62,11 @@ public final class InventoryRecorder implements EventObserver {
         }
         Msg b = event.body();
         switch (event.type()) {
-            case HOST_ENV -> hostEnv(f, b, uid);
+            case HOST_ENV -> {
+                if (changedEnv(ctx, b)) {
+                    hostEnv(f, b, uid);
+                }
+            }
             case DEPENDENCY -> load(f, b, t, exe);
             case PROCESS_START -> b.string("exe").ifPresent(p -> seen(f, "process", p, t));
             case PROCESS -> {
@@ -75,6 +91,23 @@ public final class InventoryRecorder implements EventObserver {
         buffer = new LinkedHashMap<>();
         buffered = 0;
         return batch.isEmpty() ? tx -> { } : tx -> InventoryWriter.write(tx, batch);
+    }
+
+    private boolean changedEnv(AgentContext ctx, Msg b) {
+        String key = ctx.teamId() + "\n" + ctx.application() + "\n" + ctx.component() + "\n" + ctx.version() + "\n"
+                + b.string("env_id").orElse("");
+        long h = 1125899906842597L;
+        h = 31 * h + b.string("os_name").orElse("").hashCode();
+        h = 31 * h + b.string("os_version").orElse("").hashCode();
+        for (Msg p : b.<Msg>list("packages")) {
+            h = 31 * h + p.string("pkg.name").orElse("").hashCode();
+            h = 31 * h + p.string("pkg.version").orElse("").hashCode();
+            h = 31 * h + p.string("pkg.arch").orElse("").hashCode();
+            h = 31 * h + p.string("pkg.license").orElse("").hashCode();
+            h = 31 * h + p.<String>list("pkg.files").hashCode();
+        }
+        Long before = recordedEnvs.put(key, h);
+        return before == null || before != h;
     }
 
     /** The host's packages; reports of several hosts in one checkpoint merge, the newest per package winning. */
