@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -168,6 +169,7 @@ final class InventoryWriter {
 
     private static void loads(Connection tx, long versionId, Facts f) throws SQLException {
         int rows = count(tx, "inv_loaded", versionId);
+        Map<String, Facts.Load> written = new java.util.LinkedHashMap<>();
         try (PreparedStatement sel = tx.prepareStatement(
                 "SELECT last_uid FROM inv_loaded WHERE version_id = ? AND path_key = ?");
              PreparedStatement upd = tx.prepareStatement("UPDATE inv_loaded SET load_count = load_count + ?,"
@@ -181,6 +183,9 @@ final class InventoryWriter {
                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Facts.Load l : f.loads.values()) {
                 String key = Keys.path(l.path);
+                if (written.containsKey(key)) {
+                    continue; // the same file by its other /usr-merge path in this batch: one row, as if seen once
+                }
                 sel.setLong(1, versionId);
                 sel.setString(2, key);
                 boolean exists;
@@ -205,7 +210,7 @@ final class InventoryWriter {
                     upd.setLong(12, f.maxUid);
                     upd.setLong(13, versionId);
                     upd.setString(14, key);
-                    upd.executeUpdate();
+                    upd.addBatch();
                 } else {
                     if (rows >= Limits.LOADED_FILES) {
                         continue;
@@ -224,10 +229,16 @@ final class InventoryWriter {
                     Sql.setInstant(ins, 11, l.first);
                     Sql.setInstant(ins, 12, l.last);
                     ins.setLong(13, f.maxUid);
-                    ins.executeUpdate();
+                    ins.addBatch();
                 }
-                loaders(tx, versionId, key, l);
+                written.put(key, l);
             }
+            // One round of statements per checkpoint rather than one per loaded file.
+            upd.executeBatch();
+            ins.executeBatch();
+        }
+        for (Map.Entry<String, Facts.Load> e : written.entrySet()) {
+            loaders(tx, versionId, e.getKey(), e.getValue());
         }
     }
 
@@ -297,7 +308,7 @@ final class InventoryWriter {
                     upd.setLong(7, versionId);
                     upd.setString(8, s.kind);
                     upd.setString(9, key);
-                    upd.executeUpdate();
+                    upd.addBatch();
                 } else if (rows < Limits.RUNTIME_FACTS) {
                     rows++;
                     ins.setLong(1, versionId);
@@ -308,9 +319,11 @@ final class InventoryWriter {
                     Sql.setInstant(ins, 6, s.first);
                     Sql.setInstant(ins, 7, s.last);
                     ins.setLong(8, f.maxUid);
-                    ins.executeUpdate();
+                    ins.addBatch();
                 }
             }
+            upd.executeBatch();
+            ins.executeBatch();
         }
     }
 
