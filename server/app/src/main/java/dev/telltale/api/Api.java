@@ -66,7 +66,7 @@ public final class Api {
         });
         SessionCookies cookies = new SessionCookies(s.sessions(), s.sessionAbsolute());
         routing.register("/", new SessionsApi(s.users(), cookies));
-        routing.register("/sso", new SsoApi(s.sso(), cookies));
+        routing.register("/sso", new SsoApi(s.sso(), cookies, pages));
         routing.register("/api/v1/sso", new SsoSettingsApi(s.sso()));
         routing.register("/api/v1/auth", new AuthApi(s.users(), s.apiTokens(), s.clients()));
         routing.register("/api/v1/clients", new ClientsApi(s.clients(), s.teams()));

@@ -22,7 +22,6 @@ import dev.telltale.ui.Redirects;
  * carry the session's CSRF token ({@code X-CSRF-Token}; see {@code GET /api/v1/me}).
  */
 final class SessionsApi implements HttpService {
-    private static final String LOGIN_COOKIE = "tt_login";
     private final Users users;
     private final SessionCookies cookies;
 
@@ -46,7 +45,7 @@ final class SessionsApi implements HttpService {
                 .map(t -> t.mediaType().text().equals("application/x-www-form-urlencoded")).orElse(false);
         String next = Redirects.local(body.path("next").asText("/"));
         if (form && !Form.sameToken(body.path(Form.CSRF_FIELD).asText(""),
-                req.headers().cookies().first(LOGIN_COOKIE).orElse(""))) {
+                req.headers().cookies().first(Form.LOGIN_COOKIE).orElse(""))) {
             res.header(HeaderNames.LOCATION, Redirects.login(next, "stale"));
             res.status(Status.SEE_OTHER_303).send();
             return;
@@ -62,7 +61,7 @@ final class SessionsApi implements HttpService {
             }
             User u = user.orElseThrow(() -> ApiProblem.unauthorized("unknown user, wrong password or account locked"));
             cookies.signIn(req, res, u);
-            res.headers().add(HeaderNames.SET_COOKIE, LOGIN_COOKIE + "=; Path=/login; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+            res.headers().add(HeaderNames.SET_COOKIE, Form.LOGIN_COOKIE + "=; Path=/login; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
             res.header(HeaderNames.LOCATION, u.mustChangePassword() ? "/account/password" : next);
             res.status(Status.SEE_OTHER_303).send();
         } finally {

@@ -36,10 +36,12 @@ final class SsoApi implements HttpService {
 
     private final Sso sso;
     private final SessionCookies cookies;
+    private final dev.telltale.ui.ErrorPages pages;
 
-    SsoApi(Sso sso, SessionCookies cookies) {
+    SsoApi(Sso sso, SessionCookies cookies, dev.telltale.ui.ErrorPages pages) {
         this.sso = sso;
         this.cookies = cookies;
+        this.pages = pages;
     }
 
     @Override
@@ -126,35 +128,13 @@ final class SsoApi implements HttpService {
         };
     }
 
-    /** A browser (it asks for HTML) gets a page it can show; anything else a problem document. */
-    private static void refuse(ServerRequest req, ServerResponse res, ApiProblem p) {
+    /** A browser (it asks for HTML) gets the friendly error page; anything else a problem document. */
+    private void refuse(ServerRequest req, ServerResponse res, ApiProblem p) {
         boolean html = req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/html")).orElse(false);
-        if (!html) {
+        if (html) {
+            pages.send(req, res, p.status(), p.getMessage());
+        } else {
             Problems.send(res, p.status(), p.title(), p.getMessage());
-            return;
         }
-        String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(p.title())
-                + " – Telltale</title></head><body><h1>" + escape(p.title()) + "</h1><p>" + escape(p.getMessage())
-                + "</p><p><a href=\"/login\">Back to sign-in</a></p></body></html>";
-        res.status(Status.create(p.status()));
-        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.header(HeaderNames.create("Content-Security-Policy"), "default-src 'none'");
-        res.send(page.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

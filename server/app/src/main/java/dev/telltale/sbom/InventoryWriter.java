@@ -188,14 +188,11 @@ final class InventoryWriter {
                 }
                 sel.setLong(1, versionId);
                 sel.setString(2, key);
-                boolean exists;
-                try (ResultSet rs = sel.executeQuery()) {
-                    exists = rs.next();
-                    if (exists && rs.getLong(1) >= f.maxUid) {
-                        continue;
-                    }
+                Row row = row(sel, f.maxUid);
+                if (row == Row.CURRENT) {
+                    continue;
                 }
-                if (exists) {
+                if (row == Row.STALE) {
                     upd.setLong(1, l.count);
                     Sql.setInstant(upd, 2, l.first);
                     Sql.setInstant(upd, 3, l.first);
@@ -291,14 +288,11 @@ final class InventoryWriter {
                 sel.setLong(1, versionId);
                 sel.setString(2, s.kind);
                 sel.setString(3, key);
-                boolean exists;
-                try (ResultSet rs = sel.executeQuery()) {
-                    exists = rs.next();
-                    if (exists && rs.getLong(1) >= f.maxUid) {
-                        continue;
-                    }
+                Row row = row(sel, f.maxUid);
+                if (row == Row.CURRENT) {
+                    continue;
                 }
-                if (exists) {
+                if (row == Row.STALE) {
                     upd.setLong(1, s.count);
                     Sql.setInstant(upd, 2, s.first);
                     Sql.setInstant(upd, 3, s.first);
@@ -324,6 +318,19 @@ final class InventoryWriter {
             }
             upd.executeBatch();
             ins.executeBatch();
+        }
+    }
+
+    /** Whether a counting row is missing, older than this batch, or already holds it (its {@code last_uid}). */
+    private enum Row { MISSING, STALE, CURRENT }
+
+    /** Runs {@code sel} (which selects a row's {@code last_uid}) and says which it is for a batch up to {@code maxUid}. */
+    private static Row row(PreparedStatement sel, long maxUid) throws SQLException {
+        try (ResultSet rs = sel.executeQuery()) {
+            if (!rs.next()) {
+                return Row.MISSING;
+            }
+            return rs.getLong(1) >= maxUid ? Row.CURRENT : Row.STALE;
         }
     }
 

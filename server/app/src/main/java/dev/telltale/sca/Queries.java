@@ -2,9 +2,9 @@ package dev.telltale.sca;
 
 import dev.telltale.sbom.Inventory;
 import dev.telltale.vulndb.PackageQuery;
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURL;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -35,22 +35,12 @@ final class Queries {
 
     /** {@code pkg:maven/org.springframework/spring-core@5.3.17} → {@code org.springframework:spring-core}. */
     static Optional<String> mavenName(String purl) {
-        if (!purl.startsWith("pkg:maven/")) {
+        try {
+            PackageURL p = new PackageURL(purl);
+            return p.getType().equals("maven") && p.getNamespace() != null
+                    ? Optional.of(p.getNamespace() + ":" + p.getName()) : Optional.empty();
+        } catch (MalformedPackageURLException e) {
             return Optional.empty();
         }
-        String rest = purl.substring("pkg:maven/".length());
-        int cut = rest.length();
-        for (char c : new char[]{'@', '?', '#'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0) {
-                cut = Math.min(cut, i);
-            }
-        }
-        String[] parts = rest.substring(0, cut).split("/");
-        if (parts.length != 2) {
-            return Optional.empty();
-        }
-        return Optional.of(URLDecoder.decode(parts[0], StandardCharsets.UTF_8) + ":"
-                + URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
     }
 }

@@ -21,6 +21,8 @@ import java.util.Optional;
  */
 public final class Form {
     public static final String CSRF_FIELD = "_csrf";
+    /** The pre-session cookie holding the sign-in form's token (double submit; see the sign-in page). */
+    public static final String LOGIN_COOKIE = "tt_login";
     private static final String EXPIRED = "The form has expired or did not come from this appliance. Reload the page and try again.";
     static final int MAX_BYTES = 256 * 1024;
     private final Map<String, List<String>> fields;

@@ -18,8 +18,6 @@ import java.util.function.BooleanSupplier;
  * The form posts to {@code POST /login} (see the API's sessions handler), which checks it.
  */
 final class LoginPage implements Page {
-    /** The pre-session cookie holding the sign-in form's token. */
-    public static final String COOKIE = "tt_login";
     private static final Map<String, String> MESSAGES = Map.of(
             "failed", "Unknown user, wrong password, or the account is locked for a few minutes.",
             "expired", "Your session has ended. Sign in again.",
@@ -47,7 +45,7 @@ final class LoginPage implements Page {
 
     private void show(ServerRequest req, ServerResponse res) {
         String token = Tokens.newToken("login_");
-        res.headers().add(HeaderNames.SET_COOKIE, COOKIE + "=" + token + "; Path=/login; Max-Age=3600; Secure; HttpOnly;"
+        res.headers().add(HeaderNames.SET_COOKIE, Form.LOGIN_COOKIE + "=" + token + "; Path=/login; Max-Age=3600; Secure; HttpOnly;"
                 + " SameSite=Strict");
         Map<String, Object> m = new HashMap<>();
         m.put("csrf", token);

@@ -38,8 +38,9 @@ final class StaticFiles implements Page {
 
     private void serve(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("file");
+        // Only files that exist are cached: names are chosen by anyone, so misses must not fill memory.
         byte[] body = NAME.matcher(name).matches() ? cache.computeIfAbsent(name, StaticFiles::load) : null;
-        if (body == null || body.length == 0) {
+        if (body == null) {
             errors.send(req, res, 404, "There is no such file.");
             return;
         }
@@ -51,7 +52,7 @@ final class StaticFiles implements Page {
 
     private static byte[] load(String name) {
         try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream("static/" + name)) {
-            return in == null ? new byte[0] : in.readAllBytes();
+            return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
