@@ -129,8 +129,10 @@ final class InventoryWriter {
                 w.setString(1, clip(p.version(), 256));
                 w.setString(2, blankToNull(clip(p.source(), 512)));
                 w.setString(3, blankToNull(clip(p.licence(), 1024)));
-                w.setString(4, clip(Purls.os(distro, p.manager(), p.name(), p.version(), p.arch()), 2048));
-                w.setString(5, ecosystem);
+                Optional<String> language = Purls.languageEcosystem(p.manager());
+                w.setString(4, clip(language.flatMap(e -> Purls.language(p.manager(), p.name(), p.version()))
+                        .orElseGet(() -> Purls.os(distro, p.manager(), p.name(), p.version(), p.arch())), 2048));
+                w.setString(5, language.orElse(ecosystem));
                 w.setString(6, digest);
                 w.setLong(7, uid);
                 w.setLong(8, versionId);
