@@ -1,5 +1,6 @@
 package dev.telltale.sca;
 
+import dev.telltale.alerts.TriageChecks;
 import dev.telltale.alerts.TriageState;
 import dev.telltale.audit.Audit;
 import dev.telltale.auth.Tokens;
@@ -25,7 +26,6 @@ import java.util.Optional;
  * expired risk acceptance reads as REPORTED again (see {@link #EFFECTIVE_STATE}).
  */
 final class FindingTriage {
-    static final int COMMENT_MAX = 4000;
     /** The state a finding shows, in SQL over {@code sca_triage t} and a timestamp parameter "now". */
     static final String EFFECTIVE_STATE = "CASE WHEN t.state IS NULL THEN 'REPORTED' WHEN t.state = 'RISK_ACCEPTED'"
             + " AND t.expires_at <= ? THEN 'REPORTED' ELSE t.state END";
@@ -146,25 +146,14 @@ final class FindingTriage {
     }
 
     private void checkExpiry(TriageState to, Optional<Instant> expiresAt, Instant now) {
-        if (to != TriageState.RISK_ACCEPTED) {
-            if (expiresAt.isPresent()) {
-                throw new FindingTriageException("an expiry applies only to RISK_ACCEPTED", false);
-            }
-            return;
-        }
-        Instant e = expiresAt.orElseThrow(() -> new FindingTriageException(
-                "RISK_ACCEPTED needs an expiry: the date when the finding reopens", false));
-        if (!e.isAfter(now)) {
-            throw new FindingTriageException("the expiry " + e + " is not in the future", false);
-        }
-        if (e.isAfter(now.plus(maxRiskAcceptance))) {
-            throw new FindingTriageException("the expiry must be within " + maxRiskAcceptance.toDays() + " days", false);
-        }
+        TriageChecks.expiry(to, expiresAt, now, maxRiskAcceptance, "the finding").ifPresent(m -> {
+            throw new FindingTriageException(m, false);
+        });
     }
 
     private static void checkText(String text) {
-        if (text.isBlank() || text.length() > COMMENT_MAX) {
-            throw new FindingTriageException("a comment must be 1 to " + COMMENT_MAX + " characters and not blank", false);
-        }
+        TriageChecks.comment(text).ifPresent(m -> {
+            throw new FindingTriageException(m, false);
+        });
     }
 }

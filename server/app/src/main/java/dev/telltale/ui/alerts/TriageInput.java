@@ -18,7 +18,7 @@ import java.util.Optional;
  * — checked field by field so each message can sit next to its field.
  */
 public record TriageInput(TriageState to, Optional<String> comment, Optional<Instant> expires) {
-    public static final int COMMENT_MAX = 4000;
+    public static final int COMMENT_MAX = dev.telltale.alerts.TriageChecks.COMMENT_MAX;
     /** The states a person may choose, in the order forms offer them. */
     public static final List<TriageState> CHOICES = List.of(TriageState.ACKNOWLEDGED, TriageState.NOT_AN_ISSUE,
             TriageState.RISK_ACCEPTED, TriageState.REPORTED);
