@@ -98,6 +98,11 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
+    private static io.helidon.common.tls.Tls tls(dev.telltale.certs.TlsIdentity id) {
+        return io.helidon.common.tls.Tls.builder().privateKey(id.key()).privateKeyCertChain(id.chain())
+                .enabledProtocols(List.of("TLSv1.3")).build();
+    }
+
     private void startAll(Config root, Map<String, String> env) {
         Config tt = root.get("telltale");
         ApplianceConfig cfg = ApplianceConfig.from(tt);
@@ -116,7 +121,9 @@ public final class Appliance implements AutoCloseable {
 
         db = Database.open(dataDir);
         toClose.add(0, db);
-        CertificateStore certs = CertificateStore.loadOrCreate(dataDir, certsCfg);
+        dev.telltale.audit.AuditLog certAudit = new dev.telltale.audit.AuditLog(db);
+        CertificateStore certs = CertificateStore.open(dataDir, certsCfg, cfg.publicHost(), clock,
+                (actor, action, detail) -> certAudit.record(actor, action, "certificates", Optional.of(detail)));
         Users users = Users.create(db);
         users.bootstrapAdmin(Optional.ofNullable(env.get("TELLTALE_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()))
                 .ifPresent(this::announceInitialPassword);
@@ -151,7 +158,7 @@ public final class Appliance implements AutoCloseable {
         toClose.add(0, journal);
         journal.start(replayAndStart(journal));
 
-        ingest = IngestServer.start(ingestCfg, certs.serverKey(), certs.serverChain(), runTokens, agents, journal,
+        ingest = IngestServer.start(ingestCfg, certs.ingest().key(), certs.ingest().chain(), runTokens, agents, journal,
                 hasher, metrics, VERSION);
         toClose.add(0, ingest);
 
@@ -167,7 +174,7 @@ public final class Appliance implements AutoCloseable {
                 "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
         Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
                 new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()),
-                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies, alerts,
+                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs::caPem, policies, alerts,
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
@@ -178,7 +185,7 @@ public final class Appliance implements AutoCloseable {
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
                 store, policies, alerts, teams, services.memberships(), services.clients(), services.auditLog(), runTokens,
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
-                () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
+                () -> ingest.port(), () -> web.port(), certs::caPem), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs, storeCfg, alertsCfg,
                 dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso,
                 services.inventory(), sca, vulnDb));
@@ -186,15 +193,18 @@ public final class Appliance implements AutoCloseable {
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())
                 .shutdownHook(false)
-                .tls(t -> t.privateKey(certs.serverKey())
-                        .privateKeyCertChain(certs.serverChain())
-                        .enabledProtocols(List.of("TLSv1.3")))
+                .tls(tls(certs.https()))
                 .routing(r -> {
                     Api.register(r, services, routes, ui.errors());
                     ui.register(r);
                 })
                 .build()
                 .start();
+        // Both listeners swap for new connections only: established agent streams keep their sessions.
+        certs.onChange(() -> {
+            ingest.reloadTls(certs.ingest().key(), certs.ingest().chain());
+            web.reloadTls(tls(certs.https()));
+        });
         announce();
     }
 
