@@ -64,6 +64,7 @@ public final class Appliance implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private WebServer web;
     private IngestServer ingest;
+    private CertificateStore certificates;
     private EventStore store;
     private Optional<PolicyEngine> engine = Optional.empty();
     private Policies policies;
@@ -124,6 +125,7 @@ public final class Appliance implements AutoCloseable {
         dev.telltale.audit.AuditLog certAudit = new dev.telltale.audit.AuditLog(db);
         CertificateStore certs = CertificateStore.open(dataDir, certsCfg, cfg.publicHost(), clock,
                 (actor, action, detail) -> certAudit.record(actor, action, "certificates", Optional.of(detail)));
+        certificates = certs;
         Users users = Users.create(db);
         users.bootstrapAdmin(Optional.ofNullable(env.get("TELLTALE_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()))
                 .ifPresent(this::announceInitialPassword);
@@ -297,6 +299,11 @@ public final class Appliance implements AutoCloseable {
     }
 
     /** Every route the HTTPS server declares (API and pages), with the permission each needs. */
+    /** The TLS identities both listeners present. */
+    public CertificateStore certificates() {
+        return certificates;
+    }
+
     public dev.telltale.rbac.RouteTable routes() {
         return routes;
     }
