@@ -65,6 +65,12 @@ public final class Appliance implements AutoCloseable {
     private WebServer web;
     private IngestServer ingest;
     private CertificateStore certificates;
+    /**
+     * Where certificate expiry notices go besides alerts: the hook for the notification outbox
+     * (package {@code notify}); until it is wired, the notice is logged.
+     */
+    private final java.util.function.Consumer<dev.telltale.certs.CertificateNotice> certificateNotices =
+            n -> System.getLogger(Appliance.class.getName()).log(System.Logger.Level.WARNING, n.summary());
     private EventStore store;
     private Optional<PolicyEngine> engine = Optional.empty();
     private Policies policies;
@@ -207,6 +213,12 @@ public final class Appliance implements AutoCloseable {
             ingest.reloadTls(certs.ingest().key(), certs.ingest().chain());
             web.reloadTls(tls(certs.https()));
         });
+        // Expiry notices become alerts (system rule) and go to the notification hook; hourly, so a
+        // transition ends and a 1-day warning arrives within the hour.
+        dev.telltale.certs.CertificateMonitor monitor = dev.telltale.certs.CertificateMonitor.start(certs, dataDir, clock,
+                java.time.Duration.ofHours(1), List.of(new dev.telltale.certs.ExpiryAlerts(db, alerts,
+                        teams.defaultTeam().id(), clock), certificateNotices));
+        toClose.add(0, monitor);
         announce();
     }
 
