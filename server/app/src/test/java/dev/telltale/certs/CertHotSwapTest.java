@@ -112,6 +112,12 @@ class CertHotSwapTest {
             String combined = call(app, enterprise, bearer, "GET", "/api/v1/certificates/ca.pem", null).body();
             List<X509Certificate> cas = parse(combined);
             assertEquals(List.of(root.cert(), ownCa), cas, "new CA first, then the one agents pin today");
+            // The team configuration file hands agents both CAs too.
+            HttpResponse<String> conf = call(app, enterprise, bearer, "POST", "/api/v1/downloads/config",
+                    "{\"team\":\"default\"}");
+            assertEquals(201, conf.statusCode());
+            String file = JSON.readTree(conf.body()).get("config").asText();
+            assertEquals(cas, parse(file.substring(file.indexOf("ca = ") + 5)));
             SSLContext both = trusting(cas.toArray(X509Certificate[]::new));
             streams(both, app, token);
             JsonNode state = JSON.readTree(call(app, enterprise, bearer, "GET", "/api/v1/certificates/server", null).body());
