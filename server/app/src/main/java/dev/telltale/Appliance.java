@@ -209,10 +209,9 @@ public final class Appliance implements AutoCloseable {
                 .build()
                 .start();
         // Both listeners swap for new connections only: established agent streams keep their sessions.
-        certs.onChange(() -> {
-            ingest.reloadTls(certs.ingest().key(), certs.ingest().chain());
-            web.reloadTls(tls(certs.https()));
-        });
+        // Two listeners: one failing to take the new identity does not keep the other from it.
+        certs.onChange(() -> ingest.reloadTls(certs.ingest().key(), certs.ingest().chain()));
+        certs.onChange(() -> web.reloadTls(tls(certs.https())));
         // Expiry notices become alerts (system rule) and go to the notification hook; hourly, so a
         // transition ends and a 1-day warning arrives within the hour.
         dev.telltale.certs.CertificateMonitor monitor = dev.telltale.certs.CertificateMonitor.start(certs, dataDir, clock,

@@ -33,7 +33,7 @@ final class BcCertificateStore implements CertificateStore {
     private final TlsDirectory files;
     private final CertsConfig config;
     private final Clock clock;
-    private final Optional<String> hostName;
+    private final SubjectNames generatedNames;
     private final SubjectNames uploadNames;
     private final Issuer issuer;
     private final Issuer.Issued ca;
@@ -41,12 +41,12 @@ final class BcCertificateStore implements CertificateStore {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile State state;
 
-    private BcCertificateStore(TlsDirectory files, CertsConfig config, Clock clock, Optional<String> hostName,
+    private BcCertificateStore(TlsDirectory files, CertsConfig config, Clock clock, SubjectNames generatedNames,
                                SubjectNames uploadNames, Issuer issuer, Issuer.Issued ca, ChangeLog changes, State state) {
         this.files = files;
         this.config = config;
         this.clock = clock;
-        this.hostName = hostName;
+        this.generatedNames = generatedNames;
         this.uploadNames = uploadNames;
         this.issuer = issuer;
         this.ca = ca;
@@ -72,7 +72,7 @@ final class BcCertificateStore implements CertificateStore {
                                    Optional<String> publicHost, ChangeLog changes) {
         TlsDirectory files = new TlsDirectory(dataDir.resolve("tls"));
         PemFiles.ensurePrivateDirectory(files.dir());
-        SubjectNames required = SubjectNames.required(hostName, config.names());
+        SubjectNames required = generatedNames(hostName, config, publicHost);
         Issuer issuer = new Issuer(new SecureRandom());
         Instant now = clock.instant();
 
@@ -93,8 +93,15 @@ final class BcCertificateStore implements CertificateStore {
         Optional<Transition> transition = files.readTransition()
                 .filter(t -> !t.ingest().root().equals(current.root()));
         State state = new State(current, files.readPrevious(), transition, files.readCsr());
-        return new BcCertificateStore(files, config, clock, hostName,
+        return new BcCertificateStore(files, config, clock, required,
                 SubjectNames.forUpload(publicHost, config.names(), hostName), issuer, ca, changes, state);
+    }
+
+    /** Loopback, the host name, the configured names and the name agents are told to use. */
+    private static SubjectNames generatedNames(Optional<String> hostName, CertsConfig config, Optional<String> publicHost) {
+        List<String> names = new ArrayList<>(config.names());
+        publicHost.ifPresent(names::add);
+        return SubjectNames.required(hostName, names);
     }
 
     private static TlsIdentity issue(Issuer issuer, Issuer.Issued ca, SubjectNames names, CertsConfig config,
@@ -247,7 +254,7 @@ final class BcCertificateStore implements CertificateStore {
     @Override
     public synchronized void regenerate(String actor) {
         State s = state;
-        TlsIdentity fresh = issue(issuer, ca, SubjectNames.required(hostName, config.names()), config, clock.instant());
+        TlsIdentity fresh = issue(issuer, ca, generatedNames, config, clock.instant());
         changes.record(actor, "certificate.regenerate", describe(fresh));
         commit(swapTo(s, fresh, Optional.of(s.current()), s.csr()));
     }
@@ -321,8 +328,8 @@ final class BcCertificateStore implements CertificateStore {
         }
     }
 
-    private static String describe(TlsIdentity id) {
-        CertificateInfo i = CertificateInfo.of(id.leaf(), Clock.systemUTC());
+    private String describe(TlsIdentity id) {
+        CertificateInfo i = CertificateInfo.of(id.leaf(), clock);
         return "subject " + i.subject() + ", issuer " + i.issuer() + ", sha256 " + i.sha256() + ", until " + i.notAfter();
     }
 }

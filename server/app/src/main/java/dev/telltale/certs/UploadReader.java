@@ -81,18 +81,35 @@ final class UploadReader {
                 case null -> throw new CertificateRejectedException("key", "no private key found: expected a PEM block "
                         + "such as -----BEGIN PRIVATE KEY-----");
                 case PrivateKeyInfo info -> keys.getPrivateKey(info);
-                case PEMKeyPair pair -> keys.getKeyPair(pair).getPrivate();
-                case PKCS8EncryptedPrivateKeyInfo enc -> keys.getPrivateKey(enc.decryptPrivateKeyInfo(
-                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(needed(passphrase))));
-                case PEMEncryptedKeyPair enc -> keys.getKeyPair(enc.decryptKeyPair(
-                        new JcePEMDecryptorProviderBuilder().setProvider(BC).build(needed(passphrase)))).getPrivate();
+                // The key pair's private part alone: the public part's conversion needs an "ECDSA" key factory the JDK lacks.
+                case PEMKeyPair pair -> keys.getPrivateKey(pair.getPrivateKeyInfo());
+                case PKCS8EncryptedPrivateKeyInfo enc -> keys.getPrivateKey(decrypt(enc, passphrase));
+                case PEMEncryptedKeyPair enc -> keys.getPrivateKey(decrypt(enc, passphrase).getPrivateKeyInfo());
                 default -> throw new CertificateRejectedException("key", "the key field holds " + kind(o)
                         + ", not a private key");
             };
-        } catch (PKCSException | IOException e) {
+        } catch (IOException e) {
+            throw new CertificateRejectedException("key", "the private key uses an unsupported algorithm or encoding");
+        }
+    }
+
+    // A wrong passphrase shows up as a decryption or padding failure; the passphrase is never echoed.
+    private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo enc, Optional<String> passphrase) {
+        try {
+            return enc.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC)
+                    .build(needed(passphrase)));
+        } catch (PKCSException e) {
             throw new CertificateRejectedException("passphrase", "the passphrase does not decrypt the private key");
         } catch (OperatorCreationException e) {
             throw new CertificateRejectedException("key", "the private key is encrypted with an unsupported algorithm");
+        }
+    }
+
+    private static org.bouncycastle.openssl.PEMKeyPair decrypt(PEMEncryptedKeyPair enc, Optional<String> passphrase) {
+        try {
+            return enc.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(needed(passphrase)));
+        } catch (IOException e) {
+            throw new CertificateRejectedException("passphrase", "the passphrase does not decrypt the private key");
         }
     }
 

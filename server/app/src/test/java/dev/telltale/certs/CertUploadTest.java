@@ -3,7 +3,6 @@ package dev.telltale.certs;
 import dev.telltale.testing.MutableClock;
 import dev.telltale.testing.TestPki;
 import dev.telltale.testing.TestPki.Issued;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,21 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Uploads with real chains made here: what is accepted, what is refused and why, and what survives a restart. */
 class CertUploadTest {
     static final String HOST = "telltale.example.com";
-    final Instant now = Instant.parse("2026-06-01T10:00:00Z");
+    final Instant now = NOW;
     final MutableClock clock = new MutableClock(now);
     final List<String> audit = new ArrayList<>();
     @TempDir
     Path data;
-    Issued root;
-    Issued inter;
-    Issued leaf;
-
-    @BeforeEach
-    void pki() {
-        root = TestPki.root("Example Root", now);
-        inter = TestPki.intermediate("Example Issuing CA", root, now);
-        leaf = TestPki.leaf(HOST, inter, List.of(HOST), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
-    }
+    // One PKI for all tests: RSA key generation dominates their time.
+    static final Instant NOW = Instant.parse("2026-06-01T10:00:00Z");
+    static final Issued root = TestPki.root("Example Root", NOW);
+    static final Issued inter = TestPki.intermediate("Example Issuing CA", root, NOW);
+    static final Issued leaf = TestPki.leaf(HOST, inter, List.of(HOST), NOW.minus(Duration.ofDays(1)),
+            NOW.plus(Duration.ofDays(90)));
 
     BcCertificateStore open() {
         return BcCertificateStore.load(data, new CertsConfig(List.of(), 825, 14), clock, Optional.of("appliance-7"),
@@ -241,6 +236,25 @@ class CertUploadTest {
         assertTrue(pkcs1.contains("BEGIN RSA PRIVATE KEY"), pkcs1.lines().findFirst().orElse(""));
         store.install(Upload.pem(goodChain(), Optional.of(pkcs1), Optional.empty()), "admin");
         assertEquals(leaf.cert(), store.https().leaf());
+    }
+
+    @Test
+    void aLegacyEncryptedKeyAndAnEcSec1KeyAreAccepted() {
+        BcCertificateStore store = open();
+        String legacy = TestPki.legacyEncrypted(leaf.keys(), "old school");
+        assertTrue(legacy.contains("Proc-Type: 4,ENCRYPTED"));
+        assertEquals("passphrase", refused(store, Upload.pem(goodChain(), Optional.of(legacy), Optional.of("new school")))
+                .field());
+        store.install(Upload.pem(goodChain(), Optional.of(legacy), Optional.of("old school")), "admin");
+        assertEquals(leaf.cert(), store.https().leaf());
+
+        Issued ec = TestPki.leaf(HOST, inter, List.of(HOST), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)),
+                TestPki.ec());
+        String sec1 = TestPki.traditional(ec.keys());
+        assertTrue(sec1.contains("BEGIN EC PRIVATE KEY"), sec1.lines().findFirst().orElse(""));
+        store.install(Upload.pem(TestPki.chain(ec.cert(), inter.cert(), root.cert()), Optional.of(sec1), Optional.empty()),
+                "admin");
+        assertEquals(ec.cert(), store.https().leaf());
     }
 
     @Test

@@ -154,8 +154,21 @@ public final class TestPki {
         return pem(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", k.getPrivate().getEncoded()));
     }
 
-    /** OpenSSL's traditional form: PKCS#1 ("RSA PRIVATE KEY") for RSA. */
+    /**
+     * OpenSSL's traditional form: PKCS#1 ("RSA PRIVATE KEY") for RSA, SEC1 ("EC PRIVATE KEY") with
+     * the curve named inside, as {@code openssl ecparam -genkey} writes it, for EC.
+     */
     public static String traditional(KeyPair k) {
+        if (k.getPrivate() instanceof java.security.interfaces.ECPrivateKey ec) {
+            try {
+                var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(ec.getEncoded());
+                var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(),
+                        info.getPrivateKeyAlgorithm().getParameters());
+                return pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return pem(k.getPrivate());
     }
 
@@ -167,6 +180,18 @@ public final class TestPki {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** OpenSSL's legacy encrypted PEM ("Proc-Type: 4,ENCRYPTED"). */
+    public static String legacyEncrypted(KeyPair k, String passphrase) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(k.getPrivate(), new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder("AES-256-CBC")
+                    .setProvider(new BouncyCastleProvider()).build(passphrase.toCharArray()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
     }
 
     public static byte[] pkcs12(KeyPair k, List<X509Certificate> chain, String passphrase) {
