@@ -296,9 +296,12 @@ final class BcCertificateStore implements CertificateStore {
     private State swapTo(State s, TlsIdentity next, Optional<TlsIdentity> previous, Optional<Csr.Pending> csr) {
         TlsIdentity agentsTrust = s.transition().map(Transition::ingest).orElse(s.current());
         Optional<Transition> transition = Optional.empty();
-        if (!agentsTrust.root().equals(next.root()) && config.transitionDays() > 0) {
+        // Never longer than the old certificate lives: an expired one would cut agents off anyway.
+        Instant oldExpires = agentsTrust.leaf().getNotAfter().toInstant();
+        Instant until = clock.instant().plus(Duration.ofDays(config.transitionDays()));
+        if (!agentsTrust.root().equals(next.root()) && config.transitionDays() > 0 && clock.instant().isBefore(oldExpires)) {
             transition = Optional.of(s.transition().orElse(new Transition(agentsTrust,
-                    clock.instant().plus(Duration.ofDays(config.transitionDays())))));
+                    until.isAfter(oldExpires) ? oldExpires : until)));
         }
         return new State(next, previous, transition, csr);
     }

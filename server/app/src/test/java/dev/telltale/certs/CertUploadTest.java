@@ -135,6 +135,20 @@ class CertUploadTest {
     }
 
     @Test
+    void aTransitionEndsNoLaterThanTheCertificateAgentsAreShown() {
+        BcCertificateStore store = open();
+        Issued otherRoot = TestPki.root("Other Root", now);
+        Issued soon = TestPki.leaf(HOST, inter, List.of(HOST), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3)));
+        store.install(Upload.pem(TestPki.chain(soon.cert(), inter.cert(), root.cert()),
+                Optional.of(TestPki.pkcs8(soon.keys())), Optional.empty()), "admin");
+        store.endTransition("admin");
+        Issued next = TestPki.leaf(HOST, otherRoot, List.of(HOST), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
+        store.install(Upload.pem(TestPki.chain(next.cert(), otherRoot.cert()), Optional.of(TestPki.pkcs8(next.keys())),
+                Optional.empty()), "admin");
+        assertEquals(soon.cert().getNotAfter().toInstant(), store.transition().orElseThrow().until());
+    }
+
+    @Test
     void anAdminEndsTheTransitionEarly() {
         BcCertificateStore store = open();
         store.install(Upload.pem(goodChain(), Optional.of(TestPki.pkcs8(leaf.keys())), Optional.empty()), "admin");
