@@ -278,7 +278,9 @@ public final class Appliance implements AutoCloseable {
         System.out.println("Telltale " + VERSION + " is up.");
         System.out.println("  Log in at   https://localhost:" + web.port() + "/   (user: admin)");
         System.out.println("  Agents send to  localhost:" + ingest.port() + "  (TLS 1.3)");
-        System.out.println("  CA certificate  " + dataDir.resolve("tls/ca.crt"));
+        // ca.crt is the appliance's own CA; after an upload agents pin another one (or two, during a transition).
+        System.out.println("  CA certificate  " + (certificates.ownCaPinned() ? dataDir.resolve("tls/ca.crt")
+                : "https://localhost:" + web.port() + "/api/v1/certificates/ca.pem"));
         System.out.println("  Data directory  " + dataDir);
         System.out.flush();
     }

@@ -202,6 +202,12 @@ final class BcCertificateStore implements CertificateStore {
     }
 
     @Override
+    public boolean ownCaPinned() {
+        State s = state;
+        return s.transition().isEmpty() && ownIssued(s.current(), ca.certificate());
+    }
+
+    @Override
     public Optional<List<X509Certificate>> previousChain() {
         return state.previous().map(TlsIdentity::chain);
     }

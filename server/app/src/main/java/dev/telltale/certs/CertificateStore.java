@@ -59,6 +59,9 @@ public interface CertificateStore {
     /** PEM text agents pin: the current root CA, followed by the previous one during a transition. */
     String caPem();
 
+    /** Whether agents pin exactly the appliance's own CA ({@code DATA/tls/ca.crt}): no upload, no transition. */
+    boolean ownCaPinned();
+
     /** The chain a rollback would restore. */
     Optional<List<X509Certificate>> previousChain();
 

@@ -57,12 +57,14 @@ class CertUploadTest {
     void aCompleteChainWithItsKeyIsPresentedAndTheOldCaStaysForAgentsDuringTheTransition() throws Exception {
         BcCertificateStore store = open();
         TlsIdentity before = store.https();
+        assertTrue(store.ownCaPinned());
         int[] changes = {0};
         store.onChange(() -> changes[0]++);
         store.install(Upload.pem(goodChain(), Optional.of(TestPki.pkcs8(leaf.keys())), Optional.empty()), "admin");
 
         assertEquals(leaf.cert(), store.https().leaf());
         assertEquals(root.cert(), store.caCertificate());
+        assertFalse(store.ownCaPinned());
         assertEquals(1, changes[0]);
         assertEquals(List.of("admin certificate.upload"), audit);
         assertEquals(before.leaf(), store.ingest().leaf(), "agents pinning the old CA keep streaming");
