@@ -64,6 +64,13 @@ public final class Appliance implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private WebServer web;
     private IngestServer ingest;
+    private CertificateStore certificates;
+    /**
+     * Where certificate expiry notices go besides alerts: the hook for the notification outbox
+     * (package {@code notify}); until it is wired, the notice is logged.
+     */
+    private final java.util.function.Consumer<dev.telltale.certs.CertificateNotice> certificateNotices =
+            n -> System.getLogger(Appliance.class.getName()).log(System.Logger.Level.WARNING, n.summary());
     private EventStore store;
     private Optional<PolicyEngine> engine = Optional.empty();
     private Policies policies;
@@ -98,6 +105,11 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
+    private static io.helidon.common.tls.Tls tls(dev.telltale.certs.TlsIdentity id) {
+        return io.helidon.common.tls.Tls.builder().privateKey(id.key()).privateKeyCertChain(id.chain())
+                .enabledProtocols(List.of("TLSv1.3")).build();
+    }
+
     private void startAll(Config root, Map<String, String> env) {
         Config tt = root.get("telltale");
         ApplianceConfig cfg = ApplianceConfig.from(tt);
@@ -116,7 +128,10 @@ public final class Appliance implements AutoCloseable {
 
         db = Database.open(dataDir);
         toClose.add(0, db);
-        CertificateStore certs = CertificateStore.loadOrCreate(dataDir, certsCfg);
+        dev.telltale.audit.AuditLog certAudit = new dev.telltale.audit.AuditLog(db);
+        CertificateStore certs = CertificateStore.open(dataDir, certsCfg, cfg.publicHost(), clock,
+                (actor, action, detail) -> certAudit.record(actor, action, "certificates", Optional.of(detail)));
+        certificates = certs;
         Users users = Users.create(db);
         users.bootstrapAdmin(Optional.ofNullable(env.get("TELLTALE_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()))
                 .ifPresent(this::announceInitialPassword);
@@ -151,7 +166,7 @@ public final class Appliance implements AutoCloseable {
         toClose.add(0, journal);
         journal.start(replayAndStart(journal));
 
-        ingest = IngestServer.start(ingestCfg, certs.serverKey(), certs.serverChain(), runTokens, agents, journal,
+        ingest = IngestServer.start(ingestCfg, certs.ingest().key(), certs.ingest().chain(), runTokens, agents, journal,
                 hasher, metrics, VERSION);
         toClose.add(0, ingest);
 
@@ -167,7 +182,7 @@ public final class Appliance implements AutoCloseable {
                 "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
         Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
                 new Bundles(cfg.bundlesDir()), new DownloadLinks(hasher, clock, cfg.downloadLinkLifetime()),
-                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs.caPem(), policies, alerts,
+                cfg.publicHost(), () -> ingest.port(), () -> web.port(), certs::caPem, policies, alerts,
                 dev.telltale.rbac.Memberships.create(db, clock), dev.telltale.rbac.ApiClients.create(db, clock),
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
@@ -178,7 +193,7 @@ public final class Appliance implements AutoCloseable {
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
                 store, policies, alerts, teams, services.memberships(), services.clients(), services.auditLog(), runTokens,
                 services.bundles(), services.downloadLinks(), new dev.telltale.ui.Ui.AgentEndpoint(cfg.publicHost(),
-                () -> ingest.port(), () -> web.port(), certs.caPem()), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
+                () -> ingest.port(), () -> web.port(), certs::caPem), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs, storeCfg, alertsCfg,
                 dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso,
                 services.inventory(), sca, vulnDb));
@@ -186,15 +201,23 @@ public final class Appliance implements AutoCloseable {
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())
                 .shutdownHook(false)
-                .tls(t -> t.privateKey(certs.serverKey())
-                        .privateKeyCertChain(certs.serverChain())
-                        .enabledProtocols(List.of("TLSv1.3")))
+                .tls(tls(certs.https()))
                 .routing(r -> {
                     Api.register(r, services, routes, ui.errors());
                     ui.register(r);
                 })
                 .build()
                 .start();
+        // Both listeners swap for new connections only: established agent streams keep their sessions.
+        // Two listeners: one failing to take the new identity does not keep the other from it.
+        certs.onChange(() -> ingest.reloadTls(certs.ingest().key(), certs.ingest().chain()));
+        certs.onChange(() -> web.reloadTls(tls(certs.https())));
+        // Expiry notices become alerts (system rule) and go to the notification hook; hourly, so a
+        // transition ends and a 1-day warning arrives within the hour.
+        dev.telltale.certs.CertificateMonitor monitor = dev.telltale.certs.CertificateMonitor.start(certs, dataDir, clock,
+                java.time.Duration.ofHours(1), List.of(new dev.telltale.certs.ExpiryAlerts(db, alerts,
+                        teams.defaultTeam().id(), clock), certificateNotices));
+        toClose.add(0, monitor);
         announce();
     }
 
@@ -255,7 +278,9 @@ public final class Appliance implements AutoCloseable {
         System.out.println("Telltale " + VERSION + " is up.");
         System.out.println("  Log in at   https://localhost:" + web.port() + "/   (user: admin)");
         System.out.println("  Agents send to  localhost:" + ingest.port() + "  (TLS 1.3)");
-        System.out.println("  CA certificate  " + dataDir.resolve("tls/ca.crt"));
+        // ca.crt is the appliance's own CA; after an upload agents pin another one (or two, during a transition).
+        System.out.println("  CA certificate  " + (certificates.ownCaPinned() ? dataDir.resolve("tls/ca.crt")
+                : "https://localhost:" + web.port() + "/api/v1/certificates/ca.pem"));
         System.out.println("  Data directory  " + dataDir);
         System.out.flush();
     }
@@ -287,6 +312,11 @@ public final class Appliance implements AutoCloseable {
     }
 
     /** Every route the HTTPS server declares (API and pages), with the permission each needs. */
+    /** The TLS identities both listeners present. */
+    public CertificateStore certificates() {
+        return certificates;
+    }
+
     public dev.telltale.rbac.RouteTable routes() {
         return routes;
     }

@@ -31,7 +31,7 @@ public final class Api {
                            Metrics metrics, Clock clock, Map<String, Supplier<Map<String, Object>>> healthDetails,
                            Map<String, BooleanSupplier> healthChecks, Bundles bundles, DownloadLinks downloadLinks,
                            java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
-                           java.util.function.IntSupplier httpsPort, String caPem,
+                           java.util.function.IntSupplier httpsPort, java.util.function.Supplier<String> caPem,
                            dev.telltale.policy.Policies policies, Alerts alerts,
                            dev.telltale.rbac.Memberships memberships, dev.telltale.rbac.ApiClients clients,
                            dev.telltale.audit.AuditLog auditLog, dev.telltale.auth.Sessions sessions,

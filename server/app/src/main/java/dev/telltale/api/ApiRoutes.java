@@ -78,6 +78,12 @@ final class ApiRoutes {
 
                 .add("GET", "/api/v1/certificates/server", APPLIANCE_MANAGE)
                 .add("GET", "/api/v1/certificates/ca.pem", SIGNED_IN)
+                .add("PUT", "/api/v1/certificates/server", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/certificates/server/rollback", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/certificates/server/regenerate", APPLIANCE_MANAGE)
+                .add("GET", "/api/v1/certificates/csr", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/certificates/csr", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/certificates/transition/end", APPLIANCE_MANAGE)
 
                 .add("GET", "/api/v1/findings", SBOM_VIEW)
                 .add("POST", "/api/v1/findings/scan", APPLIANCE_MANAGE)

@@ -34,7 +34,7 @@ final class DownloadsApi implements HttpService {
 
     /** Where agents reach this appliance, as the generated configuration states it. */
     record Agents(java.util.Optional<String> publicHost, java.util.function.IntSupplier ingestPort,
-                  java.util.function.IntSupplier httpsPort, String caPem) {
+                  java.util.function.IntSupplier httpsPort, java.util.function.Supplier<String> caPem) {
     }
 
     DownloadsApi(Bundles bundles, DownloadLinks links, RunTokens runTokens, Teams teams, Agents agents) {
@@ -75,7 +75,7 @@ final class DownloadsApi implements HttpService {
         RunTokens.CreatedRunToken token = runTokens.create(team.id(), "agent install", java.util.Optional.empty(),
                 admin.username());
         String config = AgentConfigFile.render(team.name(), admin.username(), token.createdAt(), host,
-                agentsEndpoint.ingestPort().getAsInt(), token.token(), agentsEndpoint.caPem());
+                agentsEndpoint.ingestPort().getAsInt(), token.token(), agentsEndpoint.caPem().get());
         String base = "https://" + host + ":" + agentsEndpoint.httpsPort().getAsInt();
         Json.send(res, io.helidon.http.Status.CREATED_201, Json.object()
                 .put("filename", "telltale.conf")
@@ -84,7 +84,7 @@ final class DownloadsApi implements HttpService {
                 .put("bundle", bundle)
                 .put("bundle_available", bundles.find(bundle).isPresent())
                 .put("config", config)
-                .put("install", AgentConfigFile.installCommand(base, bundle, links.query(bundle), agentsEndpoint.caPem(),
+                .put("install", AgentConfigFile.installCommand(base, bundle, links.query(bundle), agentsEndpoint.caPem().get(),
                         config)));
     }
 

@@ -82,6 +82,49 @@ final class PemFiles {
         write(file, pem(new PemObject("PRIVATE KEY", key.getEncoded())), OWNER_ONLY);
     }
 
+    /** PEM text of a chain, first certificate first. */
+    static String toPem(java.util.List<X509Certificate> chain) {
+        StringBuilder out = new StringBuilder();
+        chain.forEach(c -> out.append(toPem(c)));
+        return out.toString();
+    }
+
+    static String keyPem(PrivateKey key) {
+        return pem(new PemObject("PRIVATE KEY", key.getEncoded()));
+    }
+
+    /** Writes the chain (first certificate first) world-readable. */
+    static void writeChain(Path file, java.util.List<X509Certificate> chain) {
+        write(file, toPem(chain), PUBLIC);
+    }
+
+    /** Writes key and chain together in one owner-only file, so the pair is replaced in one rename. */
+    static void writeBundle(Path file, PrivateKey key, java.util.List<X509Certificate> chain) {
+        write(file, keyPem(key) + toPem(chain), OWNER_ONLY);
+    }
+
+    static void writeText(Path file, String text, boolean secret) {
+        write(file, text, secret ? OWNER_ONLY : PUBLIC);
+    }
+
+    /** Every certificate in the file, in file order. */
+    static java.util.List<X509Certificate> readChain(Path file) {
+        try {
+            return parseChain(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException | CertificateException e) {
+            throw new CertificateStoreException("cannot read the certificates in " + file, e);
+        }
+    }
+
+    static java.util.List<X509Certificate> parseChain(String pem) throws CertificateException {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        java.util.List<X509Certificate> out = new java.util.ArrayList<>();
+        for (var c : cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+            out.add((X509Certificate) c);
+        }
+        return out;
+    }
+
     static X509Certificate readCertificate(Path file) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -104,7 +147,7 @@ final class PemFiles {
         }
     }
 
-    private static void tightenIfNeeded(Path file) {
+    static void tightenIfNeeded(Path file) {
         if (!posix()) {
             return;
         }

@@ -80,6 +80,29 @@ record SubjectNames(Set<String> dnsNames, Set<InetAddress> ipAddresses) {
         return new SubjectNames(dns, ips);
     }
 
+    /** "DNS:a, IP:10.0.0.1" for messages. */
+    String describe() {
+        List<String> out = new ArrayList<>();
+        dnsNames.stream().sorted().forEach(n -> out.add("DNS:" + n));
+        ipAddresses.forEach(ip -> out.add("IP:" + ip.getHostAddress()));
+        return out.isEmpty() ? "(none)" : String.join(", ", out);
+    }
+
+    /**
+     * The names an uploaded certificate must cover: the public host name and configured names,
+     * else the machine's host name. Loopback is not required: enterprise CAs do not sign it.
+     */
+    static SubjectNames forUpload(Optional<String> publicHost, List<String> configured, Optional<String> hostName) {
+        Set<String> dns = new LinkedHashSet<>();
+        Set<InetAddress> ips = new LinkedHashSet<>();
+        publicHost.ifPresent(h -> classify(h, dns, ips));
+        configured.forEach(n -> classify(n, dns, ips));
+        if (dns.isEmpty() && ips.isEmpty()) {
+            hostName.ifPresent(h -> classify(h, dns, ips));
+        }
+        return new SubjectNames(dns, ips);
+    }
+
     boolean covers(SubjectNames other) {
         return dnsNames.containsAll(other.dnsNames) && ipAddresses.containsAll(other.ipAddresses);
     }

@@ -26,6 +26,14 @@ public interface IngestServer extends AutoCloseable {
         return NettyIngestServer.start(config, key, chain, runTokens, agents, journal, hasher, metrics, serverVersion);
     }
 
+    /**
+     * Presents {@code chain} with {@code key} to connections accepted from now on; established
+     * connections keep their session.
+     *
+     * @throws IngestException when the key and chain cannot make a TLS context (nothing changes then)
+     */
+    void reloadTls(PrivateKey key, List<X509Certificate> chain);
+
     /** The bound port (useful when configured as 0). */
     int port();
 

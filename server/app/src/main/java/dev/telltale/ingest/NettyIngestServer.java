@@ -38,6 +38,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Netty implementation of the ingestion listener. */
 final class NettyIngestServer implements IngestServer {
@@ -45,8 +46,12 @@ final class NettyIngestServer implements IngestServer {
     private final EventLoopGroup workers;
     private final Channel serverChannel;
     private final SessionServices services;
+    /** Read by the channel initializer: new connections get the newest context, established ones keep theirs. */
+    private final AtomicReference<SslContext> tls;
 
-    private NettyIngestServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, SessionServices services) {
+    private NettyIngestServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, SessionServices services,
+                              AtomicReference<SslContext> tls) {
+        this.tls = tls;
         this.boss = boss;
         this.workers = workers;
         this.serverChannel = serverChannel;
@@ -56,15 +61,7 @@ final class NettyIngestServer implements IngestServer {
     static NettyIngestServer start(IngestConfig config, PrivateKey key, List<X509Certificate> chain, RunTokens runTokens,
                                    Agents agents, Journal journal, SecretHasher hasher, Metrics metrics,
                                    String serverVersion) {
-        SslContext tls;
-        try {
-            tls = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
-                    .sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3")
-                    .build();
-        } catch (Exception e) {
-            throw new IngestException("cannot set up TLS for the ingestion listener", e);
-        }
+        AtomicReference<SslContext> tls = new AtomicReference<>(context(key, chain));
         ExecutorService control = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("telltale-ingest-control", true));
         SessionRegistry registry = new SessionRegistry();
@@ -88,18 +85,34 @@ final class NettyIngestServer implements IngestServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        recipe(ch.pipeline(), tls, ch, services);
+                        recipe(ch.pipeline(), tls.get(), ch, services);
                     }
                 });
         try {
             Channel server = b.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
-            return new NettyIngestServer(boss, workers, server, services);
+            return new NettyIngestServer(boss, workers, server, services, tls);
         } catch (Exception e) {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
             control.shutdownNow();
             throw new IngestException("cannot listen for agents on " + config.host() + ":" + config.port(), e);
         }
+    }
+
+    private static SslContext context(PrivateKey key, List<X509Certificate> chain) {
+        try {
+            return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                    .sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3")
+                    .build();
+        } catch (Exception e) {
+            throw new IngestException("cannot set up TLS for the ingestion listener", e);
+        }
+    }
+
+    @Override
+    public void reloadTls(PrivateKey key, List<X509Certificate> chain) {
+        tls.set(context(key, chain));
     }
 
     /** The pipeline, read top to bottom as bytes travel in. */

@@ -46,7 +46,7 @@ public final class Ui {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
-    public record AgentEndpoint(Optional<String> publicHost, IntSupplier ingestPort, IntSupplier httpsPort, String caPem) {
+    public record AgentEndpoint(Optional<String> publicHost, IntSupplier ingestPort, IntSupplier httpsPort, java.util.function.Supplier<String> caPem) {
     }
 
     private final Views views = new Views();

@@ -257,6 +257,23 @@ class AccessMatrixTest {
     }
 
     @Test
+    void certificateChangesAreForOrganisationAdminsOnly() throws Exception {
+        RouteTable table = app.appliance().routes();
+        for (String[] mp : new String[][]{{"PUT", "/api/v1/certificates/server"},
+                {"POST", "/api/v1/certificates/server/rollback"}, {"POST", "/api/v1/certificates/server/regenerate"},
+                {"GET", "/api/v1/certificates/csr"}, {"POST", "/api/v1/certificates/csr"},
+                {"POST", "/api/v1/certificates/transition/end"}, {"POST", "/admin/certificates/upload"},
+                {"POST", "/admin/certificates/csr"}, {"POST", "/admin/certificates/rollback"},
+                {"POST", "/admin/certificates/regenerate"}, {"POST", "/admin/certificates/transition/end"}}) {
+            assertEquals(Permission.APPLIANCE_MANAGE, table.match(mp[0], mp[1]).orElseThrow().permission(), mp[1]);
+        }
+        HttpResponse<String> refused = call("PUT", "/api/v1/certificates/server", TOKENS.get("red-admin"));
+        assertEquals(403, refused.statusCode(), "a Team Admin cannot replace the appliance's certificate");
+        HttpResponse<String> empty = call("PUT", "/api/v1/certificates/server", TOKENS.get("admin"));
+        assertEquals(400, empty.statusCode(), empty.body());
+    }
+
+    @Test
     void routesThatAreNotDeclaredAreRefusedEvenToAdmins() throws Exception {
         Optional<String> admin = TOKENS.get("admin");
         for (String[] mp : new String[][]{{"GET", "/api/v1/secret-admin-thing"}, {"PATCH", "/api/v1/events"},

@@ -30,7 +30,7 @@ final class AdminIndex {
             new Section("Teams", "/admin/teams", "Teams and their members with their roles."),
             new Section("Integration clients", "/admin/clients", "Client ids and secrets for programs using the API."),
             new Section("Single sign-on", "/admin/sso", "OpenID Connect settings."),
-            new Section("Certificates", "/admin/certificates", "This appliance's CA and TLS certificate."),
+            new Section("Certificates", "/admin/certificates", "The TLS certificate and CA: upload your own, signing requests, rollback."),
             new Section("Integrations", "/admin/integrations", "Webhooks, Slack and Jira."),
             new Section("Vulnerability database", "/admin/vulndb", "Offline OSV advisories: status, age and imports."),
             new Section("Audit log", "/admin/audit", "Who did what and when, with export."),

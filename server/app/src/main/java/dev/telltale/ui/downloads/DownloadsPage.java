@@ -163,10 +163,10 @@ public final class DownloadsPage implements Page {
         String bundle = "telltale-agent-linux-x86_64-" + f.libc() + ".tar.gz";
         RunTokens.CreatedRunToken token = tokens.create(team.id(), f.name(), Optional.empty(), actor);
         String config = AgentConfigFile.render(team.name(), actor, token.createdAt(), host,
-                endpoint.ingestPort().getAsInt(), token.token(), endpoint.caPem());
+                endpoint.ingestPort().getAsInt(), token.token(), endpoint.caPem().get());
         String base = "https://" + host + ":" + endpoint.httpsPort().getAsInt();
         return new Created(team.name(), token.name(), bundle, bundles.find(bundle).isPresent(), config,
-                AgentConfigFile.installCommand(base, bundle, links.query(bundle), endpoint.caPem(), config));
+                AgentConfigFile.installCommand(base, bundle, links.query(bundle), endpoint.caPem().get(), config));
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {
