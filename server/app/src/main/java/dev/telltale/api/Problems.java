@@ -60,6 +60,10 @@ final class Problems {
             ApiProblem p = VulnDbApi.problem(e);
             send(res, p.status(), p.title(), p.getMessage());
         });
+        routing.error(dev.telltale.notify.NotifyException.class, (req, res, e) -> {
+            ApiProblem p = IntegrationsApi.problem(e);
+            send(res, p.status(), p.title(), p.getMessage());
+        });
         routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
         routing.error(AlertNotFoundException.class, (req, res, e) -> send(res, 404, "Not Found", e.getMessage()));
         routing.error(InvalidTransitionException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,

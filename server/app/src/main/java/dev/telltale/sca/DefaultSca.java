@@ -41,6 +41,7 @@ final class DefaultSca implements Sca {
     private final ScaConfig config;
     private final Clock clock;
     private final FindingRows rows;
+    private final Sca.FindingEvents events;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "telltale-sca-scan");
         t.setDaemon(true);
@@ -49,7 +50,8 @@ final class DefaultSca implements Sca {
     private volatile Optional<Instant> scannedImport = Optional.empty();
 
     DefaultSca(Database db, Inventory inventory, VulnDb vulnDb, Alerts alerts, Policies policies, ScaConfig config,
-               Clock clock) {
+               Clock clock, Sca.FindingEvents events) {
+        this.events = events;
         this.db = db;
         this.inventory = inventory;
         this.vulnDb = vulnDb;
@@ -129,6 +131,9 @@ final class DefaultSca implements Sca {
                 }
             }
             List<FindingRows.Candidate> fresh = rows.replace(tx, ref, found, now);
+            if (!fresh.isEmpty()) {
+                events.found(tx, fresh.stream().map(FindingRows.Candidate::finding).toList());
+            }
             List<FindingRows.Candidate> raise = rule.map(r -> fresh.stream().filter(c -> reports(r, c.finding())).toList())
                     .orElse(List.of());
             if (!raise.isEmpty()) {
