@@ -151,6 +151,8 @@ final class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        // Queued sends have not started: they stay PENDING for the next run. Those in flight finish.
+        pool.getQueue().clear();
         pool.shutdown();
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
