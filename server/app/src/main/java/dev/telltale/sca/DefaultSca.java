@@ -130,9 +130,10 @@ final class DefaultSca implements Sca {
                     alerts.record(tx, violations);
                 }
             }
-            List<FindingRows.Candidate> fresh = rows.replace(tx, ref, found, now);
-            if (!fresh.isEmpty()) {
-                events.found(tx, fresh.stream().map(FindingRows.Candidate::finding).toList());
+            List<FindingRows.Candidate> added = new ArrayList<>();
+            List<FindingRows.Candidate> fresh = rows.replace(tx, ref, found, now, added);
+            if (!added.isEmpty()) {
+                events.found(tx, added.stream().map(FindingRows.Candidate::finding).toList());
             }
             List<FindingRows.Candidate> raise = rule.map(r -> fresh.stream().filter(c -> reports(r, c.finding())).toList())
                     .orElse(List.of());

@@ -36,10 +36,11 @@ final class FindingRows {
      * Makes the stored findings of {@code ref} exactly {@code found} (inside {@code tx}), keeping
      * each existing finding's first-found time and alerted flag.
      *
+     * @param added receives the candidates found for the first time
      * @return the candidates that are new, or newly loaded, and not yet alerted
      */
-    List<Candidate> replace(Connection tx, Inventory.VersionRef ref, List<Candidate> found, Instant now)
-            throws SQLException {
+    List<Candidate> replace(Connection tx, Inventory.VersionRef ref, List<Candidate> found, Instant now,
+                            List<Candidate> added) throws SQLException {
         Map<String, boolean[]> existing = new HashMap<>(); // key -> {loaded, alerted}
         try (PreparedStatement ps = tx.prepareStatement("SELECT fkey, loaded, alerted FROM sca_findings WHERE team_id = ?"
                 + " AND application = ? AND component = ? AND version = ?")) {
@@ -55,6 +56,7 @@ final class FindingRows {
             boolean[] old = existing.remove(c.key());
             if (old == null) {
                 insert(tx, ref, c, now);
+                added.add(c);
             } else {
                 update(tx, ref, c, now);
             }
