@@ -24,7 +24,7 @@ final class AgentGaps {
     private AgentGaps() {
     }
 
-    private record Quiet(long id, long teamId, String instance, String kind, String hostname, String application,
+    record Quiet(long id, long teamId, String instance, String kind, String hostname, String application,
                          String component, String version, Instant lastSeen) {
     }
 
@@ -55,12 +55,16 @@ final class AgentGaps {
                 Sql.setInstant(ins, 2, q.lastSeen);
                 ins.executeUpdate();
             }
-            ObjectNode d = Outbox.JSON.createObjectNode().put("agent_id", q.id).put("instance", q.instance)
-                    .put("agent_kind", q.kind).put("hostname", q.hostname).put("component", q.component)
-                    .put("version", q.version).put("last_seen", q.lastSeen.toString())
-                    .put("quiet_seconds", Duration.between(q.lastSeen, now).toSeconds());
-            Outbox.insert(c, EventKind.AGENT_GAP, Optional.of(q.teamId), Optional.of(q.application), now, d);
+            Outbox.insert(c, EventKind.AGENT_GAP, Optional.of(q.teamId), Optional.of(q.application), now, data(q, now));
         }
         return quiet.size();
+    }
+
+    /** {@code data} of agent_gap (docs/integrations.md). */
+    static ObjectNode data(Quiet q, Instant now) {
+        return Outbox.JSON.createObjectNode().put("agent_id", q.id).put("instance", q.instance)
+                .put("agent_kind", q.kind).put("hostname", q.hostname).put("component", q.component)
+                .put("version", q.version).put("last_seen", q.lastSeen.toString())
+                .put("quiet_seconds", Duration.between(q.lastSeen, now).toSeconds());
     }
 }

@@ -131,8 +131,7 @@ final class DefaultNotify implements Notify {
         Delivery d = Sql.inTransaction(ds, c -> {
             Integrations.Stored s = integrations.find(c, id, scope);
             long event = Outbox.insert(c, EventKind.TEST, Optional.of(s.view().teamId()), Optional.empty(), now,
-                    Outbox.JSON.createObjectNode().put("integration", s.view().name())
-                            .put("message", "A test notification sent on request of " + actor));
+                    Sources.test(s.view().name(), actor));
             try (var ps = c.prepareStatement("UPDATE notify_events SET dispatched = TRUE WHERE id = ?")) {
                 ps.setLong(1, event); // goes to this integration only, not through the fan-out
                 ps.executeUpdate();

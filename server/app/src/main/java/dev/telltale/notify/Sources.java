@@ -38,6 +38,12 @@ final class Sources {
     }
 
     private void alert(Connection tx, AlertEvents.AlertChange ch) throws SQLException {
+        Outbox.insert(tx, ch.created() ? EventKind.NEW_ALERT : EventKind.STATE_CHANGE, Optional.of(ch.teamId()),
+                Optional.of(ch.application()), ch.at(), alertData(ch));
+    }
+
+    /** {@code data} of new_alert and state_change (docs/integrations.md). */
+    ObjectNode alertData(AlertEvents.AlertChange ch) {
         ObjectNode d = Outbox.JSON.createObjectNode();
         d.put("alert_id", ch.alertId()).put("occurrence_id", ch.occurrenceId()).put("rule", ch.ruleId())
                 .put("title", rules.apply(ch.ruleId()).map(RuleInfo::title).orElse(ch.ruleId()))
@@ -45,29 +51,40 @@ final class Sources {
                 .put("key", ch.key()).put("state", ch.to().name())
                 .put("previous_state", ch.from().map(Enum::name).orElse(null)).put("actor", ch.actor())
                 .put("comment", ch.comment().orElse(null)).put("url", baseUrl.get() + "/alerts/" + ch.alertId());
-        Outbox.insert(tx, ch.created() ? EventKind.NEW_ALERT : EventKind.STATE_CHANGE, Optional.of(ch.teamId()),
-                Optional.of(ch.application()), ch.at(), d);
+        return d;
     }
 
     private void findings(Connection tx, List<Sca.VulnFinding> fresh) throws SQLException {
         for (Sca.VulnFinding f : fresh) {
-            ObjectNode d = Outbox.JSON.createObjectNode();
-            d.put("advisory_id", f.advisoryId());
-            f.aliases().forEach(d.putArray("aliases")::add);
-            d.put("package", f.packageName()).put("package_version", f.packageVersion()).put("purl", f.purl())
-                    .put("ecosystem", f.ecosystem()).put("component", f.component()).put("version", f.version())
-                    .put("severity", f.severity()).put("loaded", f.loaded()).put("summary", f.summary());
-            if (f.cvssScore().isPresent()) {
-                d.put("cvss_score", f.cvssScore().get());
-            } else {
-                d.putNull("cvss_score");
-            }
-            f.fixedVersions().forEach(d.putArray("fixed_versions")::add);
             Outbox.insert(tx, EventKind.NEW_VULNERABILITY, Optional.of(f.teamId()), Optional.of(f.application()),
-                    f.firstFound(), d);
+                    f.firstFound(), vulnerabilityData(f));
         }
     }
 
+    /** {@code data} of new_vulnerability (docs/integrations.md). */
+    static ObjectNode vulnerabilityData(Sca.VulnFinding f) {
+        ObjectNode d = Outbox.JSON.createObjectNode();
+        d.put("advisory_id", f.advisoryId());
+        f.aliases().forEach(d.putArray("aliases")::add);
+        d.put("package", f.packageName()).put("package_version", f.packageVersion()).put("purl", f.purl())
+                .put("ecosystem", f.ecosystem()).put("component", f.component()).put("version", f.version())
+                .put("severity", f.severity()).put("loaded", f.loaded()).put("summary", f.summary());
+        if (f.cvssScore().isPresent()) {
+            d.put("cvss_score", f.cvssScore().get());
+        } else {
+            d.putNull("cvss_score");
+        }
+        f.fixedVersions().forEach(d.putArray("fixed_versions")::add);
+        return d;
+    }
+
+    /** {@code data} of a test delivery. */
+    static ObjectNode test(String integration, String actor) {
+        return Outbox.JSON.createObjectNode().put("integration", integration)
+                .put("message", "A test notification sent on request of " + actor);
+    }
+
+    /** {@code data} of system events. */
     static ObjectNode system(String category, String message) {
         return Outbox.JSON.createObjectNode().put("category", category).put("message", message);
     }
