@@ -118,8 +118,8 @@ public final class IntegrationsPage implements Page {
     }
 
     private void update(ServerRequest req, ServerResponse res) {
+        Form f = Form.read(req); // the CSRF check comes before anything else
         Notify.Integration old = find(req, Permission.INTEGRATIONS_EDIT);
-        Form f = Form.read(req);
         IntegrationForm form = IntegrationForm.read(f);
         form = new IntegrationForm(old.type().wire(), old.team(), form.name(), form.enabled(), form.events(),
                 form.applications(), form.url(), form.projectKey(), form.issueType(), form.apiVersion(), form.auth(),
