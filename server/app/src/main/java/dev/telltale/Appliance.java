@@ -72,6 +72,7 @@ public final class Appliance implements AutoCloseable {
     private Database db;
     private Alerts alerts;
     private Notify notify;
+    private volatile String localHost;
     private VulnDb vulnDb;
     private Path dataDir;
     private dev.telltale.rbac.RouteTable routes;
@@ -273,11 +274,15 @@ public final class Appliance implements AutoCloseable {
     /** The UI's address as people reach it, for links in notifications. */
     private String baseUrl(ApplianceConfig cfg) {
         String host = cfg.publicHost().orElseGet(() -> {
-            try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                return "localhost";
+            // Looked up once: links are written inside the policy engine's commit transaction.
+            if (localHost == null) {
+                try {
+                    localHost = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (IOException e) {
+                    localHost = "localhost";
+                }
             }
+            return localHost;
         });
         int port = web != null ? web.port() : cfg.httpsPort();
         return "https://" + (host.contains(":") ? "[" + host + "]" : host) + (port == 443 ? "" : ":" + port);
