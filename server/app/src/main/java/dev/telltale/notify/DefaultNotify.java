@@ -80,7 +80,8 @@ final class DefaultNotify implements Notify {
         senders.put(IntegrationType.JIRA, j);
         senders.put(IntegrationType.SYSLOG, new SyslogSender(config, trustedCaPem, version, clock));
         Dispatcher d = new Dispatcher(ds, deliveries, integrations, senders, config, clock,
-                () -> Sql.inTransaction(ds, c -> AgentGaps.check(c, clock.instant(), config.agentGap())));
+                () -> Sql.inTransaction(ds, c -> AgentGaps.check(c, clock.instant(), config.agentGap())
+                        + Deliveries.prune(c, clock.instant().minus(config.retention()))));
         dispatcher = Optional.of(d);
         d.start();
     }

@@ -184,6 +184,25 @@ final class Deliveries {
         return d.compareTo(config.retryMax()) > 0 ? config.retryMax() : d;
     }
 
+    /**
+     * Deletes deliveries finished (DELIVERED or FAILED) before {@code before}, then the dispatched
+     * events older than that which no delivery points to any more. Returns the deliveries deleted.
+     */
+    static int prune(Connection c, Instant before) throws SQLException {
+        int n;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM notify_deliveries WHERE status <> 'PENDING'"
+                + " AND created_at < ?")) {
+            Sql.setInstant(ps, 1, before);
+            n = ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM notify_events WHERE dispatched = TRUE"
+                + " AND occurred_at < ? AND NOT EXISTS (SELECT 1 FROM notify_deliveries d WHERE d.event_id = notify_events.id)")) {
+            Sql.setInstant(ps, 1, before);
+            ps.executeUpdate();
+        }
+        return n;
+    }
+
     List<Notify.Delivery> log(Connection c, long integrationId, int limit) throws SQLException {
         List<Notify.Delivery> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + DELIVERY_COLUMNS + " FROM notify_deliveries d"

@@ -16,13 +16,14 @@ import java.util.Optional;
  * deliveries failed this many times in a row is disabled and marked failed),
  * {@code request-timeout}, {@code agent-gap} (an agent not seen this long is reported) and
  * {@code agent-gap-check} (how often), {@code proxy} ({@code host:port} of an HTTP proxy for
- * outbound HTTPS), {@code trusted-ca-file} (PEM of extra CAs trusted for outbound TLS), and
- * {@code allow-http} (test-only: accept http:// URLs).
+ * outbound HTTPS), {@code trusted-ca-file} (PEM of extra CAs trusted for outbound TLS),
+ * {@code allow-http} (test-only: accept http:// URLs) and {@code retention} (finished deliveries
+ * and their events are deleted after this long).
  */
 public record NotifyConfig(int workerThreads, Duration pollInterval, Duration retryBase, Duration retryMax,
                            int maxAttempts, int failureLimit, Duration requestTimeout, Duration agentGap,
                            Duration agentGapCheck, Optional<InetSocketAddress> proxy, Optional<Path> trustedCaFile,
-                           boolean allowHttp) {
+                           boolean allowHttp, Duration retention) {
     private static final String NODE = "telltale.notify.";
 
     public NotifyConfig {
@@ -35,12 +36,13 @@ public record NotifyConfig(int workerThreads, Duration pollInterval, Duration re
         between("request-timeout", requestTimeout, Duration.ofMillis(100), Duration.ofMinutes(5));
         between("agent-gap", agentGap, Duration.ofSeconds(1), Duration.ofDays(30));
         between("agent-gap-check", agentGapCheck, Duration.ofMillis(100), Duration.ofHours(1));
+        between("retention", retention, Duration.ofDays(1), Duration.ofDays(3660));
     }
 
     public static NotifyConfig defaults() {
         return new NotifyConfig(2, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(1), 10, 10,
                 Duration.ofSeconds(10), Duration.ofMinutes(15), Duration.ofMinutes(1), Optional.empty(),
-                Optional.empty(), false);
+                Optional.empty(), false, Duration.ofDays(30));
     }
 
     public static NotifyConfig from(Config node) {
@@ -57,7 +59,8 @@ public record NotifyConfig(int workerThreads, Duration pollInterval, Duration re
                 node.get("agent-gap-check").as(Duration.class).orElse(d.agentGapCheck),
                 node.get("proxy").asString().asOptional().filter(s -> !s.isBlank()).map(NotifyConfig::proxy),
                 node.get("trusted-ca-file").asString().asOptional().filter(s -> !s.isBlank()).map(Path::of),
-                node.get("allow-http").asBoolean().orElse(false));
+                node.get("allow-http").asBoolean().orElse(false),
+                node.get("retention").as(Duration.class).orElse(d.retention));
     }
 
     /** {@code host:port}, unresolved (the proxy resolves nothing for us; we resolve it when connecting). */

@@ -46,11 +46,11 @@ class NotifyProxyTest {
         NotifyConfig d = NotifyConfig.defaults();
         ConfigException workers = assertThrows(ConfigException.class, () -> new NotifyConfig(0, d.pollInterval(),
                 d.retryBase(), d.retryMax(), d.maxAttempts(), d.failureLimit(), d.requestTimeout(), d.agentGap(),
-                d.agentGapCheck(), d.proxy(), d.trustedCaFile(), false));
+                d.agentGapCheck(), d.proxy(), d.trustedCaFile(), false, d.retention()));
         assertTrue(workers.getMessage().contains("telltale.notify.worker-threads"), workers.getMessage());
         ConfigException backoff = assertThrows(ConfigException.class, () -> new NotifyConfig(2, d.pollInterval(),
                 Duration.ofMinutes(5), Duration.ofMinutes(1), d.maxAttempts(), d.failureLimit(), d.requestTimeout(),
-                d.agentGap(), d.agentGapCheck(), d.proxy(), d.trustedCaFile(), false));
+                d.agentGap(), d.agentGapCheck(), d.proxy(), d.trustedCaFile(), false, d.retention()));
         assertTrue(backoff.getMessage().contains("telltale.notify.retry-max"), backoff.getMessage());
     }
 

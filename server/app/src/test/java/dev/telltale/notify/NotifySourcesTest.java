@@ -127,4 +127,42 @@ class NotifySourcesTest {
         assertEquals(0, receiver.requests().stream().filter(r -> r.path().equals("/alerts-only")).count(),
                 "an integration gets only the kinds it subscribes to");
     }
+
+    @Test
+    void finishedDeliveriesAndTheirEventsArePrunedAfterTheRetentionPendingOnesStay() throws Exception {
+        webhook("/prune", "[\"system\"]");
+        long integration = JSON.readTree(app.get("/api/v1/integrations", token).body()).get("integrations")
+                .findValues("id").stream().mapToLong(JsonNode::asLong).max().orElseThrow();
+        Instant old = Instant.now().minus(Duration.ofDays(40));
+        var ds = app.appliance().database().dataSource();
+        long[] ids = Sql.inTransaction(ds, c -> {
+            long done = Outbox.insert(c, EventKind.SYSTEM, Optional.empty(), Optional.empty(), old, Sources.system("a", "b"));
+            long waiting = Outbox.insert(c, EventKind.SYSTEM, Optional.empty(), Optional.empty(), old, Sources.system("a", "b"));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notify_events SET dispatched = TRUE WHERE id IN (?, ?)")) {
+                ps.setLong(1, done);
+                ps.setLong(2, waiting);
+                ps.executeUpdate();
+            }
+            long d1 = Deliveries.insert(c, done, integration, old);
+            long d2 = Deliveries.insert(c, waiting, integration, old.plus(Duration.ofDays(3650)));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notify_deliveries SET status = 'DELIVERED' WHERE id = ?")) {
+                ps.setLong(1, d1);
+                ps.executeUpdate();
+            }
+            return new long[]{done, waiting, d1, d2};
+        });
+        int pruned = Sql.inTransaction(ds, c -> Deliveries.prune(c, Instant.now().minus(Duration.ofDays(30))));
+        assertEquals(1, pruned);
+        long events = Sql.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM notify_events WHERE id IN (?, ?)")) {
+                ps.setLong(1, ids[0]);
+                ps.setLong(2, ids[1]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        assertEquals(1, events, "the delivered event went; the one still pending stays");
+    }
 }
