@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "hostenv.h"
+#include "hostenv_int.h"
 
 #include "../common/tt_wire.h"
 #include "identity.h"
@@ -20,7 +21,6 @@
 extern char **environ;
 
 #define EVENT_CAP (3u << 20)        /* stays well below the appliance's 4 MiB frame limit */
-#define PKG_ROOM 16384u             /* stop adding packages when less than this is left */
 #define LICENCE_BUDGET_MS 3000u     /* reading copyright files is "when cheap": bounded */
 #define RPM_TIMEOUT_MS 20000u
 /* Loadable files (*.so, *.so.*) sent with each package, so the appliance can tell which package
@@ -35,17 +35,6 @@ extern char **environ;
 
 enum { TYPE_HOST_ENV = 3 };
 
-typedef struct pkg {
-    const char *name, *version, *source, *arch, *license, *manager;
-    size_t name_len, version_len, source_len, arch_len, license_len;
-    tt_bytes_buf *files;       /* NUL-terminated loadable paths, one after another; may be NULL */
-} pkg;
-
-typedef struct builder {
-    tt_buf *b;
-    tt_hostenv_stats *st;
-    uint64_t files_end;        /* monotonic deadline of reading file lists */
-} builder;
 
 /* A shared object a process may load: a name ending in ".so" or with ".so." in it, outside
  * the trees that hold no loadable code (/etc/ld.so.conf matches the pattern, not the idea). */
@@ -92,7 +81,7 @@ static void add_file(builder *bd, tt_bytes_buf *files, unsigned *count, const ch
     }
 }
 
-static void add_pkg(builder *bd, const pkg *p) {
+void tt_hostenv_add_pkg(builder *bd, const pkg *p) {
     if (!p->name || p->name_len == 0) {
         return;
     }
@@ -285,7 +274,7 @@ static void collect_dpkg(builder *bd, const char *root) {
             tt_bytes_buf files = {0};
             dpkg_files(bd, root, &k, &files);
             k.files = &files;
-            add_pkg(bd, &k);
+            tt_hostenv_add_pkg(bd, &k);
             tt_bb_free(&files);
             bd->st->dpkg++;
         }
@@ -317,7 +306,7 @@ static void collect_apk(builder *bd, const char *root) {
         size_t n = (size_t) (le - line);
         if (n == 0) {
             if (k.name) {
-                add_pkg(bd, &k);
+                tt_hostenv_add_pkg(bd, &k);
                 bd->st->apk++;
             }
             files.len = 0;
@@ -348,7 +337,7 @@ static void collect_apk(builder *bd, const char *root) {
         line = nl + 1;
     }
     if (k.name) {
-        add_pkg(bd, &k);
+        tt_hostenv_add_pkg(bd, &k);
         bd->st->apk++;
     }
     tt_bb_free(&files);
@@ -395,7 +384,7 @@ static void rpm_package(builder *bd, char *line, tt_bytes_buf *files) {
         k.source = f[5];
         k.source_len = strlen(f[5]);
     }
-    add_pkg(bd, &k);
+    tt_hostenv_add_pkg(bd, &k);
     bd->st->rpm++;
 }
 
@@ -547,6 +536,8 @@ uint8_t *tt_hostenv_build(const char *root, size_t *len, tt_hostenv_stats *st) {
     collect_dpkg(&bd, root);
     collect_apk(&bd, root);
     collect_rpm(&bd, root);
+    char cwd[4096];
+    tt_hostenv_collect_lang(&bd, root, getcwd(cwd, sizeof cwd) ? cwd : "/");
     if (!tt_buf_ok(&body)) {
         free(body_mem);
         free(ev_mem);

@@ -1,7 +1,8 @@
 /*
  * The host environment event (protocol.md §9, type 3 host_env): installed OS packages from
  * the dpkg, apk and rpm databases (rpm through the rpm tool), each with the shared objects its file
- * list names, collected by the forwarder once per run
+ * list names, and Python and Node packages found on disk (manager "pypi" / "npm", their files the
+ * directories and modules they install), collected by the forwarder once per run
  * (docs/interceptor.md, "Who records what").
  */
 #ifndef TT_HOSTENV_H
@@ -12,6 +13,7 @@
 
 typedef struct tt_hostenv_stats {
     unsigned dpkg, apk, rpm;     /* packages found per manager */
+    unsigned pypi, npm;          /* Python distributions and Node packages found on disk */
     unsigned licences;           /* packages with a licence */
     unsigned files;              /* loadable files (*.so, *.so.*) sent with their packages */
     int files_truncated;         /* some file lists were cut (per-package, total, time or size bound) */

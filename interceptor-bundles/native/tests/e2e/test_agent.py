@@ -34,13 +34,13 @@ TMP = tempfile.mkdtemp(prefix="tt-e2e-")
 check = tf.check
 
 
-def agent(app, token, component, args, libc="glibc", env=None, timeout=120, stdin=None, options=()):
+def agent(app, token, component, args, libc="glibc", env=None, timeout=120, stdin=None, options=(), cwd=None):
     """Runs args under telltale; returns the completed process."""
     spool = os.path.join(TMP, "spool-" + component)
     cmd = [TT if libc == "glibc" else tf.TT_MUSL, "run", "--portal", app.portal, "--token", token, "--ca", app.ca,
            "--spool", spool, "-a", "e2e", "-c", component, "-V", "1.0", "--libc", libc] + list(options) + ["--"] + args
     return subprocess.run(cmd, capture_output=True, timeout=timeout, env=dict(os.environ, **(env or {})),
-                          input=stdin)
+                          input=stdin, cwd=cwd)
 
 
 def plain(args, timeout=120, stdin=None):
@@ -178,6 +178,30 @@ def test_curl_tls(app, token):
         check(any("localhost" in (field(e, "fqdn") or []) for e in dns), "DNS lookup of localhost recorded")
     finally:
         server.kill()
+
+
+def test_python_packages(app, token):
+    """A pip-installed distribution in the working directory's .venv: in the inventory with its
+    PyPI purl, and used at run time because python3 read its files; an unused one is not."""
+    site = os.path.join(TMP, "pyapp", ".venv", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    for name, version in (("ttdemo", "1.2.3"), ("ttunused", "0.1.0")):
+        os.makedirs(os.path.join(site, name), exist_ok=True)
+        with open(os.path.join(site, name, "__init__.py"), "w") as f:
+            f.write("VALUE = 42\n")
+        info = os.path.join(site, "%s-%s.dist-info" % (name, version))
+        os.makedirs(info, exist_ok=True)
+        with open(os.path.join(info, "METADATA"), "w") as f:
+            f.write("Metadata-Version: 2.1\nName: %s\nVersion: %s\nLicense-Expression: MIT\n" % (name, version))
+        with open(os.path.join(info, "top_level.txt"), "w") as f:
+            f.write(name + "\n")
+    r = agent(app, token, "python", ["python3", "-c", "import sys; sys.path.insert(0, %r); import ttdemo; "
+                                     "print(ttdemo.VALUE)" % site], cwd=os.path.join(TMP, "pyapp"))
+    check(r.returncode == 0 and r.stdout == b"42\n", "python3 imports under telltale: %r %r" % (r.stdout, r.stderr))
+    demo = inventory_package(app, "python", "ttdemo")
+    check(demo and demo["loaded"] and demo["purl"] == "pkg:pypi/ttdemo@1.2.3" and demo["type"] == "pypi"
+          and any("python3" in x for x in demo["loaded_by"]), "inventory: ttdemo used by python3: %s" % demo)
+    unused = inventory_package(app, "python", "ttunused", wait=1)
+    check(unused and not unused["loaded"] and unused["licence"] == "MIT", "ttunused listed, never used: %s" % unused)
 
 
 def test_webapp_and_bearer(app, token):
@@ -339,8 +363,11 @@ def main():
     app.start()
     try:
         token = app.run_token("e2e")
-        for t in (test_bash_pipeline, test_alerts_from_real_programs, test_curl_tls, test_webapp_and_bearer, test_tools_unchanged, test_c_programs,
-                  test_musl_program, test_install_one_liner, test_kill_appliance_mid_run):
+        tests = (test_bash_pipeline, test_alerts_from_real_programs, test_curl_tls, test_python_packages,
+                 test_webapp_and_bearer, test_tools_unchanged, test_c_programs, test_musl_program, test_install_one_liner,
+                 test_kill_appliance_mid_run)
+        only = os.environ.get("TELLTALE_E2E_ONLY")  # a developer's shortcut: one test by name
+        for t in (x for x in tests if not only or x.__name__ == only):
             print("--", t.__name__, flush=True)
             try:
                 t(app, token)

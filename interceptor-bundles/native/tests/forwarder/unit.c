@@ -9,6 +9,7 @@
 #include "../../forwarder/config.h"
 #include "../../forwarder/frames.h"
 #include "../../forwarder/hostenv.h"
+#include "../../forwarder/hostenv_int.h"
 #include "../../forwarder/pbread.h"
 #include "../../forwarder/redact.h"
 #include "../../forwarder/spool.h"
@@ -365,6 +366,7 @@ static void write_file(const char *root, const char *rel, const char *text) {
 #define MAX_PKGS 16
 typedef struct seen_pkg {
     char name[64];
+    char version[32], manager[8], licence[64];
     int nfiles;
     char files[160][128];
 } seen_pkg;
@@ -390,6 +392,12 @@ static int decode_packages(const uint8_t *ev, size_t len, seen_pkg *out) {
             while (tt_pb_next(&pr, &pf) == 1) {
                 if (pf.num == 1) {
                     snprintf(p->name, sizeof p->name, "%.*s", (int) pf.len, (const char *) pf.data);
+                } else if (pf.num == 2) {
+                    snprintf(p->version, sizeof p->version, "%.*s", (int) pf.len, (const char *) pf.data);
+                } else if (pf.num == 5) {
+                    snprintf(p->licence, sizeof p->licence, "%.*s", (int) pf.len, (const char *) pf.data);
+                } else if (pf.num == 6) {
+                    snprintf(p->manager, sizeof p->manager, "%.*s", (int) pf.len, (const char *) pf.data);
                 } else if (pf.num == 7 && p->nfiles < 160) {
                     snprintf(p->files[p->nfiles++], 128, "%.*s", (int) pf.len, (const char *) pf.data);
                 }
@@ -511,6 +519,80 @@ static void test_hostenv_apk(void) {
     CHECK(bb && bb->nfiles == 0, "busybox ships no library");
 }
 
+/* Python distributions and Node packages on disk: system places, the working directory's
+ * virtual environment and node_modules; Debian's dist-packages left to dpkg. */
+static void test_hostenv_lang(void) {
+    char root[300], cwd[1024], rel[1400];
+    snprintf(root, sizeof root, "%s/lang-root", tmpdir);
+    const char *site = "usr/local/lib/python3.11/site-packages";
+    snprintf(rel, sizeof rel, "%s/requests-2.31.0.dist-info/METADATA", site);
+    write_file(root, rel, "Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\nLicense: Apache 2.0\n"
+               "Classifier: License :: OSI Approved :: Apache Software License\n\nLicense: not a header\n");
+    snprintf(rel, sizeof rel, "%s/requests-2.31.0.dist-info/top_level.txt", site);
+    write_file(root, rel, "requests\n");
+    snprintf(rel, sizeof rel, "%s/requests/__init__.py", site);
+    write_file(root, rel, "");
+    snprintf(rel, sizeof rel, "%s/six-1.16.0.dist-info/METADATA", site);
+    write_file(root, rel, "Name: six\nVersion: 1.16.0\nLicense: UNKNOWN\nClassifier: License :: OSI Approved :: MIT License\n");
+    snprintf(rel, sizeof rel, "%s/six-1.16.0.dist-info/RECORD", site);
+    write_file(root, rel, "six.py,sha256=abc,34549\nsix-1.16.0.dist-info/METADATA,,\n__pycache__/six.cpython-311.pyc,,\n"
+               "../../../bin/six-tool,,\n_six_speedups.cpython-311-x86_64-linux-gnu.so,sha256=def,100\n");
+    snprintf(rel, sizeof rel, "%s/six.py", site);
+    write_file(root, rel, "");
+    snprintf(rel, sizeof rel, "%s/_six_speedups.cpython-311-x86_64-linux-gnu.so", site);
+    write_file(root, rel, "");
+    write_file(root, "usr/lib/python3/dist-packages/debianpkg-1.0.dist-info/METADATA", "Name: debianpkg\nVersion: 1.0\n");
+    if (!getcwd(cwd, sizeof cwd)) {
+        return;
+    }
+    snprintf(rel, sizeof rel, "%s/.venv/lib/python3.11/site-packages/flask-3.0.0.dist-info/METADATA", cwd + 1);
+    write_file(root, rel, "Name: Flask\nVersion: 3.0.0\nLicense-Expression: BSD-3-Clause\n");
+    snprintf(rel, sizeof rel, "%s/node_modules/left-pad/package.json", cwd + 1);
+    write_file(root, rel, "{\"dependencies\": {\"version\": \"9\"}, \"name\": \"left-pad\",\n \"version\" : \"1.3.0\","
+               " \"license\": \"WTFPL\"}");
+    snprintf(rel, sizeof rel, "%s/node_modules/@scope/pkg/package.json", cwd + 1);
+    write_file(root, rel, "{\"name\":\"@scope/pkg\",\"version\":\"2.0.0\",\"description\":\"a \\\"quoted\\\" name\"}");
+    snprintf(rel, sizeof rel, "%s/node_modules/@scope/pkg/node_modules/inner/package.json", cwd + 1);
+    write_file(root, rel, "{\"name\":\"inner\",\"version\":\"0.1.0\",\"license\":{\"type\":\"MIT\"}}");
+    write_file(root, "usr/local/lib/node_modules/npm/package.json", "{\"name\":\"npm\",\"version\":\"10.2.4\"}");
+    write_file(root, "usr/local/lib/node_modules/broken/package.json", "{\"name\":\"broken\"");
+
+    tt_hostenv_stats st;
+    size_t len = 0;
+    uint8_t *ev = tt_hostenv_build(root, &len, &st);
+    CHECK(ev != NULL, "host_env built");
+    if (!ev) {
+        return;
+    }
+    static seen_pkg pk[MAX_PKGS];
+    int n = decode_packages(ev, len, pk);
+    free(ev);
+    CHECK(st.pypi == 3 && st.npm == 4, "3 Python and 4 Node packages, were %u and %u", st.pypi, st.npm);
+    const seen_pkg *req = find_pkg(pk, n, "requests");
+    CHECK(req && !strcmp(req->version, "2.31.0") && !strcmp(req->manager, "pypi") && !strcmp(req->licence, "Apache 2.0"),
+          "requests 2.31.0 from METADATA");
+    char want[1500];
+    snprintf(want, sizeof want, "%s/%s/requests/", root, site);
+    CHECK(req && req->nfiles == 1 && has_file(req, want), "requests installs its package directory");
+    const seen_pkg *six = find_pkg(pk, n, "six");
+    CHECK(six && !strcmp(six->licence, "MIT License"), "the classifier names six's licence, was %s", six ? six->licence : "-");
+    snprintf(want, sizeof want, "%s/%s/six.py", root, site);
+    CHECK(six && six->nfiles == 2 && has_file(six, want), "six: its module from RECORD and its native module");
+    const seen_pkg *flask = find_pkg(pk, n, "Flask");
+    CHECK(flask && !strcmp(flask->licence, "BSD-3-Clause"), "Flask from the working directory's .venv");
+    CHECK(!find_pkg(pk, n, "debianpkg"), "dist-packages of the distribution are dpkg's");
+    const seen_pkg *lp = find_pkg(pk, n, "left-pad");
+    CHECK(lp && !strcmp(lp->version, "1.3.0") && !strcmp(lp->manager, "npm") && !strcmp(lp->licence, "WTFPL"),
+          "left-pad 1.3.0: top-level members only, was %s", lp ? lp->version : "-");
+    CHECK(find_pkg(pk, n, "@scope/pkg") && find_pkg(pk, n, "inner") && find_pkg(pk, n, "npm"), "scoped, nested, global");
+    const seen_pkg *inner = find_pkg(pk, n, "inner");
+    CHECK(inner && inner->licence[0] == 0, "a licence object is no SPDX string");
+    CHECK(!find_pkg(pk, n, "broken"), "a package.json without a version is skipped");
+    char out[16];
+    CHECK(!tt_json_top_string("{\"a\":\"0123456789abcdefgh\"}", 26, "a", out, sizeof out), "too long for the buffer");
+    CHECK(tt_json_top_string("{\"a\" : \"x\\\"y\"}", 14, "a", out, sizeof out) && !strcmp(out, "x\"y"), "escapes, was %s", out);
+}
+
 /* An rpm database under a fake root, made by the rpm tools (skipped where they are missing). */
 static void test_hostenv_rpm(void) {
     if (access("/usr/bin/rpmbuild", X_OK) != 0 || access("/usr/bin/rpm", X_OK) != 0) {
@@ -571,6 +653,7 @@ int main(void) {
     test_frames();
     test_hostenv_dpkg();
     test_hostenv_apk();
+    test_hostenv_lang();
     test_hostenv_rpm();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

@@ -13,7 +13,7 @@ import java.util.Optional;
 final class History {
     /** The actor of transitions nobody asked for: creation, carry-over, reopening, expiry, fixed. */
     static final String SYSTEM = "system";
-    static final int COMMENT_MAX = 4000;
+    static final int COMMENT_MAX = TriageChecks.COMMENT_MAX;
 
     private History() {
     }

@@ -82,28 +82,15 @@ final class Triage {
     }
 
     private void checkExpiry(TriageState to, Optional<Instant> expiresAt, Instant now) {
-        if (to != TriageState.RISK_ACCEPTED) {
-            if (expiresAt.isPresent()) {
-                throw InvalidTransitionException.invalid("an expiry applies only to RISK_ACCEPTED");
-            }
-            return;
-        }
-        Instant e = expiresAt.orElseThrow(() -> InvalidTransitionException.invalid(
-                "RISK_ACCEPTED needs an expiry: the date when the occurrence reopens"));
-        if (!e.isAfter(now)) {
-            throw InvalidTransitionException.invalid("the expiry " + e + " is not in the future");
-        }
-        if (e.isAfter(now.plus(config.maxRiskAcceptance()))) {
-            throw InvalidTransitionException.invalid("the expiry must be within " + config.maxRiskAcceptance().toDays()
-                    + " days");
-        }
+        TriageChecks.expiry(to, expiresAt, now, config.maxRiskAcceptance(), "the occurrence").ifPresent(m -> {
+            throw InvalidTransitionException.invalid(m);
+        });
     }
 
     private static void checkText(String text) {
-        if (text.isBlank() || text.length() > History.COMMENT_MAX) {
-            throw InvalidTransitionException.invalid("a comment must be 1 to " + History.COMMENT_MAX
-                    + " characters and not blank");
-        }
+        TriageChecks.comment(text).ifPresent(m -> {
+            throw InvalidTransitionException.invalid(m);
+        });
     }
 
     /** The occurrence's state, checking that the alert exists and the occurrence is its. */

@@ -91,6 +91,9 @@ final class ApiRoutes {
 
                 .add("GET", "/api/v1/findings", SBOM_VIEW)
                 .add("POST", "/api/v1/findings/scan", APPLIANCE_MANAGE)
+                .add("GET", "/api/v1/findings/{id}", SBOM_VIEW)
+                .add("GET", "/api/v1/findings/{id}/history", SBOM_VIEW)
+                .add("POST", "/api/v1/findings/{id}/transitions", ALERTS_TRIAGE)
 
                 .add("GET", "/api/v1/downloads", DOWNLOADS)
                 .add("POST", "/api/v1/downloads/config", RUN_TOKENS_MANAGE)

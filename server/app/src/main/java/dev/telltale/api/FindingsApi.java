@@ -10,6 +10,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.telltale.alerts.TriageState;
+
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,7 +20,9 @@ import java.util.Set;
  * {@code GET /api/v1/findings}: vulnerable packages of the component versions the caller may see,
  * most severe first; filters {@code application}, {@code component}, {@code version},
  * {@code severity} (CRITICAL, HIGH, MEDIUM, LOW, NONE, UNKNOWN), {@code used} (true: loaded at run
- * time), {@code limit}. {@code POST /api/v1/findings/scan} (Admins) scans every version now.
+ * time), {@code state} (triage state), {@code limit}; one finding, its triage history, and its triage
+ * ({@code POST /{id}/transitions}, for findings that raised no alert). {@code POST /api/v1/findings/scan}
+ * (Admins) scans every version now.
  */
 final class FindingsApi implements HttpService {
     private static final Set<String> SEVERITIES = Set.of("CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN");
@@ -29,7 +34,8 @@ final class FindingsApi implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/", this::list).post("/scan", this::scan);
+        rules.get("/", this::list).post("/scan", this::scan).get("/{id}", this::one)
+                .get("/{id}/history", this::history).post("/{id}/transitions", this::transition);
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -43,13 +49,69 @@ final class FindingsApi implements HttpService {
         if (limit < 1 || limit > 1000) {
             throw ApiProblem.badRequest("'limit' must be between 1 and 1000");
         }
+        Optional<TriageState> state = p.first("state").asOptional().map(s -> state("state", s));
         var scope = Visibility.of(Principal.access(req), Permission.SBOM_VIEW);
         ArrayNode arr = Json.MAPPER.createArrayNode();
         for (Sca.VulnFinding f : sca.findings(new Sca.FindingQuery(p.first("application").asOptional(),
-                p.first("component").asOptional(), p.first("version").asOptional(), severity, used, limit, scope))) {
+                p.first("component").asOptional(), p.first("version").asOptional(), severity, used, state, limit,
+                scope))) {
             arr.add(render(f));
         }
         Json.send(res, Json.object().set("findings", arr));
+    }
+
+    private void one(ServerRequest req, ServerResponse res) {
+        Json.send(res, render(visible(req)));
+    }
+
+    private void history(ServerRequest req, ServerResponse res) {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        sca.history(visible(req)).forEach(e -> arr.add(render(e)));
+        Json.send(res, Json.object().set("history", arr));
+    }
+
+    /** Triage: {@code to}, optional {@code comment}, {@code expires_at} (ISO-8601) for RISK_ACCEPTED. */
+    private void transition(ServerRequest req, ServerResponse res) {
+        Sca.VulnFinding f = visible(req);
+        Principal.require(req, Permission.ALERTS_TRIAGE, f.teamId());
+        ObjectNode body = Json.body(req);
+        TriageState to = state("to", Json.text(body, "to"));
+        Optional<Instant> expires = Json.optionalText(body, "expires_at").map(FindingsApi::instant);
+        Sca.TriageEntry e = sca.transition(f, to, Json.optionalText(body, "comment"), expires,
+                Principal.user(req).username());
+        Json.send(res, render(e));
+    }
+
+    /** The finding of the path; 404 alike for a missing one and one the caller may not see. */
+    private Sca.VulnFinding visible(ServerRequest req) {
+        String raw = req.path().pathParameters().get("id");
+        if (!raw.matches("[1-9][0-9]{0,17}")) {
+            throw ApiProblem.badRequest("the finding id must be a positive number");
+        }
+        long id = Long.parseLong(raw);
+        return sca.finding(id, Visibility.of(Principal.access(req), Permission.SBOM_VIEW))
+                .orElseThrow(() -> ApiProblem.notFound("no finding " + id));
+    }
+
+    private static TriageState state(String name, String s) {
+        return TriageState.parse(s).orElseThrow(() -> ApiProblem.badRequest("'" + name + "' must be one of "
+                + java.util.Arrays.toString(TriageState.values()) + ", was '" + (s.length() > 40 ? s.substring(0, 40) : s) + "'"));
+    }
+
+    private static Instant instant(String s) {
+        try {
+            return Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiProblem.badRequest("'expires_at' must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+        }
+    }
+
+    private static ObjectNode render(Sca.TriageEntry e) {
+        ObjectNode o = Json.object().put("at", e.at().toString()).put("actor", e.actor()).put("from", e.from().name())
+                .put("to", e.to().name());
+        o.put("expires_at", e.expiresAt().map(Instant::toString).orElse(null));
+        o.put("comment", e.comment().orElse(null));
+        return o;
     }
 
     private static boolean bool(String s) {
@@ -70,7 +132,8 @@ final class FindingsApi implements HttpService {
                 .put("package_version", f.packageVersion()).put("ecosystem", f.ecosystem())
                 .put("advisory", f.advisoryId()).put("summary", f.summary()).put("severity", f.severity())
                 .put("used_at_runtime", f.loaded()).put("alerted", f.alerted())
-                .put("first_found", f.firstFound().toString()).put("last_scanned", f.lastScanned().toString());
+                .put("first_found", f.firstFound().toString()).put("last_scanned", f.lastScanned().toString())
+                .put("state", f.state().name()).put("state_expires_at", f.stateExpiresAt().map(Instant::toString).orElse(null));
         f.cvssScore().ifPresentOrElse(s -> o.put("cvss_score", s), () -> o.putNull("cvss_score"));
         o.put("cvss_vector", f.cvssVector().orElse(null));
         ArrayNode aliases = o.putArray("aliases");

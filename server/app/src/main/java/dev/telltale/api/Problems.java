@@ -64,6 +64,8 @@ final class Problems {
             ApiProblem p = IntegrationsApi.problem(e);
             send(res, p.status(), p.title(), p.getMessage());
         });
+        routing.error(dev.telltale.sca.FindingTriageException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,
+                e.conflict() ? "Conflict" : "Bad Request", e.getMessage()));
         routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
         routing.error(AlertNotFoundException.class, (req, res, e) -> send(res, 404, "Not Found", e.getMessage()));
         routing.error(InvalidTransitionException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,

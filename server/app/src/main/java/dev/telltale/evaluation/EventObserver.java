@@ -17,7 +17,7 @@ public interface EventObserver {
     /** An observer that wants nothing. */
     EventObserver NONE = new EventObserver() {
         @Override
-        public boolean wants(EventType type, String networkOp) {
+        public boolean wants(EventType type, String networkOp, byte[] encoded) {
             return false;
         }
 
@@ -36,8 +36,12 @@ public interface EventObserver {
         }
     };
 
-    /** Whether events of {@code type} are for it; {@code networkOp} is the operation of a network event, else null. */
-    boolean wants(EventType type, String networkOp);
+    /**
+     * Whether this event is for it, judged before decoding: by {@code type}, {@code networkOp}
+     * (the operation of a network event, else null) and at most a cheap look at the {@code encoded}
+     * bytes, which it must not keep or change.
+     */
+    boolean wants(EventType type, String networkOp, byte[] encoded);
 
     /**
      * One wanted event, after the engine applied it to its process's state; {@code exe} is the

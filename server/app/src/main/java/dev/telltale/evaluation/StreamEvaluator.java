@@ -60,7 +60,7 @@ final class StreamEvaluator {
             // A network event's operation decides whether it changes state; rules reuse the peek.
             String op = type == EventType.NETWORK ? EventCodec.peekOp(r.encoded()[i], 0, r.encoded()[i].length) : null;
             boolean stateful = STATEFUL.contains(type) && (op == null || changesState(op));
-            boolean observed = observer.wants(type, op);
+            boolean observed = observer.wants(type, op, r.encoded()[i]);
             if (rules.length == 0 && !stateful && !observed) {
                 continue;
             }

@@ -57,8 +57,8 @@ final class InventoryReader {
     }
 
     private record Loaded(String key, String path, Optional<String> sha256, Optional<String> language,
-                          Optional<String> name, Optional<String> version, Optional<String> purl, Instant first,
-                          Instant last, List<String> exes) {
+                          Optional<String> name, Optional<String> version, Optional<String> purl,
+                          Optional<String> kind, Instant first, Instant last, List<String> exes) {
     }
 
     static List<Inventory.Package> packages(Connection c, long versionId) throws SQLException {
@@ -78,7 +78,9 @@ final class InventoryReader {
             List<String> owning = owners.getOrDefault(l.key, List.of());
             if (!owning.isEmpty()) {
                 owning.forEach(pkey -> os.get(pkey).loaded(l));
-            } else {
+            } else if (!l.kind.equals(Optional.of(InventoryRecorder.IMPORT))) {
+                // (a directory read from that no reported package installs — Debian's python3-*
+                // packages, say — says nothing more about the inventory)
                 Pkg p = unowned(l);
                 others.merge(p.purl, p, (a, b) -> a).loaded(l);
             }
@@ -94,12 +96,16 @@ final class InventoryReader {
     private static Map<String, Pkg> osPackages(Connection c, long versionId) throws SQLException {
         Map<String, Pkg> os = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT pkey, name, pkg_version, source_package, licence, purl,"
-                + " ecosystem FROM inv_packages WHERE version_id = ?")) {
+                + " ecosystem, manager FROM inv_packages WHERE version_id = ?")) {
             ps.setLong(1, versionId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Pkg p = new Pkg();
-                    p.type = "os";
+                    p.type = switch (rs.getString("manager")) {
+                        case "pypi" -> "pypi";
+                        case "npm" -> "npm";
+                        default -> "os";
+                    };
                     p.name = rs.getString("name");
                     p.version = rs.getString("pkg_version");
                     p.source = Optional.ofNullable(rs.getString("source_package"));
@@ -126,13 +132,13 @@ final class InventoryReader {
         }
         List<Loaded> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT path_key, path, sha256, language, name, dep_version, purl,"
-                + " first_loaded, last_loaded FROM inv_loaded WHERE version_id = ?")) {
+                + " load_kind, first_loaded, last_loaded FROM inv_loaded WHERE version_id = ?")) {
             ps.setLong(1, versionId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String key = rs.getString("path_key");
                     out.add(new Loaded(key, rs.getString("path"), opt(rs, "sha256"), opt(rs, "language"),
-                            opt(rs, "name"), opt(rs, "dep_version"), opt(rs, "purl"),
+                            opt(rs, "name"), opt(rs, "dep_version"), opt(rs, "purl"), opt(rs, "load_kind"),
                             Sql.instant(rs, "first_loaded").orElseThrow(), Sql.instant(rs, "last_loaded").orElseThrow(),
                             exes.getOrDefault(key, List.of())));
                 }
@@ -170,17 +176,7 @@ final class InventoryReader {
         if (l.language.isEmpty() || l.name.isEmpty() || l.version.isEmpty()) {
             return Optional.empty();
         }
-        String name = l.name.get();
-        String v = "@" + Purls.encode(l.version.get());
-        return switch (l.language.get().toLowerCase(Locale.ROOT)) {
-            case "python" -> Optional.of("pkg:pypi/" + Purls.encode(name.toLowerCase(Locale.ROOT).replace('_', '-')) + v);
-            case "node", "javascript", "npm" -> Optional.of("pkg:npm/" + (name.startsWith("@") && name.contains("/")
-                    ? "%40" + Purls.encode(name.substring(1, name.indexOf('/'))) + "/"
-                    + Purls.encode(name.substring(name.indexOf('/') + 1)) : Purls.encode(name)) + v);
-            case "java" -> name.indexOf(':') > 0 ? Optional.of("pkg:maven/" + Purls.encode(name.substring(0, name.indexOf(':')))
-                    + "/" + Purls.encode(name.substring(name.indexOf(':') + 1)) + v) : Optional.empty();
-            default -> Optional.empty();
-        };
+        return Purls.language(l.language.get(), l.name.get(), l.version.get());
     }
 
     static List<Inventory.RuntimeFact> runtime(Connection c, long versionId) throws SQLException {

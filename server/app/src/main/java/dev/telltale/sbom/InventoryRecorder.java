@@ -25,6 +25,8 @@ import java.util.Optional;
  */
 public final class InventoryRecorder implements EventObserver {
     private static final int EINPROGRESS = 115;
+    /** The load kind of a package directory a program read from (see {@link #opened}). */
+    static final String IMPORT = "import";
 
     private Map<Facts.Key, Facts> buffer = new LinkedHashMap<>();
     /**
@@ -42,9 +44,10 @@ public final class InventoryRecorder implements EventObserver {
     private int buffered;
 
     @Override
-    public boolean wants(EventType type, String networkOp) {
+    public boolean wants(EventType type, String networkOp, byte[] encoded) {
         return switch (type) {
             case HOST_ENV, DEPENDENCY, PROCESS_START, PROCESS -> true;
+            case FILE -> PackageRoots.mentioned(encoded);
             case NETWORK -> "listen".equals(networkOp) || "connect".equals(networkOp) || "bind".equals(networkOp);
             default -> false;
         };
@@ -75,6 +78,7 @@ public final class InventoryRecorder implements EventObserver {
                 }
             }
             case NETWORK -> network(f, b, t);
+            case FILE -> opened(f, b, t, exe);
             default -> { }
         }
         buffered += f.size() - before;
@@ -162,6 +166,37 @@ public final class InventoryRecorder implements EventObserver {
         l.version = nonEmpty(b.string("dep_version")).or(() -> was.version);
         l.purl = nonEmpty(b.string("purl")).or(() -> was.purl);
         l.kind = nonEmpty(b.string("load")).or(() -> was.kind);
+        if (!exe.isEmpty() && l.exes.size() < Limits.LOADERS_PER_FILE) {
+            l.exes.add(exe);
+        }
+    }
+
+    /**
+     * A file opened for reading inside a Python or Node package marks the package used: recorded as
+     * an "import" load of the package's root directory, which its host_env file list names.
+     */
+    private static void opened(Facts f, Msg b, Instant t, String exe) {
+        String op = b.string("op").orElse("");
+        if (!(op.startsWith("open") || op.equals("fopen")) || b.number("result").orElse(0L) < 0) {
+            return;
+        }
+        Optional<PackageRoots.Root> root = b.string("path").flatMap(PackageRoots::of);
+        if (root.isEmpty()) {
+            return;
+        }
+        Facts.Load l = f.loads.get(root.get().path());
+        if (l == null) {
+            if (f.loads.size() >= Limits.LOADED_FILES) {
+                f.dropped++;
+                return;
+            }
+            l = newLoad(f, root.get().path(), t);
+            l.language = Optional.of(root.get().language());
+            l.kind = Optional.of(IMPORT);
+        }
+        l.count++;
+        l.first = t.isBefore(l.first) ? t : l.first;
+        l.last = t.isAfter(l.last) ? t : l.last;
         if (!exe.isEmpty() && l.exes.size() < Limits.LOADERS_PER_FILE) {
             l.exes.add(exe);
         }

@@ -129,8 +129,10 @@ final class InventoryWriter {
                 w.setString(1, clip(p.version(), 256));
                 w.setString(2, blankToNull(clip(p.source(), 512)));
                 w.setString(3, blankToNull(clip(p.licence(), 1024)));
-                w.setString(4, clip(Purls.os(distro, p.manager(), p.name(), p.version(), p.arch()), 2048));
-                w.setString(5, ecosystem);
+                Optional<String> language = Purls.languageEcosystem(p.manager());
+                w.setString(4, clip(language.flatMap(e -> Purls.language(p.manager(), p.name(), p.version()))
+                        .orElseGet(() -> Purls.os(distro, p.manager(), p.name(), p.version(), p.arch())), 2048));
+                w.setString(5, language.orElse(ecosystem));
                 w.setString(6, digest);
                 w.setLong(7, uid);
                 w.setLong(8, versionId);
@@ -170,9 +172,14 @@ final class InventoryWriter {
     private static void loads(Connection tx, long versionId, Facts f) throws SQLException {
         int rows = count(tx, "inv_loaded", versionId);
         Map<String, Facts.Load> written = new java.util.LinkedHashMap<>();
-        try (PreparedStatement sel = tx.prepareStatement(
-                "SELECT last_uid FROM inv_loaded WHERE version_id = ? AND path_key = ?");
-             PreparedStatement upd = tx.prepareStatement("UPDATE inv_loaded SET load_count = load_count + ?,"
+        Map<String, Facts.Load> byKey = new java.util.LinkedHashMap<>();
+        for (Facts.Load l : f.loads.values()) {
+            // the same file by its other /usr-merge path in this batch: one row, as if seen once
+            byKey.putIfAbsent(Keys.path(l.path), l);
+        }
+        Map<String, Long> lastUids = lastUids(tx, "SELECT path_key, last_uid FROM inv_loaded WHERE version_id = ?"
+                + " AND path_key IN ", versionId, byKey.keySet(), rs -> rs.getString(1));
+        try (PreparedStatement upd = tx.prepareStatement("UPDATE inv_loaded SET load_count = load_count + ?,"
                      + " first_loaded = CASE WHEN first_loaded > ? THEN ? ELSE first_loaded END,"
                      + " last_loaded = CASE WHEN last_loaded < ? THEN ? ELSE last_loaded END,"
                      + " sha256 = COALESCE(?, sha256), language = COALESCE(?, language), name = COALESCE(?, name),"
@@ -181,14 +188,10 @@ final class InventoryWriter {
              PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_loaded (version_id, path_key, path, sha256,"
                      + " language, name, dep_version, purl, load_kind, load_count, first_loaded, last_loaded, last_uid)"
                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Facts.Load l : f.loads.values()) {
-                String key = Keys.path(l.path);
-                if (written.containsKey(key)) {
-                    continue; // the same file by its other /usr-merge path in this batch: one row, as if seen once
-                }
-                sel.setLong(1, versionId);
-                sel.setString(2, key);
-                Row row = row(sel, f.maxUid);
+            for (Map.Entry<String, Facts.Load> e : byKey.entrySet()) {
+                String key = e.getKey();
+                Facts.Load l = e.getValue();
+                Row row = row(lastUids.get(key), f.maxUid);
                 if (row == Row.CURRENT) {
                     continue;
                 }
@@ -234,61 +237,73 @@ final class InventoryWriter {
             upd.executeBatch();
             ins.executeBatch();
         }
-        for (Map.Entry<String, Facts.Load> e : written.entrySet()) {
-            loaders(tx, versionId, e.getKey(), e.getValue());
-        }
+        loaders(tx, versionId, written);
     }
 
-    private static void loaders(Connection tx, long versionId, String pathKey, Facts.Load l) throws SQLException {
-        if (l.exes.isEmpty()) {
+    /** Adds the executables that loaded each written file, up to {@link Limits#LOADERS_PER_FILE} per file. */
+    private static void loaders(Connection tx, long versionId, Map<String, Facts.Load> written) throws SQLException {
+        List<String> keys = written.entrySet().stream().filter(e -> !e.getValue().exes.isEmpty()).map(Map.Entry::getKey)
+                .toList();
+        if (keys.isEmpty()) {
             return;
         }
-        int have;
-        try (PreparedStatement ps = tx.prepareStatement(
-                "SELECT COUNT(*) FROM inv_loaded_by WHERE version_id = ? AND path_key = ?")) {
-            ps.setLong(1, versionId);
-            ps.setString(2, pathKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                have = rs.getInt(1);
+        Map<String, java.util.Set<String>> have = new java.util.HashMap<>();
+        for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+            try (PreparedStatement ps = tx.prepareStatement("SELECT path_key, exe_key FROM inv_loaded_by WHERE version_id = ?"
+                    + " AND path_key IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                ps.setLong(1, versionId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        have.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getString(2));
+                    }
+                }
             }
         }
-        try (PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_loaded_by (version_id, path_key, exe_key, exe)"
-                + " SELECT ?, ?, ?, ? FROM SYSIBM.SYSDUMMY1 WHERE NOT EXISTS (SELECT 1 FROM inv_loaded_by"
-                + " WHERE version_id = ? AND path_key = ? AND exe_key = ?)")) {
-            for (String exe : l.exes) {
-                if (have >= Limits.LOADERS_PER_FILE) {
-                    return;
+        try (PreparedStatement ins = tx.prepareStatement(
+                "INSERT INTO inv_loaded_by (version_id, path_key, exe_key, exe) VALUES (?, ?, ?, ?)")) {
+            for (String pathKey : keys) {
+                java.util.Set<String> exes = have.computeIfAbsent(pathKey, k -> new java.util.HashSet<>());
+                for (String exe : written.get(pathKey).exes) {
+                    String exeKey = Keys.sha256(exe);
+                    if (exes.size() >= Limits.LOADERS_PER_FILE || !exes.add(exeKey)) {
+                        continue;
+                    }
+                    ins.setLong(1, versionId);
+                    ins.setString(2, pathKey);
+                    ins.setString(3, exeKey);
+                    ins.setString(4, clip(exe, 4096));
+                    ins.addBatch();
                 }
-                String exeKey = Keys.sha256(exe);
-                ins.setLong(1, versionId);
-                ins.setString(2, pathKey);
-                ins.setString(3, exeKey);
-                ins.setString(4, clip(exe, 4096));
-                ins.setLong(5, versionId);
-                ins.setString(6, pathKey);
-                ins.setString(7, exeKey);
-                have += ins.executeUpdate();
             }
+            ins.executeBatch();
         }
     }
 
     private static void runtime(Connection tx, long versionId, Facts f) throws SQLException {
         int rows = count(tx, "inv_runtime", versionId);
-        try (PreparedStatement sel = tx.prepareStatement(
-                "SELECT last_uid FROM inv_runtime WHERE version_id = ? AND kind = ? AND detail_key = ?");
-             PreparedStatement upd = tx.prepareStatement("UPDATE inv_runtime SET seen_count = seen_count + ?,"
+        Map<String, Facts.Seen> byKey = new java.util.LinkedHashMap<>();
+        for (Facts.Seen s : f.runtime.values()) {
+            byKey.put(s.kind + "\u0000" + Keys.sha256(s.detail), s);
+        }
+        java.util.Set<String> detailKeys = new java.util.LinkedHashSet<>();
+        byKey.keySet().forEach(k -> detailKeys.add(k.substring(k.indexOf('\u0000') + 1)));
+        Map<String, Long> lastUids = lastUids(tx, "SELECT detail_key, last_uid, kind FROM inv_runtime"
+                + " WHERE version_id = ? AND detail_key IN ", versionId, detailKeys,
+                rs -> rs.getString(3) + "\u0000" + rs.getString(1));
+        try (PreparedStatement upd = tx.prepareStatement("UPDATE inv_runtime SET seen_count = seen_count + ?,"
                      + " first_seen = CASE WHEN first_seen > ? THEN ? ELSE first_seen END,"
                      + " last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END, last_uid = ?"
                      + " WHERE version_id = ? AND kind = ? AND detail_key = ?");
              PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_runtime (version_id, kind, detail_key, detail,"
                      + " seen_count, first_seen, last_seen, last_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Facts.Seen s : f.runtime.values()) {
-                String key = Keys.sha256(s.detail);
-                sel.setLong(1, versionId);
-                sel.setString(2, s.kind);
-                sel.setString(3, key);
-                Row row = row(sel, f.maxUid);
+            for (Map.Entry<String, Facts.Seen> e : byKey.entrySet()) {
+                Facts.Seen s = e.getValue();
+                String key = e.getKey().substring(e.getKey().indexOf('\u0000') + 1);
+                Row row = row(lastUids.get(e.getKey()), f.maxUid);
                 if (row == Row.CURRENT) {
                     continue;
                 }
@@ -324,14 +339,47 @@ final class InventoryWriter {
     /** Whether a counting row is missing, older than this batch, or already holds it (its {@code last_uid}). */
     private enum Row { MISSING, STALE, CURRENT }
 
-    /** Runs {@code sel} (which selects a row's {@code last_uid}) and says which it is for a batch up to {@code maxUid}. */
-    private static Row row(PreparedStatement sel, long maxUid) throws SQLException {
-        try (ResultSet rs = sel.executeQuery()) {
-            if (!rs.next()) {
-                return Row.MISSING;
-            }
-            return rs.getLong(1) >= maxUid ? Row.CURRENT : Row.STALE;
+    /** Which a row is for a batch up to {@code maxUid}, from its {@code last_uid} (null: no row). */
+    private static Row row(Long lastUid, long maxUid) {
+        if (lastUid == null) {
+            return Row.MISSING;
         }
+        return lastUid >= maxUid ? Row.CURRENT : Row.STALE;
+    }
+
+    /** The map key of a looked-up row. */
+    @FunctionalInterface
+    private interface RowKey {
+        String of(ResultSet rs) throws SQLException;
+    }
+
+    /** Keys per lookup: few statements per checkpoint, each with a bounded IN list. */
+    private static final int IN_CHUNK = 200;
+
+    /**
+     * Runs {@code select} (returning a key and a {@code last_uid}, ending in "… IN ") for the
+     * version and {@code keys}, a chunk of keys per statement; the keys found with their {@code last_uid}.
+     */
+    private static Map<String, Long> lastUids(Connection tx, String select, long versionId, java.util.Collection<String> keys,
+                                              RowKey rowKey) throws SQLException {
+        Map<String, Long> out = new java.util.HashMap<>();
+        List<String> all = new java.util.ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = tx.prepareStatement(select + "(" + marks + ")")) {
+                ps.setLong(1, versionId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rowKey.of(rs), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static int count(Connection tx, String table, long versionId) throws SQLException {

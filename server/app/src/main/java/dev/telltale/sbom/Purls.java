@@ -28,6 +28,38 @@ final class Purls {
         return b.toString();
     }
 
+    /**
+     * A language package's purl: {@code python}/{@code pypi} → {@code pkg:pypi/} with the name
+     * normalised as PEP 503 says, {@code node}/{@code npm} → {@code pkg:npm/} ({@code %40scope/name}),
+     * {@code java}/{@code maven} with a {@code group:artifact} name → {@code pkg:maven/group/artifact};
+     * empty for other languages or a missing name or version.
+     */
+    static Optional<String> language(String language, String name, String version) {
+        if (name.isEmpty() || version.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = "@" + encode(version);
+        return switch (language.toLowerCase(Locale.ROOT)) {
+            case "python", "pypi" -> Optional.of("pkg:pypi/" + encode(name.toLowerCase(Locale.ROOT)
+                    .replaceAll("[-_.]+", "-")) + v);
+            case "node", "javascript", "npm" -> Optional.of("pkg:npm/" + (name.startsWith("@") && name.contains("/")
+                    ? "%40" + encode(name.substring(1, name.indexOf('/'))) + "/" + encode(name.substring(name.indexOf('/') + 1))
+                    : encode(name)) + v);
+            case "java", "maven" -> name.indexOf(':') > 0 ? Optional.of("pkg:maven/" + encode(name.substring(0,
+                    name.indexOf(':'))) + "/" + encode(name.substring(name.indexOf(':') + 1)) + v) : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    /** The OSV ecosystem of a language package manager's packages ({@code pypi} → PyPI, {@code npm} → npm). */
+    static Optional<String> languageEcosystem(String manager) {
+        return switch (manager) {
+            case "pypi" -> Optional.of("PyPI");
+            case "npm" -> Optional.of("npm");
+            default -> Optional.empty();
+        };
+    }
+
     /** A file no package claims: {@code pkg:generic/libfoo.so.1?checksum=sha256:…}. */
     static String generic(String fileName, Optional<String> sha256) {
         String p = "pkg:generic/" + encode(fileName);

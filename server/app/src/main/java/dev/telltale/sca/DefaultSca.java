@@ -1,6 +1,7 @@
 package dev.telltale.sca;
 
 import dev.telltale.alerts.Alerts;
+import dev.telltale.alerts.TriageState;
 import dev.telltale.auth.Tokens;
 import dev.telltale.db.Database;
 import dev.telltale.db.Sql;
@@ -42,6 +43,7 @@ final class DefaultSca implements Sca {
     private final Clock clock;
     private final FindingRows rows;
     private final Sca.FindingEvents events;
+    private final FindingTriage triage;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "telltale-sca-scan");
         t.setDaemon(true);
@@ -60,6 +62,7 @@ final class DefaultSca implements Sca {
         this.config = config;
         this.clock = clock;
         this.rows = new FindingRows(db.dataSource());
+        this.triage = new FindingTriage(db.dataSource(), clock, config.maxRiskAcceptance());
     }
 
     @Override
@@ -157,7 +160,8 @@ final class DefaultSca implements Sca {
     private static VulnFinding finding(Inventory.VersionRef ref, Inventory.Package p, VulnMatch m, Instant now) {
         return new VulnFinding(0, ref.teamId(), ref.application(), ref.component(), ref.version(), p.purl(),
                 Queries.displayName(p), p.version(), m.query().ecosystem(), m.advisoryId(), m.aliases(), m.summary(),
-                m.cvssScore(), m.cvssVector(), m.severity(), m.fixedVersions(), p.loaded(), false, now, now);
+                m.cvssScore(), m.cvssVector(), m.severity(), m.fixedVersions(), p.loaded(), false, now, now,
+                TriageState.REPORTED, Optional.empty());
     }
 
     private static Finding alert(Inventory.VersionRef ref, VulnFinding f, String policy, Instant now) {
@@ -186,7 +190,23 @@ final class DefaultSca implements Sca {
 
     @Override
     public List<VulnFinding> findings(FindingQuery q) {
-        return rows.query(q);
+        return rows.query(q, clock.instant());
+    }
+
+    @Override
+    public Optional<VulnFinding> finding(long id, Scope scope) {
+        return rows.byId(id, clock.instant()).filter(f -> scope.all() || scope.teams().contains(f.teamId()));
+    }
+
+    @Override
+    public TriageEntry transition(VulnFinding finding, TriageState to, Optional<String> comment,
+                                  Optional<Instant> expiresAt, String actor) {
+        return triage.transition(finding, to, comment, expiresAt, actor);
+    }
+
+    @Override
+    public List<TriageEntry> history(VulnFinding finding) {
+        return triage.history(finding);
     }
 
     @Override

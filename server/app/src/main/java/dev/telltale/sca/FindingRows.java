@@ -1,5 +1,6 @@
 package dev.telltale.sca;
 
+import dev.telltale.alerts.TriageState;
 import dev.telltale.db.DatabaseException;
 import dev.telltale.db.Sql;
 import dev.telltale.sbom.Inventory;
@@ -19,9 +20,13 @@ import java.util.Optional;
 
 /** The {@code sca_findings} table: replace one version's findings, and read them back filtered. */
 final class FindingRows {
-    private static final String COLUMNS = "id, team_id, application, component, version, purl, package_name,"
-            + " package_version, ecosystem, advisory_id, aliases, summary, cvss_score, cvss_vector, severity,"
-            + " fixed_versions, loaded, alerted, first_found, last_scanned";
+    /** The finding's columns and its triage state (over {@code sca_findings f LEFT JOIN sca_triage t}). */
+    private static final String COLUMNS = "f.id, f.team_id, f.application, f.component, f.version, f.purl, f.package_name,"
+            + " f.package_version, f.ecosystem, f.advisory_id, f.aliases, f.summary, f.cvss_score, f.cvss_vector,"
+            + " f.severity, f.fixed_versions, f.loaded, f.alerted, f.first_found, f.last_scanned, "
+            + FindingTriage.EFFECTIVE_STATE + " AS triage_state, t.expires_at AS triage_expires";
+    private static final String FROM = " FROM sca_findings f LEFT JOIN sca_triage t ON t.team_id = f.team_id"
+            + " AND t.tkey = f.tkey";
     private final DataSource ds;
 
     FindingRows(DataSource ds) {
@@ -30,6 +35,12 @@ final class FindingRows {
 
     /** A finding of a scan before it is stored: its key identifies it across scans. */
     record Candidate(String key, Sca.VulnFinding finding) {
+    }
+
+    /** As {@link #replace(Connection, Inventory.VersionRef, List, Instant, List)}, not asking which are new. */
+    List<Candidate> replace(Connection tx, Inventory.VersionRef ref, List<Candidate> found, Instant now)
+            throws SQLException {
+        return replace(tx, ref, found, now, new ArrayList<>());
     }
 
     /**
@@ -89,8 +100,8 @@ final class FindingRows {
         Sca.VulnFinding f = c.finding();
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO sca_findings (team_id, application, component,"
                 + " version, fkey, purl, package_name, package_version, ecosystem, advisory_id, aliases, summary,"
-                + " cvss_score, cvss_vector, severity, fixed_versions, loaded, first_found, last_scanned)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " cvss_score, cvss_vector, severity, fixed_versions, loaded, first_found, last_scanned, tkey)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bindRef(ps, ref);
             ps.setString(5, c.key());
             ps.setString(6, clip(f.purl(), 2048));
@@ -111,6 +122,7 @@ final class FindingRows {
             ps.setBoolean(17, f.loaded());
             Sql.setInstant(ps, 18, now);
             Sql.setInstant(ps, 19, now);
+            ps.setString(20, triageKey(f));
             ps.executeUpdate();
         }
     }
@@ -118,7 +130,8 @@ final class FindingRows {
     private static void update(Connection tx, Inventory.VersionRef ref, Candidate c, Instant now) throws SQLException {
         Sca.VulnFinding f = c.finding();
         try (PreparedStatement ps = tx.prepareStatement("UPDATE sca_findings SET loaded = ?, summary = ?, cvss_score = ?,"
-                + " cvss_vector = ?, severity = ?, fixed_versions = ?, aliases = ?, last_scanned = ? WHERE team_id = ? AND fkey = ?")) {
+                + " cvss_vector = ?, severity = ?, fixed_versions = ?, aliases = ?, last_scanned = ?, tkey = ?"
+                + " WHERE team_id = ? AND fkey = ?")) {
             ps.setBoolean(1, f.loaded());
             ps.setString(2, clip(f.summary(), 1000));
             if (f.cvssScore().isPresent()) {
@@ -131,33 +144,59 @@ final class FindingRows {
             ps.setString(6, clip(String.join(",", f.fixedVersions()), 1024));
             ps.setString(7, clip(String.join(",", f.aliases()), 2048));
             Sql.setInstant(ps, 8, now);
-            ps.setLong(9, ref.teamId());
-            ps.setString(10, c.key());
+            ps.setString(9, triageKey(f));
+            ps.setLong(10, ref.teamId());
+            ps.setString(11, c.key());
             ps.executeUpdate();
         }
     }
 
-    List<Sca.VulnFinding> query(Sca.FindingQuery q) {
+    private static String triageKey(Sca.VulnFinding f) {
+        return FindingTriage.key(f.application(), f.component(), f.ecosystem(), f.packageName(), f.advisoryId());
+    }
+
+    Optional<Sca.VulnFinding> byId(long id, Instant now) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM
+                + " WHERE f.id = ?")) {
+            Sql.setInstant(ps, 1, now);
+            ps.setLong(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read vulnerability finding " + id, e);
+        }
+    }
+
+    List<Sca.VulnFinding> query(Sca.FindingQuery q, Instant now) {
         if (!q.scope().all() && q.scope().teams().isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sca_findings WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        args.add(now);
         if (!q.scope().all()) {
-            sql.append(" AND team_id IN (").append(String.join(", ", q.scope().teams().stream().map(String::valueOf)
+            sql.append(" AND f.team_id IN (").append(String.join(", ", q.scope().teams().stream().map(String::valueOf)
                     .toList())).append(')');
         }
-        q.application().ifPresent(v -> { sql.append(" AND application = ?"); args.add(v); });
-        q.component().ifPresent(v -> { sql.append(" AND component = ?"); args.add(v); });
-        q.version().ifPresent(v -> { sql.append(" AND version = ?"); args.add(v); });
-        q.severity().ifPresent(v -> { sql.append(" AND severity = ?"); args.add(v); });
-        q.loaded().ifPresent(v -> { sql.append(" AND loaded = ?"); args.add(v); });
-        sql.append(" ORDER BY cvss_score DESC NULLS LAST, id");
+        q.application().ifPresent(v -> { sql.append(" AND f.application = ?"); args.add(v); });
+        q.component().ifPresent(v -> { sql.append(" AND f.component = ?"); args.add(v); });
+        q.version().ifPresent(v -> { sql.append(" AND f.version = ?"); args.add(v); });
+        q.severity().ifPresent(v -> { sql.append(" AND f.severity = ?"); args.add(v); });
+        q.loaded().ifPresent(v -> { sql.append(" AND f.loaded = ?"); args.add(v); });
+        q.state().ifPresent(v -> {
+            sql.append(" AND " + FindingTriage.EFFECTIVE_STATE + " = ?");
+            args.add(now);
+            args.add(v.name());
+        });
+        sql.append(" ORDER BY f.cvss_score DESC NULLS LAST, f.id");
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setMaxRows(q.limit());
             for (int i = 0; i < args.size(); i++) {
                 if (args.get(i) instanceof Boolean b) {
                     ps.setBoolean(i + 1, b);
+                } else if (args.get(i) instanceof Instant t) {
+                    Sql.setInstant(ps, i + 1, t);
                 } else {
                     ps.setString(i + 1, (String) args.get(i));
                 }
@@ -177,13 +216,15 @@ final class FindingRows {
     private static Sca.VulnFinding read(ResultSet rs) throws SQLException {
         double score = rs.getDouble("cvss_score");
         Optional<Double> cvss = rs.wasNull() ? Optional.empty() : Optional.of(score);
+        TriageState state = TriageState.valueOf(rs.getString("triage_state"));
         return new Sca.VulnFinding(rs.getLong("id"), rs.getLong("team_id"), rs.getString("application"),
                 rs.getString("component"), rs.getString("version"), rs.getString("purl"), rs.getString("package_name"),
                 rs.getString("package_version"), rs.getString("ecosystem"), rs.getString("advisory_id"),
                 list(rs.getString("aliases")), rs.getString("summary"), cvss, Optional.ofNullable(rs.getString("cvss_vector")),
                 rs.getString("severity"), list(rs.getString("fixed_versions")), rs.getBoolean("loaded"),
                 rs.getBoolean("alerted"), Sql.instant(rs, "first_found").orElseThrow(),
-                Sql.instant(rs, "last_scanned").orElseThrow());
+                Sql.instant(rs, "last_scanned").orElseThrow(), state,
+                state == TriageState.RISK_ACCEPTED ? Sql.instant(rs, "triage_expires") : Optional.empty());
     }
 
     private static List<String> list(String csv) {

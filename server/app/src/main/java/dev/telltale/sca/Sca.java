@@ -60,13 +60,30 @@ public interface Sca extends AutoCloseable {
     /** Findings matching {@code q}, most severe first. */
     List<VulnFinding> findings(FindingQuery q);
 
+    /** The finding with this id when it is in {@code scope}. */
+    Optional<VulnFinding> finding(long id, Scope scope);
+
+    /**
+     * Moves a finding that raised no alert to another triage state, with history and audit rows.
+     * The decision applies to the finding's package and advisory in every version of its component.
+     *
+     * @throws FindingTriageException when the change is not allowed (the finding raised an alert,
+     *                                FIXED by hand, a move the state machine refuses) or malformed
+     */
+    TriageEntry transition(VulnFinding finding, dev.telltale.alerts.TriageState to, Optional<String> comment,
+                           Optional<Instant> expiresAt, String actor);
+
+    /** Every triage change of the finding's package and advisory in its component, oldest first. */
+    List<TriageEntry> history(VulnFinding finding);
+
     /** Stops the scans, waiting for a running one. */
     @Override
     void close();
 
     /** Filters; empty ones do not filter. {@code minCvss} in points (7.0). */
     record FindingQuery(Optional<String> application, Optional<String> component, Optional<String> version,
-                        Optional<String> severity, Optional<Boolean> loaded, int limit, Scope scope) {
+                        Optional<String> severity, Optional<Boolean> loaded,
+                        Optional<dev.telltale.alerts.TriageState> state, int limit, Scope scope) {
         public FindingQuery {
             if (limit < 1 || limit > 1000) {
                 throw new IllegalArgumentException("limit must be between 1 and 1000");
@@ -74,12 +91,21 @@ public interface Sca extends AutoCloseable {
         }
     }
 
-    /** A vulnerable package in a component version. */
+    /** One triage change of a finding: who, when, from and to, with the expiry of a risk acceptance. */
+    record TriageEntry(Instant at, String actor, dev.telltale.alerts.TriageState from,
+                       dev.telltale.alerts.TriageState to, Optional<Instant> expiresAt, Optional<String> comment) {
+    }
+
+    /**
+     * A vulnerable package in a component version. {@code state} is its triage state (REPORTED
+     * until someone triages it; findings that raised an alert are triaged on the alert).
+     */
     record VulnFinding(long id, long teamId, String application, String component, String version, String purl,
                        String packageName, String packageVersion, String ecosystem, String advisoryId,
                        List<String> aliases, String summary, Optional<Double> cvssScore, Optional<String> cvssVector,
                        String severity, List<String> fixedVersions, boolean loaded, boolean alerted,
-                       Instant firstFound, Instant lastScanned) {
+                       Instant firstFound, Instant lastScanned, dev.telltale.alerts.TriageState state,
+                       Optional<Instant> stateExpiresAt) {
         public VulnFinding {
             aliases = List.copyOf(aliases);
             fixedVersions = List.copyOf(fixedVersions);

@@ -25,6 +25,7 @@ public record Chrome(String username, boolean orgAdmin, String csrf, List<NavIte
             new String[]{"Dashboard", "/"},
             new String[]{"Applications", "/applications"},
             new String[]{"Alerts", "/alerts"},
+            new String[]{"Vulnerabilities", "/findings"},
             new String[]{"Events", "/events"},
             new String[]{"Policies", "/policies"},
             new String[]{"Downloads", "/downloads"},

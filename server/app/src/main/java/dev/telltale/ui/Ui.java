@@ -67,6 +67,7 @@ public final class Ui {
                 new dev.telltale.ui.sso.SsoPage(views, routes, s.sso(), s.teams()),
                 new dev.telltale.ui.integrations.IntegrationsPage(views, routes, s.notifications(), s.teams()),
                 new dev.telltale.ui.vulndb.VulnDbPage(views, routes, s.vulnDb()),
+                new dev.telltale.ui.findings.FindingsPages(views, routes, s.sca(), s.clock()),
 
                 new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()),
                 new dev.telltale.ui.downloads.DownloadsPage(views, routes, s.bundles(), s.downloadLinks(), s.runTokens(),

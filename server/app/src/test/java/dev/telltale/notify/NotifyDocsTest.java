@@ -59,7 +59,7 @@ class NotifyDocsTest {
                 Optional.of("first seen"), Instant.now());
         Sca.VulnFinding f = new Sca.VulnFinding(0, 3, "shop", "checkout", "1.4.2", "pkg:deb/debian/libssl3@3", "libssl3",
                 "3", "Debian:12", "DSA-1", List.of("CVE-1"), "s", Optional.of(7.5), Optional.empty(), "HIGH", List.of("4"),
-                true, false, Instant.now(), Instant.now());
+                true, false, Instant.now(), Instant.now(), TriageState.REPORTED, Optional.empty());
         Map<EventKind, ObjectNode> out = new LinkedHashMap<>();
         out.put(EventKind.NEW_ALERT, sources.alertData(created));
         out.put(EventKind.STATE_CHANGE, sources.alertData(created));

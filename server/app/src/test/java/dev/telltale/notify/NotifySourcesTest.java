@@ -113,7 +113,8 @@ class NotifySourcesTest {
         webhook("/alerts-only", "[\"new_alert\"]");
         Sca.VulnFinding f = new Sca.VulnFinding(0, team, "shop", "checkout", "1.4.2", "pkg:deb/debian/libssl3@3.0.11-1",
                 "libssl3", "3.0.11-1", "Debian:12", "DSA-5621-1", List.of("CVE-2024-0727"), "OpenSSL issues",
-                Optional.of(7.5), Optional.empty(), "HIGH", List.of("3.0.13-1"), true, false, Instant.now(), Instant.now());
+                Optional.of(7.5), Optional.empty(), "HIGH", List.of("3.0.13-1"), true, false, Instant.now(), Instant.now(),
+                dev.telltale.alerts.TriageState.REPORTED, Optional.empty());
         Sql.inTransaction(app.appliance().database().dataSource(), c -> {
             app.appliance().notifications().findingEvents().found(c, List.of(f));
             return null;

@@ -74,7 +74,7 @@ class InventoryRecorderTest {
                 exes.put(e.pid(), e.body().string("exe").orElseThrow());
             }
             String op = e.type() == EventType.NETWORK ? e.body().string("op").orElse("") : null;
-            if (r.wants(e.type(), op)) {
+            if (r.wants(e.type(), op, dev.telltale.protocol.event.EventCodec.encode(e))) {
                 r.observe(ctx, e, uid, T0 + uid * 1_000_000, exes.getOrDefault(e.pid(), ""));
             }
             uid++;
@@ -97,6 +97,65 @@ class InventoryRecorderTest {
     static Inventory.Package pkg(Inventory.VersionInventory v, String name) {
         return v.packages().stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no package " + name + " in " + v.packages()));
+    }
+
+    static final String SITE = "/srv/app/.venv/lib/python3.11/site-packages";
+
+    static dev.telltale.protocol.event.Msg language(String manager, String name, String version, String licence,
+                                                    String... files) {
+        var m = new dev.telltale.protocol.event.Msg(dev.telltale.protocol.event.Schemas.PACKAGE).set("pkg.name", name)
+                .set("pkg.version", version).set("pkg.license", licence).set("pkg.manager", manager);
+        for (String f : files) {
+            m.set("pkg.files", f);
+        }
+        return m;
+    }
+
+    static Event open(long pid, String path, long result) {
+        Event e = Event.of(EventType.FILE, 0, pid, pid);
+        e.body().set("op", "openat").set("path", path).set("flags", 0L).set("result", result);
+        return e;
+    }
+
+    @Test
+    void pythonAndNodePackagesAreUsedWhenAProgramReadsTheirFiles() {
+        Event env = DebianHost.hostEnv(100);
+        env.body().set("packages", language("pypi", "requests", "2.31.0", "Apache-2.0", SITE + "/requests/"));
+        env.body().set("packages", language("pypi", "six", "1.16.0", "MIT", SITE + "/six.py"));
+        env.body().set("packages", language("pypi", "Flask_Login", "0.6.3", "MIT", SITE + "/flask_login/"));
+        env.body().set("packages", language("npm", "@scope/pkg", "2.0.0", "MIT", "/srv/app/node_modules/@scope/pkg/"));
+        env.body().set("packages", language("npm", "left-pad", "1.3.0", "WTFPL", "/srv/app/node_modules/left-pad/"));
+        InventoryRecorder r = new InventoryRecorder();
+        feed(r, shop, 1, List.of(env, DebianHost.processStart(200, "/usr/bin/python3.11"),
+                open(200, SITE + "/requests/__init__.py", 3), open(200, SITE + "/requests/api.py", 4),
+                open(200, SITE + "/__pycache__/six.cpython-311.pyc", 5),
+                open(200, SITE + "/flask_login/missing.py", -1),
+                open(200, "/usr/lib/python3/dist-packages/yaml/__init__.py", 6),
+                DebianHost.processStart(300, "/usr/bin/node"),
+                open(300, "/srv/app/node_modules/@scope/pkg/node_modules/left-pad/index.js", 7),
+                open(300, "/srv/app/node_modules/@scope/pkg/lib/main.js", 8)));
+        write(r);
+        var v = read();
+
+        Inventory.Package requests = pkg(v, "requests");
+        assertEquals("pypi", requests.type());
+        assertEquals("pkg:pypi/requests@2.31.0", requests.purl());
+        assertEquals(Optional.of("PyPI"), requests.ecosystem());
+        assertTrue(requests.loaded(), "its files were read");
+        assertEquals(List.of("/usr/bin/python3.11"), requests.loadedBy());
+        assertTrue(pkg(v, "six").loaded(), "through its compiled module in __pycache__");
+        Inventory.Package login = pkg(v, "Flask_Login");
+        assertEquals("pkg:pypi/flask-login@0.6.3", login.purl(), "PEP 503 name");
+        assertFalse(login.loaded(), "a failed open is no use");
+        Inventory.Package scoped = pkg(v, "@scope/pkg");
+        assertEquals("pkg:npm/%40scope/pkg@2.0.0", scoped.purl());
+        assertEquals(Optional.of("npm"), scoped.ecosystem());
+        assertTrue(scoped.loaded());
+        assertFalse(pkg(v, "left-pad").loaded(), "the nested copy under @scope/pkg was read, not this one");
+        assertTrue(v.packages().stream().noneMatch(p -> p.name().contains("yaml") || p.purl().contains("yaml")),
+                "a directory no reported package installs adds nothing: " + v.packages());
+        assertFalse(new InventoryRecorder().wants(EventType.FILE, null,
+                dev.telltale.protocol.event.EventCodec.encode(open(1, "/etc/passwd", 3))), "ruled out before decoding");
     }
 
     @Test

@@ -106,7 +106,7 @@ class ScaFindingsTest {
     @Test
     void vulnerablePackagesAreFoundFlaggedByRuntimeUseAndAlertedOnceWhenLoaded() throws Exception {
         scanUntilFound();
-        JsonNode all = findings("?application=shop");
+        JsonNode all = findings("?application=shop&version=1.4.2");
         List<String> seen = new ArrayList<>();
         all.forEach(f -> seen.add(f.get("package").asText() + "/" + f.get("advisory").asText() + "/"
                 + f.get("used_at_runtime").asBoolean()));
@@ -115,11 +115,11 @@ class ScaFindingsTest {
         assertTrue(seen.contains("openssl/DSA-5621-1/false"), seen.toString());
         assertTrue(seen.contains("org.springframework:spring-beans/GHSA-36p3-wjmg-h94x/true"), seen.toString());
         assertFalse(seen.stream().anyMatch(s -> s.contains("log4j")), "log4j-core is not in the inventory: " + seen);
-        JsonNode spring = findings("?application=shop&used=true&severity=CRITICAL");
+        JsonNode spring = findings("?application=shop&version=1.4.2&used=true&severity=CRITICAL");
         assertEquals(1, spring.size(), spring.toString());
         assertEquals("CVE-2022-22965", spring.get(0).get("cves").get(0).asText());
         assertEquals("5.3.18", spring.get(0).get("fixed_versions").get(1).asText(), spring.toString());
-        assertEquals(2, findings("?application=shop&used=true").size());
+        assertEquals(2, findings("?application=shop&version=1.4.2&used=true").size());
 
         JsonNode alerts = scaAlerts();
         assertEquals(2, alerts.size(), "alerts for the two loaded vulnerable packages only: " + alerts);
@@ -141,6 +141,94 @@ class ScaFindingsTest {
         assertEquals(all.size(), told, "each new finding is one outbox row (written with it); a rescan adds none");
         assertEquals(400, app.get("/api/v1/findings?severity=SEVERE", admin).statusCode());
         assertEquals(400, app.get("/api/v1/findings?used=maybe", admin).statusCode());
+    }
+
+    /** The finding of {@code pkg} in {@code version} of shop/checkout. */
+    static JsonNode finding(String pkg, String version) throws Exception {
+        for (JsonNode f : findings("?application=shop&version=" + version)) {
+            if (f.get("package").asText().equals(pkg)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no finding for " + pkg + " in " + version);
+    }
+
+    static HttpResponse<String> triage(long id, String json) throws Exception {
+        return app.post("/api/v1/findings/" + id + "/transitions", json, admin);
+    }
+
+    @Test
+    void findingsWithoutAnAlertAreTriagedOnceForEveryVersionAndKeepTheirStateAcrossRescans() throws Exception {
+        scanUntilFound();
+        // openssl is installed but never loaded: no alert, so it is triaged as a finding.
+        long openssl = finding("openssl", "1.4.2").get("id").asLong();
+        assertEquals("REPORTED", finding("openssl", "1.4.2").get("state").asText());
+        HttpResponse<String> r = triage(openssl, "{\"to\":\"NOT_AN_ISSUE\",\"comment\":\"the CLI never runs here\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("REPORTED", JSON.readTree(r.body()).get("from").asText());
+        assertEquals(409, triage(openssl, "{\"to\":\"NOT_AN_ISSUE\"}").statusCode(), "already in that state");
+        assertEquals(409, triage(openssl, "{\"to\":\"FIXED\"}").statusCode(), "fixed is the scan's to say");
+        assertEquals(400, triage(openssl, "{\"to\":\"SOLVED\"}").statusCode());
+        assertEquals(404, triage(999_999, "{\"to\":\"ACKNOWLEDGED\"}").statusCode());
+        HttpResponse<String> alerted = triage(finding("libssl3", "1.4.2").get("id").asLong(), "{\"to\":\"ACKNOWLEDGED\"}");
+        assertEquals(409, alerted.statusCode(), "loaded, so it raised an alert, which carries its triage");
+        assertTrue(alerted.body().contains("alert"), alerted.body());
+
+        app.post("/api/v1/findings/scan", "", admin);
+        assertEquals("NOT_AN_ISSUE", finding("openssl", "1.4.2").get("state").asText(), "a rescan keeps the decision");
+        assertEquals(1, findings("?application=shop&state=NOT_AN_ISSUE").size());
+        assertFalse(findings("?application=shop&state=REPORTED").toString().contains("\"openssl\""));
+        assertEquals(400, app.get("/api/v1/findings?state=DONE", admin).statusCode());
+
+        // A newer version of the component with the same packages: the decision carries over. It loads
+        // nothing, so it raises no vulnerability alert to disturb the other tests' counts.
+        FakeAgent.send(app, app.runToken(Optional.empty()).token(), "checkout-b", "web-2", "shop", "checkout", "1.5.0",
+                List.of(DebianHost.hostEnv(100), DebianHost.processStart(200, "/usr/bin/true")));
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (findings("?application=shop&version=1.5.0").isEmpty() && System.currentTimeMillis() < deadline) {
+            app.post("/api/v1/findings/scan", "", admin);
+            Thread.sleep(200);
+        }
+        assertEquals("NOT_AN_ISSUE", finding("openssl", "1.5.0").get("state").asText());
+
+        assertEquals(200, triage(openssl, "{\"to\":\"REPORTED\"}").statusCode());
+        r = triage(openssl, "{\"to\":\"RISK_ACCEPTED\"}");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("expiry"), r.body());
+        assertEquals(400, triage(openssl, "{\"to\":\"RISK_ACCEPTED\",\"expires_at\":\"2999-01-01T00:00:00Z\"}")
+                .statusCode(), "beyond max-risk-acceptance");
+        String until = java.time.Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        assertEquals(200, triage(openssl, "{\"to\":\"RISK_ACCEPTED\",\"expires_at\":\"" + until + "\"}").statusCode());
+        JsonNode accepted = finding("openssl", "1.5.0");
+        assertEquals("RISK_ACCEPTED", accepted.get("state").asText());
+        assertEquals(until, accepted.get("state_expires_at").asText());
+
+        JsonNode history = JSON.readTree(app.get("/api/v1/findings/" + openssl + "/history", admin).body()).get("history");
+        assertEquals(3, history.size(), history.toString());
+        assertEquals("the CLI never runs here", history.get(0).get("comment").asText());
+        assertEquals("admin", history.get(2).get("actor").asText());
+        assertTrue(app.get("/api/v1/audit?limit=50", admin).body().contains("finding.transition"));
+
+        // In the pages: the same finding, its state and history, and its triage form.
+        try (dev.telltale.testing.Browser b = dev.telltale.testing.Browser.open(app, 1280)) {
+            b.signIn("admin", RunningAppliance.ADMIN_PASSWORD);
+            b.go("/findings?state=RISK_ACCEPTED");
+            assertTrue(b.text("#findings").contains("openssl"), b.text("main"));
+            b.go("/findings/" + openssl);
+            assertTrue(b.text("#finding-state").contains("Risk accepted"), b.text("#finding-state"));
+            assertEquals(3, b.all("#history tbody tr").size());
+            new org.openqa.selenium.support.ui.Select(b.find("#to")).selectByValue("ACKNOWLEDGED");
+            b.type("comment", "upgrade planned for the next release");
+            b.submit("form.transition button[type=submit]");
+            assertTrue(b.text("main").contains("Changed to Acknowledged."), b.text("main"));
+            new org.openqa.selenium.support.ui.Select(b.find("#to")).selectByValue("RISK_ACCEPTED");
+            b.submit("form.transition button[type=submit]");
+            assertEquals("A risk acceptance needs the date when it reopens.", b.text("#expires-error"));
+            b.screenshot("finding-triage");
+            b.go("/findings/" + finding("libssl3", "1.4.2").get("id").asLong());
+            assertTrue(b.all("form.transition").isEmpty(), "triaged on its alert");
+            assertTrue(b.text("#on-alert").contains("triage it among the alerts"));
+        }
     }
 
     @Test
@@ -205,7 +293,14 @@ class ScaFindingsTest {
                 .get("alerts");
         assertEquals(1, alerts.size(), "libc6 (LGPL-2.1+) is the one package with a denied licence: " + alerts);
         assertTrue(alerts.get(0).get("key").asText().startsWith("libc6"), alerts.toString());
-        assertEquals(1, alerts.get(0).get("events").asLong(), "raised once, not at every scan");
+        // Once per component version (another test may add a version), not at every scan.
+        long versions = JSON.readTree(app.get("/api/v1/alerts/" + alerts.get(0).get("id").asLong(), admin).body())
+                .get("occurrences").size();
+        assertEquals(versions, alerts.get(0).get("events").asLong(), "raised once per version: " + alerts);
+        app.post("/api/v1/findings/scan", "", admin);
+        JsonNode after = JSON.readTree(app.get("/api/v1/alerts?rule=supply-chain.licence-violation", admin).body())
+                .get("alerts");
+        assertEquals(alerts.get(0).get("events").asLong(), after.get(0).get("events").asLong(), "not again at a rescan");
         assertEquals(List.of("LGPL-2.1"), LicenceCheck.denied("LGPL-2.1+", List.of("LGPL-2.1", "AGPL-3.0-only")));
         assertEquals(List.of(), LicenceCheck.denied("MIT OR Apache-2.0", List.of("AGPL-3.0-only")));
         assertEquals(List.of("AGPL-3.0-only"), LicenceCheck.denied("(MIT AND agpl-3.0-only)", List.of("AGPL-3.0-only")));

@@ -17,17 +17,17 @@ import java.util.Optional;
  * {@code expires} (a date, for a risk acceptance only: the occurrence reopens at its start, UTC)
  * — checked field by field so each message can sit next to its field.
  */
-record TriageInput(TriageState to, Optional<String> comment, Optional<Instant> expires) {
-    static final int COMMENT_MAX = 4000;
+public record TriageInput(TriageState to, Optional<String> comment, Optional<Instant> expires) {
+    public static final int COMMENT_MAX = dev.telltale.alerts.TriageChecks.COMMENT_MAX;
     /** The states a person may choose, in the order forms offer them. */
-    static final List<TriageState> CHOICES = List.of(TriageState.ACKNOWLEDGED, TriageState.NOT_AN_ISSUE,
+    public static final List<TriageState> CHOICES = List.of(TriageState.ACKNOWLEDGED, TriageState.NOT_AN_ISSUE,
             TriageState.RISK_ACCEPTED, TriageState.REPORTED);
 
     /** The request, or the field errors ({@code to}, {@code comment}, {@code expires}) that stop it. */
-    record Parsed(Optional<TriageInput> input, Map<String, String> errors) {
+    public record Parsed(Optional<TriageInput> input, Map<String, String> errors) {
     }
 
-    static Parsed parse(Form f, Instant now) {
+    public static Parsed parse(Form f, Instant now) {
         Map<String, String> errors = new LinkedHashMap<>();
         Optional<TriageState> to = TriageState.parse(f.text("to")).filter(CHOICES::contains);
         if (to.isEmpty()) {
@@ -53,7 +53,7 @@ record TriageInput(TriageState to, Optional<String> comment, Optional<Instant> e
                 errors.put("expires", "Only a risk acceptance takes a date: leave it empty for this change.");
             }
         } else if (accepting) {
-            errors.put("expires", "A risk acceptance needs the date when the alert reopens.");
+            errors.put("expires", "A risk acceptance needs the date when it reopens.");
         }
         if (!errors.isEmpty()) {
             return new Parsed(Optional.empty(), errors);
@@ -63,13 +63,13 @@ record TriageInput(TriageState to, Optional<String> comment, Optional<Instant> e
     }
 
     /** A service message as a sentence: capital first letter, full stop. */
-    static String sentence(String s) {
+    public static String sentence(String s) {
         String t = s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
         return t.endsWith(".") ? t : t + ".";
     }
 
     /** What a button or option says for moving an occurrence to {@code to} from {@code from}. */
-    static String action(TriageState from, TriageState to) {
+    public static String action(TriageState from, TriageState to) {
         return switch (to) {
             case ACKNOWLEDGED -> "Acknowledge";
             case NOT_AN_ISSUE -> "Not an issue";

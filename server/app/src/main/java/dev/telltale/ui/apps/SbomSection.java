@@ -27,8 +27,8 @@ final class SbomSection {
     }
 
     /** A vulnerable package of the version, from the last scan. */
-    record Vuln(String packageName, String packageVersion, String advisory, String cves, String cvss, String severity,
-                String fixed, boolean used) {
+    record Vuln(long id, String packageName, String packageVersion, String advisory, String cves, String cvss,
+                String severity, String fixed, boolean used, String state, String stateLabel) {
     }
 
     private SbomSection() {
@@ -46,13 +46,13 @@ final class SbomSection {
 
     private static List<Vuln> vulns(Sca sca, Inventory.VersionRef r, Scope scope) {
         return sca.findings(new Sca.FindingQuery(Optional.of(r.application()), Optional.of(r.component()),
-                        Optional.of(r.version()), Optional.empty(), Optional.empty(), ROWS, scope)).stream()
+                        Optional.of(r.version()), Optional.empty(), Optional.empty(), Optional.empty(), ROWS, scope)).stream()
                 .filter(f -> f.teamId() == r.teamId())
-                .map(f -> new Vuln(f.packageName(), f.packageVersion(), f.advisoryId(),
+                .map(f -> new Vuln(f.id(), f.packageName(), f.packageVersion(), f.advisoryId(),
                         String.join(", ", f.aliases().stream().filter(a -> a.startsWith("CVE-")).toList()),
                         f.cvssScore().map(s -> String.format(java.util.Locale.ROOT, "%.1f", s)).orElse("—"),
                         f.severity(), f.fixedVersions().isEmpty() ? "no fix known" : String.join(", ", f.fixedVersions()),
-                        f.loaded()))
+                        f.loaded(), f.state().name(), f.alerted() ? "On its alert" : dev.telltale.ui.Labels.state(f.state().name())))
                 .toList();
     }
 

@@ -44,13 +44,29 @@ record SearchParams(String q, String range, String from, String to, long nowMs, 
         errors = Map.copyOf(errors);
     }
 
+    /**
+     * Whether the person typed From or To but left a preset range selected: then they mean a custom
+     * range. Without JavaScript the page cannot switch the select for them, so the form carries
+     * what it showed ({@code shown}: "range|from|to") and an edit of the dates alone is read as
+     * "Custom"; choosing another range in the select still wins.
+     */
+    static boolean datesEditedAlone(String shown, String range, String from, String to) {
+        String[] was = shown.split("\\|", -1);
+        if (was.length != 3 || range.equals("custom") || !was[0].equals(range)) {
+            return false;
+        }
+        boolean edited = !was[1].equals(from) || !was[2].equals(to);
+        return edited && !(from.isEmpty() && to.isEmpty());
+    }
+
     /** Reads the form's parameters; {@code clockMs} is now unless the parameters pin it. */
     static SearchParams read(Parameters p, long clockMs) {
         Map<String, String> errors = new LinkedHashMap<>();
         String q = p.first("q").orElse("").trim();
         String from = p.first("from").orElse("").trim();
         String to = p.first("to").orElse("").trim();
-        String range = p.first("range").orElse(from.isEmpty() && to.isEmpty() ? DEFAULT_RANGE : "custom");
+        String chosen = p.first("range").orElse(from.isEmpty() && to.isEmpty() ? DEFAULT_RANGE : "custom");
+        String range = datesEditedAlone(p.first("shown").orElse(""), chosen, from, to) ? "custom" : chosen;
         if (PRESETS.stream().noneMatch(r -> r.id().equals(range))) {
             errors.put("range", "Choose one of the listed time ranges.");
         }

@@ -165,7 +165,7 @@ class AlertsBrowserTest {
 
             new Select(b.find("#to-" + occ)).selectByValue("RISK_ACCEPTED");
             b.submit("#occurrence-" + occ + " form.transition button");
-            assertEquals("A risk acceptance needs the date when the alert reopens.", b.text("#expires-" + occ + "-error"),
+            assertEquals("A risk acceptance needs the date when it reopens.", b.text("#expires-" + occ + "-error"),
                     "the message sits next to the date field");
 
             new Select(b.find("#to-" + occ)).selectByValue("ACKNOWLEDGED");

@@ -1,0 +1,41 @@
+/*
+ * Internals shared by the host environment collectors (hostenv.c: OS package databases;
+ * hostenv_lang.c: Python and Node packages on disk). Not part of the forwarder's interface.
+ */
+#ifndef TT_HOSTENV_INT_H
+#define TT_HOSTENV_INT_H
+
+#include "../common/tt_wire.h"
+#include "hostenv.h"
+#include "util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PKG_ROOM 16384u /* stop adding packages when less than this is left in the event */
+
+typedef struct pkg {
+    const char *name, *version, *source, *arch, *license, *manager;
+    size_t name_len, version_len, source_len, arch_len, license_len;
+    tt_bytes_buf *files;       /* NUL-terminated paths, one after another; may be NULL */
+} pkg;
+
+typedef struct builder {
+    tt_buf *b;
+    tt_hostenv_stats *st;
+    uint64_t files_end;        /* monotonic deadline of reading file lists */
+} builder;
+
+/* Appends one package (field 4 of host_env) unless the event is nearly full. */
+void tt_hostenv_add_pkg(builder *bd, const pkg *p);
+
+/* Python distributions (*.dist-info, *.egg-info) and Node packages (node_modules) in the usual
+ * system places, the virtual environments and node_modules of cwd, $VIRTUAL_ENV and the
+ * directories of TELLTALE_PACKAGE_DIRS; paths are taken under root. */
+void tt_hostenv_collect_lang(builder *bd, const char *root, const char *cwd);
+
+/* The value of a top-level string member of a JSON object (package.json), unescaped into out;
+ * 0 when absent or not a string. Exposed for the unit tests. */
+int tt_json_top_string(const char *json, size_t n, const char *key, char *out, size_t cap);
+
+#endif
