@@ -200,10 +200,25 @@ public final class IntegrationsPage implements Page {
         m.put("kinds", kinds());
         m.put("canEdit", a.can(Permission.INTEGRATIONS_EDIT, i.teamId()));
         m.put("canRefresh", a.can(Permission.JIRA, i.teamId()));
-        m.put("deliveries", notify.deliveries(i.id(), scope(req, Permission.INTEGRATIONS_VIEW), 100));
+        m.put("deliveries", notify.deliveries(i.id(), scope(req, Permission.INTEGRATIONS_VIEW), 100).stream()
+                .map(DeliveryRow::of).toList());
+        m.put("updated", when(i.updatedAt()) + " by " + i.updatedBy());
         m.put("tickets", i.type() == dev.telltale.notify.IntegrationType.JIRA
                 ? notify.tickets(i.id(), scope(req, Permission.INTEGRATIONS_VIEW)) : List.of());
         views.send(res, status, "integration", m);
+    }
+
+    /** One line of the delivery log, times to the second. */
+    public record DeliveryRow(String created, String event, String status, int attempts, String result, String deliveryId) {
+        static DeliveryRow of(Notify.Delivery d) {
+            return new DeliveryRow(when(d.createdAt()), d.kind().wire(), d.status()
+                    + d.nextAttemptAt().map(t -> ", next " + when(t)).orElse(""), d.attempts(),
+                    d.lastResult().orElse(""), d.deliveryId());
+        }
+    }
+
+    static String when(java.time.Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ');
     }
 
     /** One line of the list. */
