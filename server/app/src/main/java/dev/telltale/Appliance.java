@@ -22,6 +22,8 @@ import dev.telltale.journal.ReleaseGate;
 import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.JvmMetrics;
 import dev.telltale.metrics.Metrics;
+import dev.telltale.notify.Notify;
+import dev.telltale.notify.NotifyConfig;
 import dev.telltale.policy.Policies;
 import dev.telltale.policy.rules.BuiltInRules;
 import dev.telltale.secrets.SecretBox;
@@ -76,6 +78,8 @@ public final class Appliance implements AutoCloseable {
     private Policies policies;
     private Database db;
     private Alerts alerts;
+    private Notify notify;
+    private volatile String localHost;
     private VulnDb vulnDb;
     private Path dataDir;
     private dev.telltale.rbac.RouteTable routes;
@@ -140,10 +144,16 @@ public final class Appliance implements AutoCloseable {
         Agents agents = Agents.create(db);
         Teams teams = Teams.create(db);
         SecretHasher hasher = SecretHasher.loadOrCreate(dataDir);
-        Sso sso = Sso.create(db, teams, SecretBox.loadOrCreate(dataDir), clock);
+        SecretBox secretBox = SecretBox.loadOrCreate(dataDir);
+        Sso sso = Sso.create(db, teams, secretBox, clock);
         toClose.add(0, sso);
-        alerts = Alerts.create(db, clock, alertsCfg, id -> BuiltInRules.all().stream()
-                .filter(r -> r.info().id().equals(id)).findFirst().map(r -> r.info()));
+        java.util.function.Function<String, Optional<dev.telltale.policy.RuleInfo>> ruleInfo = id -> BuiltInRules.all()
+                .stream().filter(r -> r.info().id().equals(id)).findFirst().map(r -> r.info());
+        // Closed after everything that writes outbox rows, before the database: sends in flight get recorded.
+        notify = Notify.create(db, secretBox, NotifyConfig.from(tt.get("notify")), clock, () -> baseUrl(cfg), ruleInfo,
+                VERSION);
+        toClose.add(0, notify);
+        alerts = Alerts.create(db, clock, alertsCfg, ruleInfo, notify.alertEvents());
         toClose.add(0, alerts);
         alerts.start();
         policies = Policies.create(db, BuiltInRules.all(), clock);
@@ -151,9 +161,10 @@ public final class Appliance implements AutoCloseable {
         toClose.add(0, vulnDb);
         dev.telltale.sbom.Inventory inventory = new dev.telltale.sbom.DbInventory(db);
         dev.telltale.sca.Sca sca = dev.telltale.sca.Sca.create(db, inventory, vulnDb, alerts, policies,
-                dev.telltale.sca.ScaConfig.from(tt.get("sca")), clock);
+                dev.telltale.sca.ScaConfig.from(tt.get("sca")), clock, notify.findingEvents());
         toClose.add(0, sca);
         sca.start();
+        notify.start(alerts);
 
         store = EventStore.open(dataDir.resolve("events"), storeCfg, metrics, clock);
         toClose.add(0, store);
@@ -187,7 +198,7 @@ public final class Appliance implements AutoCloseable {
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
                 certs, sso, vulnDb, inventory, sca,
-                dev.telltale.sbom.export.Sbom.create(db, inventory, clock, VERSION));
+                dev.telltale.sbom.export.Sbom.create(db, inventory, clock, VERSION), notify);
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
@@ -196,7 +207,7 @@ public final class Appliance implements AutoCloseable {
                 () -> ingest.port(), () -> web.port(), certs::caPem), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs, storeCfg, alertsCfg,
                 dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso,
-                services.inventory(), sca, vulnDb));
+                services.inventory(), sca, vulnDb, notify));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())
@@ -283,6 +294,28 @@ public final class Appliance implements AutoCloseable {
                 : "https://localhost:" + web.port() + "/api/v1/certificates/ca.pem"));
         System.out.println("  Data directory  " + dataDir);
         System.out.flush();
+    }
+
+    /** The UI's address as people reach it, for links in notifications. */
+    private String baseUrl(ApplianceConfig cfg) {
+        String host = cfg.publicHost().orElseGet(() -> {
+            // Looked up once: links are written inside the policy engine's commit transaction.
+            if (localHost == null) {
+                try {
+                    localHost = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (IOException e) {
+                    localHost = "localhost";
+                }
+            }
+            return localHost;
+        });
+        int port = web != null ? web.port() : cfg.httpsPort();
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + (port == 443 ? "" : ":" + port);
+    }
+
+    /** Outbound notifications: integrations, the outbox, and {@link Notify#system} for the appliance's own events. */
+    public Notify notifications() {
+        return notify;
     }
 
     public int httpsPort() {

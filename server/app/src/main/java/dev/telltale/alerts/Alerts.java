@@ -32,7 +32,16 @@ public interface Alerts extends AutoCloseable {
 
     /** As {@link #create(Database, Clock, AlertsConfig)}, describing rules through {@code rules}. */
     static Alerts create(Database db, Clock clock, AlertsConfig config, Function<String, Optional<RuleInfo>> rules) {
-        return new DbAlerts(db.dataSource(), clock, config, rules);
+        return create(db, clock, config, rules, AlertEvents.NONE);
+    }
+
+    /**
+     * As {@link #create(Database, Clock, AlertsConfig, Function)}, telling {@code events} of every
+     * occurrence created and every state change inside the transaction that makes it.
+     */
+    static Alerts create(Database db, Clock clock, AlertsConfig config, Function<String, Optional<RuleInfo>> rules,
+                         AlertEvents events) {
+        return new DbAlerts(db.dataSource(), clock, config, rules, events);
     }
 
     /**

@@ -25,14 +25,17 @@ final class DbAlerts implements Alerts {
     private final Queries queries;
     private final Triage triage;
     private final SweepScheduler scheduler;
+    private final AlertEvents events;
 
-    DbAlerts(DataSource ds, Clock clock, AlertsConfig config, Function<String, Optional<RuleInfo>> rules) {
+    DbAlerts(DataSource ds, Clock clock, AlertsConfig config, Function<String, Optional<RuleInfo>> rules,
+             AlertEvents events) {
+        this.events = events;
         this.ds = ds;
         this.clock = clock;
         this.config = config;
-        this.recorder = new Recorder(clock);
+        this.recorder = new Recorder(clock, events);
         this.queries = new Queries(rules);
-        this.triage = new Triage(ds, clock, config);
+        this.triage = new Triage(ds, clock, config, events);
         this.scheduler = new SweepScheduler(this::sweep, config.sweepInterval());
     }
 
@@ -102,7 +105,7 @@ final class DbAlerts implements Alerts {
     @Override
     public int sweep() {
         Instant now = clock.instant();
-        int changed = Sql.inTransaction(ds, c -> Sweeper.expire(c, now) + Sweeper.fix(c, now, config.fixedAfter()));
+        int changed = Sql.inTransaction(ds, c -> Sweeper.expire(c, events, now) + Sweeper.fix(c, events, now, config.fixedAfter()));
         Sql.inTransaction(ds, c -> EvidenceChunks.prune(c, now.minus(config.evidenceRetention())));
         return changed;
     }

@@ -32,9 +32,11 @@ final class Occurrences {
 
     private final Connection c;
     private final Instant now;
+    private final AlertEvents events;
 
-    Occurrences(Connection c, Instant now) {
+    Occurrences(Connection c, Instant now, AlertEvents events) {
         this.c = c;
+        this.events = events;
         this.now = now;
     }
 
@@ -82,7 +84,7 @@ final class Occurrences {
             ps.setLong(1, id);
             ps.executeUpdate();
         }
-        History.system(c, id, now, Optional.of(TriageState.FIXED), TriageState.REPORTED, Optional.empty(),
+        History.system(c, events, id, now, Optional.of(TriageState.FIXED), TriageState.REPORTED, Optional.empty(),
                 "seen again in version " + version + " after it was fixed");
     }
 
@@ -139,7 +141,7 @@ final class Occurrences {
             update(only);
             return;
         }
-        History.system(c, v.occurrenceId, now, Optional.empty(), state, expires, why);
+        History.system(c, events, v.occurrenceId, now, Optional.empty(), state, expires, why);
     }
 
     /** The alert's most recently created occurrence: the version that appeared last. */

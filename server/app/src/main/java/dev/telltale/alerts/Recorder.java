@@ -33,9 +33,11 @@ final class Recorder {
             + " WHERE component_id = ? AND rule_id = ? AND key_hash = ?";
 
     private final Clock clock;
+    private final AlertEvents events;
 
-    Recorder(Clock clock) {
+    Recorder(Clock clock, AlertEvents events) {
         this.clock = clock;
+        this.events = events;
     }
 
     void record(Connection c, List<Finding> findings) throws SQLException {
@@ -130,8 +132,8 @@ final class Recorder {
         return index + 5;
     }
 
-    private static void occurrences(Connection c, List<Group> groups, Instant now) throws SQLException {
-        Occurrences occ = new Occurrences(c, now);
+    private void occurrences(Connection c, List<Group> groups, Instant now) throws SQLException {
+        Occurrences occ = new Occurrences(c, now, events);
         for (Group g : groups) {
             if (g.existed) {
                 occ.update(g);

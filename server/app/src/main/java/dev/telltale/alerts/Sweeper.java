@@ -38,7 +38,7 @@ final class Sweeper {
     private Sweeper() {
     }
 
-    static int expire(Connection c, Instant now) throws SQLException {
+    static int expire(Connection c, AlertEvents events, Instant now) throws SQLException {
         Map<Long, Instant> due = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, state_expires_at FROM alert_occurrences"
                 + " WHERE state = 'RISK_ACCEPTED' AND state_expires_at <= ?")) {
@@ -56,7 +56,7 @@ final class Sweeper {
                 ps.setLong(1, id);
                 Sql.setInstant(ps, 2, now);
                 if (ps.executeUpdate() > 0) {
-                    History.system(c, id, now, Optional.of(TriageState.RISK_ACCEPTED), TriageState.REPORTED,
+                    History.system(c, events, id, now, Optional.of(TriageState.RISK_ACCEPTED), TriageState.REPORTED,
                             Optional.empty(), "risk acceptance expired");
                     changed++;
                 }
@@ -68,7 +68,7 @@ final class Sweeper {
     private record Outgrown(TriageState state, String newer) {
     }
 
-    static int fix(Connection c, Instant now, Duration fixedAfter) throws SQLException {
+    static int fix(Connection c, AlertEvents events, Instant now, Duration fixedAfter) throws SQLException {
         Instant cutoff = now.minus(fixedAfter);
         Map<Long, Outgrown> due = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(OUTGROWN)) {
@@ -90,7 +90,7 @@ final class Sweeper {
                 ps.setString(2, e.getValue().state.name());
                 Sql.setInstant(ps, 3, cutoff);
                 if (ps.executeUpdate() > 0) {
-                    History.system(c, e.getKey(), now, Optional.of(e.getValue().state), TriageState.FIXED,
+                    History.system(c, events, e.getKey(), now, Optional.of(e.getValue().state), TriageState.FIXED,
                             Optional.empty(), "fixed: version " + e.getValue().newer + " has run for " + fixedAfter
                                     + " without it");
                     changed++;

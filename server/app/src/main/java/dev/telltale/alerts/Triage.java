@@ -18,9 +18,11 @@ final class Triage {
     private final DataSource ds;
     private final Clock clock;
     private final AlertsConfig config;
+    private final AlertEvents events;
 
-    Triage(DataSource ds, Clock clock, AlertsConfig config) {
+    Triage(DataSource ds, Clock clock, AlertsConfig config, AlertEvents events) {
         this.ds = ds;
+        this.events = events;
         this.clock = clock;
         this.config = config;
     }
@@ -50,7 +52,7 @@ final class Triage {
                     throw InvalidTransitionException.conflict("the occurrence changed state meanwhile; reload it");
                 }
             }
-            History.write(c, occurrenceId, now, actor, Optional.of(from), to, expiresAt, comment);
+            History.write(c, events, occurrenceId, now, actor, Optional.of(from), to, expiresAt, comment);
             Audit.record(c, now, actor, "alert.transition", target(alertId, occurrenceId),
                     Optional.of(from + " -> " + to + expiresAt.map(e -> " until " + e).orElse("")));
             return Queries.occurrence(c, occurrenceId);

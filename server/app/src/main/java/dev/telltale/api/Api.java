@@ -38,7 +38,7 @@ public final class Api {
                            java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates,
                            dev.telltale.sso.Sso sso, dev.telltale.vulndb.VulnDb vulnDb,
                            dev.telltale.sbom.Inventory inventory, dev.telltale.sca.Sca sca,
-                           dev.telltale.sbom.export.Sbom sbom) {
+                           dev.telltale.sbom.export.Sbom sbom, dev.telltale.notify.Notify notifications) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -81,6 +81,7 @@ public final class Api {
         routing.register("/api/v1/findings", new FindingsApi(s.sca()));
         routing.register("/api/v1/applications", new SbomApi(s.sbom(), s.auditLog()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
+        routing.register("/api/v1/integrations", new IntegrationsApi(s.notifications(), s.teams()));
         routing.register("/api/v1/vulndb", new VulnDbApi(s.vulnDb()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));
         routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),

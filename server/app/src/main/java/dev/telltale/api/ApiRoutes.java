@@ -72,6 +72,16 @@ final class ApiRoutes {
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/transitions", ALERTS_TRIAGE)
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/comments", ALERTS_TRIAGE)
 
+                .add("GET", "/api/v1/integrations", INTEGRATIONS_VIEW)
+                .add("POST", "/api/v1/integrations", INTEGRATIONS_EDIT)
+                .add("GET", "/api/v1/integrations/{id}", INTEGRATIONS_VIEW)
+                .add("PUT", "/api/v1/integrations/{id}", INTEGRATIONS_EDIT)
+                .add("DELETE", "/api/v1/integrations/{id}", INTEGRATIONS_EDIT)
+                .add("POST", "/api/v1/integrations/{id}/test", INTEGRATIONS_EDIT)
+                .add("GET", "/api/v1/integrations/{id}/deliveries", INTEGRATIONS_VIEW)
+                .add("GET", "/api/v1/integrations/{id}/tickets", INTEGRATIONS_VIEW)
+                .add("POST", "/api/v1/integrations/{id}/tickets/refresh", JIRA)
+
                 .add("GET", "/api/v1/vulndb", SIGNED_IN)
                 .add("POST", "/api/v1/vulndb/import", APPLIANCE_MANAGE)
                 .add("GET", "/api/v1/vulndb/imports/{id}", APPLIANCE_MANAGE)

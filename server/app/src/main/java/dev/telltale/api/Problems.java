@@ -60,6 +60,10 @@ final class Problems {
             ApiProblem p = VulnDbApi.problem(e);
             send(res, p.status(), p.title(), p.getMessage());
         });
+        routing.error(dev.telltale.notify.NotifyException.class, (req, res, e) -> {
+            ApiProblem p = IntegrationsApi.problem(e);
+            send(res, p.status(), p.title(), p.getMessage());
+        });
         routing.error(dev.telltale.sca.FindingTriageException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,
                 e.conflict() ? "Conflict" : "Bad Request", e.getMessage()));
         routing.error(dev.telltale.certs.CertificateRejectedException.class, (req, res, e) -> {

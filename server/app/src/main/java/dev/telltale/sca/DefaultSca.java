@@ -42,6 +42,7 @@ final class DefaultSca implements Sca {
     private final ScaConfig config;
     private final Clock clock;
     private final FindingRows rows;
+    private final Sca.FindingEvents events;
     private final FindingTriage triage;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "telltale-sca-scan");
@@ -51,7 +52,8 @@ final class DefaultSca implements Sca {
     private volatile Optional<Instant> scannedImport = Optional.empty();
 
     DefaultSca(Database db, Inventory inventory, VulnDb vulnDb, Alerts alerts, Policies policies, ScaConfig config,
-               Clock clock) {
+               Clock clock, Sca.FindingEvents events) {
+        this.events = events;
         this.db = db;
         this.inventory = inventory;
         this.vulnDb = vulnDb;
@@ -131,7 +133,11 @@ final class DefaultSca implements Sca {
                     alerts.record(tx, violations);
                 }
             }
-            List<FindingRows.Candidate> fresh = rows.replace(tx, ref, found, now);
+            List<FindingRows.Candidate> added = new ArrayList<>();
+            List<FindingRows.Candidate> fresh = rows.replace(tx, ref, found, now, added);
+            if (!added.isEmpty()) {
+                events.found(tx, added.stream().map(FindingRows.Candidate::finding).toList());
+            }
             List<FindingRows.Candidate> raise = rule.map(r -> fresh.stream().filter(c -> reports(r, c.finding())).toList())
                     .orElse(List.of());
             if (!raise.isEmpty()) {

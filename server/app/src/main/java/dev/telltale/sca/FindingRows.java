@@ -37,14 +37,21 @@ final class FindingRows {
     record Candidate(String key, Sca.VulnFinding finding) {
     }
 
+    /** As {@link #replace(Connection, Inventory.VersionRef, List, Instant, List)}, not asking which are new. */
+    List<Candidate> replace(Connection tx, Inventory.VersionRef ref, List<Candidate> found, Instant now)
+            throws SQLException {
+        return replace(tx, ref, found, now, new ArrayList<>());
+    }
+
     /**
      * Makes the stored findings of {@code ref} exactly {@code found} (inside {@code tx}), keeping
      * each existing finding's first-found time and alerted flag.
      *
+     * @param added receives the candidates found for the first time
      * @return the candidates that are new, or newly loaded, and not yet alerted
      */
-    List<Candidate> replace(Connection tx, Inventory.VersionRef ref, List<Candidate> found, Instant now)
-            throws SQLException {
+    List<Candidate> replace(Connection tx, Inventory.VersionRef ref, List<Candidate> found, Instant now,
+                            List<Candidate> added) throws SQLException {
         Map<String, boolean[]> existing = new HashMap<>(); // key -> {loaded, alerted}
         try (PreparedStatement ps = tx.prepareStatement("SELECT fkey, loaded, alerted FROM sca_findings WHERE team_id = ?"
                 + " AND application = ? AND component = ? AND version = ?")) {
@@ -60,6 +67,7 @@ final class FindingRows {
             boolean[] old = existing.remove(c.key());
             if (old == null) {
                 insert(tx, ref, c, now);
+                added.add(c);
             } else {
                 update(tx, ref, c, now);
             }

@@ -24,7 +24,26 @@ public interface Sca extends AutoCloseable {
 
     static Sca create(Database db, Inventory inventory, VulnDb vulnDb, Alerts alerts, Policies policies,
                       ScaConfig config, Clock clock) {
-        return new DefaultSca(db, inventory, vulnDb, alerts, policies, config, clock);
+        return create(db, inventory, vulnDb, alerts, policies, config, clock, (tx, fresh) -> {
+        });
+    }
+
+    /**
+     * As {@link #create(Database, Inventory, VulnDb, Alerts, Policies, ScaConfig, Clock)}, telling
+     * {@code events} of each scan's new findings inside the transaction that stores them.
+     */
+    static Sca create(Database db, Inventory inventory, VulnDb vulnDb, Alerts alerts, Policies policies,
+                      ScaConfig config, Clock clock, FindingEvents events) {
+        return new DefaultSca(db, inventory, vulnDb, alerts, policies, config, clock, events);
+    }
+
+    /**
+     * Told of findings a scan found for the first time, inside the transaction that stores them
+     * (what it writes there commits or rolls back with them).
+     */
+    @FunctionalInterface
+    interface FindingEvents {
+        void found(java.sql.Connection tx, List<VulnFinding> fresh) throws java.sql.SQLException;
     }
 
     /** Starts the periodic scans. */

@@ -42,7 +42,7 @@ public final class Ui {
                            dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig,
                            dev.telltale.agents.Inventory inventory, dev.telltale.sso.Sso sso,
                            dev.telltale.sbom.Inventory sbomInventory, dev.telltale.sca.Sca sca,
-                           dev.telltale.vulndb.VulnDb vulnDb) {
+                           dev.telltale.vulndb.VulnDb vulnDb, dev.telltale.notify.Notify notifications) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -65,6 +65,7 @@ public final class Ui {
                 new dev.telltale.ui.alerts.AlertsPages(views, routes, s),
                 new dev.telltale.ui.apps.ApplicationsPages(views, routes, s),
                 new dev.telltale.ui.sso.SsoPage(views, routes, s.sso(), s.teams()),
+                new dev.telltale.ui.integrations.IntegrationsPage(views, routes, s.notifications(), s.teams()),
                 new dev.telltale.ui.vulndb.VulnDbPage(views, routes, s.vulnDb()),
                 new dev.telltale.ui.findings.FindingsPages(views, routes, s.sca(), s.clock()),
 

@@ -131,6 +131,14 @@ class ScaFindingsTest {
         JsonNode again = scaAlerts();
         assertEquals(2, again.size());
         again.forEach(a -> assertEquals(1, a.get("events").asLong(), "a rescan raises nothing new: " + a));
+        long told = dev.telltale.db.Sql.inTransaction(app.appliance().database().dataSource(), c -> {
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM notify_events WHERE kind = 'new_vulnerability'"
+                    + " AND application = 'shop'"); var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertEquals(all.size(), told, "each new finding is one outbox row (written with it); a rescan adds none");
         assertEquals(400, app.get("/api/v1/findings?severity=SEVERE", admin).statusCode());
         assertEquals(400, app.get("/api/v1/findings?used=maybe", admin).statusCode());
     }
