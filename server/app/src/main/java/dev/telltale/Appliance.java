@@ -68,11 +68,15 @@ public final class Appliance implements AutoCloseable {
     private IngestServer ingest;
     private CertificateStore certificates;
     /**
-     * Where certificate expiry notices go besides alerts: the hook for the notification outbox
-     * (package {@code notify}); until it is wired, the notice is logged.
+     * Where certificate expiry notices go besides alerts: the log, and every integration that
+     * subscribes to system events (through the notification outbox, once it is open).
      */
-    private final java.util.function.Consumer<dev.telltale.certs.CertificateNotice> certificateNotices =
-            n -> System.getLogger(Appliance.class.getName()).log(System.Logger.Level.WARNING, n.summary());
+    private final java.util.function.Consumer<dev.telltale.certs.CertificateNotice> certificateNotices = n -> {
+        System.getLogger(Appliance.class.getName()).log(System.Logger.Level.WARNING, n.summary());
+        if (this.notify != null) {
+            this.notify.system("certificate.expiry", n.summary());
+        }
+    };
     private EventStore store;
     private Optional<PolicyEngine> engine = Optional.empty();
     private Policies policies;

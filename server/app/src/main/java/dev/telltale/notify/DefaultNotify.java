@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** {@link Notify} over Derby (tables of {@code V18__integrations.sql}); the work is in the package's helpers. */
+/** {@link Notify} over Derby (tables of {@code V20__integrations.sql}); the work is in the package's helpers. */
 final class DefaultNotify implements Notify {
     private final DataSource ds;
     private final NotifyConfig config;

@@ -92,12 +92,18 @@ class CertExpiryTest {
         Issued root = TestPki.root("Short Root", now);
         Issued leaf = TestPki.leaf("localhost", root, List.of("localhost", "127.0.0.1"), now.minus(Duration.ofHours(1)),
                 now.plus(Duration.ofDays(5)));
-        String yaml = "telltale:\n  public-host: localhost\n  certs:\n    transition-days: 0\n";
-        try (RunningAppliance app = RunningAppliance.start(data, yaml)) {
+        dev.telltale.testing.HttpsReceiver siem = dev.telltale.testing.HttpsReceiver.start(data.resolve("receiver"));
+        String yaml = "telltale:\n  public-host: localhost\n  certs:\n    transition-days: 0\n  notify:\n"
+                + "    poll-interval: PT0.05S\n    trusted-ca-file: " + siem.caFile() + "\n";
+        try (RunningAppliance app = RunningAppliance.start(data.resolve("appliance"), yaml)) {
+            HttpResponse<String> hook = app.post("/api/v1/integrations", "{\"type\":\"webhook\",\"name\":\"ops\",\"url\":\""
+                    + siem.url("/system") + "\",\"events\":[\"system\"],\"secrets\":{\"secret\":\"a-long-enough-hmac-secret\"}}",
+                    app.apiToken());
+            assertEquals(201, hook.statusCode(), hook.body());
             app.appliance().certificates().install(Upload.pem(TestPki.chain(leaf.cert(), root.cert()),
                     Optional.of(TestPki.pkcs8(leaf.keys())), Optional.empty()), "admin");
         }
-        try (RunningAppliance app = RunningAppliance.start(data, yaml)) {
+        try (RunningAppliance app = RunningAppliance.start(data.resolve("appliance"), yaml)) {
             SSLContext tls = CertHotSwapTest.trusting(root.cert());
             HttpClient http = HttpClient.newBuilder().sslContext(tls).build();
             String base = "https://localhost:" + app.appliance().httpsPort();
@@ -112,6 +118,12 @@ class CertExpiryTest {
                         "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
             }
             assertTrue(alerts.contains(ExpiryAlerts.RULE) && alerts.contains("P2"), alerts);
+            // and the integrations that subscribe to system events are told
+            var told = siem.await(r -> r.path().equals("/system") && r.body().contains("certificate"), 1,
+                    Duration.ofSeconds(30));
+            assertEquals(1, told.size(), "a system notification about the certificate: " + siem.requests());
+        } finally {
+            siem.close();
         }
     }
 
