@@ -242,6 +242,8 @@ ssize_t tt_read_file(const char *path, char *buf, size_t cap);
 
 /* Sends one record; counts it as lost when it cannot be sent. Never blocks. */
 void tt_channel_send(uint8_t *rec, size_t len);
+/* Counts n events lost elsewhere (the Java agent's queue), declared with the next record. */
+void tt_channel_add_lost(uint32_t n);
 /* Whether events should be built at all (connected, or a reconnect attempt is due). */
 int tt_channel_usable(void);
 int tt_channel_fd(void);

@@ -1,0 +1,114 @@
+package dev.telltale.agent.core;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's daemon thread: inspects (hashes, reads coordinates of) each new dependency,
+ * sends its dependency event, and every interval one class-usage batch per dependency.
+ * Everything slow happens here, never on an application thread.
+ */
+final class Worker implements Runnable {
+    private final Observer observer;
+    private final Transport transport;
+    private final Instrumentation inst;
+    private final long intervalMs;
+    private final long pid = ProcessHandle.current().pid();
+    private final Set<String> parentsSent = new HashSet<>();
+    private final List<Dep> known = new ArrayList<>();
+    private volatile boolean stopping;
+
+    Worker(Observer observer, Transport transport, Instrumentation inst, long intervalMs) {
+        this.observer = observer;
+        this.transport = transport;
+        this.inst = inst;
+        this.intervalMs = intervalMs;
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                observer.seen(c);
+            }
+            long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
+            while (!stopping) {
+                long wait = next - System.nanoTime();
+                Dep d = wait > 0 ? observer.fresh.poll(wait, TimeUnit.NANOSECONDS) : null;
+                if (d != null) {
+                    report(d);
+                }
+                if (System.nanoTime() - next >= 0) {
+                    flushUsage();
+                    next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
+                }
+            }
+        } catch (InterruptedException e) {
+            // shutting down
+        } catch (Throwable t) {
+            Agent.warn(t);
+        }
+    }
+
+    /** At JVM exit: report what is still queued (bounded by deadlineMs), then the last usage. */
+    void finish(long deadlineMs) {
+        stopping = true;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+        synchronized (this) {
+            for (Dep d; System.nanoTime() < end && (d = observer.fresh.poll()) != null; ) {
+                report(d);
+            }
+            flushUsage();
+        }
+    }
+
+    private synchronized void report(Dep d) {
+        Location loc = Location.parse(d.url);
+        if (loc == null) {
+            return;
+        }
+        if (loc.parent() != null && parentsSent.add(loc.parent())) {
+            Location outer = new Location(Location.Kind.JAR, loc.parent(), null);
+            send(Events.dependency(pid, outer, JarInspector.inspect(outer), null));
+        }
+        JarInspector.Result r = loc.kind == Location.Kind.MODULE ? module(loc) : JarInspector.inspect(loc);
+        if (loc.kind == Location.Kind.JAR) {
+            parentsSent.add(loc.file);
+        }
+        d.purl = r.coordinates == null ? null : r.coordinates.purl();
+        d.location = loc;
+        known.add(d);
+        send(Events.dependency(pid, loc, r, d.firstClass));
+    }
+
+    /** JDK modules: no file to hash; the module's version, else the runtime's. */
+    private static JarInspector.Result module(Location loc) {
+        JarInspector.Result r = new JarInspector.Result();
+        Optional<Module> m = ModuleLayer.boot().findModule(loc.file);
+        String v = m.flatMap(x -> x.getDescriptor().rawVersion()).orElse(Runtime.version().toString());
+        r.coordinates = new Coordinates(null, loc.file, v, "module");
+        return r;
+    }
+
+    private synchronized void flushUsage() {
+        int lost = observer.dropped.getAndSet(0);
+        transport.lost(lost);
+        for (Dep d : known) {
+            List<String> names = d.drain();
+            if (!names.isEmpty()) {
+                for (byte[] e : Events.usage(pid, d.location.path(), d.purl, names)) {
+                    send(e);
+                }
+            }
+        }
+    }
+
+    private void send(byte[] event) {
+        transport.send(event);
+    }
+}
