@@ -51,14 +51,18 @@ final class Transport {
     }
 
     /**
-     * JDK 22+ prints a warning on the application's stderr when code without native access
-     * calls System.load. We grant it to the agent's own (unnamed) module only: the JVM lets
-     * an agent open java.lang to itself through Instrumentation, the rest of the application
-     * is left as configured. Older JDKs have no such check; any failure just leaves the warning.
+     * JDK 24+ prints a warning on the application's stderr when code without native access
+     * calls System.load. We grant it to the agent's own named module only (never to the
+     * unnamed modules: that switch is shared with the application's class path): the JVM lets
+     * an agent open java.lang to itself through Instrumentation. Older JDKs have no such
+     * check; any failure just leaves the warning.
      */
     private static void allowNativeAccess(Instrumentation inst) {
         try {
             Module self = Transport.class.getModule();
+            if (!self.isNamed()) {
+                return;
+            }
             Method check = Module.class.getMethod("isNativeAccessEnabled");
             if ((Boolean) check.invoke(self)) {
                 return;
