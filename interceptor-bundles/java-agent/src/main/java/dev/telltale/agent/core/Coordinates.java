@@ -49,7 +49,7 @@ final class Coordinates {
         return new Coordinates(blank(p.getProperty("groupId")), a, blank(p.getProperty("version")), "pom");
     }
 
-    /** Reads a manifest's title and version; null when it names nothing. */
+    /** Reads a manifest's title and version (either may be null); null when it has neither. */
     static Coordinates fromManifest(Manifest m) {
         Attributes a = m.getMainAttributes();
         String bsn = blank(a.getValue("Bundle-SymbolicName"));
@@ -60,7 +60,7 @@ final class Coordinates {
         String title = first(blank(a.getValue("Implementation-Title")), bsn,
                 blank(a.getValue("Automatic-Module-Name")));
         String version = first(blank(a.getValue("Implementation-Version")), blank(a.getValue("Bundle-Version")));
-        if (title == null) {
+        if (title == null && version == null) {
             return null;
         }
         return new Coordinates(null, title, version, "manifest");

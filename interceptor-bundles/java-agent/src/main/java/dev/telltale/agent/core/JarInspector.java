@@ -187,7 +187,7 @@ final class JarInspector {
             pick = poms.get(0);
         }
         if (pick == null) {
-            return fromMf;
+            return fromMf == null || fromMf.artifact == null ? null : fromMf;
         }
         return fromMf == null || fromMf.version == null ? pick
                 : pick.orElse(new Coordinates(null, null, fromMf.version, "manifest"));
