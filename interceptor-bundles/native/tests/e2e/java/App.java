@@ -6,6 +6,9 @@ import org.apache.commons.lang3.StringUtils;
 public class App {
     public static void main(String[] args) throws Exception {
         System.out.println(StringUtils.capitalize("hello") + " " + new Gson().toJson(new int[] {1, 2}));
+        if (System.getProperty("tt.user") != null) {
+            System.out.println("user option " + System.getProperty("tt.user"));
+        }
         try {
             Class.forName("dev.telltale.agent.core.Agent");
             System.out.println("agent visible");
