@@ -1,5 +1,6 @@
 package dev.telltale.agent.core;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -90,7 +92,14 @@ final class JarInspector {
         }
     }
 
-    /** A jar inside a jar: hashed as the entry's bytes, read as a zip in the same pass. */
+    /** Nested jars held in memory for reading their central directory; bigger ones are streamed. */
+    static final int NESTED_IN_MEMORY = 64 << 20;
+
+    /**
+     * A jar inside a jar, hashed as the entry's bytes. Up to NESTED_IN_MEMORY it is read once
+     * into memory and its metadata found through its central directory; bigger (or odd) ones
+     * are streamed through ZipInputStream in the hashing pass.
+     */
     private static void nestedJar(Location loc, Result r) throws IOException {
         try (ZipFile outer = new ZipFile(loc.file)) {
             ZipEntry e = outer.getEntry(loc.entry);
@@ -98,6 +107,30 @@ final class JarInspector {
                 return;
             }
             r.size = e.getSize();
+            String name = loc.entry.substring(loc.entry.lastIndexOf('/') + 1);
+            if (e.getSize() >= 0 && e.getSize() <= NESTED_IN_MEMORY) {
+                byte[] bytes;
+                try (InputStream in = outer.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                }
+                Map<String, byte[]> meta = ZipBytes.read(bytes,
+                        n -> isPom(n, "") || n.equals("META-INF/MANIFEST.MF"));
+                if (meta != null) {
+                    r.sha256 = sha256().digest(bytes);
+                    r.size = bytes.length;
+                    List<Coordinates> poms = new ArrayList<>();
+                    Manifest mf = null;
+                    for (Map.Entry<String, byte[]> m : meta.entrySet()) {
+                        if (m.getKey().equals("META-INF/MANIFEST.MF")) {
+                            mf = new Manifest(new ByteArrayInputStream(m.getValue()));
+                        } else {
+                            add(poms, Coordinates.fromPom(new ByteArrayInputStream(m.getValue())));
+                        }
+                    }
+                    r.coordinates = choose(poms, mf, name);
+                    return;
+                }
+            }
             MessageDigest md = sha256();
             List<Coordinates> poms = new ArrayList<>();
             Manifest mf = null;
@@ -116,7 +149,6 @@ final class JarInspector {
                 }
                 r.sha256 = drain(in, md);
             }
-            String name = loc.entry.substring(loc.entry.lastIndexOf('/') + 1);
             r.coordinates = choose(poms, mf, name);
         }
     }

@@ -25,11 +25,14 @@ final class Observer implements ClassFileTransformer {
     private final Map<Object, Dep> byKey = new ConcurrentHashMap<>();
     /** By location text: several domains may share one jar. */
     final Map<String, Dep> byUrl = new ConcurrentHashMap<>();
+    /** When a class was last loaded (System.nanoTime): the worker holds back while it is recent. */
+    volatile long lastLoadNanos = System.nanoTime();
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain pd, byte[] bytes) {
         if (redefined == null && className != null) {
+            lastLoadNanos = System.nanoTime();
             try {
                 seen(module, pd, className);
             } catch (Throwable t) {

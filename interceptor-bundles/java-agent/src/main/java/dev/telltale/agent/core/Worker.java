@@ -18,6 +18,7 @@ final class Worker implements Runnable {
     private final Transport transport;
     private final Instrumentation inst;
     private final long intervalMs;
+    private static final long QUIET_MS = 200;
     private final long pid = ProcessHandle.current().pid();
     private final Set<String> parentsSent = new HashSet<>();
     private final List<Dep> known = new ArrayList<>();
@@ -41,7 +42,9 @@ final class Worker implements Runnable {
                 long wait = next - System.nanoTime();
                 Dep d = wait > 0 ? observer.fresh.poll(wait, TimeUnit.NANOSECONDS) : null;
                 if (d != null) {
+                    long t0 = System.nanoTime();
                     report(d);
+                    yieldToStartup(System.nanoTime() - t0);
                 }
                 if (System.nanoTime() - next >= 0) {
                     flushUsage();
@@ -52,6 +55,20 @@ final class Worker implements Runnable {
             // shutting down
         } catch (Throwable t) {
             Agent.warn(t);
+        }
+    }
+
+    /**
+     * While the application is still loading classes (its start-up), the worker takes at most
+     * about a quarter of one core: after each inspection it pauses three times as long. Once
+     * class loading has been quiet for QUIET_MS it runs freely.
+     */
+    private void yieldToStartup(long spentNanos) throws InterruptedException {
+        if (System.nanoTime() - observer.lastLoadNanos < TimeUnit.MILLISECONDS.toNanos(QUIET_MS)) {
+            long pause = Math.min(TimeUnit.NANOSECONDS.toMillis(spentNanos * 3), 1000);
+            if (pause > 0) {
+                Thread.sleep(pause);
+            }
         }
     }
 

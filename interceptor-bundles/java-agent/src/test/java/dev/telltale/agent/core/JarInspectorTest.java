@@ -3,6 +3,7 @@ package dev.telltale.agent.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,16 @@ class JarInspectorTest {
             assertEquals("pkg:maven/org.apache.commons/commons-lang3@3.18.0", r.coordinates.purl());
             assertEquals(fat.toString(), loc.parent());
         }
+    }
+
+    @Test
+    void centralDirectoryReaderFindsMetadataOfARealJar() throws Exception {
+        java.util.Map<String, byte[]> m = ZipBytes.read(Files.readAllBytes(realJar()),
+                n -> n.endsWith("pom.properties") || n.equals("META-INF/MANIFEST.MF"));
+        assertEquals(2, m.size());
+        assertTrue(new String(m.get("META-INF/maven/org.apache.commons/commons-lang3/pom.properties"),
+                StandardCharsets.UTF_8).contains("artifactId=commons-lang3"));
+        assertNull(ZipBytes.read(new byte[100], n -> true));
     }
 
     @Test
