@@ -293,6 +293,10 @@ void tt_ev_sockaddr(tt_ev *e, const struct sockaddr *sa, socklen_t len, uint32_t
 
 /* Writes envelope field 5 frames for the current call stack, skipping our own frames. */
 void tt_stack_capture(tt_buf *b);
+/* The module of the first frame tt_stack_capture wrote on this thread (the hooked call's caller). */
+extern TT_TLS const char *tt_stack_caller;
+/* hook_java.c: appends the Java frames of this thread when the caller is the JDK's JNI code. */
+void tt_java_frames(tt_buf *b, const char *caller);
 /* Module table (also used to name the loading object of dlopen). */
 void tt_modules_refresh(void);
 const char *tt_module_of(uintptr_t pc, uintptr_t *base);

@@ -18,6 +18,7 @@ Prints "N passed, N failed" last. Environment: BUILD (absolute build dir), AGENT
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -119,10 +120,15 @@ def by_path(events):
 def test_classpath_app(app, token, java, feature, classes):
     comp = "cp%s" % feature
     cp = ":".join([classes, m2_jar("commons-lang3"), m2_jar("gson")])
-    target = os.path.join(TMP, "input.txt")
+    target = os.path.join(TMP, "input-%s.txt" % feature)
     open(target, "w").write("x")
-    plain = subprocess.run([java, "-cp", cp, "App", target], capture_output=True, timeout=60)
-    r = agent_run(app, token, comp, [java, "-cp", cp, "App", target])
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = str(listener.getsockname()[1])
+    plain = subprocess.run([java, "-cp", cp, "App", target, port], capture_output=True, timeout=60)
+    r = agent_run(app, token, comp, [java, "-cp", cp, "App", target, port])
+    listener.close()
     check(r.returncode == 0 and r.stdout == plain.stdout,
           "java %s: the class-path app runs unchanged: %r / %r %r" % (feature, r.stdout, plain.stdout, r.stderr[-400:]))
     check(b"agent hidden" in r.stdout, "java %s: no agent class is visible to the application" % feature)
@@ -149,6 +155,9 @@ def test_classpath_app(app, token, java, feature, classes):
           "java %s: class usage names StringUtils (%d names in %d batches)" % (feature, len(names), len(usage)))
     check(all(fields(e).get("purl") == purl("commons-lang3") for e in usage),
           "java %s: class usage carries the dependency's purl" % feature)
+    java_frames(app, comp, feature, "type:file AND path:%s" % target, "java.io.FileInputStream.<init>", "file")
+    java_frames(app, comp, feature, "type:network AND op:connect AND rport:%s" % port, "java.net.Socket.<init>",
+                "network")
     notes = app.events("component:%s AND type:api AND api:telltale.java_agent" % comp, expect=1, wait=10)
     check(any((fields(e).get("args") or [""])[0] == "started" for e in notes), "java %s: the agent's start note" % feature)
     check(not any((fields(e).get("args") or [""])[0] == "warning" for e in notes),
@@ -161,6 +170,20 @@ def test_classpath_app(app, token, java, feature, classes):
         if p:
             check(sha(open(m2_jar(k), "rb").read()) in p.get("hashes", {}).values(),
                   "java %s: the inventory holds %s's SHA-256: %s" % (feature, k, p.get("hashes")))
+
+
+def java_frames(app, comp, feature, q, jdk_symbol, what):
+    """The interceptor's event for a call made from Java carries the Java frames after the native ones."""
+    got = app.events("component:%s AND %s" % (comp, q), expect=1, wait=20)
+    stacks = [e.get("stack") or [] for e in got]
+    ok = [s for s in stacks if any(f.get("symbol") == "App.main" and f.get("file") == "App.java" and f.get("line")
+                                   for f in s) and any(f.get("symbol") == jdk_symbol for f in s)]
+    check(ok, "java %s: the %s event has Java frames (App.main at App.java:N, %s): %s" %
+          (feature, what, jdk_symbol, [[f.get("symbol") or f.get("module") for f in s][:12] for s in stacks][:2]))
+    if ok:
+        native = [i for i, f in enumerate(ok[0]) if f.get("module")]
+        javas = [i for i, f in enumerate(ok[0]) if f.get("symbol") and not f.get("module")]
+        check(native and javas and max(native) < min(javas), "java %s: native frames first, then Java's" % feature)
 
 
 def inventory(app, comp, purls):

@@ -251,6 +251,8 @@ def dependencies(col):
 def java_agent(col):
     """The Java agent's records come through this library's JNI entry points (hook_java.c)
     and decode strictly; the JVM's own file events still come from the hooks."""
+    abi = subprocess.run([T + "/t_jni_abi"], capture_output=True)
+    check(abi.returncode == 0, "JNI slots of jni_slots.h match jni.h", abi.stdout)
     jar = os.path.join(HERE, "..", "..", "..", "java-agent", "target", "telltale-java-agent.jar")
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
     if not (os.path.exists(jar) and os.path.exists(java)):
@@ -275,7 +277,11 @@ def java_agent(col):
     check(usage and all(e["body"]["class"] == "*" for e in usage), "class usage of java.base", len(usage))
     names = [n for e in usage for n in e["body"].get("methods", [])]
     check("java.io.FileInputStream" in names, "FileInputStream among the classes used", len(names))
-    one(col, "file", path=data)
+    f = one(col, "file", path=data)
+    syms = [x.get("symbol") for x in f["stack"]]
+    check("Hello.main" in syms and "java.io.FileInputStream.<init>" in syms, "Java frames on the file event", syms)
+    if ARGS.v:
+        print("     file event stack: %s" % [(x.get("module") or x.get("symbol"), x.get("line")) for x in f["stack"]])
     check(not col.lost, "nothing lost", col.lost)
     shutil.rmtree(d, ignore_errors=True)
 

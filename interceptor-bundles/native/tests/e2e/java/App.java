@@ -20,5 +20,10 @@ public class App {
                 System.out.println("read " + in.read());
             }
         }
+        if (args.length > 1) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(args[1]))) {
+                System.out.println("connected");
+            }
+        }
     }
 }

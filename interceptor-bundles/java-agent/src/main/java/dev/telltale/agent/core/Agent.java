@@ -31,6 +31,9 @@ public final class Agent {
                 return;
             }
             transport = t;
+            if (!"0".equals(env.get("TELLTALE_STACKS")) && !"0".equals(env.get("TELLTALE_JAVA_FRAMES"))) {
+                t.registerFrames();
+            }
             long interval = number(env.get("TELLTALE_JAVA_USAGE_MS"), 10_000);
             Observer observer = new Observer();
             inst.addTransformer(observer, false);

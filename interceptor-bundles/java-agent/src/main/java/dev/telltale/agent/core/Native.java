@@ -17,4 +17,10 @@ final class Native {
 
     /** Adds {@code n} events the agent dropped to the interceptor's {@code lost} count. */
     static native void lost(int n);
+
+    /**
+     * Lets the interceptor ask {@code frames.current()} for the Java frames of file and network
+     * events raised from Java code (ignored when stack traces are off).
+     */
+    static native void register(Class<?> frames);
 }

@@ -86,6 +86,16 @@ final class Transport {
         }
     }
 
+    /** Asks the interceptor to add Java frames to its events; an older library simply lacks it. */
+    void registerFrames() {
+        try {
+            Frames.current(); // load and link the walker before the first upcall needs it
+            Native.register(Frames.class);
+        } catch (Throwable t) {
+            // UnsatisfiedLinkError: an interceptor without hook_java.c's register
+        }
+    }
+
     /** Declares events the agent dropped, so the appliance records a gap for them. */
     void lost(int n) {
         if (n > 0) {
