@@ -24,7 +24,10 @@ final class Worker implements Runnable {
     private final List<Dep> known = new ArrayList<>();
     private volatile boolean stopping;
 
-    Worker(Observer observer, Transport transport, Instrumentation inst, long intervalMs) {
+    private final HashCache cache;
+
+    Worker(Observer observer, Transport transport, Instrumentation inst, long intervalMs, HashCache cache) {
+        this.cache = cache;
         this.observer = observer;
         this.transport = transport;
         this.inst = inst;
@@ -91,9 +94,9 @@ final class Worker implements Runnable {
         }
         if (loc.parent() != null && parentsSent.add(loc.parent())) {
             Location outer = new Location(Location.Kind.JAR, loc.parent(), null);
-            send(Events.dependency(pid, outer, JarInspector.inspect(outer), null));
+            send(Events.dependency(pid, outer, inspect(outer), null));
         }
-        JarInspector.Result r = loc.kind == Location.Kind.MODULE ? module(loc) : JarInspector.inspect(loc);
+        JarInspector.Result r = loc.kind == Location.Kind.MODULE ? module(loc) : inspect(loc);
         if (loc.kind == Location.Kind.JAR) {
             parentsSent.add(loc.file);
         }
@@ -101,6 +104,17 @@ final class Worker implements Runnable {
         d.location = loc;
         known.add(d);
         send(Events.dependency(pid, loc, r, d.firstClass));
+    }
+
+    /** What the cache knows of an unchanged jar, else a fresh inspection (then cached). */
+    private JarInspector.Result inspect(Location loc) {
+        String key = HashCache.key(loc);
+        JarInspector.Result r = cache.get(key);
+        if (r == null) {
+            r = JarInspector.inspect(loc);
+            cache.put(key, r);
+        }
+        return r;
     }
 
     /** JDK modules: no file to hash; the module's version, else the runtime's. */
