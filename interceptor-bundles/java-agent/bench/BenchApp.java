@@ -27,11 +27,14 @@ public class BenchApp {
                 // optional dependencies of some classes are absent: skipped, as a framework would
             }
         }
-        System.out.println("ready " + loaded);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        // CPU of this thread, not wall time: on a busy machine it still shows what the agent adds to it
+        System.out.println("ready " + loaded + " " + threads.getCurrentThreadCpuTime() / 1_000_000);
         System.out.flush();
         work(warmMs);
+        long cpu0 = threads.getCurrentThreadCpuTime();
         long ops = work(runMs);
-        System.out.println("ops " + ops);
+        System.out.println("ops " + ops + " " + (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000);
     }
 
     /** Hashing, maps and strings: what a request handler does, without I/O. */

@@ -38,7 +38,11 @@ final class Worker implements Runnable {
     public void run() {
         try {
             for (Class<?> c : inst.getAllLoadedClasses()) {
-                observer.seen(c);
+                try {
+                    observer.seen(c);
+                } catch (RuntimeException | LinkageError e) {
+                    // a class whose domain we may not see (security manager): skipped
+                }
             }
             long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
             while (!stopping) {
