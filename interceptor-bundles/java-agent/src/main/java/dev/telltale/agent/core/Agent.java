@@ -36,7 +36,6 @@ public final class Agent {
             }
             long interval = number(env.get("TELLTALE_JAVA_USAGE_MS"), 10_000);
             Observer observer = new Observer();
-            inst.addTransformer(observer, false);
             Worker worker = new Worker(observer, t, inst, interval, HashCache.open(env));
             Thread th = new Thread(worker, "telltale-agent");
             th.setDaemon(true);

@@ -1,6 +1,5 @@
 package dev.telltale.agent.core;
 
-import java.lang.instrument.ClassFileTransformer;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Map;
@@ -10,12 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Watches class loads without changing a byte (it always returns null): each class is mapped
- * to the place it came from, a new place is queued for the worker, and the class name is
- * added to that place's usage. On the class-loading thread only map look-ups happen; nothing
- * is read, hashed or sent here, and nothing blocks (a full queue drops and counts).
+ * Maps each loaded class to the place it came from: a new place is queued for the worker, and
+ * the class name is added to that place's usage. Fed by the worker's polls of
+ * Instrumentation.getAllLoadedClasses, so no agent code runs on the application's threads
+ * (a ClassFileTransformer, even one that returns null, makes the JVM copy every class file
+ * for it and call into Java on each class load). Nothing is read, hashed or sent here, and
+ * nothing blocks (a full queue drops and counts).
  */
-final class Observer implements ClassFileTransformer {
+final class Observer {
     /** New dependencies waiting for the worker; beyond this they are dropped and counted. */
     static final int QUEUE = 4096;
 
@@ -25,24 +26,10 @@ final class Observer implements ClassFileTransformer {
     private final Map<Object, Dep> byKey = new ConcurrentHashMap<>();
     /** By location text: several domains may share one jar. */
     final Map<String, Dep> byUrl = new ConcurrentHashMap<>();
-    /** When a class was last loaded (System.nanoTime): the worker holds back while it is recent. */
+    /** When a poll last found new classes (System.nanoTime): the worker holds back while it is recent. */
     volatile long lastLoadNanos = System.nanoTime();
 
-    @Override
-    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
-                            ProtectionDomain pd, byte[] bytes) {
-        if (redefined == null && className != null) {
-            lastLoadNanos = System.nanoTime();
-            try {
-                seen(module, pd, className);
-            } catch (Throwable t) {
-                Agent.warn(t);
-            }
-        }
-        return null;
-    }
-
-    /** Records a class already loaded before the agent started. */
+    /** Records a loaded class (worker thread). */
     void seen(Class<?> c) {
         if (c.isArray() || c.isPrimitive()) {
             return;

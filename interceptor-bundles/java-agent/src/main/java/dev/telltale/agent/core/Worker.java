@@ -4,8 +4,10 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +20,10 @@ final class Worker implements Runnable {
     private final Transport transport;
     private final Instrumentation inst;
     private final long intervalMs;
-    private static final long QUIET_MS = 200;
+    private static final long QUIET_MS = 500;
+    private static final long POLL_MIN_MS = 250;
+    /** Classes already recorded; weak, so the agent never keeps a class loader alive. */
+    private final Map<Class<?>, Boolean> seen = new WeakHashMap<>();
     private final long pid = ProcessHandle.current().pid();
     private final Set<String> parentsSent = new HashSet<>();
     private final List<Dep> known = new ArrayList<>();
@@ -37,26 +42,22 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
-            for (Class<?> c : inst.getAllLoadedClasses()) {
-                try {
-                    observer.seen(c);
-                } catch (RuntimeException | LinkageError e) {
-                    // a class whose domain we may not see (security manager): skipped
-                }
-            }
-            long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
+            long pollMs = POLL_MIN_MS;
+            long nextFlush = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
             while (!stopping) {
-                long wait = next - System.nanoTime();
-                Dep d = wait > 0 ? observer.fresh.poll(wait, TimeUnit.NANOSECONDS) : null;
-                if (d != null) {
+                int found = poll();
+                for (Dep d; (d = observer.fresh.poll()) != null && !stopping; ) {
                     long t0 = System.nanoTime();
                     report(d);
                     yieldToStartup(System.nanoTime() - t0);
                 }
-                if (System.nanoTime() - next >= 0) {
+                if (System.nanoTime() - nextFlush >= 0) {
                     flushUsage();
-                    next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
+                    nextFlush = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
                 }
+                // poll often while classes keep coming (start-up), then back off to the usage interval
+                pollMs = found > 0 ? POLL_MIN_MS : Math.min(pollMs * 2, intervalMs);
+                Thread.sleep(pollMs);
             }
         } catch (InterruptedException e) {
             // shutting down
@@ -66,9 +67,33 @@ final class Worker implements Runnable {
     }
 
     /**
+     * Records the classes loaded since the last poll; returns how many. HotSpot lists the
+     * newest classes first, so walking backwards meets a place's first class first.
+     */
+    private synchronized int poll() {
+        Class<?>[] all = inst.getAllLoadedClasses();
+        int found = 0;
+        for (int i = all.length - 1; i >= 0; i--) {
+            Class<?> c = all[i];
+            if (seen.put(c, Boolean.TRUE) == null) {
+                found++;
+                try {
+                    observer.seen(c);
+                } catch (RuntimeException | LinkageError e) {
+                    // a class whose domain we may not see (security manager): skipped
+                }
+            }
+        }
+        if (found > 0) {
+            observer.lastLoadNanos = System.nanoTime();
+        }
+        return found;
+    }
+
+    /**
      * While the application is still loading classes (its start-up), the worker takes at most
      * about a quarter of one core: after each inspection it pauses three times as long. Once
-     * class loading has been quiet for QUIET_MS it runs freely.
+     * polls have found nothing new for QUIET_MS it runs freely.
      */
     private void yieldToStartup(long spentNanos) throws InterruptedException {
         if (System.nanoTime() - observer.lastLoadNanos < TimeUnit.MILLISECONDS.toNanos(QUIET_MS)) {
@@ -84,6 +109,11 @@ final class Worker implements Runnable {
         stopping = true;
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
         synchronized (this) {
+            try {
+                poll();
+            } catch (RuntimeException e) {
+                // the JVM is going down: report what we have
+            }
             for (Dep d; System.nanoTime() < end && (d = observer.fresh.poll()) != null; ) {
                 report(d);
             }
