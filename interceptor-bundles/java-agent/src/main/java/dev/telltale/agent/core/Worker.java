@@ -46,7 +46,7 @@ final class Worker implements Runnable {
             long nextFlush = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
             while (!stopping) {
                 int found = poll();
-                for (Dep d; (d = observer.fresh.poll()) != null && !stopping; ) {
+                for (Dep d; !stopping && (d = observer.fresh.poll()) != null; ) {
                     long t0 = System.nanoTime();
                     report(d);
                     yieldToStartup(System.nanoTime() - t0);
