@@ -82,6 +82,41 @@ int tt_find_interceptor(const char *libc, char *out, size_t cap) {
     return -1;
 }
 
+int tt_wants_java_agent(const char *path) {
+    const char *force = getenv("TELLTALE_JAVA_AGENT");
+    if (force && *force) {
+        return strcmp(force, "0") != 0;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return strcmp(base, "java") == 0;
+}
+
+int tt_find_java_agent(char *out, size_t cap) {
+    const char *env = getenv("TELLTALE_JAVA_AGENT_JAR");
+    char dir[PATH_MAX];
+    char cand[5][PATH_MAX + 64];
+    size_t n = 0;
+    if (env && *env) {
+        snprintf(cand[n++], sizeof cand[0], "%s", env);
+    } else if (tt_exe_dir(dir, sizeof dir) == 0) {
+        snprintf(cand[n++], sizeof cand[0], "%s/../lib/java/telltale-java-agent.jar", dir);
+        snprintf(cand[n++], sizeof cand[0], "%s/../lib/telltale-java-agent.jar", dir);
+        snprintf(cand[n++], sizeof cand[0], "%s/telltale-java-agent.jar", dir);
+        /* The build tree: native/build/<libc>/telltale and java-agent/target/. */
+        snprintf(cand[n++], sizeof cand[0], "%s/../../../java-agent/target/telltale-java-agent.jar", dir);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char real[PATH_MAX];
+        /* JAVA_TOOL_OPTIONS splits on white space: such a path cannot be passed. */
+        if (usable(cand[i]) && realpath(cand[i], real) && !strpbrk(real, " \t\n\"'")) {
+            snprintf(out, cap, "%s", real);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static char *concat(const char *a, const char *b) {
     size_t n = strlen(a) + strlen(b) + 1;
     char *s = malloc(n);
@@ -91,7 +126,7 @@ static char *concat(const char *a, const char *b) {
     return s;
 }
 
-char **tt_child_env(const tt_config *c, const char *lib, const char *channel) {
+char **tt_child_env(const tt_config *c, const char *lib, const char *channel, const char *java_agent) {
     size_t n = 0;
     while (environ[n]) {
         n++;
@@ -102,10 +137,15 @@ char **tt_child_env(const tt_config *c, const char *lib, const char *channel) {
     }
     size_t k = 0;
     const char *old_preload = NULL;
+    const char *old_java = NULL;
     for (size_t i = 0; i < n; i++) {
         const char *e = environ[i];
         if (!strncmp(e, "LD_PRELOAD=", 11)) {
             old_preload = e + 11;
+            continue;
+        }
+        if (java_agent && !strncmp(e, "JAVA_TOOL_OPTIONS=", 18)) {
+            old_java = e + 18;
             continue;
         }
         /* Ours are set below; a nested run replaces its parent's. */
@@ -136,6 +176,20 @@ char **tt_child_env(const tt_config *c, const char *lib, const char *channel) {
         env[k++] = concat("TELLTALE_CHANNEL=", channel);
     }
     env[k++] = concat("TELLTALE_STACKS=", c->stacks ? "1" : "0");
+    if (java_agent) {
+        /* Appended to the user's options, never replacing them; once, even in nested runs. */
+        char *opt = concat("-javaagent:", java_agent);
+        if (opt && old_java && strstr(old_java, opt)) {
+            env[k++] = concat("JAVA_TOOL_OPTIONS=", old_java);
+        } else if (opt) {
+            char *sep = concat(old_java && *old_java ? old_java : "", old_java && *old_java ? " " : "");
+            char *all = concat(sep ? sep : "", opt);
+            env[k++] = concat("JAVA_TOOL_OPTIONS=", all ? all : opt);
+            free(sep);
+            free(all);
+        }
+        free(opt);
+    }
     if (c->ntags > 0) {
         size_t total = 16;
         for (int i = 0; i < c->ntags; i++) {

@@ -296,7 +296,15 @@ int tt_cmd_run(tt_config *c) {
         tt_warn("interceptor library (libtelltale.so, %s) not found next to the launcher; running the command "
                 "without it: only the host environment is recorded", libc);
     }
-    char **env = tt_child_env(c, have_lib ? lib : NULL, x.ch.env_name);
+    /* The Java agent reports through the interceptor: without it, there is no point. */
+    char jar[PATH_MAX];
+    int have_jar = have_lib && tt_wants_java_agent(path) && tt_find_java_agent(jar, sizeof jar) == 0;
+    if (have_jar) {
+        tt_info("java agent %s", jar);
+    } else if (have_lib && tt_wants_java_agent(path)) {
+        tt_warn("java agent (telltale-java-agent.jar) not found next to the launcher; %s runs without it", path);
+    }
+    char **env = tt_child_env(c, have_lib ? lib : NULL, x.ch.env_name, have_jar ? jar : NULL);
 
     /* Signals: everything we pass on, and SIGCHLD, arrive through a signalfd in the loop. */
     sigset_t fw, orig;

@@ -231,6 +231,10 @@ void tt_channel_closing(int lo, int hi) {
     }
 }
 
+void tt_channel_add_lost(uint32_t n) {
+    atomic_fetch_add(&lost, n);
+}
+
 int tt_channel_fd(void) {
     return atomic_load(&chan_fd);
 }

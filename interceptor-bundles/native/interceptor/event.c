@@ -48,6 +48,9 @@ int tt_ev_begin_buf(tt_ev *e, int type, int stack, uint8_t *buf, size_t cap) {
         }
     } else if (stack && tt_cfg.stacks) {
         tt_stack_capture(&e->b);
+        if (type == TT_EV_FILE || type == TT_EV_NETWORK) {
+            tt_java_frames(&e->b, tt_stack_caller);
+        }
     }
     e->body = tt_begin(&e->b, 6);
     return 1;

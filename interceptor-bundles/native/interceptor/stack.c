@@ -189,6 +189,8 @@ struct walk {
 };
 
 /* Returns 0 to stop. */
+TT_TLS const char *tt_stack_caller;
+
 static int frame(struct walk *w, uintptr_t ret) {
     if (ret == 0) {
         return 0;
@@ -196,10 +198,13 @@ static int frame(struct walk *w, uintptr_t ret) {
     if (ret >= self_lo && ret < self_hi) {
         return 1; /* our frames: the hook on top, main_wrapper below main */
     }
-    w->started = 1;
     uintptr_t pc = ret - 1; /* inside the call instruction */
     uintptr_t base = 0;
     const char *mod = tt_module_of(pc, &base);
+    if (!w->started) {
+        tt_stack_caller = mod;
+    }
+    w->started = 1;
     tt_mark m = tt_begin(w->b, 5);
     if (mod != NULL) {
         tt_strn(w->b, 1, mod, tt_utf8_fit(mod, strlen(mod), TT_LIM_PATH));
@@ -297,6 +302,7 @@ static __attribute__((noinline)) void walk_fp(struct walk *w) {
 }
 
 void tt_stack_capture(tt_buf *b) {
+    tt_stack_caller = NULL;
     if (self_hi == 0) {
         return; /* module table not built yet */
     }

@@ -242,6 +242,8 @@ ssize_t tt_read_file(const char *path, char *buf, size_t cap);
 
 /* Sends one record; counts it as lost when it cannot be sent. Never blocks. */
 void tt_channel_send(uint8_t *rec, size_t len);
+/* Counts n events lost elsewhere (the Java agent's queue), declared with the next record. */
+void tt_channel_add_lost(uint32_t n);
 /* Whether events should be built at all (connected, or a reconnect attempt is due). */
 int tt_channel_usable(void);
 int tt_channel_fd(void);
@@ -291,6 +293,10 @@ void tt_ev_sockaddr(tt_ev *e, const struct sockaddr *sa, socklen_t len, uint32_t
 
 /* Writes envelope field 5 frames for the current call stack, skipping our own frames. */
 void tt_stack_capture(tt_buf *b);
+/* The module of the first frame tt_stack_capture wrote on this thread (the hooked call's caller). */
+extern TT_TLS const char *tt_stack_caller;
+/* hook_java.c: appends the Java frames of this thread when the caller is the JDK's JNI code. */
+void tt_java_frames(tt_buf *b, const char *caller);
 /* Module table (also used to name the loading object of dlopen). */
 void tt_modules_refresh(void);
 const char *tt_module_of(uintptr_t pc, uintptr_t *base);

@@ -2,7 +2,8 @@
  * Unit tests of the forwarder's parts that need no appliance: spool (append, durability
  * boundary, torn-tail recovery, full → spool_full gap, ACK deletion, resume numbering),
  * redaction (bearer value, secret environment values), config file parsing, frames, the host
- * environment's packages and their loadable files from fake dpkg, apk and rpm databases.
+ * environment's packages and their loadable files from fake dpkg, apk and rpm databases, and
+ * the child environment's Java agent option (JAVA_TOOL_OPTIONS).
  * Prints "N passed, N failed" last.
  */
 #define _GNU_SOURCE
@@ -10,6 +11,7 @@
 #include "../../forwarder/frames.h"
 #include "../../forwarder/hostenv.h"
 #include "../../forwarder/hostenv_int.h"
+#include "../../forwarder/launch.h"
 #include "../../forwarder/pbread.h"
 #include "../../forwarder/redact.h"
 #include "../../forwarder/spool.h"
@@ -637,6 +639,48 @@ static void test_hostenv_rpm(void) {
           "openssl-libs with its 3 libraries from rpm's file list, was %d", ssl ? ssl->nfiles : -1);
 }
 
+/* The value of NAME in a child environment, or NULL. */
+static const char *env_of(char **env, const char *name) {
+    size_t n = strlen(name);
+    for (; env && *env; env++) {
+        if (!strncmp(*env, name, n) && (*env)[n] == '=') {
+            return *env + n + 1;
+        }
+    }
+    return NULL;
+}
+
+static void test_java_agent_env(void) {
+    tt_config c;
+    memset(&c, 0, sizeof c);
+    c.stacks = 1;
+    unsetenv("TELLTALE_JAVA_AGENT");
+    CHECK(tt_wants_java_agent("/usr/lib/jvm/x/bin/java") && tt_wants_java_agent("java"), "java commands");
+    CHECK(!tt_wants_java_agent("/bin/sh") && !tt_wants_java_agent("/usr/bin/javac"), "other commands");
+    setenv("TELLTALE_JAVA_AGENT", "1", 1);
+    CHECK(tt_wants_java_agent("/usr/bin/mvn"), "forced for any command");
+    setenv("TELLTALE_JAVA_AGENT", "0", 1);
+    CHECK(!tt_wants_java_agent("/usr/bin/java"), "disabled");
+    unsetenv("TELLTALE_JAVA_AGENT");
+
+    unsetenv("JAVA_TOOL_OPTIONS");
+    char **env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", "/opt/tt/lib/java/a.jar");
+    const char *v = env_of(env, "JAVA_TOOL_OPTIONS");
+    CHECK(v && !strcmp(v, "-javaagent:/opt/tt/lib/java/a.jar"), "alone: %s", v ? v : "(none)");
+    setenv("JAVA_TOOL_OPTIONS", "-Xmx1g -Dx=1", 1);
+    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", "/opt/tt/lib/java/a.jar");
+    v = env_of(env, "JAVA_TOOL_OPTIONS");
+    CHECK(v && !strcmp(v, "-Xmx1g -Dx=1 -javaagent:/opt/tt/lib/java/a.jar"), "appended: %s", v ? v : "(none)");
+    setenv("JAVA_TOOL_OPTIONS", "-Dx=1 -javaagent:/opt/tt/lib/java/a.jar", 1);
+    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", "/opt/tt/lib/java/a.jar");
+    v = env_of(env, "JAVA_TOOL_OPTIONS");
+    CHECK(v && !strcmp(v, "-Dx=1 -javaagent:/opt/tt/lib/java/a.jar"), "not twice (nested run): %s", v ? v : "(none)");
+    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", NULL);
+    v = env_of(env, "JAVA_TOOL_OPTIONS");
+    CHECK(v && !strcmp(v, "-Dx=1 -javaagent:/opt/tt/lib/java/a.jar"), "untouched without an agent");
+    unsetenv("JAVA_TOOL_OPTIONS");
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/tt-unit-XXXXXX");
     if (!mkdtemp(tmpdir)) {
@@ -655,6 +699,7 @@ int main(void) {
     test_hostenv_apk();
     test_hostenv_lang();
     test_hostenv_rpm();
+    test_java_agent_env();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0) {

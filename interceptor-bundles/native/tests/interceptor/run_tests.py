@@ -247,6 +247,45 @@ def dependencies(col):
     one(col, "dependency", path=lib, load="dlopen")
 
 
+@test
+def java_agent(col):
+    """The Java agent's records come through this library's JNI entry points (hook_java.c)
+    and decode strictly; the JVM's own file events still come from the hooks."""
+    abi = subprocess.run([T + "/t_jni_abi"], capture_output=True)
+    check(abi.returncode == 0, "JNI slots of jni_slots.h match jni.h", abi.stdout)
+    jar = os.path.join(HERE, "..", "..", "..", "java-agent", "target", "telltale-java-agent.jar")
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
+    if not (os.path.exists(jar) and os.path.exists(java)):
+        print("   (skipped: no agent jar or no JDK)")
+        return
+    d = tempfile.mkdtemp(prefix="tt-java-")
+    src = os.path.join(d, "Hello.java")
+    data = os.path.join(d, "data.txt")
+    open(data, "w").write("x")
+    open(src, "w").write('public class Hello { public static void main(String[] a) throws Exception {'
+                         ' try (var in = new java.io.FileInputStream(a[0])) { System.out.println("read " + in.read()); } } }')
+    r = run(col, [java, "-javaagent:" + os.path.abspath(jar), src, data], env={"TELLTALE_JAVA_USAGE_MS": "200"},
+            timeout=60)
+    check(r.returncode == 0 and r.stdout == b"read 120\n", "java under the agent", r.returncode, r.stdout, r.stderr)
+    check(b"WARNING" not in r.stderr, "no JVM warning on stderr", r.stderr)
+    settle(col, lambda ev: any(e["type"] == "process_exit" for e in ev), timeout=10)
+    one(col, "api", api="telltale.java_agent")
+    base = one(col, "dependency", path="jrt:/java.base")
+    check(base["body"]["language"] == "java" and base["body"]["load"] == "jdk_module", "java.base", base["body"])
+    one(col, "dependency", path="jrt:/jdk.compiler")
+    usage = col.select("java_method", jar="jrt:/java.base")
+    check(usage and all(e["body"]["class"] == "*" for e in usage), "class usage of java.base", len(usage))
+    names = [n for e in usage for n in e["body"].get("methods", [])]
+    check("java.io.FileInputStream" in names, "FileInputStream among the classes used", len(names))
+    f = one(col, "file", path=data)
+    syms = [x.get("symbol") for x in f["stack"]]
+    check("Hello.main" in syms and "java.io.FileInputStream.<init>" in syms, "Java frames on the file event", syms)
+    if ARGS.v:
+        print("     file event stack: %s" % [(x.get("module") or x.get("symbol"), x.get("line")) for x in f["stack"]])
+    check(not col.lost, "nothing lost", col.lost)
+    shutil.rmtree(d, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- memory warnings
 
 @test

@@ -64,7 +64,7 @@ TYPES = {
                     f(4, "child_pid", U), f(5, "result", I), f(6, "errno", U)]),
     10: ("dependency", [f(1, "path", S, PATH, req=True), f(2, "sha256", Y, 32), f(3, "parent", S, PATH),
                         f(4, "language", S, 32), f(5, "dep_version", S, 256), f(6, "load", S, 32),
-                        f(7, "size", U), f(8, "name", S, 512), f(9, "purl", S, 1024)]),
+                        f(7, "size", U), f(8, "name", S, 512), f(9, "purl", S, 1024), f(10, "first_class", S, 1024)]),
     11: ("webapp", [f(1, "protocol", S, 32, req=True), f(2, "family", S, 16), f(3, "laddr", S, PATH),
                     f(4, "lport", U, req=True), f(5, "raddr", S, PATH), f(6, "rport", U), f(7, "tls", B)]),
     12: ("webapp_uri", [f(1, "method", S, 32, req=True), f(2, "uri", S, 8192, req=True),

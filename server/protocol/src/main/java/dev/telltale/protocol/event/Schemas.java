@@ -163,7 +163,8 @@ public final class Schemas {
             of(6, "load", STRING).maxBytes(32).index(KEYWORD),
             of(7, "size", UINT),
             of(8, "name", STRING).maxBytes(512).index(KEYWORD_TEXT),
-            of(9, "purl", STRING).maxBytes(1024).index(KEYWORD));
+            of(9, "purl", STRING).maxBytes(1024).index(KEYWORD),
+            of(10, "first_class", STRING).maxBytes(1024).index(KEYWORD));
 
     static final Schema WEBAPP = new Schema("webapp",
             of(1, "protocol", STRING).required().maxBytes(32).index(KEYWORD),
