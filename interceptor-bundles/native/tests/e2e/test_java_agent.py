@@ -16,6 +16,8 @@ class usage batches; the appliance's inventory shows the jars with their purls a
 Prints "N passed, N failed" last. Environment: BUILD (absolute build dir), AGENT_JAR (optional).
 """
 import hashlib
+import io
+import json
 import os
 import shutil
 import socket
@@ -25,6 +27,7 @@ import tempfile
 import time
 import traceback
 import urllib.error
+import urllib.request
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -43,6 +46,10 @@ JARS = {
     "commons-lang3": ("org.apache.commons", "commons-lang3", "3.18.0"),
     "gson": ("com.google.code.gson", "gson", "2.13.2"),
     "jackson-core": ("com.fasterxml.jackson.core", "jackson-core", "2.21.3"),
+    # older than 2.15.0: GHSA-h46c-h94j-95f3 (tests/e2e/osv) applies
+    "jackson-core-old": ("com.fasterxml.jackson.core", "jackson-core", "2.13.5"),
+    # on the vulnerable application's class path but never used
+    "commons-lang3-old": ("org.apache.commons", "commons-lang3", "3.17.0"),
 }
 TMP = tempfile.mkdtemp(prefix="tt-java-e2e-")
 check = tf.check
@@ -207,6 +214,60 @@ def stderr_unchanged(plain, r):
     return lines == plain.stderr.splitlines()
 
 
+def import_advisories(app, files):
+    """Imports OSV records into the appliance's vulnerability database (a zip, as an Admin would)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for f in files:
+            z.write(f, os.path.basename(f))
+    app.login()
+    req = urllib.request.Request("https://localhost:%d/api/v1/vulndb/import" % app.https, data=buf.getvalue(),
+                                 headers={"Authorization": "Bearer " + app.token, "Content-Type": "application/zip"},
+                                 method="POST")
+    with urllib.request.urlopen(req, context=app._ctx(), timeout=30) as resp:
+        job = json.loads(resp.read())["id"]
+    deadline = time.time() + 60
+    state = "QUEUED"
+    while state in ("QUEUED", "RUNNING") and time.time() < deadline:
+        time.sleep(0.2)
+        state = app.request("GET", "/api/v1/vulndb/imports/%d" % job)["state"]
+    return state
+
+
+def test_vulnerable_dependency(app, token, java, javac):
+    """SCA on what the Java agent saw: a vulnerable jackson-core that parses JSON is found, flagged
+    as used at run time and raises an alert; a jar on the class path that never runs is not in the
+    inventory at all (the agent reports what the JVM loads classes from)."""
+    classes = os.path.join(TMP, "parse-classes")
+    cp = m2_jar("jackson-core-old")
+    subprocess.run([javac, "--release", "11", "-d", classes, "-cp", cp, os.path.join(HERE, "java", "Parse.java")],
+                   check=True)
+    run_cp = ":".join([classes, cp, m2_jar("commons-lang3-old")])
+    r = agent_run(app, token, "parser", [java, "-cp", run_cp, "Parse"])
+    check(r.returncode == 0 and r.stdout.strip() == b"tokens 8", "the parser runs: %r %r" % (r.stdout, r.stderr[-300:]))
+    state = import_advisories(app, [os.path.join(HERE, "osv", "GHSA-h46c-h94j-95f3.json")])
+    check(state == "SUCCEEDED", "the advisory imports: %s" % state)
+    found = []
+    deadline = time.time() + 60
+    while not found and time.time() < deadline:
+        app.login()
+        app.request("POST", "/api/v1/findings/scan", {})
+        found = [f for f in app.request("GET", "/api/v1/findings", params={"application": "e2e-java",
+                                                                          "component": "parser"})["findings"]
+                 if f["advisory"] == "GHSA-h46c-h94j-95f3"]
+        if not found:
+            time.sleep(1)
+    check(len(found) == 1 and found[0]["used_at_runtime"] and found[0]["package_version"] == "2.13.5"
+          and found[0]["cves"] == ["CVE-2025-52999"] and found[0]["fixed_versions"] == ["2.15.0"],
+          "jackson-core 2.13.5: vulnerable and used: %s" % found)
+    alerts = app.request("GET", "/api/v1/alerts", params={"rule": "supply-chain.vulnerable-package",
+                                                          "application": "e2e-java", "component": "parser"})["alerts"]
+    check(len(alerts) == 1 and alerts[0]["severity"] == "P2", "one P2 alert for the used vulnerable jar: %s" % alerts)
+    inv = app.request("GET", "/api/v1/applications/e2e-java/components/parser/versions/1.0/inventory")
+    lang = [p for p in inv["packages"] if p["purl"].startswith("pkg:maven/org.apache.commons/commons-lang3")]
+    check(not lang, "commons-lang3 on the class path but never loaded is not in the inventory: %s" % lang)
+
+
 def test_fat_jar(app, token, java, feature, fat):
     comp = "fat%s" % feature
     plain = subprocess.run([java, "-jar", fat], capture_output=True, timeout=60)
@@ -284,6 +345,11 @@ def main():
             print("  FAIL: %s is not built (%s)" % (what, f))
             print("0 passed, 1 failed")
             return 1
+    for k in JARS:
+        if not os.path.exists(m2_jar(k)):
+            # a fresh machine may not have it yet: Maven fetches it from Central into ~/.m2
+            subprocess.run(["mvn", "-B", "-q", "-ntp", "dependency:get", "-Dtransitive=false",
+                            "-Dartifact=%s:%s:%s" % JARS[k]], capture_output=True, timeout=300)
     missing = [m2_jar(k) for k in JARS if not os.path.exists(m2_jar(k))]
     if missing:
         print("  FAIL: Maven artifacts missing from the local repository: %s" % missing)
@@ -298,6 +364,9 @@ def main():
     app.start()
     try:
         token = app.run_token("e2e-java")
+        only = os.environ.get("TELLTALE_E2E_ONLY")  # a developer's shortcut: "vulnerable" runs that test alone
+        if only == "vulnerable":
+            found = {}
         for feature, java in sorted(found.items()):
             for name, t in (("classpath", lambda: test_classpath_app(app, token, java, feature, classes)),
                             ("fat jar", lambda: test_fat_jar(app, token, java, feature, fat)),
@@ -307,11 +376,17 @@ def main():
                     t()
                 except Exception:
                     check(False, "java %s %s raised:\n%s" % (feature, name, traceback.format_exc()))
-        print("-- bundle", flush=True)
+        print("-- vulnerable dependency", flush=True)
         try:
-            test_bundle(app, token, found[max(found, key=int)], classes)
+            test_vulnerable_dependency(app, token, os.path.join(jdk, "bin", "java"), os.path.join(jdk, "bin", "javac"))
         except Exception:
-            check(False, "bundle raised:\n%s" % traceback.format_exc())
+            check(False, "vulnerable dependency raised:\n%s" % traceback.format_exc())
+        if not only:
+            print("-- bundle", flush=True)
+            try:
+                test_bundle(app, token, found[max(found, key=int)], classes)
+            except Exception:
+                check(False, "bundle raised:\n%s" % traceback.format_exc())
     finally:
         app.stop()
     print("%d passed, %d failed" % (tf.passed, tf.failed))
