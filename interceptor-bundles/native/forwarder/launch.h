@@ -23,9 +23,10 @@ const char *tt_system_libc(char *detail, size_t cap);
 int tt_find_interceptor(const char *libc, char *out, size_t cap);
 
 /* The child's environment: ours plus LD_PRELOAD (prepended; omitted when lib is NULL),
- * TELLTALE_CHANNEL (omitted when channel is NULL), TELLTALE_STACKS, TELLTALE_TAGS.
+ * TELLTALE_CHANNEL (omitted when channel is NULL), TELLTALE_RING (when ring is not NULL),
+ * TELLTALE_STACKS, TELLTALE_TAGS.
  * The result is malloc'd; the strings of environ are shared. */
-char **tt_child_env(const tt_config *c, const char *lib, const char *channel);
+char **tt_child_env(const tt_config *c, const char *lib, const char *channel, const char *ring);
 
 /* PATH lookup as execvp does it. Returns 0 and the path, or -1 with errno (ENOENT/EACCES). */
 int tt_resolve_command(const char *cmd, char *out, size_t cap);

@@ -248,6 +248,7 @@ void tt_core_init(void) {
         memcpy(tt_cfg.channel, ch, n + 1);
         tt_cfg.channel_len = (unsigned) n + 1;
     }
+    tt_channel_ring_init();
     scratch_key_ok = pthread_key_create(&scratch_key, scratch_release) == 0;
     pthread_atfork(NULL, NULL, atfork_child);
     tt_cfg.on = 1;

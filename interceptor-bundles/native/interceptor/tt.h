@@ -245,6 +245,9 @@ void tt_channel_send(uint8_t *rec, size_t len);
 /* Whether events should be built at all (connected, or a reconnect attempt is due). */
 int tt_channel_usable(void);
 int tt_channel_fd(void);
+/* Maps the shared-memory ring named by TELLTALE_RING, if any (once, at load). */
+void tt_channel_ring_init(void);
+int tt_channel_ring_fd(void); /* its inherited descriptor, -1 without a ring */
 void tt_channel_closing(int lo, int hi);
 void tt_channel_after_fork_child(void);
 
