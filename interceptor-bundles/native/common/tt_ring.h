@@ -14,8 +14,12 @@
  *   consumer: reads the slot at head once its commit word is tag(head), copies the record
  *             out, zeroes the slot (so a reserved slot always starts as zeros), advances head.
  *             A slot still 0 after a grace period whose writer died (or after a long timeout)
- *             is abandoned (commit word 0 -> ABANDONED: a late writer's publish then fails and
- *             it counts the record as lost) and reported as lost.
+ *             is abandoned (commit word 0 -> ABANDONED, kept while the slot is free: a late
+ *             writer's publish then fails and it counts the record as lost) and reported as
+ *             lost. A writer stalled that long (stopped by a debugger or SIGSTOP mid-copy)
+ *             may, when it resumes after the space was reused, damage one later record; the
+ *             consumer then sees a wrong tag, resynchronises on the next published slot and
+ *             counts a loss: never a crash, never a record taken twice.
  *
  * Wake-up: the consumer polls while records flow; when it finds the ring empty it sets
  * `sleeping` and waits on it (futex). A producer that publishes while `sleeping` is set clears
@@ -143,14 +147,13 @@ static inline void tt_ring_zero(struct tt_ring *r, uint64_t pos, uint64_t n) {
 enum { TT_RING_FULL = 0, TT_RING_PUT = 1, TT_RING_LATE = -1 };
 
 /*
- * Puts one record (header byte + payload, as on the socket). Returns TT_RING_PUT, TT_RING_FULL
- * (nothing reserved: the ring is full or the record too big) or TT_RING_LATE (the consumer
- * gave up on this slot while we were writing it: the record is lost). Never blocks.
+ * Reserves a slot for a record of len bytes and stamps it with len and pid; *pos is its
+ * position. Returns 0, or -1 when the ring is full or the record too big (nothing reserved).
  */
-static inline int tt_ring_put(struct tt_ring *r, const void *rec, size_t len, uint32_t pid) {
+static inline int tt_ring_reserve(struct tt_ring *r, size_t len, uint32_t pid, uint64_t *pos) {
     struct tt_ring_ctl *c = r->ctl;
     if (len == 0 || len > c->max_record) {
-        return TT_RING_FULL;
+        return -1;
     }
     uint64_t need = tt_ring_need(len);
     uint64_t t = atomic_load_explicit(&c->tail, memory_order_relaxed);
@@ -158,7 +161,7 @@ static inline int tt_ring_put(struct tt_ring *r, const void *rec, size_t len, ui
         uint64_t h = atomic_load_explicit(&c->head, memory_order_acquire);
         if (t + need - h > r->size) {
             atomic_fetch_add_explicit(&c->refused, 1, memory_order_relaxed);
-            return TT_RING_FULL;
+            return -1;
         }
         if (atomic_compare_exchange_weak_explicit(&c->tail, &t, t + need, memory_order_acq_rel,
                                                   memory_order_relaxed)) {
@@ -166,11 +169,21 @@ static inline int tt_ring_put(struct tt_ring *r, const void *rec, size_t len, ui
         }
     }
     struct tt_ring_slot *s = (struct tt_ring_slot *) (r->data + (t & r->mask));
+    /* a slot the consumer gave up keeps TT_RING_ABANDONED, so that its late writer fails */
+    atomic_store_explicit(&s->commit, 0, memory_order_relaxed);
     atomic_store_explicit(&s->len, (uint32_t) len, memory_order_relaxed);
     atomic_store_explicit(&s->pid, pid, memory_order_relaxed);
-    tt_ring_copy_in(r, t + TT_RING_SLOT_HDR, rec, len);
+    *pos = t;
+    return 0;
+}
+
+/* Publishes the slot at pos (its record written); wakes a sleeping consumer. Returns 1, or 0
+ * when the consumer gave the slot up meanwhile (the record is lost). */
+static inline int tt_ring_publish(struct tt_ring *r, uint64_t pos) {
+    struct tt_ring_ctl *c = r->ctl;
+    struct tt_ring_slot *s = (struct tt_ring_slot *) (r->data + (pos & r->mask));
     uint32_t zero = 0;
-    int ok = atomic_compare_exchange_strong_explicit(&s->commit, &zero, tt_ring_tag(t), memory_order_seq_cst,
+    int ok = atomic_compare_exchange_strong_explicit(&s->commit, &zero, tt_ring_tag(pos), memory_order_seq_cst,
                                                      memory_order_relaxed);
     /* the compare-and-swap is a full barrier: either we see `sleeping`, or the consumer,
        which sets it before looking at the ring a last time, sees our record */
@@ -179,7 +192,21 @@ static inline int tt_ring_put(struct tt_ring *r, const void *rec, size_t len, ui
         atomic_fetch_add_explicit(&c->wakes, 1, memory_order_relaxed);
         syscall(SYS_futex, &c->sleeping, 1 /* FUTEX_WAKE, shared */, INT_MAX, NULL, NULL, 0);
     }
-    return ok ? TT_RING_PUT : TT_RING_LATE;
+    return ok;
+}
+
+/*
+ * Puts one record (header byte + payload, as on the socket). Returns TT_RING_PUT, TT_RING_FULL
+ * (nothing reserved: the ring is full or the record too big) or TT_RING_LATE (the consumer
+ * gave up on this slot while we were writing it: the record is lost). Never blocks.
+ */
+static inline int tt_ring_put(struct tt_ring *r, const void *rec, size_t len, uint32_t pid) {
+    uint64_t pos;
+    if (tt_ring_reserve(r, len, pid, &pos) != 0) {
+        return TT_RING_FULL;
+    }
+    tt_ring_copy_in(r, pos + TT_RING_SLOT_HDR, rec, len);
+    return tt_ring_publish(r, pos) ? TT_RING_PUT : TT_RING_LATE;
 }
 
 /* ---------- consumer (one thread of the forwarder) ---------- */
@@ -200,9 +227,13 @@ static inline uint64_t tt_ring_pending(const struct tt_ring *r) {
            atomic_load_explicit(&r->ctl->head, memory_order_relaxed);
 }
 
-/* Releases the slot at head of `need` bytes. */
-static inline void tt_ring_release(struct tt_ring_reader *rd, uint64_t h, uint64_t need) {
+/* Releases `need` bytes at head; an abandoned slot keeps its mark (see tt_ring_reserve). */
+static inline void tt_ring_release(struct tt_ring_reader *rd, uint64_t h, uint64_t need, int abandoned) {
     tt_ring_zero(&rd->r, h, need);
+    if (abandoned) {
+        struct tt_ring_slot *s = (struct tt_ring_slot *) (rd->r.data + (h & rd->r.mask));
+        atomic_store_explicit(&s->commit, TT_RING_ABANDONED, memory_order_relaxed);
+    }
     atomic_store_explicit(&rd->r.ctl->head, h + need, memory_order_release);
 }
 
@@ -227,10 +258,10 @@ static inline int tt_ring_take(struct tt_ring_reader *rd, uint8_t *out, size_t *
     if (c == tt_ring_tag(h) && n > 0 && n <= r->ctl->max_record && tt_ring_need(n) <= t - h) {
         tt_ring_copy_out(r, h + TT_RING_SLOT_HDR, out, n);
         *len = n;
-        tt_ring_release(rd, h, tt_ring_need(n));
+        tt_ring_release(rd, h, tt_ring_need(n), 0);
         return TT_RING_RECORD;
     }
-    if (c == 0) {
+    if (c == 0 || c == TT_RING_ABANDONED) { /* in flight (ABANDONED: an old mark not yet cleared) */
         if (rd->stuck_pos != h || rd->stuck_since_ms == 0) {
             rd->stuck_pos = h;
             rd->stuck_since_ms = now_ms ? now_ms : 1;
@@ -242,11 +273,11 @@ static inline int tt_ring_take(struct tt_ring_reader *rd, uint8_t *out, size_t *
             return TT_RING_WAIT;
         }
         if (n > 0 && n <= r->ctl->max_record && tt_ring_need(n) <= t - h) {
-            uint32_t zero = 0;
-            if (!atomic_compare_exchange_strong(&s->commit, &zero, TT_RING_ABANDONED)) {
+            uint32_t expect = c;
+            if (!atomic_compare_exchange_strong(&s->commit, &expect, TT_RING_ABANDONED)) {
                 return TT_RING_WAIT; /* published just now: taken on the next call */
             }
-            tt_ring_release(rd, h, tt_ring_need(n));
+            tt_ring_release(rd, h, tt_ring_need(n), 1);
             rd->abandoned++;
             rd->stuck_since_ms = 0;
             return TT_RING_SKIPPED;
@@ -264,7 +295,7 @@ static inline int tt_ring_take(struct tt_ring_reader *rd, uint8_t *out, size_t *
         if (qc == tt_ring_tag(p) && qn > 0 && qn <= r->ctl->max_record && tt_ring_need(qn) <= t - p) {
             uint32_t expect = c;
             atomic_compare_exchange_strong(&s->commit, &expect, TT_RING_ABANDONED);
-            tt_ring_release(rd, h, p - h);
+            tt_ring_release(rd, h, p - h, 1);
             rd->abandoned++;
             rd->stuck_since_ms = 0;
             return TT_RING_SKIPPED;

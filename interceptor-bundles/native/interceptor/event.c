@@ -47,7 +47,7 @@ int tt_ev_begin_buf(tt_ev *e, int type, int stack, uint8_t *buf, size_t cap) {
             e->b.len += given_len;
         }
     } else if (stack && tt_cfg.stacks) {
-        tt_stack_capture(&e->b);
+        tt_stack_capture_event(&e->b);
     }
     e->body = tt_begin(&e->b, 6);
     return 1;
