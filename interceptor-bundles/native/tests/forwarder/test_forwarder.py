@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import re
 import os
 import shutil
 import signal
@@ -200,6 +201,38 @@ def test_terminal():
     check(b"has-tty" in out, "the command has the terminal: %r" % out)
     check(out.count(b"got-int") == 1 and b"after" in out, "^C delivered exactly once: %r" % out)
     check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 7, "exit status after ^C: %r" % status)
+
+
+def test_ring_channel():
+    """The shared-memory ring (decision 18): named in the child's environment, used by the
+    interceptor for whole process trees (fork and exec), the socket for a program that closed
+    it before exec; TELLTALE_RING_BYTES=0 or a bad size: socket only."""
+    lib = os.path.join(BUILD, "glibc", "libtelltale.so")
+    env = dict(os.environ, TELLTALE_LIBRARY=lib)
+    sp = os.path.join(TMP, "sp-ring")
+    r = run(tt(["sh", "-c", 'echo "$TELLTALE_RING"'], spool=sp, portal=DEAD, flush=0), env=env)
+    check(re.match(r"^\d+:[0-9a-f]+$", r.stdout.decode().strip()) is not None,
+          "TELLTALE_RING in the child: %r" % r.stdout)
+    for bad in ("0", "12345"):
+        r = run(tt(["sh", "-c", 'echo "[$TELLTALE_RING]"'], spool=sp, portal=DEAD, flush=0),
+                env=dict(env, TELLTALE_RING_BYTES=bad))
+        check(r.stdout.decode().strip() == "[]", "TELLTALE_RING_BYTES=%s: no ring (%r)" % (bad, r.stdout))
+    if not os.path.exists(lib):
+        return
+    sp = os.path.join(TMP, "sp-ring2")
+    # fork + exec children on the ring; then the shell closes the ring and its next child uses
+    # the socket; every record arrives either way, none lost
+    script = ('for i in 1 2 3; do cat /etc/hostname >/dev/null; done; (cat /etc/hostname >/dev/null); '
+              'fd=${TELLTALE_RING%%:*}; eval "exec $fd>&-"; cat /etc/hostname >/dev/null')
+    r = run(tt(["bash", "-c", script], spool=sp, portal=DEAD, flush=0), env=env)
+    check(r.returncode == 0, "ring run exits 0 (%r)" % r.stderr)
+    log = open(os.path.join(sp, "forwarder.log")).read()
+    m = re.search(r"ring: (\d+) records, (\d+) given up .*?, (\d+) refused", log)
+    d = re.search(r"forwarder done: (\d+) records received.*?(\d+) reported lost", log)
+    check(m is not None and int(m.group(1)) > 20 and m.group(2) == "0" and m.group(3) == "0",
+          "records through the ring: %s" % (m.group(0) if m else log[-400:]))
+    check(d is not None and m is not None and int(d.group(1)) > int(m.group(1)) and d.group(2) == "0",
+          "the child after the ring was closed used the socket, nothing lost: %s" % (d.group(0) if d else ""))
 
 
 def test_fast_exit_when_unreachable():
@@ -554,7 +587,7 @@ def test_throughput(app, token):
 
 def main():
     tests = [test_exit_codes, test_stdio_untouched, test_library_discovery, test_signals_passed, test_terminal,
-             test_fast_exit_when_unreachable]
+             test_ring_channel, test_fast_exit_when_unreachable]
     for t in tests:
         print("--", t.__name__, flush=True)
         try:
