@@ -2,7 +2,8 @@
 """bin/telltale-bench interceptor: the cost of the interceptor, measured in one run.
 
 1. Micro-benchmark (tests/interceptor/bench.c): open+close of a file with and without the
-   interceptor recording (one file event per iteration), best of 5 rounds.
+   interceptor recording (one file event per iteration) into a shared-memory ring drained as
+   the forwarder does, CPU time of the calling thread, best of 5 rounds.
 2. Real workloads with and without `telltale run` (events spooled locally; the appliance is not
    involved): a compile job (gcc on a few hundred lines: several processes, hundreds of
    opens) and a tar of /usr/include (thousands of opens), alternating, 7 rounds, medians; and

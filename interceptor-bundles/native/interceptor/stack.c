@@ -325,14 +325,25 @@ TT_TLS int tt_stack_exact;
  * a different value just misses the cache (one unwind more), it never picks a wrong entry
  * unless call site, stack address and all those values coincide. 0: no key (never cached).
  */
-static __attribute__((noinline)) uint64_t stack_key(void) {
+static TT_TLS uint64_t key_maps_at; /* when stack_key last read /proc/self/maps */
+
+static __attribute__((noinline)) uint64_t stack_key(uint64_t now) {
     uintptr_t fp = (uintptr_t) __builtin_frame_address(0);
     uintptr_t hi = stack_hi;
     if (fp < stack_lo || fp >= hi) {
+        /* first event of this thread, the stack grew, or another stack (sigaltstack,
+           coroutines): look the mapping up at most once a second, else just unwind */
+        if (key_maps_at != 0 && now - key_maps_at < SC_TTL_NS) {
+            return 0;
+        }
+        key_maps_at = now;
         uintptr_t lo = 0;
         hi = mapping_of(fp, &lo);
         stack_lo = lo;
         stack_hi = hi;
+        if (fp < lo || fp >= hi) {
+            return 0;
+        }
     }
     uint64_t key = 0;
     int outside = 0, links = 0;
@@ -368,14 +379,14 @@ void tt_stack_capture_event(tt_buf *b) {
 #ifdef TT_USE_UNWIND
     struct tt_scratch *s;
     uint64_t key;
-    if (tt_cfg.stacks != 1 || self_hi == 0 || tt_stack_exact || tt_foreign_child() || (s = tt_scratch()) == NULL ||
-        (key = stack_key()) == 0) {
-        tt_stack_capture(b);
-        return;
-    }
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     uint64_t now = (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+    if (tt_cfg.stacks != 1 || self_hi == 0 || tt_stack_exact || tt_foreign_child() || (s = tt_scratch()) == NULL ||
+        (key = stack_key(now)) == 0) {
+        tt_stack_capture(b);
+        return;
+    }
     unsigned n = atomic_load_explicit(&nmods, memory_order_acquire);
     struct tt_sc_entry *e = &s->sc[(key ^ (key >> 27)) % TT_SC_WAYS];
     if (e->key == key && e->nmods == n && now - e->at_ns < SC_TTL_NS && e->len <= b->cap - b->len) {
