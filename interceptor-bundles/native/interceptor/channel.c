@@ -50,6 +50,10 @@ static struct tt_ring ring;
 static int ring_on;               /* set once at load, before any thread of ours */
 static int ring_fd = -1;          /* inherited descriptor (kept open for exec'd programs) */
 static _Atomic uint32_t ring_lost; /* records the full ring refused, not yet declared */
+/* After the ring refused a record, events are not even built for a moment (the forwarder is
+   far behind, stopped or gone): they are counted as lost at once, like a broken socket's. */
+static _Atomic uint64_t ring_full_until;
+#define RING_FULL_BACKOFF_US 10000u
 
 /*
  * TELLTALE_RING = "<fd>:<token in hex>": an inherited memfd of the forwarder. Anything that
@@ -103,11 +107,18 @@ static void ring_send(uint8_t *rec, size_t len) {
         int r = tt_ring_put(&ring, lr, sizeof lr, pid);
         if (r != TT_RING_PUT) {
             atomic_fetch_add(&ring_lost, n + 1);
+            if (r == TT_RING_FULL) {
+                atomic_store_explicit(&ring_full_until, tt_now_us() + RING_FULL_BACKOFF_US, memory_order_relaxed);
+            }
             return; /* still full: this record is lost too, and declared later */
         }
     }
-    if (len > TT_RECORD_MAX || tt_ring_put(&ring, rec, len, pid) != TT_RING_PUT) {
+    int r = len > TT_RECORD_MAX ? TT_RING_LATE : tt_ring_put(&ring, rec, len, pid);
+    if (r != TT_RING_PUT) {
         atomic_fetch_add(&ring_lost, 1);
+        if (r == TT_RING_FULL) {
+            atomic_store_explicit(&ring_full_until, tt_now_us() + RING_FULL_BACKOFF_US, memory_order_relaxed);
+        }
     }
 }
 
@@ -206,6 +217,15 @@ fail:
 
 int tt_channel_usable(void) {
     if (ring_on) {
+        uint64_t until = atomic_load_explicit(&ring_full_until, memory_order_relaxed);
+        if (TT_LIKELY(until == 0)) {
+            return 1;
+        }
+        if (tt_now_us() < until) {
+            atomic_fetch_add(&ring_lost, 1);
+            return 0;
+        }
+        atomic_store_explicit(&ring_full_until, 0, memory_order_relaxed);
         return 1;
     }
     if (atomic_load(&chan_fd) >= 0) {
@@ -336,6 +356,7 @@ void tt_channel_after_fork_child(void) {
     atomic_store(&senders, 0);
     atomic_store(&lost, 0);
     atomic_store(&ring_lost, 0); /* the parent's to declare; the mapping is shared and stays */
+    atomic_store(&ring_full_until, 0);
     atomic_store(&retry_at_us, 0);
     atomic_store(&backoff_ms, 0);
     atomic_flag_clear(&connecting);
