@@ -422,7 +422,9 @@ int tt_cmd_run(tt_config *c) {
 
     pid_t child = tt_spawn(path, c->cmd, env, &orig, old_pipe.sa_handler == SIG_IGN);
     if (ring_child_fd >= 0) {
+        int spawn_errno = errno;
         close(ring_child_fd); /* the child has it */
+        errno = spawn_errno;
     }
     if (child < 0) {
         int e = errno;
