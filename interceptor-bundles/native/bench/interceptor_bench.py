@@ -2,11 +2,12 @@
 """bin/telltale-bench interceptor: the cost of the interceptor, measured in one run.
 
 1. Micro-benchmark (tests/interceptor/bench.c): open+close of a file with and without the
-   interceptor recording (one file event per iteration), best of 5 rounds.
+   interceptor recording (one file event per iteration) into a shared-memory ring drained as
+   the forwarder does, CPU time of the calling thread, best of 5 rounds.
 2. Real workloads with and without `telltale run` (events spooled locally; the appliance is not
    involved): a compile job (gcc on a few hundred lines: several processes, hundreds of
    opens) and a tar of /usr/include (thousands of opens), alternating, 7 rounds, medians; and
-   python3 -m http.server answering 1,500 requests, 3 rounds each.
+   python3 -m http.server answering 1,500 requests, 5 alternating rounds each.
 
 Last line: interceptor ns_per_call_native=… ns_per_call_intercepted=… added_ns=…
 workload_ratio=…  (workload_ratio = instrumented time / plain time, geometric mean of the jobs)
@@ -109,8 +110,10 @@ def workload(tmp):
         print("workload %-4s plain %.3f s, under telltale %.3f s, ratio %.3f" % (name, p, t, t / p), flush=True)
     wrap = [TT, "run", "--portal", "127.0.0.1:9", "--token", "bench", "--spool", spool, "--flush-timeout", "0",
             "-a", "bench", "-c", "http", "--"]
-    plain = [serve(tmp, []) for _ in range(3)]
-    traced = [serve(tmp, wrap) for _ in range(3)]
+    plain, traced = [], []
+    for _ in range(5):  # alternating, like the jobs above: the machine's load drifts
+        plain.append(serve(tmp, []))
+        traced.append(serve(tmp, wrap))
     p, t = statistics.median(plain), statistics.median(traced)
     ratios.append(t / p)
     print("workload http plain %.3f s, under telltale %.3f s, ratio %.3f (1500 requests)" % (p, t, t / p), flush=True)

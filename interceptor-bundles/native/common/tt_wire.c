@@ -19,6 +19,10 @@ static void put(tt_buf *b, const void *p, size_t n) {
 }
 
 void tt_varint(tt_buf *b, uint64_t v) {
+    if (v < 0x80 && !b->overflow && b->len < b->cap) { /* tags and small numbers: most calls */
+        b->data[b->len++] = (uint8_t) v;
+        return;
+    }
     uint8_t tmp[10];
     size_t n = 0;
     while (v >= 0x80) {
@@ -88,6 +92,10 @@ void tt_strn(tt_buf *b, uint32_t field, const char *s, size_t n) {
     const unsigned char *u = (const unsigned char *) s;
     size_t escaped = 0;
     for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) { /* ASCII: the common case, no call */
+            i++;
+            continue;
+        }
         size_t k = tt_utf8_seq(u + i, n - i);
         if (k == 0) {
             escaped += 3; /* one byte becomes \xNN */

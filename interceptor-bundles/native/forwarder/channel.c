@@ -8,12 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 int tt_channel_open(tt_channel *ch) {
     memset(ch, 0, sizeof *ch);
+    ch->ring_fd = -1;
     ch->owner = getpid();
     ch->uid = geteuid();
     ch->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -106,4 +111,75 @@ int tt_channel_accept(tt_channel *ch) {
     }
     ch->accepted++;
     return fd;
+}
+
+/* Descriptor number the ring gets in the child: out of the way of the program's own. */
+#define RING_CHILD_FD 511
+
+int tt_channel_ring_open(tt_channel *ch, uint64_t size) {
+    if (size == 0) {
+        size = TT_RING_DEFAULT;
+    }
+    if (size < TT_RING_MIN || size > TT_RING_MAX || (size & (size - 1)) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = (int) syscall(SYS_memfd_create, "telltale-ring", 1u /* MFD_CLOEXEC */);
+    if (fd < 0) {
+        return -1;
+    }
+    size_t len = TT_RING_CTL + (size_t) size;
+    if (ftruncate(fd, (off_t) len) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    uint64_t token;
+    tt_random((uint8_t *) &token, sizeof token);
+    tt_ring_init(m, size, token, TT_RECORD_MAX);
+    if (tt_ring_attach(&ch->ring.r, m, len, token) != 0) {
+        munmap(m, len);
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    ch->ring.grace_dead_ms = 50;
+    ch->ring.grace_alive_ms = 2000;
+    ch->ring_fd = fd;
+    ch->ring_map = m;
+    ch->ring_map_len = len;
+    tt_info("ring of %llu bytes", (unsigned long long) size);
+    return 0;
+}
+
+int tt_channel_ring_share(tt_channel *ch) {
+    if (ch->ring_fd < 0) {
+        return -1;
+    }
+    /* F_DUPFD without CLOEXEC: the child inherits it; the fork happens right after. */
+    int fd = fcntl(ch->ring_fd, F_DUPFD, RING_CHILD_FD);
+    if (fd < 0) {
+        return -1;
+    }
+    snprintf(ch->ring_env, sizeof ch->ring_env, "%d:%llx", fd, (unsigned long long) ch->ring.r.ctl->token);
+    return fd;
+}
+
+void tt_channel_ring_close(tt_channel *ch) {
+    if (ch->ring_map) {
+        munmap(ch->ring_map, ch->ring_map_len);
+        ch->ring_map = NULL;
+    }
+    if (ch->ring_fd >= 0) {
+        close(ch->ring_fd);
+        ch->ring_fd = -1;
+    }
 }

@@ -126,7 +126,8 @@ static char *concat(const char *a, const char *b) {
     return s;
 }
 
-char **tt_child_env(const tt_config *c, const char *lib, const char *channel, const char *java_agent) {
+char **tt_child_env(const tt_config *c, const char *lib, const char *channel, const char *ring,
+                     const char *java_agent) {
     size_t n = 0;
     while (environ[n]) {
         n++;
@@ -150,7 +151,7 @@ char **tt_child_env(const tt_config *c, const char *lib, const char *channel, co
         }
         /* Ours are set below; a nested run replaces its parent's. */
         if (!strncmp(e, "TELLTALE_CHANNEL=", 17) || !strncmp(e, "TELLTALE_STACKS=", 16) ||
-            !strncmp(e, "TELLTALE_TAGS=", 14)) {
+            !strncmp(e, "TELLTALE_TAGS=", 14) || !strncmp(e, "TELLTALE_RING=", 14)) {
             continue;
         }
         env[k++] = (char *) e;
@@ -174,6 +175,9 @@ char **tt_child_env(const tt_config *c, const char *lib, const char *channel, co
     }
     if (channel) {
         env[k++] = concat("TELLTALE_CHANNEL=", channel);
+    }
+    if (ring) {
+        env[k++] = concat("TELLTALE_RING=", ring);
     }
     env[k++] = concat("TELLTALE_STACKS=", c->stacks ? "1" : "0");
     if (java_agent) {

@@ -23,10 +23,12 @@ const char *tt_system_libc(char *detail, size_t cap);
 int tt_find_interceptor(const char *libc, char *out, size_t cap);
 
 /* The child's environment: ours plus LD_PRELOAD (prepended; omitted when lib is NULL),
- * TELLTALE_CHANNEL (omitted when channel is NULL), TELLTALE_STACKS, TELLTALE_TAGS, and
- * -javaagent:<java_agent> appended to JAVA_TOOL_OPTIONS when java_agent is not NULL.
+ * TELLTALE_CHANNEL (omitted when channel is NULL), TELLTALE_RING (when ring is not NULL),
+ * TELLTALE_STACKS, TELLTALE_TAGS, and -javaagent:<java_agent> appended to JAVA_TOOL_OPTIONS
+ * when java_agent is not NULL.
  * The result is malloc'd; the strings of environ are shared. */
-char **tt_child_env(const tt_config *c, const char *lib, const char *channel, const char *java_agent);
+char **tt_child_env(const tt_config *c, const char *lib, const char *channel, const char *ring,
+                    const char *java_agent);
 
 /* Whether the Java agent goes with this command: its name is `java`, unless
  * TELLTALE_JAVA_AGENT says otherwise (0: never, anything else: always, e.g. for scripts). */

@@ -35,6 +35,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,7 +45,11 @@ extern char **environ;
 #define DRAIN_AFTER_EXIT_MS 500u /* keep reading the tree's records this long after the command exits */
 #define PER_FD_BURST 256        /* records read from one connection before looking at the others */
 
-enum { TAG_LISTEN = 1, TAG_SIGNAL = 2, TAG_HOSTENV = 3, TAG_CONN = 4 };
+#define RING_POLL_MS 1u           /* while records flow, look at the ring this often */
+#define RING_BURST 4096           /* records taken from the ring before looking at the sockets */
+#define RING_SLEEP_MS 1000        /* the waiting thread's futex timeout (a backstop only) */
+
+enum { TAG_LISTEN = 1, TAG_SIGNAL = 2, TAG_HOSTENV = 3, TAG_CONN = 4, TAG_RING = 5 };
 
 typedef struct run_ctx {
     tt_config *cfg;
@@ -62,6 +67,11 @@ typedef struct run_ctx {
     tt_bytes_buf redacted;
     int open_conns;
     uint64_t records, lost_reported, last_sync_ms;
+    /* ring: a thread sleeps on the ring's futex while it is empty and the main loop idle */
+    int ring_on, ring_armed, ring_arm_fd, ring_wake_fd, ring_thread_ok;
+    _Atomic int ring_stop;
+    pthread_t ring_thread;
+    uint64_t ring_records, ring_skipped;
 } run_ctx;
 
 static uint64_t le64(const uint8_t *p) {
@@ -125,6 +135,97 @@ static int read_conn(run_ctx *x, int fd) {
         on_record(x, x->rbuf, (size_t) n, (mh.msg_flags & MSG_TRUNC) != 0);
     }
     return 0;
+}
+
+static int pid_alive(uint32_t pid) {
+    return kill((pid_t) pid, 0) == 0 || errno != ESRCH;
+}
+
+/* Takes what the ring holds (bounded). Returns TT_RING_EMPTY, TT_RING_WAIT (a record is
+ * still being written), or TT_RING_RECORD when it took some and there may be more. */
+static int drain_ring(run_ctx *x, int *took) {
+    *took = 0;
+    if (!x->ring_on) {
+        return TT_RING_EMPTY;
+    }
+    uint64_t now = tt_mono_ms();
+    for (int i = 0; i < RING_BURST; i++) {
+        size_t n = 0;
+        uint32_t pid = 0;
+        int r = tt_ring_take(&x->ch.ring, x->rbuf, &n, &pid, now, pid_alive);
+        if (r == TT_RING_RECORD) {
+            x->ring_records++;
+            (*took)++;
+            on_record(x, x->rbuf, n, 0);
+        } else if (r == TT_RING_SKIPPED) {
+            x->ring_skipped++;
+            (*took)++;
+            char detail[96];
+            snprintf(detail, sizeof detail, "pid %u died or stalled while writing a record", pid);
+            tt_spool_append_gap(&x->sp, 1, "interceptor_overflow", detail);
+            x->lost_reported++;
+        } else {
+            return r;
+        }
+    }
+    return TT_RING_RECORD;
+}
+
+/* The ring's waiting thread: armed by the main loop when the ring is empty, it sleeps on the
+ * ring's futex (producers wake it on the empty -> non-empty transition) and then tells the
+ * main loop through an eventfd. */
+static void *ring_main(void *arg) {
+    run_ctx *x = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    for (;;) {
+        uint64_t v;
+        if (read(x->ring_arm_fd, &v, sizeof v) < 0 && errno == EINTR) {
+            continue;
+        }
+        while (!atomic_load(&x->ring_stop) && tt_ring_pending(&x->ch.ring.r) == 0) {
+            tt_ring_wait(&x->ch.ring.r, RING_SLEEP_MS);
+        }
+        if (atomic_load(&x->ring_stop)) {
+            return NULL;
+        }
+        v = 1;
+        ssize_t w = write(x->ring_wake_fd, &v, sizeof v);
+        (void) w;
+    }
+}
+
+static void ring_start(run_ctx *x) {
+    x->ring_arm_fd = eventfd(0, EFD_CLOEXEC);
+    x->ring_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (x->ring_arm_fd < 0 || x->ring_wake_fd < 0 || pthread_create(&x->ring_thread, NULL, ring_main, x) != 0) {
+        tt_warn("cannot start the ring's waiting thread: the ring is polled every %u ms", RING_POLL_MS);
+        return;
+    }
+    x->ring_thread_ok = 1;
+}
+
+static void ring_arm(run_ctx *x) {
+    if (x->ring_thread_ok && !x->ring_armed) {
+        uint64_t one = 1;
+        if (write(x->ring_arm_fd, &one, sizeof one) == (ssize_t) sizeof one) {
+            x->ring_armed = 1;
+        }
+    }
+}
+
+static void ring_stop(run_ctx *x) {
+    if (x->ring_thread_ok) {
+        atomic_store(&x->ring_stop, 1);
+        uint64_t one = 1;
+        ssize_t w = write(x->ring_arm_fd, &one, sizeof one);
+        (void) w;
+        atomic_store(&x->ch.ring.r.ctl->sleeping, 0);
+        syscall(SYS_futex, &x->ch.ring.r.ctl->sleeping, 1, INT_MAX, NULL, NULL, 0);
+        pthread_join(x->ring_thread, NULL);
+        x->ring_thread_ok = 0;
+    }
 }
 
 static void *hostenv_main(void *arg) {
@@ -274,6 +375,17 @@ int tt_cmd_run(tt_config *c) {
         return run_unmonitored(c, why);
     }
     tt_redact_init(c->token);
+    /* TELLTALE_RING_BYTES: the ring's size (a power of two, 2 MiB to 1 GiB), 0 = socket only */
+    const char *rb = getenv("TELLTALE_RING_BYTES");
+    uint64_t ring_bytes = rb && *rb ? strtoull(rb, NULL, 0) : TT_RING_DEFAULT;
+    if (rb && *rb && ring_bytes == 0) {
+        tt_info("TELLTALE_RING_BYTES=0: records go over the socket");
+    } else if (tt_channel_ring_open(&x.ch, ring_bytes) != 0) {
+        tt_warn("no shared-memory ring (%s): records go over the socket", strerror(errno));
+    } else {
+        x.ring_on = 1;
+    }
+    int ring_child_fd = tt_channel_ring_share(&x.ch);
 
     char path[PATH_MAX];
     if (tt_resolve_command(c->cmd[0], path, sizeof path) != 0) {
@@ -304,7 +416,8 @@ int tt_cmd_run(tt_config *c) {
     } else if (have_lib && tt_wants_java_agent(path)) {
         tt_warn("java agent (telltale-java-agent.jar) not found next to the launcher; %s runs without it", path);
     }
-    char **env = tt_child_env(c, have_lib ? lib : NULL, x.ch.env_name, have_jar ? jar : NULL);
+    char **env = tt_child_env(c, have_lib ? lib : NULL, x.ch.env_name, ring_child_fd >= 0 ? x.ch.ring_env : NULL,
+                              have_jar ? jar : NULL);
 
     /* Signals: everything we pass on, and SIGCHLD, arrive through a signalfd in the loop. */
     sigset_t fw, orig;
@@ -317,6 +430,11 @@ int tt_cmd_run(tt_config *c) {
     signal(SIGPIPE, SIG_IGN); /* our sockets report EPIPE instead */
 
     pid_t child = tt_spawn(path, c->cmd, env, &orig, old_pipe.sa_handler == SIG_IGN);
+    if (ring_child_fd >= 0) {
+        int spawn_errno = errno;
+        close(ring_child_fd); /* the child has it */
+        errno = spawn_errno;
+    }
     if (child < 0) {
         int e = errno;
         sigprocmask(SIG_SETMASK, &orig, NULL);
@@ -333,6 +451,12 @@ int tt_cmd_run(tt_config *c) {
     add_fd(&x, x.ch.fd, TAG_LISTEN);
     add_fd(&x, sfd, TAG_SIGNAL);
     add_fd(&x, x.hostenv_fd, TAG_HOSTENV);
+    if (x.ring_on) {
+        ring_start(&x);
+        if (x.ring_thread_ok) {
+            add_fd(&x, x.ring_wake_fd, TAG_RING);
+        }
+    }
 
     /* What the interceptor cannot see, the launcher says (docs/interceptor.md). */
     const char *gap_reason = tt_coverage_reason(path);
@@ -364,11 +488,22 @@ int tt_cmd_run(tt_config *c) {
     uint64_t exit_ms = 0;
     struct epoll_event evs[64];
     for (;;) {
+        /* The ring first: a process that uses it sends everything there, in order. */
+        int took = 0;
+        int ring_state = drain_ring(&x, &took);
         uint64_t now = tt_mono_ms();
         int timeout = -1;
+        if (ring_state == TT_RING_RECORD && took == RING_BURST) {
+            timeout = 0;
+        } else if (took > 0 || ring_state == TT_RING_WAIT || (x.ring_on && !x.ring_thread_ok)) {
+            timeout = (int) RING_POLL_MS; /* records flow: poll, producers make no system call */
+        } else if (x.ring_on) {
+            ring_arm(&x); /* idle: sleep until a producer finds the ring empty and wakes us */
+        }
         if (tt_spool_dirty(&x.sp)) {
             uint64_t due = x.last_sync_ms + SYNC_EVERY_MS;
-            timeout = due > now ? (int) (due - now) : 0;
+            int t = due > now ? (int) (due - now) : 0;
+            timeout = timeout < 0 || t < timeout ? t : timeout;
             if (x.sp.full_count && timeout < 0) {
                 timeout = 200;
             }
@@ -384,7 +519,7 @@ int tt_cmd_run(tt_config *c) {
                 }
             }
             uint64_t end = exit_ms + DRAIN_AFTER_EXIT_MS;
-            if (now >= end || x.open_conns == 0) {
+            if (now >= end || (x.open_conns == 0 && (!x.ring_on || tt_ring_pending(&x.ch.ring.r) == 0))) {
                 break;
             }
             if (timeout < 0 || (uint64_t) timeout > end - now) {
@@ -424,6 +559,11 @@ int tt_cmd_run(tt_config *c) {
                         exit_ms = 0; /* impatient: stop draining */
                     }
                 }
+            } else if (tag == TAG_RING) {
+                uint64_t v;
+                ssize_t r = read(x.ring_wake_fd, &v, sizeof v);
+                (void) r;
+                x.ring_armed = 0;
             } else if (tag == TAG_HOSTENV) {
                 uint64_t v;
                 ssize_t r = read(x.hostenv_fd, &v, sizeof v);
@@ -447,6 +587,16 @@ int tt_cmd_run(tt_config *c) {
         tt_info("command killed by signal %d", WTERMSIG(status));
     }
 
+    int took_last = 0;
+    drain_ring(&x, &took_last);
+    ring_stop(&x);
+    if (x.ring_on) {
+        tt_info("ring: %" PRIu64 " records, %" PRIu64 " given up (writer died or stalled), %" PRIu64
+                " refused (full), %" PRIu64 " wake-ups",
+                x.ring_records, x.ring_skipped, atomic_load(&x.ch.ring.r.ctl->refused),
+                atomic_load(&x.ch.ring.r.ctl->wakes));
+    }
+
     /* Flush: everything received becomes durable, then a bounded wait for ACKs. */
     await_hostenv(&x, hostenv_started);
     tt_spool_sync(&x.sp);
@@ -467,6 +617,7 @@ int tt_cmd_run(tt_config *c) {
     tt_shipper_free(&x.sh);
     tt_spool_close(&x.sp);
     tt_channel_close(&x.ch);
+    tt_channel_ring_close(&x.ch);
     tt_log_close();
     return exit_like(status);
 }

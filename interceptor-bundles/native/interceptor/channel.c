@@ -1,6 +1,14 @@
 /*
- * The local channel to the forwarder (docs/interceptor.md, "Channel records"): one
- * non-blocking SOCK_SEQPACKET connection per process, one datagram per record.
+ * The local channel to the forwarder (docs/interceptor.md, "Channel records").
+ *
+ * Ring: when TELLTALE_RING names a descriptor of the forwarder's shared-memory ring
+ * (common/tt_ring.h), every record of this process image goes there: no system call per
+ * event. A process uses one channel for its whole life (from load or exec), so its records
+ * stay in order; a full ring counts records as lost, declared by a `lost` record in the ring
+ * as soon as there is room again.
+ *
+ * Socket (no ring: the descriptor was closed before an exec, the forwarder runs without
+ * one): one non-blocking SOCK_SEQPACKET connection per process, one datagram per record.
  *
  * Fail open: when the forwarder is missing or slow nothing waits; records that cannot be
  * sent are counted and declared later in a `lost` record. The program may close or reuse
@@ -9,8 +17,12 @@
  */
 #include "tt.h"
 
+#include "../common/tt_ring.h"
+
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,6 +43,84 @@ static atomic_flag connecting = ATOMIC_FLAG_INIT;
 
 /* Keep our descriptor out of the low numbers programs expect to get from open(). */
 #define CHAN_MIN_FD 512
+
+/* ---------- ring ---------- */
+
+static struct tt_ring ring;
+static int ring_on;               /* set once at load, before any thread of ours */
+static int ring_fd = -1;          /* inherited descriptor (kept open for exec'd programs) */
+static _Atomic uint32_t ring_lost; /* records the full ring refused, not yet declared */
+/* After the ring refused a record, events are not even built for a moment (the forwarder is
+   far behind, stopped or gone): they are counted as lost at once, like a broken socket's. */
+static _Atomic uint64_t ring_full_until;
+#define RING_FULL_BACKOFF_US 10000u
+
+/*
+ * TELLTALE_RING = "<fd>:<token in hex>": an inherited memfd of the forwarder. Anything that
+ * does not prove to be that ring (closed, reused number, other file) leaves us on the socket.
+ */
+void tt_channel_ring_init(void) {
+    const char *v = getenv("TELLTALE_RING");
+    if (v == NULL || *v == 0) {
+        return;
+    }
+    char *end = NULL;
+    long fd = strtol(v, &end, 10);
+    if (end == v || *end != ':' || fd < 0 || fd > 1 << 20) {
+        return;
+    }
+    uint64_t token = strtoull(end + 1, NULL, 16);
+    struct stat st;
+    if (syscall(SYS_fstat, (int) fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t) st.st_size < TT_RING_CTL + TT_RING_MIN || (uint64_t) st.st_size > TT_RING_CTL + TT_RING_MAX ||
+        (syscall(SYS_fcntl, (int) fd, F_GETFL) & O_ACCMODE) != O_RDWR) {
+        tt_log("TELLTALE_RING: descriptor %ld is not the ring; using the socket", fd);
+        return;
+    }
+    void *m = mmap(NULL, (size_t) st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, (int) fd, 0);
+    if (m == MAP_FAILED) {
+        return;
+    }
+    if (tt_ring_attach(&ring, m, (uint64_t) st.st_size, token) != 0) {
+        munmap(m, (size_t) st.st_size);
+        tt_log("TELLTALE_RING: descriptor %ld is not the ring; using the socket", fd);
+        return;
+    }
+    ring_fd = (int) fd;
+    ring_on = 1;
+}
+
+int tt_channel_ring_fd(void) {
+    return ring_fd;
+}
+
+static void ring_send(uint8_t *rec, size_t len) {
+    uint32_t pid = (uint32_t) tt_self_pid();
+    uint32_t n = atomic_load_explicit(&ring_lost, memory_order_relaxed);
+    if (n != 0 && (n = atomic_exchange(&ring_lost, 0)) != 0) {
+        uint8_t lr[9];
+        lr[0] = 2;
+        for (int i = 0; i < 4; i++) {
+            lr[1 + i] = (uint8_t) (n >> (8 * i));
+            lr[5 + i] = (uint8_t) (pid >> (8 * i));
+        }
+        int r = tt_ring_put(&ring, lr, sizeof lr, pid);
+        if (r != TT_RING_PUT) {
+            atomic_fetch_add(&ring_lost, n + 1);
+            if (r == TT_RING_FULL) {
+                atomic_store_explicit(&ring_full_until, tt_now_us() + RING_FULL_BACKOFF_US, memory_order_relaxed);
+            }
+            return; /* still full: this record is lost too, and declared later */
+        }
+    }
+    int r = len > TT_RECORD_MAX ? TT_RING_LATE : tt_ring_put(&ring, rec, len, pid);
+    if (r != TT_RING_PUT) {
+        atomic_fetch_add(&ring_lost, 1);
+        if (r == TT_RING_FULL) {
+            atomic_store_explicit(&ring_full_until, tt_now_us() + RING_FULL_BACKOFF_US, memory_order_relaxed);
+        }
+    }
+}
 
 static uint64_t fd_ino(int fd) {
     struct stat st;
@@ -126,6 +216,18 @@ fail:
 }
 
 int tt_channel_usable(void) {
+    if (ring_on) {
+        uint64_t until = atomic_load_explicit(&ring_full_until, memory_order_relaxed);
+        if (TT_LIKELY(until == 0)) {
+            return 1;
+        }
+        if (tt_now_us() < until) {
+            atomic_fetch_add(&ring_lost, 1);
+            return 0;
+        }
+        atomic_store_explicit(&ring_full_until, 0, memory_order_relaxed);
+        return 1;
+    }
     if (atomic_load(&chan_fd) >= 0) {
         return 1;
     }
@@ -176,6 +278,10 @@ static int flush_lost(int fd) {
 }
 
 void tt_channel_send(uint8_t *rec, size_t len) {
+    if (ring_on) {
+        ring_send(rec, len);
+        return;
+    }
     atomic_fetch_add(&senders, 1);
     int fd = atomic_load(&chan_fd);
     if (fd < 0 && !tt_foreign_child() && tt_now_us() >= atomic_load(&retry_at_us)) {
@@ -253,6 +359,8 @@ void tt_channel_after_fork_child(void) {
     atomic_store(&dead_fd, -1);
     atomic_store(&senders, 0);
     atomic_store(&lost, 0);
+    atomic_store(&ring_lost, 0); /* the parent's to declare; the mapping is shared and stays */
+    atomic_store(&ring_full_until, 0);
     atomic_store(&retry_at_us, 0);
     atomic_store(&backoff_ms, 0);
     atomic_flag_clear(&connecting);

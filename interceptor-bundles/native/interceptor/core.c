@@ -214,9 +214,11 @@ void tt_core_init(void) {
     tt_start_us = tt_now_us();
     copy_env(tt_cfg.log, sizeof tt_cfg.log, "TELLTALE_LOG");
 
-    /* TELLTALE_STACKS: 0 none, fp frame-pointer walk, anything else complete (unwinder) */
+    /* TELLTALE_STACKS: 0 none, fp frame-pointer walk, full the unwinder on every event,
+       anything else the unwinder once per call site and second (stack.c) */
     const char *stacks = getenv("TELLTALE_STACKS");
-    tt_cfg.stacks = stacks == NULL ? 1 : strcmp(stacks, "0") == 0 ? 0 : strcmp(stacks, "fp") == 0 ? 2 : 1;
+    tt_cfg.stacks = stacks == NULL ? 1 : strcmp(stacks, "0") == 0 ? 0 : strcmp(stacks, "fp") == 0 ? 2
+                  : strcmp(stacks, "full") == 0 ? 3 : 1;
     const char *hb = getenv("TELLTALE_HEARTBEAT_MS");
     tt_cfg.heartbeat_ms = 10000;
     if (hb != NULL && *hb) {
@@ -248,6 +250,7 @@ void tt_core_init(void) {
         memcpy(tt_cfg.channel, ch, n + 1);
         tt_cfg.channel_len = (unsigned) n + 1;
     }
+    tt_channel_ring_init();
     scratch_key_ok = pthread_key_create(&scratch_key, scratch_release) == 0;
     pthread_atfork(NULL, NULL, atfork_child);
     tt_cfg.on = 1;

@@ -185,7 +185,7 @@ static void take_snapshot(struct snap *s) {
                 continue;
             }
             int fd = atoi(d->d_name);
-            if (fd == dfd || fd == tt_channel_fd() || s->n >= SNAP_MAX) {
+            if (fd == dfd || fd == tt_channel_fd() || fd == tt_channel_ring_fd() || s->n >= SNAP_MAX) {
                 continue;
             }
             char link[40], target[TT_LIM_PATH + 1];

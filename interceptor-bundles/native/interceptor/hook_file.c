@@ -50,26 +50,43 @@ static int is_write(int flags) {
     return acc == O_WRONLY || acc == O_RDWR || (flags & (O_TRUNC | O_CREAT)) != 0;
 }
 
-/* "O_WRONLY O_CREAT O_TRUNC write": words, so the appliance can search them as text. */
+/* Appends " word" (no leading space at the start); cut at cap - 1, always terminated. */
+static size_t put_word(char *out, size_t n, size_t cap, const char *w) {
+    if (n > 0 && n + 1 < cap) {
+        out[n++] = ' ';
+    }
+    size_t l = strlen(w);
+    if (n + l >= cap) {
+        l = n + 1 < cap ? cap - 1 - n : 0;
+    }
+    memcpy(out + n, w, l);
+    n += l;
+    out[n] = 0;
+    return n;
+}
+
+/* "O_WRONLY O_CREAT O_TRUNC write": words, so the appliance can search them as text.
+   (No printf: this runs for every open, and must stay async-signal-safe.) */
 static void flag_names(int flags, char *out, size_t cap) {
     size_t n = 0;
     int acc = flags & O_ACCMODE;
     const char *a = acc == O_WRONLY ? "O_WRONLY" : acc == O_RDWR ? "O_RDWR" : "O_RDONLY";
-    n += (size_t) snprintf(out + n, cap - n, "%s", a);
+    out[0] = 0;
+    n = put_word(out, n, cap, a);
     if ((flags & O_TMPFILE) == O_TMPFILE) {
-        n += (size_t) snprintf(out + n, cap - n, " O_TMPFILE");
+        n = put_word(out, n, cap, "O_TMPFILE");
         flags &= ~O_TMPFILE;
     } else if ((flags & O_SYNC) == O_SYNC) {
-        n += (size_t) snprintf(out + n, cap - n, " O_SYNC");
+        n = put_word(out, n, cap, "O_SYNC");
         flags &= ~O_SYNC;
     }
-    for (size_t i = 0; i < sizeof flag_table / sizeof flag_table[0] && n < cap; i++) {
+    for (size_t i = 0; i < sizeof flag_table / sizeof flag_table[0]; i++) {
         if (flags & flag_table[i].bit) {
-            n += (size_t) snprintf(out + n, cap - n, " %s", flag_table[i].name);
+            n = put_word(out, n, cap, flag_table[i].name);
         }
     }
-    if (is_write(flags) && n < cap) {
-        snprintf(out + n, cap - n, " write");
+    if (is_write(flags)) {
+        put_word(out, n, cap, "write");
     }
 }
 

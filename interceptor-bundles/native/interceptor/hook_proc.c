@@ -313,7 +313,9 @@ void *tt_vfork_prepare(void) {
     pid_t (*real)(void) = TT_REAL(vfork) ? TT_REAL(vfork) : TT_REAL(fork);
     if (tt_enter()) {
         atomic_fetch_add((_Atomic uint32_t *) &tt_forks, 1);
+        tt_stack_exact = 1; /* the stub has no frame: the call site is not in the chain */
         proc_event("vfork", NULL, NULL, 0, 0, 0, 0);
+        tt_stack_exact = 0;
         tt_leave();
     }
     tt_shared_vm = 1; /* the child will run on this thread's TLS */

@@ -23,6 +23,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef TT_USE_UNWIND
@@ -308,10 +309,113 @@ void tt_stack_capture(tt_buf *b) {
     }
     struct walk w = {b, 0, 0, 0};
 #ifdef TT_USE_UNWIND
-    if (tt_cfg.stacks == 1) {
+    if (tt_cfg.stacks == 1 || tt_cfg.stacks == 3) {
         _Unwind_Backtrace(unwind_cb, &w);
         return;
     }
 #endif
     walk_fp(&w);
+}
+
+TT_TLS int tt_stack_exact;
+
+#ifdef TT_USE_UNWIND
+#define SC_KEY_FRAMES 8
+#define SC_TTL_NS 1000000000ull
+
+/*
+ * The key of the current call stack, from a bounded frame-pointer walk: our own frames (built
+ * with frame pointers) lead exactly to the hooked call's return address and stack address;
+ * above that the chain is followed for SC_KEY_FRAMES more links, inside the thread's stack
+ * only. Where the program has no frame pointers those links are whatever its registers held:
+ * a different value just misses the cache (one unwind more), it never picks a wrong entry
+ * unless call site, stack address and all those values coincide. 0: no key (never cached).
+ */
+static TT_TLS uint64_t key_maps_at; /* when stack_key last read /proc/self/maps */
+
+static __attribute__((noinline)) uint64_t stack_key(uint64_t now) {
+    uintptr_t fp = (uintptr_t) __builtin_frame_address(0);
+    uintptr_t hi = stack_hi;
+    if (fp < stack_lo || fp >= hi) {
+        /* first event of this thread, the stack grew, or another stack (sigaltstack,
+           coroutines): look the mapping up at most once a second, else just unwind */
+        if (key_maps_at != 0 && now - key_maps_at < SC_TTL_NS) {
+            return 0;
+        }
+        key_maps_at = now;
+        uintptr_t lo = 0;
+        hi = mapping_of(fp, &lo);
+        stack_lo = lo;
+        stack_hi = hi;
+        if (fp < lo || fp >= hi) {
+            return 0;
+        }
+    }
+    uint64_t key = 0;
+    int outside = 0, links = 0;
+    for (int guard = 0; guard < 64; guard++) {
+        if (fp < stack_lo || fp + 2 * sizeof(uintptr_t) > hi || (fp & (sizeof(uintptr_t) - 1)) != 0) {
+            break;
+        }
+        const uintptr_t *f = (const uintptr_t *) fp;
+        uintptr_t ret = f[1];
+        if (!outside) {
+            if (ret >= self_lo && ret < self_hi) {
+                if (f[0] <= fp) {
+                    return 0;
+                }
+                fp = f[0];
+                continue;
+            }
+            outside = 1;
+            key = (uint64_t) fp * 0x9e3779b97f4a7c15ull; /* the stack address of the call */
+        }
+        key = (key ^ ret) * 0xff51afd7ed558ccdull;
+        key ^= key >> 32;
+        if (++links > SC_KEY_FRAMES || f[0] <= fp) {
+            break;
+        }
+        fp = f[0];
+    }
+    return outside ? key | 1 : 0;
+}
+#endif
+
+void tt_stack_capture_event(tt_buf *b) {
+#ifdef TT_USE_UNWIND
+    struct tt_scratch *s;
+    uint64_t key;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    uint64_t now = (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+    tt_stack_caller = NULL;
+    if (tt_cfg.stacks != 1 || self_hi == 0 || tt_stack_exact || tt_foreign_child() || (s = tt_scratch()) == NULL ||
+        (key = stack_key(now)) == 0) {
+        tt_stack_capture(b);
+        return;
+    }
+    unsigned n = atomic_load_explicit(&nmods, memory_order_acquire);
+    struct tt_sc_entry *e = &s->sc[(key ^ (key >> 27)) % TT_SC_WAYS];
+    if (e->key == key && e->nmods == n && now - e->at_ns < SC_TTL_NS && e->len <= b->cap - b->len) {
+        memcpy(b->data + b->len, e->frames, e->len);
+        b->len += e->len;
+        tt_stack_caller = e->caller; /* the Java frames' test needs the caller of this call, not the last one */
+        return;
+    }
+    size_t before = b->len;
+    struct walk w = {b, 0, 0, 0};
+    _Unwind_Backtrace(unwind_cb, &w);
+    if (tt_buf_ok(b) && b->len - before <= TT_SC_BYTES) {
+        e->key = key;
+        e->nmods = n;
+        e->at_ns = now;
+        e->len = (uint32_t) (b->len - before);
+        e->caller = tt_stack_caller;
+        memcpy(e->frames, b->data + before, e->len);
+    } else {
+        e->key = 0;
+    }
+#else
+    tt_stack_capture(b);
+#endif
 }

@@ -175,7 +175,8 @@ void *tt_real_slow(void **slot, const char *name);
 
 struct tt_config {
     int on;                 /* TELLTALE_CHANNEL set: record at all */
-    int stacks;             /* TELLTALE_STACKS: 0 off, 1 complete (unwinder), 2 frame pointers */
+    int stacks;             /* TELLTALE_STACKS: 0 off, 1 unwinder once per call site and second,
+                               2 frame pointers, 3 unwinder on every event ("full") */
     unsigned heartbeat_ms;  /* TELLTALE_HEARTBEAT_MS */
     char channel[108];      /* sun_path, leading NUL for abstract names */
     unsigned channel_len;   /* bytes of channel[] used */
@@ -205,8 +206,21 @@ int tt_foreign_child(void);
 extern TT_TLS int tt_shared_vm; /* set before vfork / clone(CLONE_VM) in this thread */
 pid_t tt_self_pid(void);        /* our pid without a system call in the common case */
 
+/* Stacks already unwound by this thread, by call site (stack.c, TELLTALE_STACKS=1). */
+#define TT_SC_WAYS 32
+#define TT_SC_BYTES 2048
+struct tt_sc_entry {
+    uint64_t key;     /* call site, its stack address and the frame-pointer chain above it */
+    uint64_t at_ns;   /* when it was unwound (CLOCK_MONOTONIC_COARSE) */
+    uint32_t nmods;   /* module table size then */
+    uint32_t len;     /* encoded frames */
+    const char *caller; /* the module of the first frame (tt_stack_caller then) */
+    uint8_t frames[TT_SC_BYTES];
+};
+
 /* Per-thread scratch memory (mmap'd on first use, released at thread exit). */
 struct tt_scratch {
+    struct tt_sc_entry sc[TT_SC_WAYS];
     uint8_t ev[TT_EV_CAP];
     char path[2][TT_LIM_PATH + 8];
     char tmp[TT_LIM_PATH + 8];
@@ -247,6 +261,9 @@ void tt_channel_add_lost(uint32_t n);
 /* Whether events should be built at all (connected, or a reconnect attempt is due). */
 int tt_channel_usable(void);
 int tt_channel_fd(void);
+/* Maps the shared-memory ring named by TELLTALE_RING, if any (once, at load). */
+void tt_channel_ring_init(void);
+int tt_channel_ring_fd(void); /* its inherited descriptor, -1 without a ring */
 void tt_channel_closing(int lo, int hi);
 void tt_channel_after_fork_child(void);
 
@@ -297,6 +314,10 @@ void tt_stack_capture(tt_buf *b);
 extern TT_TLS const char *tt_stack_caller;
 /* hook_java.c: appends the Java frames of this thread when the caller is the JDK's JNI code. */
 void tt_java_frames(tt_buf *b, const char *caller);
+/* The same for an event from a C hook: with TELLTALE_STACKS=1, reuses the frames this thread
+   unwound for the same call site, stack address and frame-pointer chain in the last second. */
+void tt_stack_capture_event(tt_buf *b);
+extern TT_TLS int tt_stack_exact; /* set around events from assembly stubs: never reuse */
 /* Module table (also used to name the loading object of dlopen). */
 void tt_modules_refresh(void);
 const char *tt_module_of(uintptr_t pc, uintptr_t *base);

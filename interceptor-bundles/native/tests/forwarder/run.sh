@@ -15,7 +15,14 @@ $CC -std=c11 -Wall -Wextra -Werror -O1 -g -pthread -o "$BUILD/tests/fwd-unit" "$
     $fwd/hostenv.c $fwd/hostenv_lang.c $fwd/identity.c $fwd/launch.c \
     common/tt_wire.c -lcrypto
 $CC -std=c11 -Wall -Wextra -Werror -O2 -o "$BUILD/tests/chanbench" "$here/chanbench.c"
+# the shared-memory ring (common/tt_ring.h), as built by each C library
+$CC -std=gnu11 -Wall -Wextra -Werror -O2 -g -pthread -o "$BUILD/tests/ring-test" "$here/ring_test.c"
 unit_rc=0
 "$BUILD/tests/fwd-unit" || unit_rc=$?
+"$BUILD/tests/ring-test" || unit_rc=$?
+if command -v "${CC_MUSL:-musl-gcc}" >/dev/null 2>&1; then
+    "${CC_MUSL:-musl-gcc}" -std=gnu11 -Wall -Wextra -Werror -O2 -g -pthread -o "$BUILD/tests/ring-test-musl" "$here/ring_test.c"
+    "$BUILD/tests/ring-test-musl" || unit_rc=$?
+fi
 BUILD="$BUILD" python3 "$here/test_forwarder.py" "$@"
 exit $unit_rc

@@ -664,18 +664,18 @@ static void test_java_agent_env(void) {
     unsetenv("TELLTALE_JAVA_AGENT");
 
     unsetenv("JAVA_TOOL_OPTIONS");
-    char **env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", "/opt/tt/lib/java/a.jar");
+    char **env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", NULL, "/opt/tt/lib/java/a.jar");
     const char *v = env_of(env, "JAVA_TOOL_OPTIONS");
     CHECK(v && !strcmp(v, "-javaagent:/opt/tt/lib/java/a.jar"), "alone: %s", v ? v : "(none)");
     setenv("JAVA_TOOL_OPTIONS", "-Xmx1g -Dx=1", 1);
-    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", "/opt/tt/lib/java/a.jar");
+    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", NULL, "/opt/tt/lib/java/a.jar");
     v = env_of(env, "JAVA_TOOL_OPTIONS");
     CHECK(v && !strcmp(v, "-Xmx1g -Dx=1 -javaagent:/opt/tt/lib/java/a.jar"), "appended: %s", v ? v : "(none)");
     setenv("JAVA_TOOL_OPTIONS", "-Dx=1 -javaagent:/opt/tt/lib/java/a.jar", 1);
-    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", "/opt/tt/lib/java/a.jar");
+    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", NULL, "/opt/tt/lib/java/a.jar");
     v = env_of(env, "JAVA_TOOL_OPTIONS");
     CHECK(v && !strcmp(v, "-Dx=1 -javaagent:/opt/tt/lib/java/a.jar"), "not twice (nested run): %s", v ? v : "(none)");
-    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", NULL);
+    env = tt_child_env(&c, "/opt/tt/lib/libtelltale.so", "@chan", NULL, NULL);
     v = env_of(env, "JAVA_TOOL_OPTIONS");
     CHECK(v && !strcmp(v, "-Dx=1 -javaagent:/opt/tt/lib/java/a.jar"), "untouched without an agent");
     unsetenv("JAVA_TOOL_OPTIONS");

@@ -9,6 +9,8 @@ the test that produced it. Needs root for the identity test (setresuid & co), py
 curl, git and openssl for the behaviour tests.
 """
 import argparse
+import mmap
+import struct
 import os
 import shutil
 import socket
@@ -20,7 +22,7 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ttcollect import Collector  # noqa: E402
+from ttcollect import Collector, DecodeError  # noqa: E402
 
 ARGS = None
 LIB = None
@@ -459,6 +461,91 @@ def full_channel_counts_lost(col):
     check(opens < 20001, "opens", opens)
     # every file event is either received or counted (other events may be lost too)
     check(opens + lost >= 20001, "loss not accounted", opens, lost)
+
+
+class Ring:
+    """The forwarder's side of the shared-memory ring (common/tt_ring.h), enough for tests."""
+    CTL, MAGIC, TOKEN = 4096, 0x31474E4952545454, 0x7E57
+
+    def __init__(self, size=2 << 20):
+        self.size = size
+        self.fd = os.memfd_create("tt-test-ring", 0)
+        os.set_inheritable(self.fd, True)
+        os.ftruncate(self.fd, self.CTL + size)
+        self.m = mmap.mmap(self.fd, self.CTL + size)
+        struct.pack_into("<QQQQ", self.m, 0, self.MAGIC, self.TOKEN, size, 256 * 1024)
+
+    def env(self):
+        return {"TELLTALE_RING": "%d:%x" % (self.fd, self.TOKEN)}
+
+    def _copy(self, pos, n):
+        off = pos % self.size
+        first = min(n, self.size - off)
+        return bytes(self.m[self.CTL + off:self.CTL + off + first]) + bytes(self.m[self.CTL:self.CTL + n - first])
+
+    def _zero(self, pos, n):
+        off = pos % self.size
+        first = min(n, self.size - off)
+        self.m[self.CTL + off:self.CTL + off + first] = bytes(first)
+        self.m[self.CTL:self.CTL + n - first] = bytes(n - first)
+
+    def take(self):
+        """Published records at head, in order (stops at one still being written)."""
+        out = []
+        (head,) = struct.unpack_from("<Q", self.m, 128)
+        (tail,) = struct.unpack_from("<Q", self.m, 64)
+        while head < tail:
+            commit, n, _pid = struct.unpack_from("<III", self.m, self.CTL + head % self.size)
+            if commit != ((head >> 4) & 0xFFFFFFFF) | 0x80000000:
+                break
+            out.append(self._copy(head + 16, n))
+            need = 16 + ((n + 15) & ~15)
+            self._zero(head, need)
+            head += need
+            struct.pack_into("<Q", self.m, 128, head)
+        return out
+
+    def close(self):
+        self.m.close()
+        os.close(self.fd)
+
+
+@test
+def ring_full_counts_lost(col):
+    """Through the shared-memory ring: a consumer that stops reading never blocks the program;
+    what the full ring refused is declared in a lost record once there is room; every record
+    decodes and each process's events come in order."""
+    ring = Ring()
+    try:
+        p = subprocess.Popen([T + "/t_proc", "opens", "60000", "1500"],
+                             env=dict(col.env(LIB, TELLTALE_STACKS="0"), **ring.env()), pass_fds=(ring.fd,),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.8)  # nobody reads: the 2 MiB ring fills
+        recs = []
+        while p.poll() is None:
+            recs += ring.take()
+            time.sleep(0.002)
+        out, err = p.communicate(timeout=30)
+        recs += ring.take()
+        check(p.returncode == 0 and out == b"done\n" and err == b"", "program", p.returncode, out, err)
+    finally:
+        ring.close()
+    with col.lock:
+        for r in recs:
+            col.records += 1
+            col.max_record = max(col.max_record, len(r))
+            try:
+                col._record(r)
+            except DecodeError as e:
+                col.errors.append(str(e))
+    check(col.conns == 0, "the socket was not used", col.conns)
+    opens = len(col.select("file", path="/dev/null"))
+    lost = sum(n for n, _ in col.lost)
+    check(lost > 0, "nothing lost (ring never filled?)", opens)
+    check(opens + lost >= 60001, "loss not accounted", opens, lost)
+    one(col, "process_exit", exit_code=0)
+    times = [e["time_us"] for e in col.events]
+    check(times == sorted(times), "events of one process in order")
 
 
 @test
