@@ -59,7 +59,7 @@ if [ -n "${TT_DATA_LABEL:-}" ] || blkid -t LABEL=telltale-data >/dev/null 2>&1; 
 fi
 
 say "services"
-systemctl enable telltale-firstboot.service telltale.service telltale-console.service \
+systemctl enable telltale-firstboot.service telltale.service telltale-ready.service telltale-console.service \
   nftables.service systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
   ssh.service serial-getty@ttyS0.service >/dev/null 2>&1
 systemctl disable networking.service >/dev/null 2>&1 || true
