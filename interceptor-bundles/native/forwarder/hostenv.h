@@ -18,6 +18,7 @@ typedef struct tt_hostenv_stats {
     unsigned files;              /* loadable files (*.so, *.so.*) sent with their packages */
     int files_truncated;         /* some file lists were cut (per-package, total, time or size bound) */
     int truncated;               /* the list was cut to fit the event size limit */
+    int cached;                  /* the OS packages came from the cache of an earlier run */
     char notes[256];             /* e.g. "rpm database present but no rpm tool" */
 } tt_hostenv_stats;
 

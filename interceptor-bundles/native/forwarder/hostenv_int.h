@@ -34,6 +34,12 @@ void tt_hostenv_add_pkg(builder *bd, const pkg *p);
  * directories of TELLTALE_PACKAGE_DIRS; paths are taken under root. */
 void tt_hostenv_collect_lang(builder *bd, const char *root, const char *cwd);
 
+/* The OS packages of an earlier run with the same package databases (hostenv_cache.c): appends
+ * them to body and fills the counters; 0 when there is none (or the cache is unusable). */
+int tt_hostenv_cache_get(const char *root, tt_buf *body, tt_hostenv_stats *st);
+/* Keeps the encoded OS packages (len bytes) and their counters for the next run. */
+void tt_hostenv_cache_put(const char *root, const uint8_t *pkgs, size_t len, const tt_hostenv_stats *st);
+
 /* The value of a top-level string member of a JSON object (package.json), unescaped into out;
  * 0 when absent or not a string. Exposed for the unit tests. */
 int tt_json_top_string(const char *json, size_t n, const char *key, char *out, size_t cap);

@@ -247,10 +247,10 @@ static void take_hostenv(run_ctx *x) {
         return;
     }
     tt_hostenv_stats *s = &x->hostenv_stats;
-    tt_info("host environment: %u dpkg, %u apk, %u rpm packages (%u with a licence, %u loadable files%s), "
-            "%zu bytes%s%s%s", s->dpkg, s->apk, s->rpm, s->licences, s->files,
-            s->files_truncated ? ", file lists bounded" : "", x->hostenv_len, s->truncated ? "; list truncated" : "",
-            s->notes[0] ? "; " : "", s->notes);
+    tt_info("host environment: %u dpkg, %u apk, %u rpm packages (%u with a licence, %u loadable files%s%s), "
+            "%u Python and %u Node packages, %zu bytes%s%s%s", s->dpkg, s->apk, s->rpm, s->licences, s->files,
+            s->files_truncated ? ", file lists bounded" : "", s->cached ? ", as the last run read them" : "",
+            s->pypi, s->npm, x->hostenv_len, s->truncated ? "; list truncated" : "", s->notes[0] ? "; " : "", s->notes);
     tt_spool_append_event(&x->sp, tt_now_us(), ev, x->hostenv_len);
     free(ev);
     x->hostenv_taken = 1;

@@ -12,7 +12,7 @@ cd "$native"
 fwd=forwarder
 $CC -std=c11 -Wall -Wextra -Werror -O1 -g -pthread -o "$BUILD/tests/fwd-unit" "$here/unit.c" \
     $fwd/spool.c $fwd/util.c $fwd/log.c $fwd/redact.c $fwd/pbread.c $fwd/config.c $fwd/cli.c $fwd/frames.c \
-    $fwd/hostenv.c $fwd/hostenv_lang.c $fwd/identity.c $fwd/launch.c \
+    $fwd/hostenv.c $fwd/hostenv_cache.c $fwd/hostenv_lang.c $fwd/identity.c $fwd/launch.c \
     common/tt_wire.c -lcrypto
 $CC -std=c11 -Wall -Wextra -Werror -O2 -o "$BUILD/tests/chanbench" "$here/chanbench.c"
 # the shared-memory ring (common/tt_ring.h), as built by each C library

@@ -521,6 +521,40 @@ static void test_hostenv_apk(void) {
     CHECK(bb && bb->nfiles == 0, "busybox ships no library");
 }
 
+/* The OS packages of a second run with unchanged databases come from the cache; a changed
+ * status file, or a cache directory others may write to, means reading the databases again. */
+static void test_hostenv_cache(void) {
+    char root[300], cache[300];
+    snprintf(root, sizeof root, "%s/cache-root", tmpdir);
+    snprintf(cache, sizeof cache, "%s/cache", tmpdir);
+    setenv("TELLTALE_CACHE_DIR", cache, 1);
+    write_file(root, "var/lib/dpkg/status", "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
+               "Source: glibc\nVersion: 2.36-9+deb12u4\n\n");
+    write_file(root, "var/lib/dpkg/info/libc6:amd64.list", "/lib/x86_64-linux-gnu/libc.so.6\n");
+    tt_hostenv_stats st;
+    size_t len1 = 0, len2 = 0;
+    uint8_t *ev1 = tt_hostenv_build(root, &len1, &st);
+    CHECK(ev1 && !st.cached && st.dpkg == 1, "first run reads dpkg");
+    uint8_t *ev2 = tt_hostenv_build(root, &len2, &st);
+    CHECK(ev2 && st.cached && st.dpkg == 1 && st.files == 1, "second run from the cache");
+    static seen_pkg a[MAX_PKGS], b[MAX_PKGS];
+    int na = ev1 ? decode_packages(ev1, len1, a) : -1, nb = ev2 ? decode_packages(ev2, len2, b) : -2;
+    CHECK(na == 1 && nb == 1 && !strcmp(a[0].name, b[0].name) && !strcmp(a[0].version, b[0].version) &&
+          b[0].nfiles == 1 && !strcmp(b[0].files[0], "/lib/x86_64-linux-gnu/libc.so.6"), "the same packages");
+    free(ev1);
+    free(ev2);
+    write_file(root, "var/lib/dpkg/status", "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
+               "Source: glibc\nVersion: 2.36-9+deb12u7\n\n");
+    uint8_t *ev3 = tt_hostenv_build(root, &len2, &st);
+    int n3 = ev3 ? decode_packages(ev3, len2, b) : -1;
+    CHECK(ev3 && !st.cached && n3 == 1 && !strcmp(b[0].version, "2.36-9+deb12u7"), "an upgrade is read again");
+    free(ev3);
+    chmod(cache, 0777);
+    uint8_t *ev4 = tt_hostenv_build(root, &len2, &st);
+    CHECK(ev4 && !st.cached, "a cache directory others can write is not trusted");
+    free(ev4);
+}
+
 /* Python distributions and Node packages on disk: system places, the working directory's
  * virtual environment and node_modules; Debian's dist-packages left to dpkg. */
 static void test_hostenv_lang(void) {
@@ -687,6 +721,9 @@ int main(void) {
         perror("mkdtemp");
         return 2;
     }
+    char cache[300];
+    snprintf(cache, sizeof cache, "%s/hostenv-cache", tmpdir);
+    setenv("TELLTALE_CACHE_DIR", cache, 1); /* not the user's cache */
     test_spool_basic();
     test_spool_torn_tail();
     test_spool_full();
@@ -698,6 +735,7 @@ int main(void) {
     test_hostenv_dpkg();
     test_hostenv_apk();
     test_hostenv_lang();
+    test_hostenv_cache();
     test_hostenv_rpm();
     test_java_agent_env();
     char cmd[300];
