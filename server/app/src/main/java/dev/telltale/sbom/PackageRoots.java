@@ -10,9 +10,6 @@ import java.util.Optional;
  * so an open of {@code …/site-packages/requests/api.py} marks the requests distribution as used.
  */
 final class PackageRoots {
-    private static final byte[][] MARKS = {"-packages/".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-            "node_modules/".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
-
     private PackageRoots() {
     }
 
@@ -20,14 +17,13 @@ final class PackageRoots {
     record Root(String path, String language) {
     }
 
-    /** Whether the encoded event mentions a package directory at all: a cheap test before decoding. */
-    static boolean mentioned(byte[] encoded) {
-        for (byte[] mark : MARKS) {
-            if (indexOf(encoded, mark) >= 0) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * Whether an encoded file event's path is inside a package directory: a cheap test before
+     * decoding (file events are many; only the path is read, not the stack or the rest).
+     */
+    static boolean mentioned(byte[] encodedFileEvent) {
+        String path = dev.telltale.protocol.event.EventCodec.peekBodyString(encodedFileEvent, 0, encodedFileEvent.length, 2);
+        return path.contains("-packages/") || path.contains("/node_modules/");
     }
 
     static Optional<Root> of(String path) {
@@ -68,18 +64,5 @@ final class PackageRoots {
         }
         return first.endsWith(".py") || first.endsWith(".so")
                 ? Optional.of(new Root(path, "python")) : Optional.empty();
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -42,6 +42,14 @@ public final class EventCodec {
      * by their operation skip the rest. "" when absent or not a string.
      */
     public static String peekOp(byte[] buf, int off, int len) {
+        return peekBodyString(buf, off, len, 1);
+    }
+
+    /**
+     * Field {@code field} of a stored event's body when it is a string (field 2 of a file event is
+     * its path), without decoding the event. "" when absent or not a string.
+     */
+    public static String peekBodyString(byte[] buf, int off, int len, int field) {
         WireReader r = new WireReader(buf, off, len);
         while (r.hasMore()) {
             int tag = r.readTag();
@@ -49,7 +57,7 @@ public final class EventCodec {
                 WireReader body = r.readMessage();
                 while (body.hasMore()) {
                     int t = body.readTag();
-                    if (t == (1 << 3 | WireReader.LEN)) {
+                    if (t == (field << 3 | WireReader.LEN)) {
                         return body.readString(1 << 16);
                     }
                     body.skip(t & 7);
