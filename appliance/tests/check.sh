@@ -29,6 +29,8 @@ if command -v packer >/dev/null 2>&1; then
   else
     bad "packer validate packer/" "$out"
   fi
+elif [ -n "${TELLTALE_REQUIRE_IMAGE_TOOLS:-}" ]; then
+  bad "packer is missing (Debian: apt-get install packer)"
 else
   echo "skip packer validate: packer is not installed (Debian: apt-get install packer)"
 fi
@@ -43,7 +45,12 @@ fi
 echo "# OVF descriptor and OVA"
 xsd=$root/appliance/ovf/ovf-envelope-subset.xsd
 if ! command -v xmllint >/dev/null 2>&1; then
-  bad "xmllint is missing (apt-get install libxml2-utils)"
+  # a developer's machine may lack it (JDK and Maven are all bin/telltale-test assumes); CI installs it
+  if [ -n "${TELLTALE_REQUIRE_IMAGE_TOOLS:-}" ]; then
+    bad "xmllint is missing (apt-get install libxml2-utils)"
+  else
+    echo "skip the OVF descriptor checks: xmllint is not installed (apt-get install libxml2-utils)"
+  fi
 else
   disk=$tmp/in.vmdk
   if command -v qemu-img >/dev/null 2>&1; then
