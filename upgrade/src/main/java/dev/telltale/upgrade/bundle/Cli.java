@@ -77,18 +77,23 @@ public final class Cli {
 
     private void build(List<String> args) {
         Args a = Args.parse(args, Set.of("--release", "--os", "--version", "--min-from", "--key", "--out"), 0);
-        ReleaseSigner signer = ReleaseSigner.load(Path.of(a.required("--key")));
+        // Every option is checked before anything is read.
+        Path release = Path.of(a.required("--release"));
+        Version version = version(a.required("--version"), "--version");
+        Version minFrom = version(a.required("--min-from"), "--min-from");
+        Path keyFile = Path.of(a.required("--key"));
         Path outFile = Path.of(a.required("--out"));
-        Manifest m = Bundles.build(Path.of(a.required("--release")), a.optional("--os").map(Path::of),
-                version(a.required("--version"), "--version"), version(a.required("--min-from"), "--min-from"), signer, outFile);
+        Manifest m = Bundles.build(release, a.optional("--os").map(Path::of), version, minFrom,
+                ReleaseSigner.load(keyFile), outFile);
         out.println("bundle " + outFile);
         summary(m);
     }
 
     private void verify(List<String> args) {
         Args a = Args.parse(args, Set.of("--keys", "--current"), 1);
-        ReleaseKeys keys = ReleaseKeys.load(Path.of(a.required("--keys")));
+        Path keyDir = Path.of(a.required("--keys"));
         Version current = version(a.required("--current"), "--current");
+        ReleaseKeys keys = ReleaseKeys.load(keyDir);
         try (VerifiedBundle b = Bundles.verify(Path.of(a.positional.get(0)), keys, current)) {
             out.println("VERIFIED: upgrades " + current + " to " + b.manifest().version());
             summary(b.manifest());
