@@ -117,6 +117,9 @@ public final class Bundles {
     }
 
     private static ZipFile open(Path bundle) {
+        if (!java.nio.file.Files.isRegularFile(bundle)) {
+            throw new BundleRefusedException(Reason.MALFORMED, "not an upgrade bundle: " + bundle + " is not a file");
+        }
         try {
             return new ZipFile(bundle.toFile());
         } catch (IOException e) {

@@ -21,8 +21,9 @@ public final class Cli {
               keygen DIR                  a release key pair: DIR/release.key (0600) and DIR/release.pub
               build --release DIR [--os DIR] --version V --min-from V --key FILE --out FILE
                                           a signed bundle of a release directory and an os/ overlay
-              verify FILE --keys DIR --current V
-                                          checks a bundle as an appliance at version V trusting DIR/*.pub would
+              verify FILE --keys DIR [--current V]
+                                          checks a bundle as an appliance at version V (default: the
+                                          bundle's min-from) trusting DIR/*.pub would
               inspect FILE                prints a bundle's manifest without checking anything
             """;
 
@@ -92,9 +93,16 @@ public final class Cli {
     private void verify(List<String> args) {
         Args a = Args.parse(args, Set.of("--keys", "--current"), 1);
         Path keyDir = Path.of(a.required("--keys"));
-        Version current = version(a.required("--current"), "--current");
+        Optional<Version> given = a.optional("--current").map(v -> version(v, "--current"));
         ReleaseKeys keys = ReleaseKeys.load(keyDir);
-        try (VerifiedBundle b = Bundles.verify(Path.of(a.positional.get(0)), keys, current)) {
+        Path file = Path.of(a.positional.get(0));
+        Version current = given.orElseGet(() -> {
+            // Without --current: check it as the oldest appliance it claims to upgrade.
+            Version oldest = Bundles.inspect(file).minFrom();
+            out.println("(no --current: checking as an appliance at " + oldest + ", the bundle's min-from)");
+            return oldest;
+        });
+        try (VerifiedBundle b = Bundles.verify(file, keys, current)) {
             out.println("VERIFIED: upgrades " + current + " to " + b.manifest().version());
             summary(b.manifest());
         }
@@ -102,8 +110,9 @@ public final class Cli {
 
     private void inspect(List<String> args) {
         Args a = Args.parse(args, Set.of(), 1);
+        Manifest m = Bundles.inspect(Path.of(a.positional.get(0)));
         out.println("NOT VERIFIED (inspect checks no signature and no file)");
-        summary(Bundles.inspect(Path.of(a.positional.get(0))));
+        summary(m);
     }
 
     private void summary(Manifest m) {

@@ -40,6 +40,8 @@ class CliTest {
         assertEquals("REFUSED (SAME_VERSION): 0.2.0 is already installed\n", err.toString());
         assertEquals(1, run("verify", ttu, "--keys", fx.dir.resolve("keys").toString(), "--current", "0.1.0"));
         assertTrue(err.toString().startsWith("REFUSED (UNKNOWN_KEY): signed by key "), err.toString());
+        assertEquals(0, run("verify", ttu, "--keys", keys));
+        assertTrue(out.toString().startsWith("(no --current: checking as an appliance at 0.1.0"), out.toString());
         assertEquals(0, run("inspect", ttu));
         assertTrue(out.toString().startsWith("NOT VERIFIED"));
     }
@@ -49,8 +51,8 @@ class CliTest {
         assertEquals(2, run());
         assertEquals(2, run("frobnicate"));
         assertTrue(err.toString().contains("unknown command frobnicate"));
-        assertEquals(2, run("verify", "x.ttu", "--keys", "k"));
-        assertTrue(err.toString().contains("missing --current"), err.toString());
+        assertEquals(2, run("verify", "x.ttu", "--current", "0.1.0"));
+        assertTrue(err.toString().contains("missing --keys"), err.toString());
         assertEquals(2, run("verify", "x.ttu", "--keys", "k", "--current", "zero"));
         assertTrue(err.toString().contains("--current: not a version"), err.toString());
         assertEquals(1, run("inspect", tmp.resolve("nothing.ttu").toString()));
