@@ -39,6 +39,7 @@ public record Manifest(int format, Version version, Version minFrom, Instant cre
     private static final Set<String> FILE_KEYS = Set.of("path", "size", "sha256", "mode");
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 

@@ -17,7 +17,8 @@ record SignatureFile(String keyId, byte[] signature) {
     static final String NAME = "manifest.sig";
     static final int MAX_BYTES = 4096;
     private static final Set<String> KEYS = Set.of("key-id", "algorithm", "signature");
-    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     byte[] toJson() {
         ObjectNode o = JSON.createObjectNode();

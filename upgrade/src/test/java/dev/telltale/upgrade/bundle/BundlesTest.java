@@ -82,6 +82,21 @@ class BundlesTest {
     }
 
     @Test
+    void linksInsideTheReleaseAreStoredAsFilesAndLinksOutOfItAreRefused() throws IOException {
+        Path legal = Files.createDirectories(fx.release.resolve("runtime/legal/java.sql"));
+        Fixture.file(fx.release.resolve("runtime/legal/LICENSE"), "GPLv2 with the Classpath exception\n", "rw-r--r--");
+        Files.createSymbolicLink(legal.resolve("LICENSE"), Path.of("../LICENSE"));
+        Path out = tmp.resolve("links.ttu");
+        Bundles.build(fx.release, Optional.empty(), Version.parse("0.2.0"), V010, fx.signer, out);
+        assertArrayEquals(Files.readAllBytes(fx.release.resolve("runtime/legal/LICENSE")),
+                Fixture.entries(out).get("release/runtime/legal/java.sql/LICENSE"));
+        Files.createSymbolicLink(legal.resolve("passwd"), Path.of("/etc/passwd"));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Bundles.build(fx.release, Optional.empty(), Version.parse("0.2.0"), V010, fx.signer, out));
+        assertTrue(e.getMessage().contains("is a symbolic link to /etc/passwd, outside"), e.getMessage());
+    }
+
+    @Test
     void oneChangedByteInAReleaseFileIsTampered() throws IOException {
         Map<String, byte[]> e = Fixture.entries(bundle);
         e.get("release/lib/telltale-server.jar")[1000] ^= 1;

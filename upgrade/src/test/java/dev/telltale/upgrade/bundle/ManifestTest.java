@@ -57,6 +57,7 @@ class ManifestTest {
         malformed(json().replace("\"key-id\" : \"0123456789abcdef\"", "\"key-id\" : \"xyz\""), "key-id is not 16 lower-case hex digits");
         malformed(json().replace("\"format\" : 1,", "\"format\" : 1, \"format\" : 1,"), "manifest.json is not valid JSON: Duplicate field");
         malformed("[]", "manifest.json is not a JSON object");
+        malformed(json() + " {}", "manifest.json is not valid JSON: Trailing token");
         malformed("{", "manifest.json is not valid JSON");
     }
 
