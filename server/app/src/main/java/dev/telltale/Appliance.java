@@ -86,6 +86,7 @@ public final class Appliance implements AutoCloseable {
     private volatile String localHost;
     private VulnDb vulnDb;
     private Path dataDir;
+    private dev.telltale.backup.Backups backups;
     private dev.telltale.rbac.RouteTable routes;
     private boolean closed;
 
@@ -180,6 +181,11 @@ public final class Appliance implements AutoCloseable {
         Journal journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
         toClose.add(0, journal);
         journal.start(replayAndStart(journal));
+        // Closed before the journal, the store and the database: a backup in progress completes first.
+        backups = dev.telltale.backup.Backups.create(dev.telltale.backup.BackupConfig.from(tt.get("backup"),
+                        tt.get("config-file").asString().asOptional().map(Path::of)), dataDir, db, store, journal,
+                new dev.telltale.audit.AuditLog(db), metrics, clock, VERSION);
+        toClose.add(0, backups);
 
         ingest = IngestServer.start(ingestCfg, certs.ingest().key(), certs.ingest().chain(), runTokens, agents, journal,
                 hasher, metrics, VERSION);
@@ -202,7 +208,7 @@ public final class Appliance implements AutoCloseable {
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
                 certs, sso, vulnDb, inventory, sca,
-                dev.telltale.sbom.export.Sbom.create(db, inventory, clock, VERSION), notify);
+                dev.telltale.sbom.export.Sbom.create(db, inventory, clock, VERSION), notify, backups);
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
@@ -233,6 +239,7 @@ public final class Appliance implements AutoCloseable {
                 java.time.Duration.ofHours(1), List.of(new dev.telltale.certs.ExpiryAlerts(db, alerts,
                         teams.defaultTeam().id(), clock), certificateNotices));
         toClose.add(0, monitor);
+        backups.start();
         announce();
     }
 
@@ -361,6 +368,11 @@ public final class Appliance implements AutoCloseable {
     /** The vulnerability database (imports and matching), for the findings work and tests. */
     public VulnDb vulnDb() {
         return vulnDb;
+    }
+
+    /** Backups of the appliance's state (the upgrade takes one before it changes anything). */
+    public dev.telltale.backup.Backups backups() {
+        return backups;
     }
 
     /** For tests: the relational state. */

@@ -20,12 +20,18 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        int restoreAt = java.util.Arrays.asList(args).indexOf("restore");
+        if (restoreAt >= 0) {
+            System.exit(restore(java.util.Arrays.copyOfRange(args, 0, restoreAt),
+                    java.util.Arrays.copyOfRange(args, restoreAt + 1, args.length)));
+            return;
+        }
         Config config;
         try {
             config = load(args);
         } catch (IllegalArgumentException e) {
             System.err.println("telltale: " + e.getMessage());
-            System.err.println("usage: telltale-appliance [--data DIR] [--https-port N] [--ingest-port N] [--config FILE]");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
@@ -35,6 +41,40 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("telltale: " + e.getMessage());
             System.exit(2);
+        }
+    }
+
+    private static final String USAGE = "usage: telltale-appliance [--data DIR] [--https-port N] [--ingest-port N]"
+            + " [--config FILE] [restore ARCHIVE [--force]]";
+
+    /**
+     * {@code [flags] restore ARCHIVE [--force]}: restores an exported backup archive into the data
+     * directory while the server is stopped, then exits; the next start opens the restored state.
+     * Returns the exit status (0 restored, 1 refused or failed, 2 bad usage).
+     */
+    static int restore(String[] flags, String[] rest) {
+        boolean force = rest.length == 2 && rest[1].equals("--force");
+        if (rest.length < 1 || rest.length > 2 || (rest.length == 2 && !force)) {
+            System.err.println(USAGE);
+            return 2;
+        }
+        Path dataDir;
+        try {
+            dataDir = ApplianceConfig.from(load(flags).get("telltale")).dataDir();
+        } catch (IllegalArgumentException | ConfigException e) {
+            System.err.println("telltale: " + e.getMessage());
+            System.err.println(USAGE);
+            return 2;
+        }
+        try {
+            String id = dev.telltale.backup.ArchiveRestore.restore(Path.of(rest[0]), dataDir, force);
+            System.out.println("Restored backup " + id + " into " + dataDir + ".");
+            System.out.println("  Its configuration files are in " + dataDir.resolve("restore/etc-" + id)
+                    + " for comparison; start the appliance to open the restored state.");
+            return 0;
+        } catch (dev.telltale.backup.BackupException | java.io.UncheckedIOException e) {
+            System.err.println("telltale: restore refused: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -52,7 +92,11 @@ public final class Main {
                 case "--data" -> flags.put("telltale.data-dir", v);
                 case "--https-port" -> flags.put("telltale.https.port", port(a, v));
                 case "--ingest-port" -> flags.put("telltale.ingest.port", port(a, v));
-                case "--config" -> file = Path.of(v);
+                case "--config" -> {
+                    file = Path.of(v);
+                    // Backups copy the file the server was started with.
+                    flags.put("telltale.config-file", file.toAbsolutePath().toString());
+                }
                 default -> throw new IllegalArgumentException("unknown flag " + a);
             }
         }

@@ -38,7 +38,8 @@ public final class Api {
                            java.time.Duration sessionAbsolute, dev.telltale.certs.CertificateStore certificates,
                            dev.telltale.sso.Sso sso, dev.telltale.vulndb.VulnDb vulnDb,
                            dev.telltale.sbom.Inventory inventory, dev.telltale.sca.Sca sca,
-                           dev.telltale.sbom.export.Sbom sbom, dev.telltale.notify.Notify notifications) {
+                           dev.telltale.sbom.export.Sbom sbom, dev.telltale.notify.Notify notifications,
+                           dev.telltale.backup.Backups backups) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -82,6 +83,7 @@ public final class Api {
         routing.register("/api/v1/applications", new SbomApi(s.sbom(), s.auditLog()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/integrations", new IntegrationsApi(s.notifications(), s.teams()));
+        routing.register("/api/v1/backups", new BackupsApi(s.backups(), s.auditLog()));
         routing.register("/api/v1/vulndb", new VulnDbApi(s.vulnDb()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));
         routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),

@@ -72,6 +72,11 @@ final class ApiRoutes {
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/transitions", ALERTS_TRIAGE)
                 .add("POST", "/api/v1/alerts/{id}/occurrences/{occurrence}/comments", ALERTS_TRIAGE)
 
+                .add("GET", "/api/v1/backups", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/backups", APPLIANCE_MANAGE)
+                .add("GET", "/api/v1/backups/{id}/archive", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/backups/{id}/export", APPLIANCE_MANAGE)
+
                 .add("GET", "/api/v1/integrations", INTEGRATIONS_VIEW)
                 .add("POST", "/api/v1/integrations", INTEGRATIONS_EDIT)
                 .add("GET", "/api/v1/integrations/{id}", INTEGRATIONS_VIEW)

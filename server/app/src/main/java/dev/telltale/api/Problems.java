@@ -70,6 +70,17 @@ final class Problems {
             ApiProblem p = CertificatesApi.problem(e);
             send(res, p.status(), p.title(), p.getMessage());
         });
+        routing.error(dev.telltale.backup.BackupException.class, (req, res, e) -> {
+            switch (e.reason()) {
+                case NOT_FOUND -> send(res, 404, "Not Found", e.getMessage());
+                case INVALID -> send(res, 400, "Bad Request", e.getMessage());
+                case CONFLICT -> send(res, 409, "Conflict", e.getMessage());
+                case FAILED -> {
+                    LOG.log(java.util.logging.Level.SEVERE, "backup failed", e);
+                    send(res, 500, "Backup Failed", e.getMessage());
+                }
+            }
+        });
         routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
         routing.error(AlertNotFoundException.class, (req, res, e) -> send(res, 404, "Not Found", e.getMessage()));
         routing.error(InvalidTransitionException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,

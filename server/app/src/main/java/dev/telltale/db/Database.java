@@ -16,6 +16,18 @@ public interface Database extends AutoCloseable {
 
     DataSource dataSource();
 
+    /**
+     * Derby's online backup: a transaction-consistent copy of the running database written
+     * to {@code parent/derby} (the name of the database directory under the data directory);
+     * writes go on meanwhile. Returns the copy's directory.
+     *
+     * @throws DatabaseException when the backup fails
+     */
+    Path backupInto(Path parent);
+
+    /** The version of the latest Flyway migration applied (e.g. {@code "21"}). */
+    String schemaVersion();
+
     /** Cheap liveness probe for the health endpoint. */
     boolean healthy();
 

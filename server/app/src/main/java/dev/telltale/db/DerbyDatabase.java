@@ -90,6 +90,30 @@ final class DerbyDatabase implements Database {
     }
 
     @Override
+    public Path backupInto(Path parent) {
+        try (Connection c = dataSource.getConnection();
+             java.sql.CallableStatement s = c.prepareCall("CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)")) {
+            s.setString(1, parent.toAbsolutePath().toString());
+            s.execute();
+        } catch (SQLException e) {
+            throw new DatabaseException("Derby backup into " + parent + " failed", e);
+        }
+        // Derby names the copy after the last element of the database's path.
+        return parent.resolve(Path.of(databaseName).getFileName());
+    }
+
+    @Override
+    public String schemaVersion() {
+        try {
+            var current = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
+                    .info().current();
+            return current == null ? "0" : current.getVersion().getVersion();
+        } catch (FlywayException e) {
+            throw new DatabaseException("cannot read the schema version: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean healthy() {
         if (closed.get()) {
             return false;

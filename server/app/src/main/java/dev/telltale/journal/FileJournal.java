@@ -56,6 +56,7 @@ final class FileJournal implements Journal {
     private volatile boolean healthy = true;
     private volatile boolean closing;
     private volatile long released;
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
 
     FileJournal(Path dir, JournalConfig config, Metrics metrics) {
         this.dir = dir;
@@ -391,8 +392,14 @@ final class FileJournal implements Journal {
 
     /** Deletes segments that end at or before the released position, never the active one. */
     private void deleteReleased() {
+        if (holds.get() > 0) {
+            return;
+        }
         List<Path> doomed = new ArrayList<>();
         synchronized (this) {
+            if (holds.get() > 0) {
+                return;
+            }
             Long[] starts = segments.keySet().toArray(new Long[0]);
             for (int i = 0; i + 1 < starts.length; i++) {
                 if (starts[i + 1] <= released && starts[i] != activeStart) {
@@ -406,6 +413,36 @@ final class FileJournal implements Journal {
             } catch (IOException e) {
                 LOG.warning(() -> "journal: cannot delete " + p + ": " + e.getMessage());
             }
+        }
+    }
+
+    @Override
+    public AutoCloseable holdSegments() {
+        synchronized (this) {
+            holds.incrementAndGet();
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                holds.decrementAndGet();
+            }
+        };
+    }
+
+    @Override
+    public void copyTo(Path target) {
+        List<Path> files;
+        synchronized (this) {
+            // A segment is in the map only once its magic and snapshot are written and fsync'd.
+            files = List.copyOf(segments.values());
+        }
+        try {
+            Files.createDirectories(target);
+            for (Path f : files) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        } catch (IOException e) {
+            throw new JournalException("cannot copy the journal to " + target, e);
         }
     }
 

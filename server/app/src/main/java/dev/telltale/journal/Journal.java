@@ -47,6 +47,21 @@ public interface Journal extends AutoCloseable {
     /** Records wholly before {@code position} are indexed and committed: their segments may go. */
     void release(long position);
 
+    /**
+     * Keeps every segment file on disk, whatever readers release, until the returned hold is
+     * closed: a backup copies the segments that cover what the store and the engine committed.
+     */
+    AutoCloseable holdSegments();
+
+    /**
+     * Copies the segment files that exist now into {@code target} (created). The last one may
+     * end in a record being written, which {@link #replay} truncates as a torn tail; every
+     * record acknowledged before the call is whole in the copy.
+     *
+     * @throws JournalException when a file cannot be copied
+     */
+    void copyTo(Path target);
+
     /** False once a write or fsync has failed; nothing is acknowledged after that. */
     boolean healthy();
 

@@ -55,6 +55,16 @@ public interface EventStore extends AutoCloseable {
 
     boolean healthy();
 
+    /**
+     * Commits, then writes a consistent copy of the store into {@code target} (created): the
+     * latest commit of every partition, hard-linked where the file system allows (Lucene
+     * never changes a file it has written) and copied otherwise, plus the checkpoint file that
+     * goes with them. Indexing goes on meanwhile; checkpoints and retention wait.
+     *
+     * @throws StoreException when a file cannot be linked or copied
+     */
+    void snapshot(Path target);
+
     long sizeBytes();
 
     int partitionCount();

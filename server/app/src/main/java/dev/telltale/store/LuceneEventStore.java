@@ -387,6 +387,27 @@ final class LuceneEventStore implements EventStore {
         commitSeconds.observe((System.nanoTime() - t0) / 1e9);
     }
 
+    @Override
+    public void snapshot(Path target) {
+        try {
+            checkpointNow();
+            Files.createDirectories(target);
+            // The maintenance lock keeps every partition's latest commit on disk: a writer deletes
+            // a commit's files only when a newer commit replaces it or the partition is dropped,
+            // and both happen only under this lock (merges leave committed files alone).
+            synchronized (maintenanceLock) {
+                for (Partition p : partitions.values()) {
+                    p.snapshotTo(target.resolve(p.dir.getFileName()));
+                }
+                if (Files.exists(checkpointFile())) {
+                    Files.copy(checkpointFile(), target.resolve("checkpoint"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot snapshot the event store into " + target, e);
+        }
+    }
+
     private void retentionQuietly() {
         try {
             applyRetention();

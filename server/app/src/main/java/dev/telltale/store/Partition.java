@@ -164,6 +164,30 @@ final class Partition implements AutoCloseable {
         }
     }
 
+    /**
+     * Links (or copies) the files of the latest commit into {@code target}; nothing when the
+     * partition never committed (replay indexes its records again). The caller keeps commits
+     * and drops from running meanwhile.
+     */
+    void snapshotTo(Path target) throws IOException {
+        if (!DirectoryReader.indexExists(directory)) {
+            return;
+        }
+        SegmentInfos commit = SegmentInfos.readLatestCommit(directory);
+        Files.createDirectories(target);
+        for (String name : commit.files(true)) {
+            Path from = dir.resolve(name);
+            Path to = target.resolve(name);
+            try {
+                Files.createLink(to, from);
+            } catch (UnsupportedOperationException | IOException e) {
+                // Another file system, or links not allowed: a copy is as good, only slower.
+                Files.deleteIfExists(to);
+                Files.copy(from, to);
+            }
+        }
+    }
+
     boolean hasWriter() {
         return writer != null;
     }
