@@ -254,7 +254,8 @@ public final class Appliance implements AutoCloseable {
         if (!reindex.setAside().isEmpty()) {
             m.put("unreadable_partitions", reindex.setAside());
             m.put("unreadable_note", "set aside because this version cannot read them; their events are missing from "
-                    + "search. Restore them from a backup or delete them (see the appliance log)");
+                    + "search (except any the journal still held). Restore them from a backup or delete them "
+                    + "(see the appliance log)");
         }
         return m;
     }

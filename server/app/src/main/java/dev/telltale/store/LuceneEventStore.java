@@ -212,10 +212,11 @@ final class LuceneEventStore implements EventStore {
         Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
         reindexer.setAside(target.getFileName().toString());
         LOG.log(Level.SEVERE, "event store: partition " + name + " cannot be read by this version (" + why
-                + ") and was set aside as " + target.getFileName() + ". Its events are missing from search; the journal "
-                + "cannot supply them again (it keeps only what the store has not committed). To get them back, stop "
-                + "the appliance and restore that directory from a backup taken by a version that can read it, or "
-                + "delete it to free the space.", why);
+                + ") and was set aside as " + target.getFileName() + ". Its events are missing from search, except the "
+                + "few the journal still holds (those received shortly before the last stop are indexed again into a "
+                + "new partition; the journal deletes what has been indexed). To get them back, stop the appliance "
+                + "and restore that directory from a backup taken by a version that can read it, or delete it to "
+                + "free the space.", why);
     }
 
     private long widthMs() {
