@@ -242,8 +242,10 @@ final class Partition implements AutoCloseable {
         byte[] min = PointValues.getMinPackedValue(reader, Fields.TS);
         byte[] max = PointValues.getMaxPackedValue(reader, Fields.TS);
         if (min != null && max != null) {
-            minTs.set(LongPoint.decodeDimension(min, 0));
-            maxTs.set(LongPoint.decodeDimension(max, 0));
+            // Widen, never narrow: after a swap, an add waiting for the lock has already widened
+            // the range for documents the reopened index does not hold yet.
+            minTs.accumulateAndGet(LongPoint.decodeDimension(min, 0), Math::min);
+            maxTs.accumulateAndGet(LongPoint.decodeDimension(max, 0), Math::max);
         }
     }
 
