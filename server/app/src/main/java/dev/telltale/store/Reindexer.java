@@ -78,6 +78,8 @@ final class Reindexer {
         }
         thread = new Thread(this::run, "telltale-store-reindex");
         thread.setPriority(Thread.MIN_PRIORITY);
+        // Killing the process mid-rebuild is safe (the rebuild is redone), so it never holds up an exit.
+        thread.setDaemon(true);
         thread.start();
     }
 
@@ -167,6 +169,9 @@ final class Reindexer {
             }
         } catch (IOException | RuntimeException e) {
             p.cancelRebuild(r);
+            if (p.dropped()) {
+                return Outcome.DROPPED; // retention closed the rebuild under our feet: nothing is lost
+            }
             throw e;
         }
         if (r.failure().isPresent()) {

@@ -63,7 +63,11 @@ class ReindexTest {
     }
 
     private LuceneEventStore open() {
-        return (LuceneEventStore) EventStore.open(dir, LuceneEventStoreTest.config(), new Metrics(), clock);
+        return open(clock);
+    }
+
+    private LuceneEventStore open(Clock c) {
+        return (LuceneEventStore) EventStore.open(dir, LuceneEventStoreTest.config(), new Metrics(), c);
     }
 
     /** The shop's events in one partition, committed by the real store. */
@@ -286,6 +290,40 @@ class ReindexTest {
             assertEquals(1, s.reindexStatus().partitionsDone());
             assertSame(before, answers(s, QUERIES), "the same answers");
             assertEquals(Set.of(), leftovers(dir));
+        }
+    }
+
+    @Test
+    void retentionMayDropAPartitionWhileItIsRebuilt() throws Exception {
+        writeShop();
+        Path part = onlyPartition();
+        rewriteUserData(part, "0");
+        dev.telltale.testing.MutableClock later = new dev.telltale.testing.MutableClock(Instant.ofEpochMilli(NOW_MS));
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        try (LuceneEventStore s = open(later)) {
+            s.reindexer().beforeBatch = () -> {
+                if (paused.getCount() > 0) {
+                    paused.countDown();
+                    try {
+                        assertTrue(resume.await(30, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            s.start(p -> { });
+            assertTrue(paused.await(30, TimeUnit.SECONDS));
+            later.advance(java.time.Duration.ofDays(3));
+            s.applyRetention();
+            assertFalse(Files.exists(part), "dropped by retention mid-rebuild");
+            resume.countDown();
+            await("the reindexer to move on", () -> !s.reindexStatus().running());
+            ReindexStatus st = s.reindexStatus();
+            assertEquals(Optional.empty(), st.lastError(), "a dropped partition is no failure");
+            assertEquals(0, st.partitionsDone());
+            assertEquals(0, s.partitionCount());
+            assertEquals(Set.of(), leftovers(dir), "nothing left beside it");
         }
     }
 
