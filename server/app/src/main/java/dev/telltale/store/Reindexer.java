@@ -9,6 +9,7 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,6 +150,7 @@ final class Reindexer {
     private enum Outcome { DONE, DROPPED, STOPPED }
 
     private Outcome rebuild(Partition p) throws IOException {
+        checkFreeSpace(p);
         Rebuild r = new Rebuild(p.rebuildDir(), writerConfig.get());
         Optional<DirectoryReader> snapshot;
         try {
@@ -182,7 +184,20 @@ final class Reindexer {
         return p.swap(r) ? Outcome.DONE : Outcome.DROPPED;
     }
 
-    private Outcome copy(DirectoryReader reader, Partition p, Rebuild r) throws IOException {
+    /**
+     * The rebuild needs about the partition's size again until the swap; refusing up front
+     * keeps the disk from filling under ingest (the partition stays searchable as it is).
+     */
+    private static void checkFreeSpace(Partition p) throws IOException {
+        long need = p.sizeBytes() + p.sizeBytes() / 4;
+        long free = Files.getFileStore(p.dir).getUsableSpace();
+        if (free < need) {
+            throw new IOException("not enough free disk space to rebuild: needs about " + need + " bytes, "
+                    + free + " are free; free some space and restart");
+        }
+    }
+
+        private Outcome copy(DirectoryReader reader, Partition p, Rebuild r) throws IOException {
         DocBuilder b = new DocBuilder();
         int inBatch = 0;
         for (LeafReaderContext leaf : reader.leaves()) {
