@@ -198,7 +198,7 @@ public final class Appliance implements AutoCloseable {
         checks.put("ingest", journal::healthy);
         checks.put("policy", () -> engine.map(PolicyEngine::healthy).orElse(true));
         Map<String, Supplier<Map<String, Object>>> details = Map.of(
-                "lucene", () -> Map.of("partitions", store.partitionCount(), "size_bytes", store.sizeBytes()),
+                "lucene", () -> luceneDetails(store),
                 "journal", () -> Map.of("queued_bytes", journal.queuedBytes()),
                 "ingest", () -> Map.of("port", ingest.port(), "connections", ingest.connections()));
         Api.Services services = new Api.Services(users, apiTokens, runTokens, teams, store, metrics, clock, details, checks,
@@ -248,6 +248,25 @@ public final class Appliance implements AutoCloseable {
      * checkpoints (each skips what it already committed), then starts both; the journal's
      * segments go only when both have committed past them.
      */
+    /**
+     * The store's size, the background rebuild of older partitions (health stays up while it
+     * runs: search and ingest go on) and any partition set aside as unreadable, by name.
+     */
+    private static Map<String, Object> luceneDetails(EventStore store) {
+        dev.telltale.store.ReindexStatus reindex = store.reindexStatus();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("partitions", store.partitionCount());
+        m.put("size_bytes", store.sizeBytes());
+        m.put("reindex", reindex.details());
+        if (!reindex.setAside().isEmpty()) {
+            m.put("unreadable_partitions", reindex.setAside());
+            m.put("unreadable_note", "set aside because this version cannot read them; their events are missing from "
+                    + "search (except any the journal still held). Restore them from a backup or delete them "
+                    + "(see the appliance log)");
+        }
+        return m;
+    }
+
     private RecordSink replayAndStart(Journal journal) {
         long storeFrom = store.checkpoint();
         long from = engine.map(e -> Math.min(e.checkpoint(), storeFrom)).orElse(storeFrom);

@@ -30,6 +30,16 @@ import java.util.List;
  */
 final class DocBuilder {
     /**
+     * The document layout this builder (with {@link StoreCodec} and {@link WriterSettings})
+     * produces, recorded in every partition commit ({@link IndexFormat#LAYOUT_KEY}). Bump it
+     * whenever a change alters how documents are shaped (fields added, renamed or indexed
+     * differently, another codec): partitions of an older layout are then rebuilt from their
+     * stored events in the background at the next start (docs/decisions/0022). Commits written
+     * before layouts were recorded count as layout 1.
+     */
+    static final int LAYOUT = 1;
+
+    /**
      * Free text is for finding events by words: documents only, no frequencies, positions or
      * norms, which would cost a third of indexing time and serve only phrase queries and scoring.
      */

@@ -69,6 +69,12 @@ public interface EventStore extends AutoCloseable {
 
     int partitionCount();
 
+    /**
+     * Progress of the background rebuild of partitions written by an older Lucene major or
+     * document layout, and the partitions set aside as unreadable. Never throws.
+     */
+    ReindexStatus reindexStatus();
+
     @Override
     void close();
 }

@@ -31,6 +31,9 @@ import java.util.stream.Stream;
 /** Partitioned Lucene store; indexing threads, a refresher and a committer. */
 final class LuceneEventStore implements EventStore {
     private static final Logger LOG = Logger.getLogger(LuceneEventStore.class.getName());
+    private static final java.util.regex.Pattern PARTITION = java.util.regex.Pattern.compile("p-\\d{8}T\\d{6}Z");
+    /** Suffix of a partition directory Lucene could not read; kept for the operator, never opened. */
+    static final String SET_ASIDE = ".unreadable";
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'p-'yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     /** Permits are KiB of estimated decoded events waiting to be indexed. */
     private final int queuePermits;
@@ -57,6 +60,7 @@ final class LuceneEventStore implements EventStore {
     private final List<Thread> indexers = new ArrayList<>();
     private final ThreadLocal<DocBuilder> builders = ThreadLocal.withInitial(DocBuilder::new);
     private final Searches searches;
+    private final Reindexer reindexer;
     private ScheduledExecutorService refresher;
     private ScheduledExecutorService maintenance;
     private java.util.function.LongConsumer committed = p -> { };
@@ -76,16 +80,17 @@ final class LuceneEventStore implements EventStore {
         try {
             Files.createDirectories(dir);
             this.checkpoint = readCheckpoint();
-            try (Stream<Path> s = Files.list(dir)) {
-                for (Path p : s.filter(Files::isDirectory).toList()) {
-                    String name = p.getFileName().toString();
-                    if (name.startsWith("p-")) {
-                        long start = Instant.from(NAME.parse(name)).toEpochMilli();
-                        partitions.put(start, new Partition(p, start, start + widthMs(), this::writerConfig));
-                    }
+            this.reindexer = new Reindexer(this::writerConfig, clock);
+            recoverInterruptedRebuilds();
+            openPartitions();
+        } catch (IOException | RuntimeException e) {
+            for (Partition p : partitions.values()) {
+                try {
+                    p.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // Already failing to open; the first error is the one to report.
                 }
             }
-        } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot open the event store in " + dir, e);
         }
         this.searches = new Searches(partitions, this::beforeSearch);
@@ -103,6 +108,115 @@ final class LuceneEventStore implements EventStore {
                 () -> (queuePermits - queuedMemory.availablePermits()) * 1024.0);
         metrics.gauge("telltale_store_partitions", "Event store partitions", partitions::size);
         metrics.gauge("telltale_store_size_bytes", "Bytes used by the event indexes", this::sizeBytes);
+        metrics.gauge("telltale_store_reindex_partitions_pending",
+                "Partitions of an older index format or document layout still to rebuild",
+                () -> reindexer.status().partitionsPending());
+        metrics.gauge("telltale_store_reindex_documents_done", "Events copied by the background rebuild so far",
+                () -> reindexer.status().documentsDone());
+        metrics.gauge("telltale_store_reindex_documents_total", "Events the background rebuild has to copy",
+                () -> reindexer.status().documentsTotal());
+        metrics.gauge("telltale_store_set_aside_partitions",
+                "Partitions set aside because Lucene could not read them; their events are missing from search",
+                () -> reindexer.status().setAside().size());
+    }
+
+    /**
+     * A crash during a swap can leave {@code X.old} (the index being replaced) and a crash
+     * during a rebuild {@code X.reindex}. {@code X.old} beside {@code X} means the swap had
+     * completed (the new index was committed before the renames); without {@code X} it is
+     * the only copy and goes back. A rebuild directory is never trusted: it is redone.
+     */
+    private void recoverInterruptedRebuilds() throws IOException {
+        for (Path p : directories()) {
+            String name = p.getFileName().toString();
+            Path base = p.resolveSibling(name.substring(0, Math.max(0, name.lastIndexOf('.'))));
+            if (name.endsWith(".old") && PARTITION.matcher(base.getFileName().toString()).matches()) {
+                if (Files.exists(base)) {
+                    Rebuild.deleteTree(p);
+                } else {
+                    Files.move(p, base, StandardCopyOption.ATOMIC_MOVE);
+                    LOG.warning(() -> "event store: restored partition " + base.getFileName() + " left by an interrupted rebuild");
+                }
+            }
+        }
+        for (Path p : directories()) {
+            if (p.getFileName().toString().endsWith(".reindex")) {
+                LOG.info(() -> "event store: discarding the unfinished rebuild " + p.getFileName() + "; it is redone");
+                Rebuild.deleteTree(p);
+            }
+        }
+    }
+
+    private List<Path> directories() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /**
+     * Opens every partition. One Lucene cannot read (two majors old, or corrupt) is set aside
+     * rather than stopping the appliance; one it reads but that is older than current is
+     * queued for a background rebuild.
+     */
+    private void openPartitions() throws IOException {
+        for (Path p : directories()) {
+            String name = p.getFileName().toString();
+            if (name.endsWith(SET_ASIDE)) {
+                reindexer.setAside(name);
+                continue;
+            }
+            if (!PARTITION.matcher(name).matches()) {
+                continue;
+            }
+            long start = Instant.from(NAME.parse(name)).toEpochMilli();
+            Partition part;
+            try {
+                part = new Partition(p, start, start + widthMs(), this::writerConfig);
+            } catch (IOException | RuntimeException e) {
+                if (!unreadable(e)) {
+                    throw e;
+                }
+                setAside(p, e);
+                continue;
+            }
+            partitions.put(start, part);
+            IndexFormat f = part.format();
+            if (f.needsReindex()) {
+                LOG.info(() -> "event store: partition " + name + " will be rebuilt in the background: " + f.describe());
+                reindexer.queue(part);
+            } else if (f.layout() > DocBuilder.LAYOUT) {
+                LOG.warning(() -> "event store: partition " + name + " has document layout " + f.layout()
+                        + ", newer than this version's " + DocBuilder.LAYOUT + " (a downgrade?); searches may miss fields");
+            }
+        }
+    }
+
+    /** Errors that say the index itself cannot be read, as opposed to the disk or the process failing. */
+    static boolean unreadable(Throwable e) {
+        return e instanceof org.apache.lucene.index.CorruptIndexException
+                || e instanceof org.apache.lucene.index.IndexFormatTooOldException
+                || e instanceof org.apache.lucene.index.IndexFormatTooNewException
+                || e instanceof java.nio.file.NoSuchFileException
+                || e instanceof java.io.FileNotFoundException
+                || e instanceof java.io.EOFException
+                // e.g. a codec this version does not know, named by the segments file
+                || e instanceof IllegalArgumentException;
+    }
+
+    private void setAside(Path p, Throwable why) throws IOException {
+        String name = p.getFileName().toString();
+        Path target = p.resolveSibling(name + SET_ASIDE);
+        for (int i = 2; Files.exists(target); i++) {
+            target = p.resolveSibling(name + "-" + i + SET_ASIDE);
+        }
+        Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+        reindexer.setAside(target.getFileName().toString());
+        LOG.log(Level.SEVERE, "event store: partition " + name + " cannot be read by this version (" + why
+                + ") and was set aside as " + target.getFileName() + ". Its events are missing from search, except the "
+                + "few the journal still holds (those received shortly before the last stop are indexed again into a "
+                + "new partition; the journal deletes what has been indexed). To get them back, stop the appliance "
+                + "and restore that directory from a backup taken by a version that can read it, or delete it to "
+                + "free the space.", why);
     }
 
     private long widthMs() {
@@ -244,6 +358,8 @@ final class LuceneEventStore implements EventStore {
         this.committed = onCommitted;
         running = true;
         partitions.values().forEach(Partition::replayDone);
+        // After replay: the rebuild's snapshot then holds everything the journal had to add.
+        reindexer.start();
         for (int i = 0; i < config.indexThreads(); i++) {
             Thread t = new Thread(this::indexLoop, "telltale-indexer-" + i);
             t.start();
@@ -481,6 +597,15 @@ final class LuceneEventStore implements EventStore {
     }
 
     @Override
+    public ReindexStatus reindexStatus() {
+        return reindexer.status();
+    }
+
+    Reindexer reindexer() {
+        return reindexer;
+    }
+
+    @Override
     public int partitionCount() {
         return partitions.size();
     }
@@ -492,6 +617,7 @@ final class LuceneEventStore implements EventStore {
     /** Test seam: stops like a killed process would, losing everything not committed. */
     void crash() throws IOException {
         running = false;
+        reindexer.stop();
         for (Partition p : partitions.values()) {
             p.drop0();
         }
@@ -500,6 +626,7 @@ final class LuceneEventStore implements EventStore {
     @Override
     public void close() {
         running = false;
+        reindexer.stop();
         for (Thread t : indexers) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(60));

@@ -16,6 +16,9 @@ import org.apache.lucene.store.FSDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,38 +39,201 @@ final class Partition implements AutoCloseable {
     final long startMs;
     final long endMs;
     final Path dir;
-    private final FSDirectory directory;
+    /** Replaced only when a rebuilt index is swapped in, under the exclusive lifecycle lock. */
+    private volatile FSDirectory directory;
     private final Supplier<IndexWriterConfig> writerConfig;
     private final AtomicLong minTs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong adds = new AtomicLong();
-    /** Adds hold it shared; closing the writer or dropping the partition holds it exclusively. */
+    /**
+     * Adds, refreshes and searcher acquisition hold it shared; closing the writer, swapping in a
+     * rebuilt index or dropping the partition hold it exclusively.
+     */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile long committedAdds;
     private volatile IndexWriter writer;
     private volatile SearcherManager manager;
     private volatile long committedPosition;
     private long[] committedUids;
+    private volatile IndexFormat format;
+    /** The rebuild that adds are teed to, while one runs. */
+    private volatile Rebuild rebuild;
+    private volatile boolean dropped;
 
+    /**
+     * Opens the partition's index, or starts an empty one.
+     *
+     * @throws IOException when Lucene cannot read the index (the store sets such a partition aside)
+     */
     Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig) throws IOException {
         this.dir = dir;
         this.startMs = startMs;
         this.endMs = endMs;
         this.writerConfig = writerConfig;
         Files.createDirectories(dir);
-        this.directory = FSDirectory.open(dir);
-        if (DirectoryReader.indexExists(directory)) {
-            Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
-            committedPosition = Long.parseLong(data.getOrDefault(POSITION, "0"));
-            manager = new SearcherManager(directory, null);
-            IndexSearcher s = manager.acquire();
-            try {
-                timeRange(s.getIndexReader());
-            } finally {
-                manager.release(s);
+        openIndex(false);
+    }
+
+    private void openIndex(boolean withWriter) throws IOException {
+        directory = FSDirectory.open(dir);
+        try {
+            if (DirectoryReader.indexExists(directory)) {
+                SegmentInfos infos = SegmentInfos.readLatestCommit(directory);
+                format = IndexFormat.of(infos);
+                committedPosition = Long.parseLong(infos.getUserData().getOrDefault(POSITION, "0"));
+                manager = new SearcherManager(directory, null);
+                IndexSearcher s = manager.acquire();
+                try {
+                    timeRange(s.getIndexReader());
+                } finally {
+                    manager.release(s);
+                }
+                if (withWriter) {
+                    openWriter();
+                }
+            } else {
+                format = IndexFormat.current();
+                openWriter();
             }
-        } else {
-            openWriter();
+        } catch (IOException | RuntimeException e) {
+            closeIndex(false);
+            throw e;
+        }
+    }
+
+    /** Closes the searchers, the writer (without committing) and the directory. */
+    private void closeIndex(boolean keepGoing) throws IOException {
+        IOException first = null;
+        try {
+            if (manager != null) {
+                manager.close();
+            }
+        } catch (IOException e) {
+            first = e;
+        }
+        IndexWriter w = writer;
+        writer = null;
+        if (w != null) {
+            try {
+                w.rollback();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        directory.close();
+        if (first != null && !keepGoing) {
+            throw first;
+        }
+    }
+
+    /** How the latest commit was written (as read at open or after a rebuild). */
+    IndexFormat format() {
+        return format;
+    }
+
+    /** Documents searchable now (for progress estimates). */
+    int docCount() throws IOException {
+        IndexSearcher s = acquire();
+        try {
+            return s.getIndexReader().numDocs();
+        } finally {
+            release(s);
+        }
+    }
+
+    /** Where a rebuild of this partition is written: beside it, never mistaken for a partition. */
+    Path rebuildDir() {
+        return dir.resolveSibling(dir.getFileName() + ".reindex");
+    }
+
+    boolean dropped() {
+        return dropped;
+    }
+
+    /**
+     * Starts teeing every add to {@code r} and returns a reader of exactly the documents added
+     * before (the caller copies them and closes it); empty when the partition was dropped.
+     * Adds wait for the moment this takes (the writer's buffer is flushed).
+     */
+    java.util.Optional<DirectoryReader> beginRebuild(Rebuild r) throws IOException {
+        lifecycle.writeLock().lock();
+        try {
+            if (dropped) {
+                return java.util.Optional.empty();
+            }
+            IndexWriter w = writer;
+            DirectoryReader snapshot = w != null ? DirectoryReader.open(w) : DirectoryReader.open(directory);
+            rebuild = r;
+            return java.util.Optional.of(snapshot);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Stops teeing to {@code r} and deletes it. */
+    void cancelRebuild(Rebuild r) {
+        lifecycle.writeLock().lock();
+        try {
+            if (rebuild == r) {
+                rebuild = null;
+            }
+            r.abort();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces this partition's index with the finished rebuild: commits it with this
+     * partition's journal position and the current layout, closes the old index, renames the
+     * directories and reopens. Adds and searches wait for it (renames and an open, not a copy).
+     * A crash at any point leaves either the old index or the committed new one under
+     * {@link #dir}; the store's open sorts out leftovers ({@code .old}, {@code .reindex}).
+     *
+     * @return false when the rebuild failed or the partition was dropped meanwhile (the rebuild is discarded)
+     * @throws IOException when the swap failed; the old index is back in place when possible
+     */
+    boolean swap(Rebuild r) throws IOException {
+        Path old = dir.resolveSibling(dir.getFileName() + ".old");
+        lifecycle.writeLock().lock();
+        try {
+            if (rebuild == r) {
+                rebuild = null;
+            }
+            if (dropped || r.failure().isPresent()) {
+                r.abort();
+                return false;
+            }
+            r.commitAndClose(Map.of(POSITION, Long.toString(committedPosition),
+                    IndexFormat.LAYOUT_KEY, Integer.toString(DocBuilder.LAYOUT)));
+            boolean hadWriter = writer != null;
+            // The old writer must be closed before its directory is renamed: closing it later
+            // would delete its unreferenced files by name in whatever directory has the path then.
+            closeIndex(true);
+            try {
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(r.dir, dir, StandardCopyOption.ATOMIC_MOVE);
+                syncParent();
+            } catch (IOException e) {
+                if (!Files.exists(dir) && Files.exists(old)) {
+                    Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+                }
+                openIndex(hadWriter);
+                r.abort();
+                throw e;
+            }
+            openIndex(hadWriter);
+            committedAdds = adds.get();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+        Rebuild.deleteTree(old);
+        return true;
+    }
+
+    private void syncParent() throws IOException {
+        try (FileChannel d = FileChannel.open(dir.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
         }
     }
 
@@ -76,8 +242,10 @@ final class Partition implements AutoCloseable {
         byte[] min = PointValues.getMinPackedValue(reader, Fields.TS);
         byte[] max = PointValues.getMaxPackedValue(reader, Fields.TS);
         if (min != null && max != null) {
-            minTs.set(LongPoint.decodeDimension(min, 0));
-            maxTs.set(LongPoint.decodeDimension(max, 0));
+            // Widen, never narrow: after a swap, an add waiting for the lock has already widened
+            // the range for documents the reopened index does not hold yet.
+            minTs.accumulateAndGet(LongPoint.decodeDimension(min, 0), Math::min);
+            maxTs.accumulateAndGet(LongPoint.decodeDimension(max, 0), Math::max);
         }
     }
 
@@ -120,6 +288,10 @@ final class Partition implements AutoCloseable {
             IndexWriter w = writer != null ? writer : openWriter();
             w.addDocuments(docs);
             adds.incrementAndGet();
+            Rebuild r = rebuild;
+            if (r != null) {
+                r.tee(docs);
+            }
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -137,7 +309,10 @@ final class Partition implements AutoCloseable {
             if (w == null || seen == committedAdds) {
                 return;
             }
-            w.setLiveCommitData(Map.of(POSITION, Long.toString(position)).entrySet());
+            // The partition's own layout, not the current one: a partition waiting for its
+            // rebuild must still say so after a restart.
+            w.setLiveCommitData(Map.of(POSITION, Long.toString(position),
+                    IndexFormat.LAYOUT_KEY, Integer.toString(format.layout())).entrySet());
             w.commit();
             committedAdds = seen;
             committedPosition = position;
@@ -240,15 +415,27 @@ final class Partition implements AutoCloseable {
 
     void refresh() throws IOException {
         long t = System.nanoTime();
-        if (manager.maybeRefresh()) {
-            refreshedNanos = t;
+        lifecycle.readLock().lock();
+        try {
+            if (!dropped && manager.maybeRefresh()) {
+                refreshedNanos = t;
+            }
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
     void refreshBlocking() throws IOException {
         long t = System.nanoTime();
-        manager.maybeRefreshBlocking();
-        refreshedNanos = t;
+        lifecycle.readLock().lock();
+        try {
+            if (!dropped) {
+                manager.maybeRefreshBlocking();
+                refreshedNanos = t;
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     /** Refreshes when the searcher is older than {@code maxAgeNanos}; waits for it. Returns whether it refreshed. */
@@ -262,15 +449,21 @@ final class Partition implements AutoCloseable {
 
     /** A searcher to {@link #release}; never null. */
     IndexSearcher acquire() throws IOException {
-        while (true) {
-            SearcherManager m = manager;
-            try {
-                return m.acquire();
-            } catch (AlreadyClosedException e) {
-                if (m == manager) {
-                    throw e;
+        // Shared with adds: waits only while a rebuilt index is swapped in or the writer closes.
+        lifecycle.readLock().lock();
+        try {
+            while (true) {
+                SearcherManager m = manager;
+                try {
+                    return m.acquire();
+                } catch (AlreadyClosedException e) {
+                    if (m == manager) {
+                        throw e;
+                    }
                 }
             }
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
@@ -300,6 +493,15 @@ final class Partition implements AutoCloseable {
         lifecycle.writeLock().lock();
         try {
             replayDone();
+            Rebuild r = rebuild;
+            rebuild = null;
+            if (r != null) {
+                if (discardUncommitted) {
+                    r.abandon();
+                } else {
+                    r.abort();
+                }
+            }
             if (manager != null) {
                 manager.close();
             }
@@ -319,6 +521,17 @@ final class Partition implements AutoCloseable {
 
     /** Closes without committing and deletes the partition's files. */
     void drop() throws IOException {
+        lifecycle.writeLock().lock();
+        try {
+            dropped = true;
+            Rebuild r = rebuild;
+            rebuild = null;
+            if (r != null) {
+                r.abort();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
         drop0();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {

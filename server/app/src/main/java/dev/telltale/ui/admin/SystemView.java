@@ -3,6 +3,7 @@ package dev.telltale.ui.admin;
 import dev.telltale.alerts.AlertsConfig;
 import dev.telltale.rbac.RouteTable;
 import dev.telltale.store.EventStore;
+import dev.telltale.store.ReindexStatus;
 import dev.telltale.store.StoreConfig;
 import dev.telltale.ui.Chrome;
 import dev.telltale.ui.Labels;
@@ -65,6 +66,7 @@ final class SystemView {
         m.put("checks", checks);
         m.put("healthy", checks.stream().allMatch(Check::ok));
         m.put("storage", storage());
+        putReindex(m, store.reindexStatus());
         m.put("retention", List.of(
                 new Fact("Events kept for", duration(storeConfig.retention())),
                 new Fact("Event partition width", duration(storeConfig.partition())),
@@ -95,6 +97,24 @@ final class SystemView {
             out.add(new Fact("Free on the data disk", "unknown"));
         }
         return out;
+    }
+
+    /** The rebuild of older event partitions: a progress bar while it runs (the page then refreshes itself). */
+    static void putReindex(Map<String, Object> m, ReindexStatus reindex) {
+        m.put("reindex", reindex);
+        m.put("reindexText", reindexText(reindex));
+        m.put("refresh", reindex.running());
+    }
+
+    /** "1,200 of 5,000 events, partition p-…, about 3 minutes left". */
+    static String reindexText(ReindexStatus r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%,d of %,d events", r.documentsDone(), r.documentsTotal()));
+        sb.append(", ").append(plural(r.partitionsPending(), "partition")).append(" to go");
+        r.currentPartition().ifPresent(p -> sb.append(" (now ").append(p).append(')'));
+        r.estimatedRemaining().ifPresent(d -> sb.append(", about ")
+                .append(d.toMinutes() >= 1 ? plural(d.toMinutes(), "minute") : "a minute").append(" left"));
+        return sb.toString();
     }
 
     /** 30 days, 1 day, 6 hours, 15 minutes, 90 seconds: the largest whole unit. */
