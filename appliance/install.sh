@@ -38,6 +38,7 @@ dest=/opt/telltale/releases/$version
 rm -rf "$dest.new"
 mkdir -p "$dest.new/bin"
 cp -a "$rel/lib" "$rel/runtime" "$rel/bundles" "$rel/VERSION" "$dest.new/"
+[ -d "$rel/release-keys" ] && cp -a "$rel/release-keys" "$dest.new/"
 [ -f "$rel/README.txt" ] && cp "$rel/README.txt" "$dest.new/"
 install -m 0755 "$here/telltale-server" "$dest.new/bin/telltale-server"
 chown -R root:root "$dest.new"
@@ -50,7 +51,15 @@ mv -T /opt/telltale/current.new /opt/telltale/current
 say "system files"
 cp -r "$here/rootfs/." /
 chmod 0440 /etc/sudoers.d/telltale-admin
-chmod 0755 /usr/lib/telltale/firstboot /usr/lib/telltale/after-start /usr/lib/telltale/console-status
+chmod 0755 /usr/lib/telltale/firstboot /usr/lib/telltale/after-start /usr/lib/telltale/console-status \
+  /usr/lib/telltale/upgrade-apply
+# The release keys this appliance trusts for upgrade bundles (docs/upgrades.md).
+mkdir -p /etc/telltale/release-keys
+if ls "$rel"/release-keys/*.pub >/dev/null 2>&1; then
+  install -m 0644 "$rel"/release-keys/*.pub /etc/telltale/release-keys/
+else
+  say "WARNING: the release carries no release keys: this appliance will refuse every upgrade bundle"
+fi
 chmod 0640 /etc/telltale/telltale.env
 mkdir -p /var/lib/telltale
 if [ -n "${TT_DATA_LABEL:-}" ] || blkid -t LABEL=telltale-data >/dev/null 2>&1; then
@@ -60,6 +69,7 @@ fi
 
 say "services"
 systemctl enable telltale-firstboot.service telltale.service telltale-ready.service telltale-console.service \
+  telltale-upgrade.path \
   nftables.service systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
   ssh.service serial-getty@ttyS0.service >/dev/null 2>&1
 systemctl disable networking.service >/dev/null 2>&1 || true

@@ -60,8 +60,9 @@ import java.util.logging.Logger;
  */
 public final class Appliance implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
-    public static final String VERSION = Optional.ofNullable(Appliance.class.getPackage().getImplementationVersion())
-            .orElse("dev");
+    /** The release's version: {@code -Dtelltale.version} (the release's start script sets it), else the jar's, else {@code dev}. */
+    public static final String VERSION = Optional.ofNullable(System.getProperty("telltale.version")).filter(v -> !v.isBlank())
+            .or(() -> Optional.ofNullable(Appliance.class.getPackage().getImplementationVersion())).orElse("dev");
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private WebServer web;
@@ -83,6 +84,7 @@ public final class Appliance implements AutoCloseable {
     private Database db;
     private Alerts alerts;
     private Notify notify;
+    private dev.telltale.upgrade.Upgrades upgrades;
     private volatile String localHost;
     private VulnDb vulnDb;
     private Path dataDir;
@@ -129,6 +131,7 @@ public final class Appliance implements AutoCloseable {
         EvaluationConfig evalCfg = EvaluationConfig.from(tt.get("evaluation"));
         AlertsConfig alertsCfg = AlertsConfig.from(tt.get("alerts"));
         VulnDbConfig vulnDbCfg = VulnDbConfig.from(tt.get("vulndb"));
+        dev.telltale.upgrade.UpgradeConfig upgradeCfg = dev.telltale.upgrade.UpgradeConfig.from(tt.get("upgrade"));
         dataDir = cfg.dataDir();
         createDataDir();
         Clock clock = Clock.systemUTC();
@@ -187,8 +190,13 @@ public final class Appliance implements AutoCloseable {
                 new dev.telltale.audit.AuditLog(db), metrics, clock, VERSION);
         toClose.add(0, backups);
 
+        // Agents are admitted after everything they feed is up; while an upgrade is mid-way only its
+        // health gate is (the others spool and retry).
+        upgrades = dev.telltale.upgrade.Upgrades.create(upgradeCfg, dataDir, VERSION, db, runTokens, teams.defaultTeam().id(),
+                backups, new dev.telltale.audit.AuditLog(db), m -> notify.system("upgrade", m), clock);
+        toClose.add(0, upgrades);
         ingest = IngestServer.start(ingestCfg, certs.ingest().key(), certs.ingest().chain(), runTokens, agents, journal,
-                hasher, metrics, VERSION);
+                hasher, metrics, VERSION, upgrades.admissionAtStart());
         toClose.add(0, ingest);
 
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
@@ -208,7 +216,7 @@ public final class Appliance implements AutoCloseable {
                 new dev.telltale.audit.AuditLog(db),
                 new dev.telltale.auth.Sessions(clock, cfg.sessionIdle(), cfg.sessionAbsolute()), cfg.sessionAbsolute(),
                 certs, sso, vulnDb, inventory, sca,
-                dev.telltale.sbom.export.Sbom.create(db, inventory, clock, VERSION), notify, backups);
+                dev.telltale.sbom.export.Sbom.create(db, inventory, clock, VERSION), notify, backups, upgrades);
         routes = Api.routes();
         dev.telltale.ui.Ui ui = dev.telltale.ui.Ui.declare(routes, new dev.telltale.ui.Ui.Services(users,
                 services.sessions(), dev.telltale.overview.Overview.create(db, clock, java.time.Duration.ofMinutes(15)),
@@ -217,7 +225,7 @@ public final class Appliance implements AutoCloseable {
                 () -> ingest.port(), () -> web.port(), certs::caPem), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs, storeCfg, alertsCfg,
                 dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso,
-                services.inventory(), sca, vulnDb, notify));
+                services.inventory(), sca, vulnDb, notify, upgrades));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())
@@ -240,6 +248,7 @@ public final class Appliance implements AutoCloseable {
                         teams.defaultTeam().id(), clock), certificateNotices));
         toClose.add(0, monitor);
         backups.start();
+        upgrades.start(ingest, () -> checks.values().stream().allMatch(BooleanSupplier::getAsBoolean), this::pendingWork);
         announce();
     }
 
@@ -288,6 +297,16 @@ public final class Appliance implements AutoCloseable {
             toStore.accept(r);
             toEngine.accept(r);
         };
+    }
+
+    /** Work an upgrade must not interrupt. */
+    private List<String> pendingWork() {
+        List<String> work = new ArrayList<>();
+        var reindex = store.reindexStatus();
+        if (reindex.running()) {
+            work.add("the event index is being rebuilt (" + reindex.percent() + "% done; see the System page)");
+        }
+        return work;
     }
 
     private void createDataDir() {

@@ -39,7 +39,8 @@ public final class Api {
                            dev.telltale.sso.Sso sso, dev.telltale.vulndb.VulnDb vulnDb,
                            dev.telltale.sbom.Inventory inventory, dev.telltale.sca.Sca sca,
                            dev.telltale.sbom.export.Sbom sbom, dev.telltale.notify.Notify notifications,
-                           dev.telltale.backup.Backups backups) {
+                           dev.telltale.backup.Backups backups,
+                           dev.telltale.upgrade.Upgrades upgrades) {
     }
 
     /** A fresh table of the API's routes, to which the web UI adds its pages before {@link #register}. */
@@ -85,6 +86,7 @@ public final class Api {
         routing.register("/api/v1/integrations", new IntegrationsApi(s.notifications(), s.teams()));
         routing.register("/api/v1/backups", new BackupsApi(s.backups(), s.auditLog()));
         routing.register("/api/v1/vulndb", new VulnDbApi(s.vulnDb()));
+        routing.register("/api/v1/upgrades", new UpgradesApi(s.upgrades()));
         routing.register("/api/v1/certificates", new CertificatesApi(s.certificates(), s.clock()));
         routing.register("/api/v1/downloads", new DownloadsApi(s.bundles(), s.downloadLinks(), s.runTokens(), s.teams(),
                 new DownloadsApi.Agents(s.publicHost(), s.ingestPort(), s.httpsPort(), s.caPem())));

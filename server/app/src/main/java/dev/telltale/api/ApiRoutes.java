@@ -87,6 +87,12 @@ final class ApiRoutes {
                 .add("GET", "/api/v1/integrations/{id}/tickets", INTEGRATIONS_VIEW)
                 .add("POST", "/api/v1/integrations/{id}/tickets/refresh", JIRA)
 
+                .add("GET", "/api/v1/upgrades", APPLIANCE_MANAGE)
+                .add("GET", "/api/v1/upgrades/current", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/upgrades/bundles", APPLIANCE_MANAGE)
+                .add("DELETE", "/api/v1/upgrades/bundles/{version}", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/upgrades/apply", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/upgrades/rollback", APPLIANCE_MANAGE)
                 .add("GET", "/api/v1/vulndb", SIGNED_IN)
                 .add("POST", "/api/v1/vulndb/import", APPLIANCE_MANAGE)
                 .add("GET", "/api/v1/vulndb/imports/{id}", APPLIANCE_MANAGE)

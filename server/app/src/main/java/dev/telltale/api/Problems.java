@@ -81,6 +81,14 @@ final class Problems {
                 }
             }
         });
+        routing.error(dev.telltale.upgrade.UpgradeException.class, (req, res, e) -> {
+            ApiProblem p = UpgradesApi.problem(e);
+            send(res, p.status(), p.title(), p.getMessage());
+        });
+        routing.error(dev.telltale.upgrade.bundle.BundleRefusedException.class, (req, res, e) -> {
+            ApiProblem p = UpgradesApi.problem(e);
+            send(res, p.status(), p.title(), p.getMessage());
+        });
         routing.error(BadQueryException.class, (req, res, e) -> send(res, 400, "Bad Query", e.getMessage()));
         routing.error(AlertNotFoundException.class, (req, res, e) -> send(res, 404, "Not Found", e.getMessage()));
         routing.error(InvalidTransitionException.class, (req, res, e) -> send(res, e.conflict() ? 409 : 400,

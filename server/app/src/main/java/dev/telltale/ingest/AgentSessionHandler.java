@@ -55,6 +55,8 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     private static final long SEEN_INTERVAL_MS = 60_000;
     private AgentContext context;
     private long tokenId = -1;
+    /** Kept for {@link #admittedBy}: an upgrade closes every session but its health gate's. */
+    private volatile String sessionToken;
     private boolean pausedForJournal;
     private boolean pausedForWrites;
     private BatchDecoder batches;
@@ -147,6 +149,10 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
             fail(ErrorCode.MALFORMED_FRAME, "second HELLO on one connection");
             return;
         }
+        if (!services.admission().get().admits(hello.runToken())) {
+            fail(ErrorCode.SHUTTING_DOWN, services.admission().get().reason());
+            return;
+        }
         Optional<RunTokenGrant> grant = services.runTokens().verify(hello.runToken());
         if (grant.isEmpty()) {
             services.metrics().authFailed();
@@ -188,6 +194,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         // The token may have been revoked while the agent was being registered.
         if (services.runTokens().verify(token).isPresent()) {
             context = ctx;
+            sessionToken = token;
         } else {
             services.metrics().authFailed();
             fail(ErrorCode.TOKEN_REVOKED, "run token was revoked");
@@ -354,7 +361,17 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     void shuttingDown() {
-        channel.eventLoop().execute(() -> fail(ErrorCode.SHUTTING_DOWN, "the appliance is shutting down"));
+        shuttingDown("the appliance is shutting down");
+    }
+
+    void shuttingDown(String why) {
+        channel.eventLoop().execute(() -> fail(ErrorCode.SHUTTING_DOWN, why));
+    }
+
+    /** Whether this session's run token is the one {@code admission} admits (read on any thread). */
+    boolean admittedBy(Admission admission) {
+        String t = sessionToken;
+        return t != null && admission.admits(t);
     }
 
     private void send(FrameType type, WireWriter payload) {

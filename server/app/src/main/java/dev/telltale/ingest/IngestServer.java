@@ -22,9 +22,17 @@ public interface IngestServer extends AutoCloseable {
      * @throws IngestException when the port cannot be bound or TLS cannot be set up
      */
     static IngestServer start(IngestConfig config, PrivateKey key, List<X509Certificate> chain, RunTokens runTokens,
-                              Agents agents, Journal journal, SecretHasher hasher, Metrics metrics, String serverVersion) {
-        return NettyIngestServer.start(config, key, chain, runTokens, agents, journal, hasher, metrics, serverVersion);
+                              Agents agents, Journal journal, SecretHasher hasher, Metrics metrics, String serverVersion,
+                              Admission admission) {
+        return NettyIngestServer.start(config, key, chain, runTokens, agents, journal, hasher, metrics, serverVersion,
+                admission);
     }
+
+    /**
+     * From now on only {@code admission} opens sessions; when it is restricted, live sessions of
+     * other run tokens are told the appliance is going away (their agents spool and retry).
+     */
+    void admit(Admission admission);
 
     /**
      * Presents {@code chain} with {@code key} to connections accepted from now on; established

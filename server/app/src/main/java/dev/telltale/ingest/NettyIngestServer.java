@@ -60,13 +60,13 @@ final class NettyIngestServer implements IngestServer {
 
     static NettyIngestServer start(IngestConfig config, PrivateKey key, List<X509Certificate> chain, RunTokens runTokens,
                                    Agents agents, Journal journal, SecretHasher hasher, Metrics metrics,
-                                   String serverVersion) {
+                                   String serverVersion, Admission admission) {
         AtomicReference<SslContext> tls = new AtomicReference<>(context(key, chain));
         ExecutorService control = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("telltale-ingest-control", true));
         SessionRegistry registry = new SessionRegistry();
         SessionServices services = new SessionServices(config, runTokens, agents, journal, new Sanitizer(hasher),
-                registry, new IngestMetrics(metrics), control, serverVersion);
+                registry, new IngestMetrics(metrics), control, serverVersion, new AtomicReference<>(admission));
         runTokens.onRevoke(registry::revokeToken);
 
         boolean epoll = Epoll.isAvailable();
@@ -130,6 +130,14 @@ final class NettyIngestServer implements IngestServer {
         p.addLast("decoder", new FrameParser(services.metrics()));
         // 5. Session: authenticate, decode batches as the journal can take them, relay ACK and ERROR; never blocks.
         p.addLast("session", new AgentSessionHandler(services));
+    }
+
+    @Override
+    public void admit(Admission admission) {
+        services.admission().set(admission);
+        if (admission.restricted()) {
+            services.registry().closeUnless(admission);
+        }
     }
 
     @Override

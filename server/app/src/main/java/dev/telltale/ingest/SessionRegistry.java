@@ -27,6 +27,15 @@ final class SessionRegistry {
         }
     }
 
+    /** Tells every session whose token {@code admission} no longer admits that the appliance is going away. */
+    void closeUnless(Admission admission) {
+        for (AgentSessionHandler s : byAgent.values()) {
+            if (!s.admittedBy(admission)) {
+                s.shuttingDown(admission.reason());
+            }
+        }
+    }
+
     void closeAll() {
         byAgent.values().forEach(AgentSessionHandler::shuttingDown);
     }

@@ -1,0 +1,279 @@
+package dev.telltale.upgrade;
+
+import dev.telltale.backup.BackupLayout;
+import dev.telltale.upgrade.bundle.Bundles;
+import dev.telltale.upgrade.bundle.ReleaseKeys;
+import dev.telltale.upgrade.bundle.VerifiedBundle;
+import dev.telltale.upgrade.bundle.Version;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The transaction of an upgrade or a manual rollback, run as root in a process of its own (the
+ * server it replaces is stopped on the way): verify the bundle again, install the release beside
+ * the others and its OS files (saving the ones replaced), stop the server, switch {@code current},
+ * start it (Flyway migrates, the store checks its index format), and pass the health gate. Any
+ * failure, and any earlier run that died half-way (a crash or a power loss: see {@link #recover}),
+ * ends with the previous release running on the data of the backup taken just before, and the
+ * outcome in {@code state.json} for the server to report.
+ * <p>
+ * Every step is recorded durably before and after it runs, so {@link #recover} knows what to undo.
+ */
+public final class Applier {
+    private final Path dataDir;
+    private final UpgradeConfig cfg;
+    private final StateFile files;
+    private final ServiceControl service;
+    private final HealthGate gate;
+    private final Clock clock;
+    private UpgradeState state;
+
+    public Applier(Path dataDir, UpgradeConfig cfg, int httpsPort, int ingestPort, Clock clock) {
+        this.dataDir = dataDir;
+        this.cfg = cfg;
+        this.files = new StateFile(dataDir);
+        this.service = new ServiceControl(cfg);
+        this.gate = new HealthGate(dataDir, httpsPort, ingestPort, cfg.gateTimeout());
+        this.clock = clock;
+    }
+
+    /**
+     * Takes the pending request, if any, and carries it out; first finishes (rolls back) a
+     * transaction an earlier run left half-way.
+     *
+     * @return the state it ended in, or empty when there was nothing to do
+     */
+    public Optional<UpgradeState> apply() {
+        try (FileLock ignored = lock()) {
+            recoverLocked(true);
+            if (!Files.exists(files.request())) {
+                return Optional.empty();
+            }
+            String id = StateFile.readString(files.request());
+            Files.deleteIfExists(files.request());
+            Optional<UpgradeState> s = files.read();
+            if (s.isEmpty() || !s.get().id().equals(id) || s.get().phase() != UpgradeState.Phase.REQUESTED) {
+                return Optional.empty();
+            }
+            state = s.get();
+            run();
+            return Optional.of(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * At boot (before the server starts, {@code start=false}) or at any time: a transaction that is
+     * not finished and whose applier is gone is rolled back.
+     *
+     * @return the state after recovery, or empty when nothing was unfinished
+     */
+    public Optional<UpgradeState> recover(boolean start) {
+        try (FileLock lock = tryLock()) {
+            if (lock == null) {
+                return Optional.empty(); // an applier is at work
+            }
+            return recoverLocked(start);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Optional<UpgradeState> recoverLocked(boolean start) {
+        Optional<UpgradeState> s = files.read();
+        if (s.isEmpty() || s.get().terminal() || s.get().phase() == UpgradeState.Phase.PREPARING
+                || s.get().phase() == UpgradeState.Phase.REQUESTED) {
+            return Optional.empty();
+        }
+        state = s.get();
+        String where = state.steps().stream().filter(st -> st.status() == UpgradeState.Status.RUNNING).map(
+                UpgradeState.Step::name).findFirst().orElse(state.phase().name().toLowerCase(java.util.Locale.ROOT));
+        rollBack("the previous run stopped during '" + where + "' (a crash or a power loss)", start);
+        return Optional.of(state);
+    }
+
+    private void run() {
+        save(state.phase(UpgradeState.Phase.APPLYING, clock.instant()).log("applier: taking over " + state.id(), clock.instant()));
+        String step = "";
+        try {
+            if (state.kind() == UpgradeState.Kind.UPGRADE) {
+                step = "verify";
+                VerifiedBundle bundle = verify();
+                try (bundle) {
+                    step = "install";
+                    install(bundle);
+                }
+            }
+            step = "stop";
+            begin(step);
+            service.stop();
+            done(step, "the server of " + state.from() + " stopped");
+            if (state.kind() == UpgradeState.Kind.ROLLBACK) {
+                step = "restore";
+                begin(step);
+                restoreData(state.restoreBackup().orElseThrow(() -> new UpgradeException("no backup to restore")));
+                OsFiles.restore(files.osBackup(state.osBackupOf().orElseThrow()), cfg.osRoot(),
+                        java.util.Optional.of(files.osBackup(state.id())));
+                service.reload();
+                done(step, "data of backup " + state.restoreBackup().get() + " and the OS files of " + state.from()
+                        + "'s predecessor restored");
+            }
+            step = "switch";
+            begin(step);
+            switchTo(cfg.release(state.to()));
+            done(step, "current -> releases/" + state.to());
+            step = "start";
+            begin(step);
+            service.start();
+            done(step, "the server of " + state.to() + " started (schema migrations and the index check run at its start)");
+            step = "gate";
+            begin(step);
+            // A rollback returns to data without this transaction's run token: the gate probes the agent port then.
+            gate.await(state.to(), state.kind() == UpgradeState.Kind.UPGRADE ? gateToken() : Optional.empty(),
+                    line -> save(state.log(line, clock.instant())));
+            done(step, "healthy, accepting agents, serving the user interface");
+            save(state.outcome(UpgradeState.Phase.DONE, (state.kind() == UpgradeState.Kind.UPGRADE ? "upgraded from "
+                    : "rolled back from ") + state.from() + " to " + state.to(), clock.instant()));
+            Releases.prune(cfg, state.to(), state.previousRelease());
+        } catch (RuntimeException e) {
+            save(state.step(step, UpgradeState.Status.FAILED, message(e), clock.instant())
+                    .log("FAILED at " + step + ": " + message(e), clock.instant()));
+            rollBack(step + " failed: " + message(e), true);
+        }
+    }
+
+    private VerifiedBundle verify() {
+        begin("verify");
+        Path bundle = Path.of(state.bundle().orElseThrow(() -> new UpgradeException("the request names no bundle")));
+        VerifiedBundle b = Bundles.verify(bundle, ReleaseKeys.load(cfg.releaseKeys()), Version.parse(state.from()));
+        if (!b.manifest().version().toString().equals(state.to())) {
+            b.close();
+            throw new UpgradeException("the bundle holds version " + b.manifest().version() + ", not " + state.to());
+        }
+        done("verify", "signature, files and version path verified again by the applier");
+        return b;
+    }
+
+    private void install(VerifiedBundle bundle) {
+        begin("install");
+        Path dest = cfg.release(state.to());
+        Path partial = dest.resolveSibling(state.to() + ".partial");
+        Releases.delete(partial);
+        bundle.extractRelease(partial);
+        if (Files.exists(dest) && !Releases.isCurrent(cfg, dest)) {
+            Releases.delete(dest);
+        }
+        try {
+            Files.move(partial, dest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the new release into " + dest, e);
+        }
+        int os = OsFiles.install(bundle, cfg.osRoot(), files.osBackup(state.id()));
+        if (os > 0) {
+            service.reload();
+        }
+        done("install", "release " + state.to() + " installed in " + dest + "; " + os + " OS file(s) replaced");
+    }
+
+    private void switchTo(Path release) {
+        if (!Files.isDirectory(release)) {
+            throw new UpgradeException("release directory " + release + " does not exist");
+        }
+        if (state.previousRelease().isEmpty()) {
+            save(state.previousRelease(Releases.target(cfg).toString()));
+        }
+        Releases.pointCurrentAt(cfg, release);
+    }
+
+    /** Back to the release and data of before: stop, restore the safety backup, put OS files back, switch, start. */
+    private void rollBack(String reason, boolean start) {
+        save(state.phase(UpgradeState.Phase.ROLLING_BACK, clock.instant()).log("rolling back: " + reason, clock.instant()));
+        try {
+            boolean serverTouched = state.reached("stop");
+            if (serverTouched) {
+                try {
+                    service.stop();
+                } catch (UpgradeException e) {
+                    save(state.log("stopping the server failed (" + e.getMessage() + "); continuing", clock.instant()));
+                }
+                restoreData(state.safetyBackup().orElseThrow(() -> new UpgradeException("no safety backup was recorded")));
+            }
+            if (Files.exists(files.osBackup(state.id()).resolve(OsFiles.INDEX))) {
+                OsFiles.restore(files.osBackup(state.id()), cfg.osRoot(), Optional.empty());
+                service.reload();
+            }
+            if (state.previousRelease().isPresent()) {
+                Releases.pointCurrentAt(cfg, Path.of(state.previousRelease().get()));
+            }
+            if (state.kind() == UpgradeState.Kind.UPGRADE && !Releases.isCurrent(cfg, cfg.release(state.to()))) {
+                Releases.delete(cfg.release(state.to()));
+            }
+            if (serverTouched && start) {
+                service.start();
+                gate.await(state.from(), Optional.empty(), line -> save(state.log(line, clock.instant())));
+            }
+            save(state.outcome(UpgradeState.Phase.ROLLED_BACK, reason + "; " + state.from()
+                    + " is running again on the data of before", clock.instant()));
+        } catch (RuntimeException e) {
+            save(state.outcome(UpgradeState.Phase.FAILED, reason + "; the rollback failed too: " + message(e)
+                    + ". The appliance needs an operator: see docs/upgrades.md, 'Manual recovery'", clock.instant()));
+        }
+    }
+
+    private void restoreData(String backupId) {
+        Path backup = dataDir.resolve("backups").resolve(backupId);
+        if (!Files.isDirectory(backup)) {
+            throw new UpgradeException("backup " + backupId + " is missing from " + backup.getParent());
+        }
+        BackupLayout.restore(backup, dataDir);
+        Ownership.likeDataDir(dataDir);
+        save(state.log("data restored from backup " + backupId, clock.instant()));
+    }
+
+    private Optional<String> gateToken() {
+        return Files.exists(files.gateToken()) ? Optional.of(StateFile.readString(files.gateToken())) : Optional.empty();
+    }
+
+    private void begin(String step) {
+        save(state.step(step, UpgradeState.Status.RUNNING, "", clock.instant()).log(step + "...", clock.instant()));
+    }
+
+    private void done(String step, String detail) {
+        save(state.step(step, UpgradeState.Status.DONE, detail, clock.instant()).log(step + ": " + detail, clock.instant()));
+    }
+
+    private void save(UpgradeState s) {
+        state = s;
+        files.write(s);
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private FileLock lock() throws IOException {
+        Files.createDirectories(files.dir());
+        FileChannel ch = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return ch.lock();
+    }
+
+    private FileLock tryLock() throws IOException {
+        Files.createDirectories(files.dir());
+        FileChannel ch = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l = ch.tryLock();
+        if (l == null) {
+            ch.close();
+        }
+        return l;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.telltale.upgrade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.telltale.protocol.event.Event;
+import dev.telltale.testing.FakeAgent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Upgrades applied by the real applier to real server processes in an appliance-shaped scratch
+ * root: a good bundle upgrades (data, run tokens and OS files carried over) and can be rolled back
+ * by hand; a bad migration, a failed health gate and a crash after the switch each end with the
+ * previous release running on the data of before.
+ */
+class UpgradeApplyTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void upgradeThenManualRollback() throws Exception {
+        try (ApplianceRoot a = new ApplianceRoot(dir)) {
+            a.install(a.release("0.1.0", "", Optional.empty(), ""), "0.1.0");
+            Path bundle = a.bundle(a.release("0.2.0", "", Optional.empty(), ""), "0.2.0", "0.1.0");
+            a.start();
+            String admin = a.login();
+            String runToken = a.runToken(admin);
+            assertEquals("0.1.0", a.send(runToken, "before", events("before", 40)));
+            assertEquals(40, a.awaitCount(admin, "host:before", 40));
+
+            var up = a.send("POST", "/api/v1/upgrades/bundles", HttpRequest.BodyPublishers.ofFile(bundle), admin);
+            assertEquals(201, up.statusCode(), up.body());
+            var apply = a.send("POST", "/api/v1/upgrades/apply", HttpRequest.BodyPublishers.ofString("{\"version\":\"0.2.0\"}"), admin);
+            assertEquals(202, apply.statusCode(), apply.body());
+            UpgradeState end = a.awaitEnd(Duration.ofMinutes(3));
+            assertEquals(UpgradeState.Phase.DONE, end.phase(), end.toString());
+            assertEquals("0.2.0", a.currentRelease());
+            assertEquals(ApplianceRoot.NEW_UNIT, Files.readString(a.root.resolve("os/etc/systemd/system/telltale.service")));
+            assertTrue(Files.exists(a.root.resolve("os/usr/lib/telltale/new-helper")));
+
+            admin = awaitLogin(a);
+            assertEquals(40, a.awaitCount(admin, "host:before", 40), "every event of before the upgrade");
+            assertEquals("0.2.0", awaitSend(a, runToken, "after", events("after", 10)), "the old run token works on 0.2.0");
+            assertEquals(10, a.awaitCount(admin, "host:after", 10));
+            JsonNode overview = awaitUpgradeRecorded(a, admin, "DONE");
+            assertEquals("0.2.0", overview.get("version").asText());
+            assertEquals("0.1.0", overview.get("rollback").get("to").asText(), overview.toString());
+            assertTrue(a.json("/api/v1/audit?action=upgrade.done", admin).toString().contains("0.1.0 -> 0.2.0"));
+            assertTrue(a.json("/api/v1/run-tokens", admin).toString().contains("upgrade health gate"));
+            assertTrue(a.count(admin, "app:telltale-upgrade-check") >= 1, "the gate's test batch was stored");
+
+            var back = a.send("POST", "/api/v1/upgrades/rollback", HttpRequest.BodyPublishers.noBody(), admin);
+            assertEquals(202, back.statusCode(), back.body());
+            Thread.sleep(500);
+            UpgradeState rolled = a.awaitEnd(Duration.ofMinutes(3));
+            assertEquals(UpgradeState.Kind.ROLLBACK, rolled.kind());
+            assertEquals(UpgradeState.Phase.DONE, rolled.phase(), rolled.toString());
+            assertEquals("0.1.0", a.currentRelease());
+            assertEquals(ApplianceRoot.OLD_UNIT, Files.readString(a.root.resolve("os/etc/systemd/system/telltale.service")));
+            assertFalse(Files.exists(a.root.resolve("os/usr/lib/telltale/new-helper")));
+            admin = awaitLogin(a);
+            assertEquals("0.1.0", awaitSend(a, runToken, "rolled", events("rolled", 5)));
+            assertEquals(40, a.count(admin, "host:before"), "the data of before the upgrade");
+            assertEquals(0, a.count(admin, "host:after"), "a manual rollback returns to the backup taken before the upgrade");
+        }
+    }
+
+    @Test
+    void badMigrationRollsBack() throws Exception {
+        try (ApplianceRoot a = new ApplianceRoot(dir)) {
+            a.install(a.release("0.1.0", "", Optional.empty(), ""), "0.1.0");
+            Path broken = Files.createDirectories(dir.resolve("broken/db/migration"));
+            Files.writeString(broken.resolve("V9999__broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x INT;\n");
+            Path bundle = a.bundle(a.release("0.2.0", "", Optional.of(dir.resolve("broken")), ""), "0.2.0", "0.1.0");
+            UpgradeState end = upgradeAndFail(a, bundle);
+            assertTrue(end.outcome().orElse("").contains("gate"), end.toString());
+        }
+    }
+
+    @Test
+    void failedHealthGateRollsBack() throws Exception {
+        try (ApplianceRoot a = new ApplianceRoot(dir)) {
+            a.install(a.release("0.1.0", "", Optional.empty(), ""), "0.1.0");
+            // The new release comes up healthy but does not serve agents where they connect.
+            Path bundle = a.bundle(a.release("0.2.0", "", Optional.empty(), "--ingest-port 0"), "0.2.0", "0.1.0");
+            UpgradeState end = upgradeAndFail(a, bundle);
+            assertTrue(end.outcome().orElse("").contains("health gate"), end.toString());
+        }
+    }
+
+    @Test
+    void crashAfterTheSwitchRollsBackAtTheNextStart() throws Exception {
+        try (ApplianceRoot a = new ApplianceRoot(dir)) {
+            a.install(a.release("0.1.0", "", Optional.empty(), ""), "0.1.0");
+            // A slow start keeps the transaction at the gate long enough to pull the plug there.
+            Path bundle = a.bundle(a.release("0.2.0", "-XX:TieredStopAtLevel=1", Optional.empty(), "--ingest-port 0"), "0.2.0", "0.1.0");
+            a.start();
+            String admin = a.login();
+            String runToken = a.runToken(admin);
+            a.send(runToken, "before", events("before", 25));
+            assertEquals(25, a.awaitCount(admin, "host:before", 25));
+            assertEquals(201, a.send("POST", "/api/v1/upgrades/bundles", HttpRequest.BodyPublishers.ofFile(bundle), admin).statusCode());
+            assertEquals(202, a.send("POST", "/api/v1/upgrades/apply", HttpRequest.BodyPublishers.ofString("{\"version\":\"0.2.0\"}"),
+                    admin).statusCode());
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!a.state().map(s -> s.reached("gate")).orElse(false) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals("0.2.0", a.currentRelease(), "the switch happened");
+            assertTrue(a.killApplier(), "the applier was running");
+            a.killServer(); // power loss: nothing runs any more
+            assertFalse(a.state().orElseThrow().terminal());
+
+            String out = a.recover();
+            UpgradeState end = a.state().orElseThrow();
+            assertEquals(UpgradeState.Phase.ROLLED_BACK, end.phase(), out + end);
+            assertTrue(end.outcome().orElse("").contains("stopped during 'gate'"), end.toString());
+            assertEquals("0.1.0", a.currentRelease());
+            a.awaitHealthy();
+            admin = awaitLogin(a);
+            assertEquals(25, a.count(admin, "host:before"));
+            assertEquals("0.1.0", awaitSend(a, runToken, "later", events("later", 3)), "agents are admitted again");
+            awaitUpgradeRecorded(a, admin, "ROLLED_BACK");
+        }
+    }
+
+    /** Upgrades to a release that cannot pass; checks the previous release runs on the data of before. */
+    private UpgradeState upgradeAndFail(ApplianceRoot a, Path bundle) throws Exception {
+        a.start();
+        String admin = a.login();
+        String runToken = a.runToken(admin);
+        a.send(runToken, "before", events("before", 30));
+        assertEquals(30, a.awaitCount(admin, "host:before", 30));
+        assertEquals(201, a.send("POST", "/api/v1/upgrades/bundles", HttpRequest.BodyPublishers.ofFile(bundle), admin).statusCode());
+        assertEquals(202, a.send("POST", "/api/v1/upgrades/apply", HttpRequest.BodyPublishers.ofString("{\"version\":\"0.2.0\"}"),
+                admin).statusCode());
+        UpgradeState end = a.awaitEnd(Duration.ofMinutes(3));
+        assertEquals(UpgradeState.Phase.ROLLED_BACK, end.phase(), end + "\n" + a.tail());
+        assertEquals("0.1.0", a.currentRelease());
+        assertFalse(Files.exists(a.root.resolve("opt/releases/0.2.0")), "the failed release is removed");
+        assertEquals(ApplianceRoot.OLD_UNIT, Files.readString(a.root.resolve("os/etc/systemd/system/telltale.service")));
+        assertFalse(Files.exists(a.root.resolve("os/usr/lib/telltale/new-helper")));
+        admin = awaitLogin(a);
+        assertEquals(30, a.count(admin, "host:before"), "the data of before");
+        assertEquals("0.1.0", awaitSend(a, runToken, "later", events("later", 3)), "agents are admitted again");
+        assertEquals(3, a.awaitCount(admin, "host:later", 3));
+        JsonNode overview = awaitUpgradeRecorded(a, admin, "ROLLED_BACK");
+        assertTrue(overview.get("rollback").isNull(), "nothing to roll back after a failed upgrade");
+        assertTrue(a.json("/api/v1/audit?action=upgrade.rolled_back", admin).toString().contains("0.1.0 -> 0.2.0"));
+        return end;
+    }
+
+    private static JsonNode awaitUpgradeRecorded(ApplianceRoot a, String admin, String state) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        JsonNode o;
+        do {
+            o = a.json("/api/v1/upgrades", admin);
+            if (o.get("history").size() > 0 && o.get("history").get(0).get("state").asText().equals(state)) {
+                return o;
+            }
+            Thread.sleep(300);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("not recorded as " + state + ": " + o);
+    }
+
+    private static String awaitLogin(ApplianceRoot a) throws Exception {
+        a.awaitHealthy();
+        return a.login();
+    }
+
+    /** Sends once agents are admitted again (the server readmits them within a second of the outcome). */
+    private static String awaitSend(ApplianceRoot a, String token, String instance, List<Event> events) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            try {
+                return a.send(token, instance, events);
+            } catch (java.io.IOException | dev.telltale.protocol.ProtocolException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static List<Event> events(String prefix, int n) {
+        List<Event> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(FakeAgent.open("/srv/" + prefix + "-" + i, i));
+        }
+        return out;
+    }
+}
