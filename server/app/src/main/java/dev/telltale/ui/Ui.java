@@ -42,7 +42,8 @@ public final class Ui {
                            dev.telltale.store.StoreConfig storeConfig, dev.telltale.alerts.AlertsConfig alertsConfig,
                            dev.telltale.agents.Inventory inventory, dev.telltale.sso.Sso sso,
                            dev.telltale.sbom.Inventory sbomInventory, dev.telltale.sca.Sca sca,
-                           dev.telltale.vulndb.VulnDb vulnDb, dev.telltale.notify.Notify notifications) {
+                           dev.telltale.vulndb.VulnDb vulnDb, dev.telltale.notify.Notify notifications,
+                           dev.telltale.backup.Backups backups) {
     }
 
     /** Where agents send their events, for install instructions and agent configuration files. */
@@ -67,6 +68,7 @@ public final class Ui {
                 new dev.telltale.ui.sso.SsoPage(views, routes, s.sso(), s.teams()),
                 new dev.telltale.ui.integrations.IntegrationsPage(views, routes, s.notifications(), s.teams()),
                 new dev.telltale.ui.vulndb.VulnDbPage(views, routes, s.vulnDb()),
+                new dev.telltale.ui.backups.BackupsPage(views, routes, s.backups()),
                 new dev.telltale.ui.findings.FindingsPages(views, routes, s.sca(), s.clock()),
 
                 new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()),

@@ -193,6 +193,42 @@ class BackupFilesTest {
         }
     }
 
+    @Test
+    void theAdminPageListsBackupsAndBacksUpNow() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().sslContext(app.tls()).build();
+        String base = "https://localhost:" + app.appliance().httpsPort();
+        var login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String pre = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        var m = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]*)\"").matcher(login.body());
+        assertTrue(m.find());
+        var in = http.send(form(base + "/login", pre, "_csrf=" + m.group(1) + "&username=admin&password="
+                + RunningAppliance.ADMIN_PASSWORD), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, in.statusCode());
+        String cookie = in.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        String csrf = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(base + "/api/v1/me")).header("Cookie", cookie).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body()).get("csrf_token").asText();
+        var done = http.send(form(base + "/admin/backups", cookie, "_csrf=" + csrf),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, done.statusCode(), done.body());
+        String id = backups().list().get(0).id();
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/admin/backups?done=" + id))
+                .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Backup " + id + " is complete") && page.body().contains("Back up now")
+                && page.body().contains("/api/v1/backups/" + id + "/archive"), page.body());
+        var index = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/admin"))
+                .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(index.body().contains("/admin/backups"));
+    }
+
+    private static java.net.http.HttpRequest form(String uri, String cookie, String body) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri)).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
     private static void assertRefused(Path archive, String why) {
         BackupException e = assertThrows(BackupException.class,
                 () -> ArchiveRestore.restore(archive, tmp.resolve("never-" + archive.getParent().getFileName()), false));
