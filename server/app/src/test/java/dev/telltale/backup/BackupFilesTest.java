@@ -177,6 +177,15 @@ class BackupFilesTest {
                 Map.of("backup.json", manifest.replaceAll("\"schema\" : \"[0-9.]+\"", "\"schema\" : \"9999\"")));
         assertRefused(newer, "newer than this release");
 
+        // The command an operator runs, in its own JVM: restore, refusal without --force, restore again with it.
+        Path viaCli = tmp.resolve("cli");
+        assertEquals(0, cli(viaCli, archive).waitFor(), "restored");
+        assertTrue(Files.isDirectory(viaCli.resolve("derby")));
+        Process again = cli(viaCli, archive);
+        assertEquals(1, again.waitFor());
+        assertTrue(new String(again.getInputStream().readAllBytes()).contains("add --force"));
+        assertEquals(0, cli(viaCli, archive, "--force").waitFor(), "restored over it");
+
         Path fresh = tmp.resolve("fresh");
         assertEquals(b.id(), ArchiveRestore.restore(archive, fresh, false));
         assertEquals(tree(b.dir().resolve("data")).keySet(), tree(fresh, "logs", "restore").keySet());
@@ -221,6 +230,14 @@ class BackupFilesTest {
         var index = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/admin"))
                 .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertTrue(index.body().contains("/admin/backups"));
+    }
+
+    private static Process cli(Path data, Path archive, String... more) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.telltale.Main", "--data", data.toString(), "restore", archive.toString()));
+        cmd.addAll(List.of(more));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
     private static java.net.http.HttpRequest form(String uri, String cookie, String body) {
