@@ -225,7 +225,7 @@ public final class Appliance implements AutoCloseable {
                 () -> ingest.port(), () -> web.port(), certs::caPem), checks, dataDir, clock, () -> sso.settings().settings().enabled(), VERSION,
                 certs, storeCfg, alertsCfg,
                 dev.telltale.agents.Inventory.create(db, clock, java.time.Duration.ofMinutes(15)), sso,
-                services.inventory(), sca, vulnDb, notify, upgrades));
+                services.inventory(), sca, vulnDb, notify, backups, upgrades));
         web = WebServer.builder()
                 .host(cfg.httpsHost())
                 .port(cfg.httpsPort())

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +46,10 @@ public final class ArchiveRestore {
                 throw new BackupException(BackupException.Reason.INVALID, archive.getFileName() + " is an incomplete backup");
             }
             String latest = latestMigration();
+            if (!m.schema().matches("\\d{1,9}(\\.\\d{1,9}){0,5}")) {
+                throw new BackupException(BackupException.Reason.INVALID, archive.getFileName()
+                        + " names no valid schema version in backup.json");
+            }
             if (compareVersions(m.schema(), latest) > 0) {
                 throw new BackupException(BackupException.Reason.INVALID, "the backup " + m.id() + " has database schema "
                         + m.schema() + ", newer than this release's " + latest + " (Telltale " + m.version()
@@ -109,9 +112,5 @@ public final class ArchiveRestore {
             }
         }
         return 0;
-    }
-
-    static Comparator<String> versionOrder() {
-        return ArchiveRestore::compareVersions;
     }
 }

@@ -44,7 +44,8 @@ public final class BackupLayout {
      * {@code DATA/restore/old-<ts>}, the backup's copies are copied into {@code DATA/restore/new-<ts>}
      * and renamed into place, then the aside copies are deleted; a marker file names both
      * directories, so running this again after an interruption finishes the job. The backup
-     * itself is only read: it stays usable for another restore.
+     * itself is only read: it stays usable for another restore. Copies keep the backup's
+     * permissions and, when run as root, its owners.
      *
      * @throws IllegalArgumentException when {@code backupDir} is not a complete backup
      * @throws UncheckedIOException when a file cannot be moved or copied (run it again)
@@ -56,7 +57,12 @@ public final class BackupLayout {
             throw new IllegalArgumentException(backupDir + " is not a complete backup (no backup.json and data/)");
         }
         try {
-            Path restoreDir = Files.createDirectories(dataDir.resolve("restore"));
+            Path restoreDir = dataDir.resolve("restore");
+            if (!Files.isDirectory(restoreDir)) {
+                Files.createDirectories(restoreDir);
+                // Run as root by the upgrade's rollback: the server's user must still own its work area.
+                Files.setOwner(restoreDir, Files.getOwner(dataDir));
+            }
             Path marker = restoreDir.resolve(MARKER);
             String stamp = Files.exists(marker) ? Files.readString(marker, StandardCharsets.UTF_8).trim()
                     : Instant.now().toString().replace(":", "").replace(".", "");

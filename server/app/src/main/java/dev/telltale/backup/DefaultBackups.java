@@ -226,7 +226,8 @@ final class DefaultBackups implements Backups {
         } catch (IOException e) {
             throw new BackupException("cannot list " + backupsDir, e);
         }
-        out.sort(Comparator.comparing(BackupInfo::id).reversed());
+        // By time, not by id alone: two backups of one second sort by their reasons otherwise.
+        out.sort(Comparator.comparing(BackupInfo::created).thenComparing(BackupInfo::id).reversed());
         return out;
     }
 

@@ -43,6 +43,7 @@ public final class Ui {
                            dev.telltale.agents.Inventory inventory, dev.telltale.sso.Sso sso,
                            dev.telltale.sbom.Inventory sbomInventory, dev.telltale.sca.Sca sca,
                            dev.telltale.vulndb.VulnDb vulnDb, dev.telltale.notify.Notify notifications,
+                           dev.telltale.backup.Backups backups,
                            dev.telltale.upgrade.Upgrades upgrades) {
     }
 
@@ -69,6 +70,7 @@ public final class Ui {
                 new dev.telltale.ui.integrations.IntegrationsPage(views, routes, s.notifications(), s.teams()),
                 new dev.telltale.ui.vulndb.VulnDbPage(views, routes, s.vulnDb()),
                 new dev.telltale.ui.upgrades.UpgradesPage(views, routes, s.upgrades()),
+                new dev.telltale.ui.backups.BackupsPage(views, routes, s.backups()),
                 new dev.telltale.ui.findings.FindingsPages(views, routes, s.sca(), s.clock()),
 
                 new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()),

@@ -177,6 +177,15 @@ class BackupFilesTest {
                 Map.of("backup.json", manifest.replaceAll("\"schema\" : \"[0-9.]+\"", "\"schema\" : \"9999\"")));
         assertRefused(newer, "newer than this release");
 
+        // The command an operator runs, in its own JVM: restore, refusal without --force, restore again with it.
+        Path viaCli = tmp.resolve("cli");
+        assertEquals(0, cli(viaCli, archive).waitFor(), "restored");
+        assertTrue(Files.isDirectory(viaCli.resolve("derby")));
+        Process again = cli(viaCli, archive);
+        assertEquals(1, again.waitFor());
+        assertTrue(new String(again.getInputStream().readAllBytes()).contains("add --force"));
+        assertEquals(0, cli(viaCli, archive, "--force").waitFor(), "restored over it");
+
         Path fresh = tmp.resolve("fresh");
         assertEquals(b.id(), ArchiveRestore.restore(archive, fresh, false));
         assertEquals(tree(b.dir().resolve("data")).keySet(), tree(fresh, "logs", "restore").keySet());
@@ -191,6 +200,50 @@ class BackupFilesTest {
         try (Stream<Path> s = Files.list(exports)) {
             assertEquals(2, s.filter(p -> p.toString().endsWith(".zip")).count());
         }
+    }
+
+    @Test
+    void theAdminPageListsBackupsAndBacksUpNow() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().sslContext(app.tls()).build();
+        String base = "https://localhost:" + app.appliance().httpsPort();
+        var login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String pre = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        var m = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]*)\"").matcher(login.body());
+        assertTrue(m.find());
+        var in = http.send(form(base + "/login", pre, "_csrf=" + m.group(1) + "&username=admin&password="
+                + RunningAppliance.ADMIN_PASSWORD), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, in.statusCode());
+        String cookie = in.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        String csrf = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(base + "/api/v1/me")).header("Cookie", cookie).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body()).get("csrf_token").asText();
+        var done = http.send(form(base + "/admin/backups", cookie, "_csrf=" + csrf),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, done.statusCode(), done.body());
+        String id = backups().list().get(0).id();
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/admin/backups?done=" + id))
+                .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Backup " + id + " is complete") && page.body().contains("Back up now")
+                && page.body().contains("/api/v1/backups/" + id + "/archive"), page.body());
+        var index = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/admin"))
+                .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(index.body().contains("/admin/backups"));
+    }
+
+    private static Process cli(Path data, Path archive, String... more) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.telltale.Main", "--data", data.toString(), "restore", archive.toString()));
+        cmd.addAll(List.of(more));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static java.net.http.HttpRequest form(String uri, String cookie, String body) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri)).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static void assertRefused(Path archive, String why) {

@@ -165,6 +165,44 @@ class FileJournalTest {
         assertTrue(replayed.isEmpty());
     }
 
+    @Test
+    void aHoldKeepsReleasedSegmentsAndTheCopyReplaysEverything() throws Exception {
+        RecordingCallback cb = new RecordingCallback();
+        JournalConfig small = new JournalConfig(1 << 20, 64L << 20, 32L << 20);
+        List<JournalRecord> live = new CopyOnWriteArrayList<>();
+        java.nio.file.Path copy = dir.resolve("copy");
+        try (Journal j = Journal.open(dir, small, new Metrics())) {
+            j.replay(0, r -> { });
+            j.start(live::add);
+            long seq = 1;
+            for (int i = 0; i < 300; i++) {
+                j.submit(batch(seq, 500, cb));
+                seq += 500;
+                cb.next();
+            }
+            long before = segments();
+            assertTrue(before > 2, "segments rolled");
+            try (AutoCloseable hold = j.holdSegments()) {
+                j.release(live.get(live.size() - 1).end());
+                Thread.sleep(400); // the writer thread tries to delete while idle
+                assertEquals(before, segments(), "nothing deleted while held");
+                j.copyTo(copy);
+            }
+            long deadline = System.currentTimeMillis() + 5000;
+            while (segments() > 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, segments(), "deleted once the hold ends");
+        }
+        List<JournalRecord> replayed = new ArrayList<>();
+        try (Journal j = Journal.open(copy, small, new Metrics())) {
+            j.replay(0, replayed::add);
+            assertEquals(150_001, j.nextSeq(7));
+        }
+        assertEquals(live.size(), replayed.size());
+        assertEquals(live.get(live.size() - 1).firstUid(), replayed.get(replayed.size() - 1).firstUid());
+    }
+
     private long segments() throws IOException {
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".wal")).count();

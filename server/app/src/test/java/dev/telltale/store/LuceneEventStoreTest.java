@@ -213,6 +213,33 @@ class LuceneEventStoreTest {
         }
     }
 
+    @TempDir
+    Path snapshots;
+
+    @Test
+    void aSnapshotIsTheLatestCommitAndSurvivesLaterCommits() throws Exception {
+        long hour = Duration.ofHours(1).toMillis();
+        long now = BASE_US / 1000;
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC);
+        Path snap = snapshots.resolve("events");
+        try (EventStore s = open(clock)) {
+            s.replay(record(SHOP, 1, now - hour, file("open", "/before-1", 1)));
+            s.replay(record(SHOP, 2, now, file("open", "/before-2", 2)));
+            s.start(p -> { });
+            s.snapshot(snap);
+            // Later commits and merges must not disturb the snapshot's files.
+            for (int i = 0; i < 20; i++) {
+                s.replay(record(SHOP, 3 + i, now, file("open", "/after-" + i, 3)));
+                ((LuceneEventStore) s).checkpointNow();
+            }
+        }
+        try (EventStore restored = EventStore.open(snap, config(), new Metrics(), clock)) {
+            assertEquals(200, restored.checkpoint(), "the checkpoint file came along with its commits");
+            restored.refreshNow();
+            assertEquals(List.of("/before-1", "/before-2"), paths(restored.search(q(""))).stream().sorted().toList());
+        }
+    }
+
     @Test
     void aDiskBudgetDropsTheOldestPartitionsFirst() throws Exception {
         long hour = Duration.ofHours(1).toMillis();

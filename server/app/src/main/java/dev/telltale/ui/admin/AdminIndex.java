@@ -34,6 +34,7 @@ final class AdminIndex {
             new Section("Integrations", "/admin/integrations", "Webhooks, Slack and Jira."),
             new Section("Vulnerability database", "/admin/vulndb", "Offline OSV advisories: status, age and imports."),
             new Section("Upgrades", "/admin/upgrades", "Signed upgrade bundles: upload, apply with a health gate, roll back."),
+            new Section("Backups", "/admin/backups", "Back up now, download archives, the schedule and the target."),
             new Section("Audit log", "/admin/audit", "Who did what and when, with export."),
             new Section("System", "/admin/system", "Version, health, storage, retention and upgrades."));
 

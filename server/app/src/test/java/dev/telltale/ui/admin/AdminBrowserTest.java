@@ -78,7 +78,7 @@ class AdminBrowserTest {
             b.go("/admin");
             List<String> sections = texts(b, "ul.sections .tile-title");
             assertEquals(List.of("Users", "Teams", "Integration clients", "Single sign-on", "Certificates",
-                    "Integrations", "Vulnerability database", "Audit log", "System"), sections, "every built section is listed");
+                    "Integrations", "Vulnerability database", "Backups", "Audit log", "System"), sections, "every built section is listed");
             b.screenshot("admin");
 
             b.go("/admin/teams");
@@ -165,7 +165,7 @@ class AdminBrowserTest {
             List<String> sections = texts(b, "ul.sections .tile-title");
             assertTrue(sections.contains("Team red"), sections.toString());
             assertFalse(sections.contains("Team blue") || sections.contains("Users") || sections.contains("Audit log")
-                    || sections.contains("System") || sections.contains("Teams"), sections.toString());
+                    || sections.contains("System") || sections.contains("Backups") || sections.contains("Teams"), sections.toString());
             b.submit("a[href='/admin/teams/" + red + "']");
             assertEquals("Team red", b.text("h1"));
             b.type("username", "bob");
