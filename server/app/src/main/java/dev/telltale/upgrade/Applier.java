@@ -8,12 +8,9 @@ import dev.telltale.upgrade.bundle.Version;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -53,7 +50,7 @@ public final class Applier {
      * @return the state it ended in, or empty when there was nothing to do
      */
     public Optional<UpgradeState> apply() {
-        try (FileLock ignored = lock()) {
+        try (ApplierLock ignored = lock()) {
             recoverLocked(true);
             if (!Files.exists(files.request())) {
                 return Optional.empty();
@@ -79,7 +76,7 @@ public final class Applier {
      * @return the state after recovery, or empty when nothing was unfinished
      */
     public Optional<UpgradeState> recover(boolean start) {
-        try (FileLock lock = tryLock()) {
+        try (ApplierLock lock = tryLock()) {
             if (lock == null) {
                 return Optional.empty(); // an applier is at work
             }
@@ -261,19 +258,13 @@ public final class Applier {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private FileLock lock() throws IOException {
-        Files.createDirectories(files.dir());
-        FileChannel ch = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return ch.lock();
+    /** Waits for the lock; holds it until closed (or the process dies). */
+    private ApplierLock lock() throws IOException {
+        return ApplierLock.acquire(files, true).orElseThrow();
     }
 
-    private FileLock tryLock() throws IOException {
-        Files.createDirectories(files.dir());
-        FileChannel ch = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l = ch.tryLock();
-        if (l == null) {
-            ch.close();
-        }
-        return l;
+    /** The lock, or null when another applier holds it. */
+    private ApplierLock tryLock() throws IOException {
+        return ApplierLock.acquire(files, false).orElse(null);
     }
 }

@@ -81,7 +81,7 @@ final class ApplianceRoot implements AutoCloseable {
                     stop-command: [sh, %s]
                     reload-command: ["true"]
                     applier-command: [%s, "-Xmx256m", "-Djdk.internal.httpclient.disableHostnameVerification=true", "-cp", "%s", dev.telltale.upgrade.ApplyMain, apply, "--config", %s]
-                    gate-timeout: PT45S
+                    gate-timeout: PT30S
                     min-free-bytes: 0
                 """.formatted(data, https, ingest, root.resolve("opt"), root.resolve("os"), root.resolve("keys"),
                 root.resolve("start.sh"), root.resolve("stop.sh"), java, classpath, root.resolve("application.yaml")));
@@ -260,10 +260,19 @@ final class ApplianceRoot implements AutoCloseable {
         return out;
     }
 
-    /** SIGKILL for the applier of this root, as a crash or a power loss would end it. */
-    boolean killApplier() {
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains("ApplyMain")
-                && c.contains(root.toString())).orElse(false)).map(ProcessHandle::destroyForcibly).reduce(false, (a, b) -> a || b);
+    /** SIGKILL for the applier of this root (its pid is in the lock it holds), as a crash or a power loss would end it. */
+    boolean killApplier() throws IOException {
+        Path lock = data.resolve("upgrade/applier.lock");
+        if (!Files.exists(lock) || Files.readString(lock).isBlank()) {
+            return false;
+        }
+        long pid = Long.parseLong(Files.readString(lock).trim());
+        return ProcessHandle.of(pid).filter(h -> h.info().command().map(c -> c.contains("java")).orElse(false))
+                .map(h -> {
+                    h.destroyForcibly();
+                    h.onExit().join();
+                    return true;
+                }).orElse(false);
     }
 
     void killServer() throws IOException {
