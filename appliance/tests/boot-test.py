@@ -141,6 +141,12 @@ class Vm:
             out = r.read()
             return out if raw else json.loads(out)
 
+    def upload(self, path, data, token, timeout=600):
+        req = urllib.request.Request(self.url(path), data=data, method="POST", headers={
+            "Content-Type": "application/octet-stream", "Authorization": "Bearer " + token})
+        with urllib.request.urlopen(req, context=self.ctx(), timeout=timeout) as r:
+            return json.loads(r.read())
+
     def health(self):
         try:
             return self.request("GET", "/api/health", timeout=5)
@@ -361,6 +367,8 @@ def main():
                 check("the agent's events survive the reboot", len(found) >= 1, "%d events" % len(found))
             r = a_vm.ssh(key, "findmnt -no SOURCE,FSTYPE /var/lib/telltale")
             check("data lives on its own file system (/var/lib/telltale)", r.returncode == 0 and "ext4" in r.stdout, r.stdout)
+        # --- upgrade and manual rollback -----------------------------------------------------
+        upgrade_check(a_vm, key, work, events_ok, boot_wait)
         return summary(accel, work)
     finally:
         for vm in vms:
@@ -369,6 +377,64 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
         else:
             log("work directory kept: " + work)
+
+
+def await_upgrade(vm, deadline):
+    """Follows /api/v1/upgrades/current through the restart (new server, new sign-in) to the end."""
+    token, state = None, {}
+    while time.time() < deadline:
+        try:
+            token = token or vm.login(vm.password)
+            if token:
+                state = vm.request("GET", "/api/v1/upgrades/current", token=token, timeout=10)
+                if state.get("terminal"):
+                    return state
+        except urllib.error.HTTPError as e:
+            if e.code == 401:
+                token = None
+        except Exception:
+            pass  # restarting
+        time.sleep(5)
+    return state
+
+
+def upgrade_check(vm, key, work, events_q, boot_wait):
+    """A bundle one patch version above the image's, built from this checkout and signed with the key
+    the image trusts (target/release-keys), is uploaded, applied through the health gate, then rolled
+    back by hand."""
+    cur = vm.ssh(key, "cat /opt/telltale/current/VERSION").stdout.strip()
+    m = re.match(r"(\d+)\.(\d+)\.(\d+)", cur)
+    if not check("the image's release says its version", m is not None, cur):
+        return
+    new = "%s.%s.%d" % (m.group(1), m.group(2), int(m.group(3)) + 1)
+    bundle = os.path.join(work, "telltale-%s.ttu" % new)
+    log("upgrade: building a bundle %s -> %s" % (cur, new))
+    r = subprocess.run([os.path.join(ROOT, "bin", "telltale-upgrade"), "build", "--version", new, "--min-from", "0.0.0",
+                        "--out", bundle], capture_output=True, text=True)
+    if not check("an upgrade bundle one version up builds", r.returncode == 0, r.stderr[-400:]):
+        return
+    token = vm.login(vm.password)
+    try:
+        staged = vm.upload("/api/v1/upgrades/bundles", open(bundle, "rb").read(), token)
+    except urllib.error.HTTPError as e:
+        check("the appliance verifies and keeps the bundle", False, e.read().decode()[:300])
+        return
+    check("the appliance verifies and keeps the bundle", staged.get("version") == new, json.dumps(staged)[:300])
+    vm.request("POST", "/api/v1/upgrades/apply", {"version": new}, token=token)
+    state = await_upgrade(vm, time.time() + boot_wait)
+    check("the upgrade passes its health gate", state.get("phase") == "DONE", json.dumps(state)[-600:])
+    link = vm.ssh(key, "readlink /opt/telltale/current").stdout.strip()
+    check("current points at the new release", link.endswith("/" + new), link)
+    token = vm.login(vm.password)
+    if events_q and token:
+        check("the agent's events survive the upgrade", len(search(vm, token, events_q, wait=60)) >= 1)
+    if not token or state.get("phase") != "DONE":
+        return
+    vm.request("POST", "/api/v1/upgrades/rollback", token=token)
+    time.sleep(3)
+    back = await_upgrade(vm, time.time() + boot_wait)
+    check("a manual rollback returns to the previous release", back.get("kind") == "ROLLBACK" and back.get("phase") == "DONE"
+          and vm.ssh(key, "readlink /opt/telltale/current").stdout.strip().endswith("/" + cur), json.dumps(back)[-600:])
 
 
 def search(vm, token, q, wait=30):

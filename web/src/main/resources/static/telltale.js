@@ -47,8 +47,13 @@ document.addEventListener("DOMContentLoaded", function () {
         try { p = JSON.parse(xhr.responseText); } catch (e) { p = {}; }
         status.textContent = (p.title || "Upload failed") + ": " + (p.detail || ("HTTP " + xhr.status));
         status.className = "notice error";
+        if (button) { button.disabled = false; }
       };
-      xhr.onerror = function () { status.textContent = "The upload was interrupted."; status.className = "notice error"; };
+      xhr.onerror = function () {
+        status.textContent = "The upload was interrupted.";
+        status.className = "notice error";
+        if (button) { button.disabled = false; }
+      };
       status.className = "";
       status.textContent = "Uploading...";
       if (button) { button.disabled = true; }

@@ -50,6 +50,15 @@ public final class Applier {
      * @return the state it ended in, or empty when there was nothing to do
      */
     public Optional<UpgradeState> apply() {
+        try {
+            return applyLocked();
+        } finally {
+            // What root wrote there stays readable and replaceable by the server.
+            Ownership.like(dataDir, files.dir());
+        }
+    }
+
+    private Optional<UpgradeState> applyLocked() {
         try (ApplierLock ignored = lock()) {
             recoverLocked(true);
             if (!Files.exists(files.request())) {
@@ -76,6 +85,9 @@ public final class Applier {
      * @return the state after recovery, or empty when nothing was unfinished
      */
     public Optional<UpgradeState> recover(boolean start) {
+        if (files.read().map(UpgradeState::terminal).orElse(true)) {
+            return Optional.empty(); // the common case at every start: nothing to look at, nothing created
+        }
         try (ApplierLock lock = tryLock()) {
             if (lock == null) {
                 return Optional.empty(); // an applier is at work
@@ -83,6 +95,8 @@ public final class Applier {
             return recoverLocked(start);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            Ownership.like(dataDir, files.dir());
         }
     }
 
@@ -179,7 +193,7 @@ public final class Applier {
         if (os > 0) {
             service.reload();
         }
-        done("install", "release " + state.to() + " installed in " + dest + "; " + os + " OS file(s) replaced");
+        done("install", "release " + state.to() + " installed in " + dest + "; " + os + " OS file(s) installed");
     }
 
     private void switchTo(Path release) {

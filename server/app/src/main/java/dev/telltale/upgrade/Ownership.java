@@ -19,14 +19,22 @@ final class Ownership {
     }
 
     static void likeDataDir(Path dataDir) {
+        like(dataDir, dataDir);
+    }
+
+    /** Gives everything under {@code tree} the owner and group of {@code reference} (as root only). */
+    static void like(Path reference, Path tree) {
+        if (!Files.exists(tree)) {
+            return;
+        }
         try {
             if (!"0".equals(String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid")))) {
                 return; // not root: everything written is the writer's already
             }
-            PosixFileAttributeView root = Files.getFileAttributeView(dataDir, PosixFileAttributeView.class);
+            PosixFileAttributeView root = Files.getFileAttributeView(reference, PosixFileAttributeView.class);
             UserPrincipal owner = root.getOwner();
             GroupPrincipal group = root.readAttributes().group();
-            try (Stream<Path> all = Files.walk(dataDir)) {
+            try (Stream<Path> all = Files.walk(tree)) {
                 for (Path p : all.toList()) {
                     PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
                     if (!v.getOwner().equals(owner)) {

@@ -43,6 +43,11 @@ public final class Browser implements AutoCloseable {
 
     /** As {@link #open(RunningAppliance, int)}, reaching the appliance by {@code host} (localhost or 127.0.0.1). */
     public static Browser open(RunningAppliance app, int width, String host) throws IOException {
+        return open(app.appliance().httpsPort(), width, host);
+    }
+
+    /** As {@link #open(RunningAppliance, int, String)}, for an appliance running in another process. */
+    public static Browser open(int httpsPort, int width, String host) throws IOException {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
         if (!present && System.getenv("TELLTALE_REQUIRE_BROWSER") == null) {
             Assumptions.abort("Chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
@@ -59,7 +64,7 @@ public final class Browser implements AutoCloseable {
                 .usingAnyFreePort().build();
         WebDriver d = new ChromeDriver(service, o);
         d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        return new Browser(d, "https://" + host + ":" + app.appliance().httpsPort(), profile);
+        return new Browser(d, "https://" + host + ":" + httpsPort, profile);
     }
 
     public WebDriver driver() {

@@ -78,7 +78,7 @@ class AdminBrowserTest {
             b.go("/admin");
             List<String> sections = texts(b, "ul.sections .tile-title");
             assertEquals(List.of("Users", "Teams", "Integration clients", "Single sign-on", "Certificates",
-                    "Integrations", "Vulnerability database", "Backups", "Audit log", "System"), sections, "every built section is listed");
+                    "Integrations", "Vulnerability database", "Upgrades", "Backups", "Audit log", "System"), sections, "every built section is listed");
             b.screenshot("admin");
 
             b.go("/admin/teams");
