@@ -32,9 +32,17 @@ public final class Applier {
     private final ServiceControl service;
     private final HealthGate gate;
     private final Clock clock;
+    private final java.util.function.Consumer<String> onStep;
     private UpgradeState state;
 
     public Applier(Path dataDir, UpgradeConfig cfg, int httpsPort, int ingestPort, Clock clock) {
+        this(dataDir, cfg, httpsPort, ingestPort, clock, step -> { });
+    }
+
+    /** With {@code onStep} called as each step begins, after it is recorded (tests pull the plug there). */
+    Applier(Path dataDir, UpgradeConfig cfg, int httpsPort, int ingestPort, Clock clock,
+            java.util.function.Consumer<String> onStep) {
+        this.onStep = onStep;
         this.dataDir = dataDir;
         this.cfg = cfg;
         this.files = new StateFile(dataDir);
@@ -257,6 +265,7 @@ public final class Applier {
 
     private void begin(String step) {
         save(state.step(step, UpgradeState.Status.RUNNING, "", clock.instant()).log(step + "...", clock.instant()));
+        onStep.accept(step);
     }
 
     private void done(String step, String detail) {

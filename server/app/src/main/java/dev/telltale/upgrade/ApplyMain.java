@@ -23,10 +23,15 @@ public final class ApplyMain {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args, step -> { }));
+    }
+
+    /** Runs the command line; {@code onStep} is called as each step begins. Returns the exit status. */
+    static int run(String[] args, java.util.function.Consumer<String> onStep) {
         // The gate connects to the loopback address, which an uploaded certificate need not name.
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
         if (args.length == 0 || !(args[0].equals("apply") || args[0].equals("recover"))) {
-            usage("apply or recover?");
+            return usage("apply or recover?");
         }
         boolean start = true;
         List<String> flags = new ArrayList<>();
@@ -41,21 +46,20 @@ public final class ApplyMain {
         try {
             root = Main.load(flags.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-            return;
+            return usage(e.getMessage());
         }
         Config tt = root.get("telltale");
         java.nio.file.Path data = java.nio.file.Path.of(tt.get("data-dir").asString().orElse("./data")).toAbsolutePath();
         Applier applier = new Applier(data, UpgradeConfig.from(tt.get("upgrade")),
-                tt.get("https.port").asInt().orElse(8443), tt.get("ingest.port").asInt().orElse(8444), Clock.systemUTC());
+                tt.get("https.port").asInt().orElse(8443), tt.get("ingest.port").asInt().orElse(8444), Clock.systemUTC(), onStep);
         Optional<UpgradeState> end = args[0].equals("apply") ? applier.apply() : applier.recover(start);
         end.ifPresent(s -> System.out.println("telltale-upgrade: " + s.phase() + ": " + s.outcome().orElse("")));
-        System.exit(end.map(s -> s.phase() == UpgradeState.Phase.DONE ? 0 : 1).orElse(0));
+        return end.map(s -> s.phase() == UpgradeState.Phase.DONE ? 0 : 1).orElse(0);
     }
 
-    private static void usage(String problem) {
+    private static int usage(String problem) {
         System.err.println("telltale-upgrade: " + problem);
         System.err.println("usage: ApplyMain apply|recover [--no-start] [--config FILE] [--data DIR]");
-        System.exit(2);
+        return 2;
     }
 }

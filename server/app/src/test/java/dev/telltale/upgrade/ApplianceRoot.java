@@ -45,7 +45,7 @@ final class ApplianceRoot implements AutoCloseable {
     final int https;
     final int ingest;
     final ReleaseSigner signer;
-    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final String javaCmd = ProcessHandle.current().info().command().orElse("java");
     private final String classpath = System.getProperty("java.class.path");
 
     ApplianceRoot(Path root) throws Exception {
@@ -80,11 +80,12 @@ final class ApplianceRoot implements AutoCloseable {
                     start-command: [sh, %s]
                     stop-command: [sh, %s]
                     reload-command: ["true"]
-                    applier-command: [%s, "-Xmx256m", "-Djdk.internal.httpclient.disableHostnameVerification=true", "-cp", "%s", dev.telltale.upgrade.ApplyMain, apply, "--config", %s]
+                    applier-command: [%s, "-Xmx256m", "-Dtelltale.test.crash-file=%s", "-cp", "%s", dev.telltale.upgrade.CrashingApplyMain, apply, "--config", %s]
                     gate-timeout: PT30S
                     min-free-bytes: 0
                 """.formatted(data, https, ingest, root.resolve("opt"), root.resolve("os"), root.resolve("keys"),
-                root.resolve("start.sh"), root.resolve("stop.sh"), java, classpath, root.resolve("application.yaml")));
+                root.resolve("start.sh"), root.resolve("stop.sh"), javaCmd, root.resolve("crash-at"), classpath,
+                root.resolve("application.yaml")));
     }
 
     /** Installs release {@code version} whose server is started with {@code extraArgs} and an optional extra classpath entry. */
@@ -94,7 +95,7 @@ final class ApplianceRoot implements AutoCloseable {
         Files.createDirectories(dir.resolve("bin"));
         Path bin = dir.resolve("bin/telltale-server");
         String cp = classpath + extraClasspath.map(p -> ":" + p).orElse("");
-        Files.writeString(bin, "#!/bin/sh\nexec " + java + " -Xmx384m -Dtelltale.version=" + version + " " + extraJavaArgs
+        Files.writeString(bin, "#!/bin/sh\nexec " + javaCmd + " -Xmx384m -Dtelltale.version=" + version + " " + extraJavaArgs
                 + " -cp " + cp + " dev.telltale.Main --config " + root.resolve("application.yaml") + " " + extraServerArgs + "\n");
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
@@ -250,11 +251,17 @@ final class ApplianceRoot implements AutoCloseable {
         }
     }
 
-    /** Runs the applier's recovery as the boot (or the next start of the service) would. */
-    String recover() throws Exception {
-        Process p = new ProcessBuilder(java, "-Djdk.internal.httpclient.disableHostnameVerification=true", "-cp", classpath,
-                "dev.telltale.upgrade.ApplyMain", "recover", "--config", root.resolve("application.yaml").toString())
-                .redirectErrorStream(true).start();
+    /** The applier halts as {@code step} begins (empty: never). */
+    void crashAt(String step) throws IOException {
+        Files.writeString(root.resolve("crash-at"), step);
+    }
+
+    /** Runs the applier's recovery as the boot ({@code --no-start}) or the next start of the service would. */
+    String recover(String... flags) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(javaCmd, "-Djdk.internal.httpclient.disableHostnameVerification=true",
+                "-cp", classpath, "dev.telltale.upgrade.ApplyMain", "recover", "--config", root.resolve("application.yaml").toString()));
+        cmd.addAll(List.of(flags));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;
@@ -273,6 +280,18 @@ final class ApplianceRoot implements AutoCloseable {
                     h.onExit().join();
                     return true;
                 }).orElse(false);
+    }
+
+    /** Whether an applier holds the lock (a live process; the kernel releases a dead one's). */
+    boolean applierRunning() throws IOException {
+        Path lock = data.resolve("upgrade/applier.lock");
+        if (!Files.exists(lock)) {
+            return false;
+        }
+        try (var ch = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
+             var l = ch.tryLock()) {
+            return l == null;
+        }
     }
 
     void killServer() throws IOException {
