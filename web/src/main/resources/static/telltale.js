@@ -24,9 +24,9 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   // Uploads with a progress bar: <form data-upload="/api/..." data-done="/page"> holding a file input, a
   // <progress> and a [data-upload-status]; the file is the request body, the CSRF field goes as a header.
+  // Without this script the same form posts multipart/form-data to its page route.
   document.querySelectorAll("form[data-upload]").forEach(function (f) {
     var button = f.querySelector("button[type='submit']");
-    if (button) { button.hidden = false; }
     f.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var file = f.querySelector("input[type='file']").files[0];
@@ -63,7 +63,6 @@ document.addEventListener("DOMContentLoaded", function () {
   // Upgrade progress: [data-upgrade-poll] follows /api/v1/upgrades/current through the restart.
   var up = document.querySelector("[data-upgrade-poll]");
   if (up) {
-    var phase = up.getAttribute("data-phase");
     var said = up.querySelector("[data-upgrade-status]");
     setInterval(function () {
       fetch("/api/v1/upgrades/current", {credentials: "same-origin", headers: {"Accept": "application/json"}})
@@ -74,11 +73,14 @@ document.addEventListener("DOMContentLoaded", function () {
         })
         .then(function (s) {
           if (!s) { return; }
+          // Updated in place: a reload could land while the server restarts and leave an error page.
           up.querySelector("progress").value = s.percent;
           var log = up.querySelector("[data-upgrade-log]");
           if (log) { log.textContent = s.log.slice(-40).join("\n"); }
+          var state = up.querySelector(".state");
+          if (state) { state.textContent = s.phase; }
           said.textContent = s.percent + "%";
-          if (s.phase !== phase || s.terminal) { location.reload(); }
+          if (s.terminal) { location.reload(); }
         })
         .catch(function () { said.textContent = "The appliance is restarting; this page carries on when it answers."; });
     }, 2000);

@@ -48,6 +48,11 @@ public final class Browser implements AutoCloseable {
 
     /** As {@link #open(RunningAppliance, int, String)}, for an appliance running in another process. */
     public static Browser open(int httpsPort, int width, String host) throws IOException {
+        return open(httpsPort, width, host, true);
+    }
+
+    /** As {@link #open(int, int, String)}; {@code scripts=false} is a browser with JavaScript switched off. */
+    public static Browser open(int httpsPort, int width, String host, boolean scripts) throws IOException {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
         if (!present && System.getenv("TELLTALE_REQUIRE_BROWSER") == null) {
             Assumptions.abort("Chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
@@ -60,6 +65,9 @@ public final class Browser implements AutoCloseable {
                 "--user-data-dir=" + profile, "--window-size=" + width + ",900");
         // The appliance's certificate is signed by its own CA, which this fresh profile does not know.
         o.setAcceptInsecureCerts(true);
+        if (!scripts) {
+            o.setExperimentalOption("prefs", java.util.Map.of("profile.managed_default_content_settings.javascript", 2));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
         WebDriver d = new ChromeDriver(service, o);

@@ -70,6 +70,31 @@ class UpgradeBrowserTest {
         }
     }
 
+    @Test
+    void withoutJavaScriptTheFormUploadsTheBundle() throws Exception {
+        try (ApplianceRoot a = new ApplianceRoot(dir)) {
+            a.install(a.release("0.1.0", "", Optional.empty(), ""), "0.1.0");
+            Path src = a.release("0.2.0", "", Optional.empty(), "");
+            Path good = a.bundle(src, "0.2.0", "0.1.0");
+            Path untrusted = dir.resolve("untrusted.ttu");
+            Bundles.build(src, Optional.empty(), Version.parse("0.2.0"), Version.parse("0.1.0"),
+                    ReleaseSigner.generate(Files.createDirectories(dir.resolve("other-key"))), untrusted);
+            a.start();
+            try (Browser b = Browser.open(a.https, 1280, "localhost", false)) {
+                b.signIn("admin", RunningAppliance.ADMIN_PASSWORD).go("/admin/upgrades");
+                b.find("#bundle-file").sendKeys(untrusted.toString());
+                b.submit("form[action='/admin/upgrades/upload'] button[type=submit]");
+                assertTrue(b.text("main").contains("Bundle refused: UNKNOWN_KEY"), b.text("main"));
+                assertTrue(b.text("main").contains("None: upload one first."), "nothing was kept");
+
+                b.find("#bundle-file").sendKeys(good.toString());
+                b.submit("form[action='/admin/upgrades/upload'] button[type=submit]");
+                assertEquals("/admin/upgrades", b.path());
+                assertTrue(b.text("#staged-h + div table").contains("0.2.0"), b.text("main"));
+            }
+        }
+    }
+
     private static WebDriverWait wait(Browser b) {
         return new WebDriverWait(b.driver(), Duration.ofSeconds(60));
     }

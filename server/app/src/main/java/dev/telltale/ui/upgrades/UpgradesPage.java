@@ -11,6 +11,7 @@ import dev.telltale.ui.Views;
 import dev.telltale.upgrade.UpgradeException;
 import dev.telltale.upgrade.UpgradeState;
 import dev.telltale.upgrade.Upgrades;
+import dev.telltale.upgrade.bundle.BundleRefusedException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -34,6 +35,11 @@ public final class UpgradesPage implements Page {
     private final Views views;
     private final RouteTable routes;
     private final Upgrades upgrades;
+    /** Why the last upload without JavaScript was refused, for the page after the redirect (the address carries a code only). */
+    private volatile Optional<Refusal> lastRefusal = Optional.empty();
+
+    private record Refusal(String actor, String message) {
+    }
 
     public UpgradesPage(Views views, RouteTable routes, Upgrades upgrades) {
         this.views = views;
@@ -74,6 +80,7 @@ public final class UpgradesPage implements Page {
     @Override
     public void declare(RouteTable t) {
         t.page("GET", "/admin/upgrades", Permission.APPLIANCE_MANAGE)
+                .page("POST", "/admin/upgrades/upload", Permission.APPLIANCE_MANAGE)
                 .page("POST", "/admin/upgrades/apply", Permission.APPLIANCE_MANAGE)
                 .page("POST", "/admin/upgrades/discard", Permission.APPLIANCE_MANAGE)
                 .page("POST", "/admin/upgrades/rollback", Permission.APPLIANCE_MANAGE);
@@ -81,7 +88,8 @@ public final class UpgradesPage implements Page {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/admin/upgrades", this::show).post("/admin/upgrades/apply", this::apply)
+        rules.get("/admin/upgrades", this::show).post("/admin/upgrades/upload", this::upload)
+                .post("/admin/upgrades/apply", this::apply)
                 .post("/admin/upgrades/discard", this::discard).post("/admin/upgrades/rollback", this::rollback);
     }
 
@@ -99,11 +107,28 @@ public final class UpgradesPage implements Page {
                 WHEN.format(h.started()), h.message().orElse(""))).toList());
         m.put("notice", switch (req.query().first("error").orElse("")) {
             case "busy" -> "Not now: another upgrade is in progress, or no rollback is on offer.";
+            case "refused" -> lastRefusal.filter(r -> r.actor().equals(actor(req))).map(r -> "Bundle refused: " + r.message())
+                    .orElse("The bundle was refused.");
             case "missing" -> "That bundle is no longer staged.";
             case "invalid" -> "That request was not valid.";
             default -> "";
         });
         views.send(res, 200, "upgrades", m);
+    }
+
+    /** The upload without JavaScript (the page's script sends the file to the API with a progress bar instead). */
+    private void upload(ServerRequest req, ServerResponse res) {
+        String actor = actor(req);
+        try {
+            dev.telltale.ui.FileForm.read(req, "bundle", (name, in) -> upgrades.stage(in, actor));
+            Views.redirect(res, "/admin/upgrades");
+        } catch (BundleRefusedException e) {
+            lastRefusal = Optional.of(new Refusal(actor, e.reason() + ": " + e.getMessage()));
+            Views.redirect(res, "/admin/upgrades?error=refused");
+        } catch (UpgradeException e) {
+            lastRefusal = Optional.of(new Refusal(actor, e.getMessage()));
+            Views.redirect(res, "/admin/upgrades?error=refused");
+        }
     }
 
     private void apply(ServerRequest req, ServerResponse res) {
