@@ -62,12 +62,13 @@ public final class VulnDbPage implements Page {
     @Override
     public void declare(RouteTable t) {
         t.page("GET", "/admin/vulndb", Permission.APPLIANCE_MANAGE).page("POST", "/admin/vulndb/import",
-                Permission.APPLIANCE_MANAGE);
+                Permission.APPLIANCE_MANAGE).page("POST", "/admin/vulndb/upload", Permission.APPLIANCE_MANAGE);
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/admin/vulndb", this::show).post("/admin/vulndb/import", this::importDirectory);
+        rules.get("/admin/vulndb", this::show).post("/admin/vulndb/import", this::importDirectory)
+                .post("/admin/vulndb/upload", this::upload);
     }
 
     private void show(ServerRequest req, ServerResponse res) {
@@ -84,7 +85,9 @@ public final class VulnDbPage implements Page {
         m.put("job", job);
         m.put("refresh", job.map(JobView::running).orElse(false));
         m.put("notice", req.query().contains("busy") ? "An import is already queued; try again when it has finished."
-                : req.query().contains("nodir") ? "No import directory is configured (telltale.vulndb.import-dir)." : "");
+                : req.query().contains("nodir") ? "No import directory is configured (telltale.vulndb.import-dir)."
+                : req.query().contains("notzip") ? "That file is not a zip of OSV records."
+                : req.query().contains("toolarge") ? "That file is larger than telltale.vulndb.max-archive-bytes." : "");
         views.send(res, 200, "vulndb", m);
     }
 
@@ -104,6 +107,23 @@ public final class VulnDbPage implements Page {
             Views.redirect(res, "/admin/vulndb?job=" + j.id());
         } catch (VulnDbException e) {
             Views.redirect(res, e.kind() == VulnDbException.Kind.BUSY ? "/admin/vulndb?busy" : "/admin/vulndb?nodir");
+        }
+    }
+
+    /** The zip upload without JavaScript (the page's script sends it to the API with a progress bar instead). */
+    private void upload(ServerRequest req, ServerResponse res) {
+        String actor = req.context().get(User.class).map(User::username).orElseThrow(() -> new UiException(401, "Sign in first."));
+        ImportJob[] job = new ImportJob[1];
+        try {
+            dev.telltale.ui.FileForm.read(req, "archive", (name, in) -> job[0] = vulnDb.importArchive(in, actor));
+            Views.redirect(res, "/admin/vulndb?job=" + job[0].id());
+        } catch (VulnDbException e) {
+            Views.redirect(res, "/admin/vulndb?" + switch (e.kind()) {
+                case BUSY -> "busy";
+                case NOT_ZIP -> "notzip";
+                case TOO_LARGE -> "toolarge";
+                case NOT_CONFIGURED -> "nodir";
+            });
         }
     }
 
