@@ -80,6 +80,12 @@ class UpgradeApplyTest {
             assertEquals("0.1.0", awaitSend(a, runToken, "rolled", events("rolled", 5)));
             assertEquals(40, a.count(admin, "host:before"), "the data of before the upgrade");
             assertEquals(0, a.count(admin, "host:after"), "a manual rollback returns to the backup taken before the upgrade");
+            JsonNode after = awaitUpgradeRecorded(a, admin, "DONE");
+            assertEquals("ROLLBACK", after.get("history").get(0).get("kind").asText(), after.toString());
+            assertEquals("DONE", after.get("history").get(1).get("state").asText(), "the upgrade it undid: " + after);
+            assertTrue(after.get("history").get(1).get("message").asText().contains("rolled back by hand"), after.toString());
+            assertTrue(after.get("rollback").isNull(), "no second rollback");
+            assertTrue(a.json("/api/v1/audit?action=upgrade.done", admin).toString().contains("rollback 0.2.0 -> 0.1.0"));
         }
     }
 
