@@ -96,7 +96,7 @@ class UpgradeApplyTest {
             Path broken = Files.createDirectories(dir.resolve("broken/db/migration"));
             Files.writeString(broken.resolve("V9999__broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x INT;\n");
             Path bundle = a.bundle(a.release("0.2.0", "", Optional.of(dir.resolve("broken")), ""), "0.2.0", "0.1.0");
-            UpgradeState end = upgradeAndFail(a, bundle);
+            UpgradeState end = upgradeAndFail(a, bundle, false);
             assertTrue(end.outcome().orElse("").contains("gate"), end.toString());
         }
     }
@@ -107,7 +107,7 @@ class UpgradeApplyTest {
             a.install(a.release("0.1.0", "", Optional.empty(), ""), "0.1.0");
             // The new release comes up healthy but does not serve agents where they connect.
             Path bundle = a.bundle(a.release("0.2.0", "", Optional.empty(), "--ingest-port 0"), "0.2.0", "0.1.0");
-            UpgradeState end = upgradeAndFail(a, bundle);
+            UpgradeState end = upgradeAndFail(a, bundle, true);
             assertTrue(end.outcome().orElse("").contains("health gate"), end.toString());
         }
     }
@@ -156,17 +156,31 @@ class UpgradeApplyTest {
     }
 
     /** Upgrades to a release that cannot pass; checks the previous release runs on the data of before. */
-    private UpgradeState upgradeAndFail(ApplianceRoot a, Path bundle) throws Exception {
+    private UpgradeState upgradeAndFail(ApplianceRoot a, Path bundle, boolean cli) throws Exception {
         a.start();
         String admin = a.login();
         String runToken = a.runToken(admin);
         a.send(runToken, "before", events("before", 30));
         assertEquals(30, a.awaitCount(admin, "host:before", 30));
-        assertEquals(201, a.send("POST", "/api/v1/upgrades/bundles", HttpRequest.BodyPublishers.ofFile(bundle), admin).statusCode());
         StreamingAgent agent = new StreamingAgent(a, runToken, "streaming");
         Thread.sleep(1500);
-        assertEquals(202, a.send("POST", "/api/v1/upgrades/apply", HttpRequest.BodyPublishers.ofString("{\"version\":\"0.2.0\"}"),
-                admin).statusCode());
+        if (cli) {
+            // As an operator would from a shell: upload, apply, follow through the restart; exit 1 on a rollback.
+            ProcessBuilder pb = new ProcessBuilder("bash", Path.of("../../bin/telltale-upgrade").toAbsolutePath().normalize().toString(),
+                    "push", bundle.toString(), "--url", "https://localhost:" + a.https, "--cacert",
+                    a.data.resolve("tls/ca.crt").toString(), "--apply").redirectErrorStream(true);
+            pb.environment().put("TELLTALE_USER", "admin");
+            pb.environment().put("TELLTALE_PASSWORD", dev.telltale.testing.RunningAppliance.ADMIN_PASSWORD);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(1, p.waitFor(), out);
+            assertTrue(out.contains("verified and kept: 0.2.0") && out.contains("ROLLED_BACK"), out);
+        } else {
+            assertEquals(201, a.send("POST", "/api/v1/upgrades/bundles", HttpRequest.BodyPublishers.ofFile(bundle), admin)
+                    .statusCode());
+            assertEquals(202, a.send("POST", "/api/v1/upgrades/apply",
+                    HttpRequest.BodyPublishers.ofString("{\"version\":\"0.2.0\"}"), admin).statusCode());
+        }
         UpgradeState end = a.awaitEnd(Duration.ofMinutes(3));
         assertEquals(UpgradeState.Phase.ROLLED_BACK, end.phase(), end + "\n" + a.tail());
         Thread.sleep(1500);
