@@ -93,7 +93,7 @@ final class BackupSettingsApi {
         BackupSettings s = stored.settings();
         ObjectNode out = Json.object();
         ObjectNode schedule = out.putObject("schedule");
-        schedule.put("interval", s.interval().map(Object::toString).orElse(null));
+        schedule.put("interval", s.interval().map(BackupSettings::iso).orElse(null));
         schedule.put("at", s.at().map(Object::toString).orElse(null));
         schedule.put("next_run", backups.nextScheduled().map(Object::toString).orElse(null));
         ObjectNode target = out.putObject("target");

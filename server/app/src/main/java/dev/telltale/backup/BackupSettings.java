@@ -61,6 +61,11 @@ public record BackupSettings(Optional<Duration> interval, Optional<LocalTime> at
 
     /** The schedule in words ("every P1D from 02:30 UTC") or empty when off. */
     public Optional<String> scheduleText() {
-        return interval.map(i -> "every " + i + at.map(a -> " from " + a + " UTC").orElse(""));
+        return interval.map(i -> "every " + iso(i) + at.map(a -> " from " + a + " UTC").orElse(""));
+    }
+
+    /** An interval as an Admin writes it: whole days as {@code P1D} (Java prints {@code PT24H}). */
+    public static String iso(Duration d) {
+        return !d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0 ? "P" + d.toDays() + "D" : d.toString();
     }
 }

@@ -95,7 +95,7 @@ final class SettingsStore {
                     + " target_type, target_path, sftp_host, sftp_port, sftp_user, sftp_remote_dir, sftp_host_key,"
                     + " sftp_password, sftp_private_key, keep_remote, updated_at, updated_by)"
                     + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, s.interval().map(Duration::toString).orElse(null));
+                ps.setString(1, s.interval().map(BackupSettings::iso).orElse(null));
                 ps.setString(2, s.at().map(LocalTime::toString).orElse(null));
                 ps.setString(3, s.targetType().key());
                 ps.setString(4, s.path().map(Path::toString).orElse(null));

@@ -15,7 +15,7 @@ record BackupsForm(String interval, String at, String targetType, String path, S
 
     static BackupsForm of(BackupSettings s) {
         Optional<BackupSettings.Sftp> f = s.sftp();
-        return new BackupsForm(s.interval().map(Object::toString).orElse(""), s.at().map(Object::toString).orElse(""),
+        return new BackupsForm(s.interval().map(BackupSettings::iso).orElse(""), s.at().map(Object::toString).orElse(""),
                 s.targetType().key(), s.path().map(Path::toString).orElse(""), f.map(BackupSettings.Sftp::host).orElse(""),
                 f.map(x -> Integer.toString(x.port())).orElse("22"), f.map(BackupSettings.Sftp::user).orElse(""),
                 f.map(BackupSettings.Sftp::remoteDir).orElse(""), f.map(BackupSettings.Sftp::hostKey).orElse(""),
