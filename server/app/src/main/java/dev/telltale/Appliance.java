@@ -187,7 +187,7 @@ public final class Appliance implements AutoCloseable {
         // Closed before the journal, the store and the database: a backup in progress completes first.
         backups = dev.telltale.backup.Backups.create(dev.telltale.backup.BackupConfig.from(tt.get("backup"),
                         tt.get("config-file").asString().asOptional().map(Path::of)), dataDir, db, store, journal,
-                new dev.telltale.audit.AuditLog(db), metrics, clock, VERSION);
+                new dev.telltale.audit.AuditLog(db), metrics, clock, VERSION, secretBox);
         toClose.add(0, backups);
 
         // Agents are admitted after everything they feed is up; while an upgrade is mid-way only its

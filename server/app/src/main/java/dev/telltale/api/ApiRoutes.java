@@ -74,6 +74,9 @@ final class ApiRoutes {
 
                 .add("GET", "/api/v1/backups", APPLIANCE_MANAGE)
                 .add("POST", "/api/v1/backups", APPLIANCE_MANAGE)
+                .add("GET", "/api/v1/backups/settings", APPLIANCE_MANAGE)
+                .add("PUT", "/api/v1/backups/settings", APPLIANCE_MANAGE)
+                .add("POST", "/api/v1/backups/settings/test", APPLIANCE_MANAGE)
                 .add("GET", "/api/v1/backups/{id}/archive", APPLIANCE_MANAGE)
                 .add("POST", "/api/v1/backups/{id}/export", APPLIANCE_MANAGE)
 

@@ -21,21 +21,25 @@ import java.util.Optional;
  * {@code /api/v1/backups}: the list of complete backups with the schedule and target;
  * {@code POST} takes a backup now (body optional: {@code {"reason": "..."}}) and answers with it;
  * {@code GET /{id}/archive} streams its zip archive (the SHA-256 follows in the audit log entry);
- * {@code POST /{id}/export} copies the archive to the configured target.
+ * {@code POST /{id}/export} copies the archive to the configured target; {@code /settings}: see
+ * {@link BackupSettingsApi}.
  */
 final class BackupsApi implements HttpService {
     private final Backups backups;
     private final AuditLog audit;
+    private final BackupSettingsApi settings;
 
     BackupsApi(Backups backups, AuditLog audit) {
         this.backups = backups;
         this.audit = audit;
+        this.settings = new BackupSettingsApi(backups);
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/", this::list).post("/", this::backup).get("/{id}/archive", this::archive)
-                .post("/{id}/export", this::export);
+        rules.get("/", this::list).post("/", this::backup)
+                .get("/settings", settings::get).put("/settings", settings::put).post("/settings/test", settings::test)
+                .get("/{id}/archive", this::archive).post("/{id}/export", this::export);
     }
 
     private void list(ServerRequest req, ServerResponse res) {

@@ -70,10 +70,17 @@ final class Problems {
             ApiProblem p = CertificatesApi.problem(e);
             send(res, p.status(), p.title(), p.getMessage());
         });
+        routing.error(FieldProblem.class, (req, res, e) -> sendFields(res, e.getMessage(), e.errors));
         routing.error(dev.telltale.backup.BackupException.class, (req, res, e) -> {
             switch (e.reason()) {
                 case NOT_FOUND -> send(res, 404, "Not Found", e.getMessage());
-                case INVALID -> send(res, 400, "Bad Request", e.getMessage());
+                case INVALID -> {
+                    if (e.fieldErrors().isEmpty()) {
+                        send(res, 400, "Bad Request", e.getMessage());
+                    } else {
+                        sendFields(res, e.getMessage(), e.fieldErrors());
+                    }
+                }
                 case CONFLICT -> send(res, 409, "Conflict", e.getMessage());
                 case FAILED -> {
                     LOG.log(java.util.logging.Level.SEVERE, "backup failed", e);
@@ -95,8 +102,30 @@ final class Problems {
                 e.conflict() ? "Invalid Transition" : "Bad Request", e.getMessage()));
     }
 
+    /** A 400 naming every bad field of a body: {@code errors} maps each field to what is wrong with it. */
+    static final class FieldProblem extends RuntimeException {
+        private final transient java.util.Map<String, String> errors;
+
+        FieldProblem(String detail, java.util.Map<String, String> errors) {
+            super(detail, null, false, false);
+            this.errors = java.util.Map.copyOf(errors);
+        }
+    }
+
+    private static void sendFields(ServerResponse res, String detail, java.util.Map<String, String> errors) {
+        var body = Json.object().put("type", "about:blank").put("title", "Bad Request").put("status", 400)
+                .put("detail", detail);
+        var e = body.putObject("errors");
+        errors.forEach(e::put);
+        send(res, 400, body);
+    }
+
     static void send(ServerResponse res, int status, String title, String detail) {
         var body = Json.object().put("type", "about:blank").put("title", title).put("status", status).put("detail", detail);
+        send(res, status, body);
+    }
+
+    private static void send(ServerResponse res, int status, com.fasterxml.jackson.databind.node.ObjectNode body) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");

@@ -39,10 +39,18 @@ public record BackupConfig(int keep, Optional<Duration> interval, Optional<Local
 
     /**
      * An SFTP server whose host key must have the pinned fingerprint ({@code SHA256:...} as
-     * OpenSSH prints it); password or private key file (never logged).
+     * OpenSSH prints it); password, private key file or private key text (from the settings
+     * Admins save; never logged).
      */
     public record SftpTarget(String host, int port, String user, String remoteDir, String hostKeyFingerprint,
-                             Optional<String> password, Optional<Path> privateKeyFile) implements Target {
+                             Optional<String> password, Optional<Path> privateKeyFile,
+                             Optional<String> privateKeyPem) implements Target {
+        /** A target of the configuration file (no key text). */
+        public SftpTarget(String host, int port, String user, String remoteDir, String hostKeyFingerprint,
+                          Optional<String> password, Optional<Path> privateKeyFile) {
+            this(host, port, user, remoteDir, hostKeyFingerprint, password, privateKeyFile, Optional.empty());
+        }
+
         @Override
         public String describe() {
             return "sftp://" + user + "@" + host + ":" + port + "/" + remoteDir;
@@ -63,6 +71,30 @@ public record BackupConfig(int keep, Optional<Duration> interval, Optional<Local
             throw new ConfigException("telltale.backup.schedule.interval", "must be at least PT1M, was " + interval.get());
         }
         configFiles = List.copyOf(configFiles);
+    }
+
+    /**
+     * This configuration with the schedule, target and {@code keep-remote} of settings an Admin
+     * saved (they win over the configuration file's).
+     */
+    BackupConfig with(BackupSettings s, SettingsCheck.Credentials credentials) {
+        Optional<Target> t = switch (s.targetType()) {
+            case NONE -> Optional.empty();
+            case DIRECTORY -> s.path().map(DirectoryTarget::new);
+            case SFTP -> s.sftp().map(f -> new SftpTarget(f.host(), f.port(), f.user(), f.remoteDir(), f.hostKey(),
+                    credentials.password(), Optional.empty(), credentials.privateKey()));
+        };
+        return new BackupConfig(keep, s.interval(), s.at(), t, s.keepRemote(), configFiles);
+    }
+
+    /** The schedule, target and {@code keep-remote} of this configuration as settings (without secrets). */
+    BackupSettings settings() {
+        BackupSettings.TargetType type = target.map(t -> t instanceof DirectoryTarget ? BackupSettings.TargetType.DIRECTORY
+                : BackupSettings.TargetType.SFTP).orElse(BackupSettings.TargetType.NONE);
+        Optional<Path> path = target.filter(t -> t instanceof DirectoryTarget).map(t -> ((DirectoryTarget) t).path());
+        Optional<BackupSettings.Sftp> sftp = target.filter(t -> t instanceof SftpTarget).map(t -> (SftpTarget) t)
+                .map(t -> new BackupSettings.Sftp(t.host(), t.port(), t.user(), t.remoteDir(), t.hostKeyFingerprint()));
+        return new BackupSettings(interval, at, type, path, sftp, keepRemote);
     }
 
     public static BackupConfig defaults() {

@@ -4,11 +4,13 @@ import dev.telltale.audit.AuditLog;
 import dev.telltale.db.Database;
 import dev.telltale.journal.Journal;
 import dev.telltale.metrics.Metrics;
+import dev.telltale.secrets.SecretBox;
 import dev.telltale.store.EventStore;
 
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,10 +22,13 @@ import java.util.Optional;
  */
 public interface Backups extends AutoCloseable {
 
-    /** Deletes what a crash mid-backup left ({@code *.partial}) and audits a restore done while stopped. */
+    /**
+     * Deletes what a crash mid-backup left ({@code *.partial}) and audits a restore done while stopped.
+     * The schedule, target and {@code keep-remote} an Admin saved (Derby) win over {@code cfg}'s.
+     */
     static Backups create(BackupConfig cfg, Path dataDir, Database db, EventStore store, Journal journal, AuditLog audit,
-                          Metrics metrics, Clock clock, String version) {
-        return new DefaultBackups(cfg, dataDir, db, store, journal, audit, metrics, clock, version);
+                          Metrics metrics, Clock clock, String version, SecretBox secrets) {
+        return new DefaultBackups(cfg, dataDir, db, store, journal, audit, metrics, clock, version, secrets);
     }
 
     /**
@@ -59,6 +64,27 @@ public interface Backups extends AutoCloseable {
 
     /** The schedule in words ("every P1D from 02:30 UTC") or empty when off. */
     Optional<String> schedule();
+
+    /** The schedule, target and {@code keep-remote} in effect, without secrets; says where they come from. */
+    BackupSettings.Stored settings();
+
+    /**
+     * Checks and saves the settings (they then win over the configuration file), audits the change
+     * ({@code backup.settings}, without secrets) and applies it at once: the scheduler is rescheduled
+     * and the next export goes to the new target.
+     *
+     * @throws BackupException INVALID with {@link BackupException#fieldErrors()} naming every bad field
+     */
+    BackupSettings.Stored updateSettings(BackupSettings.Input input, String actor);
+
+    /**
+     * Tries the target in effect as an export would (a directory: writable; SFTP: connect, pinned
+     * host key, login, remote directory writable). Never throws for an unusable target: the result says why.
+     */
+    BackupSettings.TestResult testTarget();
+
+    /** When the next scheduled backup runs; empty when the schedule is off. */
+    Optional<Instant> nextScheduled();
 
     /** Starts the scheduler (a no-op when no schedule is configured). */
     void start();

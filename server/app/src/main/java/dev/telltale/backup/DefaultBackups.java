@@ -4,6 +4,7 @@ import dev.telltale.audit.AuditLog;
 import dev.telltale.db.Database;
 import dev.telltale.journal.Journal;
 import dev.telltale.metrics.Metrics;
+import dev.telltale.secrets.SecretBox;
 import dev.telltale.store.EventStore;
 
 import java.io.IOException;
@@ -34,7 +35,12 @@ final class DefaultBackups implements Backups {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private final BackupConfig cfg;
+    /** The configuration file's; the initial default of the settings. */
+    private final BackupConfig fileCfg;
+    /** In effect: the configuration file's with the saved settings applied. */
+    private volatile BackupConfig cfg;
+    private volatile Optional<SettingsStore.Saved> saved;
+    private final SettingsStore settingsStore;
     private final Path dataDir;
     private final Path backupsDir;
     private final Database db;
@@ -50,8 +56,11 @@ final class DefaultBackups implements Backups {
     private volatile double lastTime = Double.NaN;
 
     DefaultBackups(BackupConfig cfg, Path dataDir, Database db, EventStore store, Journal journal, AuditLog audit,
-                   Metrics metrics, Clock clock, String version) {
-        this.cfg = cfg;
+                   Metrics metrics, Clock clock, String version, SecretBox secrets) {
+        this.fileCfg = cfg;
+        this.settingsStore = new SettingsStore(db.dataSource(), secrets, clock);
+        this.saved = settingsStore.load();
+        this.cfg = saved.map(s -> cfg.with(s.settings(), s.credentials())).orElse(cfg);
         this.dataDir = dataDir;
         this.backupsDir = dataDir.resolve("backups");
         this.db = db;
@@ -68,7 +77,7 @@ final class DefaultBackups implements Backups {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the backup directory " + backupsDir, e);
         }
-        this.schedule = new Schedule(cfg, clock, this::scheduled);
+        this.schedule = new Schedule(this.cfg, clock, this::scheduled);
         metrics.gauge("telltale_backup_last_timestamp_seconds", "When the last backup completed", () -> lastTime);
         metrics.gauge("telltale_backup_last_size_bytes", "Size of the last backup", () -> lastBytes);
         metrics.gauge("telltale_backup_last_duration_seconds", "How long the last backup took", () -> lastSeconds);
@@ -264,10 +273,11 @@ final class DefaultBackups implements Backups {
 
     @Override
     public String export(String id, String actor) {
-        BackupConfig.Target target = cfg.target().orElseThrow(() -> new BackupException(BackupException.Reason.INVALID,
-                "no backup target is configured (telltale.backup.target)"));
+        BackupConfig c = cfg;
+        BackupConfig.Target target = c.target().orElseThrow(() -> new BackupException(BackupException.Reason.INVALID,
+                "no backup target is set (Backups settings, or telltale.backup.target)"));
         BackupInfo b = require(id);
-        String name = Targets.send(target, b, cfg.keepRemote(), dataDir.resolve("backups"));
+        String name = Targets.send(target, b, c.keepRemote(), dataDir.resolve("backups"));
         audit.record(actor, "backup.export", "backups/" + id, Optional.of(target.describe()));
         LOG.info(() -> "backup " + id + " exported to " + target.describe());
         return name;
@@ -280,7 +290,7 @@ final class DefaultBackups implements Backups {
 
     @Override
     public Optional<String> schedule() {
-        return cfg.interval().map(i -> "every " + i + cfg.at().map(a -> " from " + a + " UTC").orElse(""));
+        return cfg.settings().scheduleText();
     }
 
     private void scheduled() {
@@ -288,6 +298,46 @@ final class DefaultBackups implements Backups {
         if (cfg.target().isPresent()) {
             export(b.id(), "system");
         }
+    }
+
+    @Override
+    public BackupSettings.Stored settings() {
+        Optional<SettingsStore.Saved> s = saved;
+        if (s.isPresent()) {
+            SettingsStore.Saved v = s.get();
+            return new BackupSettings.Stored(v.settings(), v.credentials().password().isPresent(),
+                    v.credentials().privateKey().isPresent(), "database", Optional.of(v.updatedAt()),
+                    Optional.of(v.updatedBy()));
+        }
+        var sftp = fileCfg.target().filter(t -> t instanceof BackupConfig.SftpTarget).map(t -> (BackupConfig.SftpTarget) t);
+        return new BackupSettings.Stored(fileCfg.settings(), sftp.flatMap(BackupConfig.SftpTarget::password).isPresent(),
+                sftp.flatMap(BackupConfig.SftpTarget::privateKeyFile).isPresent(), "configuration", Optional.empty(),
+                Optional.empty());
+    }
+
+    @Override
+    public synchronized BackupSettings.Stored updateSettings(BackupSettings.Input input, String actor) {
+        SettingsCheck.Credentials stored = saved.map(SettingsStore.Saved::credentials).orElse(SettingsCheck.Credentials.NONE);
+        SettingsCheck.Checked checked = SettingsCheck.check(input, stored);
+        boolean replaced = input.password().isPresent() || input.privateKey().isPresent();
+        SettingsStore.Saved s = settingsStore.save(checked, replaced, actor);
+        saved = Optional.of(s);
+        cfg = fileCfg.with(s.settings(), s.credentials());
+        schedule.update(cfg);
+        LOG.info(() -> "backup settings changed by " + actor + ": " + SettingsStore.describe(s.settings(), s.credentials(),
+                replaced));
+        return settings();
+    }
+
+    @Override
+    public BackupSettings.TestResult testTarget() {
+        return cfg.target().map(Targets::probe).orElse(new BackupSettings.TestResult(false,
+                "no backup target is set: choose a directory or an SFTP server and save first"));
+    }
+
+    @Override
+    public Optional<Instant> nextScheduled() {
+        return schedule.nextRun();
     }
 
     @Override

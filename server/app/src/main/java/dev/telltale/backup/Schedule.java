@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,14 +16,19 @@ import java.util.logging.Logger;
 /**
  * Runs scheduled backups on one named thread: every {@code interval}, at the times
  * {@code at + k * interval} (UTC, anchored on today) when {@code at} is given, otherwise one
- * interval after start and after each run.
+ * interval after start (or after the schedule changed) and after each run. {@link #update}
+ * replaces the schedule of a running scheduler: the pending run is dropped and the next one
+ * computed from the new schedule (a run in progress completes).
  */
 final class Schedule implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Schedule.class.getName());
-    private final BackupConfig cfg;
     private final Clock clock;
     private final Runnable job;
+    private BackupConfig cfg;
+    private boolean started;
     private ScheduledExecutorService thread;
+    private ScheduledFuture<?> pending;
+    private Instant nextAt;
 
     Schedule(BackupConfig cfg, Clock clock, Runnable job) {
         this.cfg = cfg;
@@ -29,22 +37,44 @@ final class Schedule implements AutoCloseable {
     }
 
     synchronized void start() {
-        if (cfg.interval().isEmpty() || thread != null) {
-            return;
-        }
-        var t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> new Thread(r, "telltale-backup-schedule"));
-        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        thread = t;
+        started = true;
         scheduleNext();
     }
 
+    /** Takes the schedule of {@code newCfg} from now on. */
+    synchronized void update(BackupConfig newCfg) {
+        this.cfg = newCfg;
+        if (started) {
+            scheduleNext();
+        }
+    }
+
+    /** When the next scheduled backup runs; empty when the schedule is off or not started. */
+    synchronized Optional<Instant> nextRun() {
+        return Optional.ofNullable(nextAt);
+    }
+
     private synchronized void scheduleNext() {
-        if (thread == null || thread.isShutdown()) {
+        if (pending != null) {
+            // Not interrupted: when called from the run itself this is the run in progress.
+            pending.cancel(false);
+            pending = null;
+        }
+        nextAt = null;
+        if (!started || cfg.interval().isEmpty()) {
             return;
         }
+        if (thread == null) {
+            var t = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "telltale-backup-schedule"));
+            t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            t.setRemoveOnCancelPolicy(true);
+            thread = t;
+        }
         Instant next = next(clock.instant());
+        nextAt = next;
         LOG.info(() -> "next scheduled backup at " + next);
-        thread.schedule(this::run, Duration.between(clock.instant(), next).toMillis(), TimeUnit.MILLISECONDS);
+        pending = thread.schedule(this::run, Math.max(0, Duration.between(clock.instant(), next).toMillis()),
+                TimeUnit.MILLISECONDS);
     }
 
     private void run() {
@@ -53,11 +83,15 @@ final class Schedule implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "scheduled backup failed", e);
         }
-        scheduleNext();
+        synchronized (this) {
+            if (thread != null && !thread.isShutdown()) {
+                scheduleNext();
+            }
+        }
     }
 
     /** The first scheduled time after {@code now}. */
-    Instant next(Instant now) {
+    synchronized Instant next(Instant now) {
         Duration interval = cfg.interval().orElseThrow();
         if (cfg.at().isEmpty()) {
             return now.plus(interval);
@@ -72,6 +106,8 @@ final class Schedule implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        started = false;
+        nextAt = null;
         if (thread != null) {
             // Not interrupted: a backup in progress completes (the appliance waits for it before closing the database).
             thread.shutdown();

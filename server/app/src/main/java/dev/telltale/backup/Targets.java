@@ -27,6 +27,41 @@ final class Targets {
         }
     }
 
+    /** Tries the target as an export would, without sending anything but a small file it deletes again. */
+    static BackupSettings.TestResult probe(BackupConfig.Target target) {
+        try {
+            return new BackupSettings.TestResult(true, switch (target) {
+                case BackupConfig.DirectoryTarget d -> probeDirectory(d.path());
+                case BackupConfig.SftpTarget s -> SftpTarget.probe(s);
+            });
+        } catch (BackupException e) {
+            return new BackupSettings.TestResult(false, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            return new BackupSettings.TestResult(false, "trying " + target.describe() + " failed ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static String probeDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return fail("the directory " + dir + " does not exist and cannot be created");
+        }
+        Path probe = dir.resolve(".telltale-write-test-" + Long.toHexString(System.nanoTime()));
+        try {
+            Files.writeString(probe, "telltale");
+            Files.delete(probe);
+        } catch (IOException e) {
+            return fail("the directory " + dir + " is not writable by the appliance");
+        }
+        return "the directory " + dir + " is writable";
+    }
+
+    private static String fail(String message) {
+        throw new BackupException(BackupException.Reason.FAILED, message);
+    }
+
     private static String toDirectory(Path dir, BackupInfo b, String name, int keepRemote) throws IOException {
         Files.createDirectories(dir);
         Path partial = dir.resolve(name + BackupLayout.PARTIAL);

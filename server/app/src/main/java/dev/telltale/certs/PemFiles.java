@@ -141,9 +141,30 @@ final class PemFiles {
             if (!(o instanceof PrivateKeyInfo info)) {
                 throw new CertificateStoreException(file + " does not hold a PKCS#8 private key");
             }
-            return new JcaPEMKeyConverter().getPrivateKey(info);
+            return jdkKey(info);
         } catch (IOException e) {
             throw new CertificateStoreException("cannot read the private key in " + file, e);
+        }
+    }
+
+    /**
+     * An RSA or EC key of the JDK's own providers, whatever else is registered: Apache MINA SSHD
+     * (backup export over SFTP) registers BouncyCastle as a JCA provider, and BouncyCastle's EC keys
+     * name their algorithm "ECDSA", so a key read after an export no longer matched its "EC"
+     * certificate. Other algorithms go through BouncyCastle's converter (and are refused later).
+     */
+    static PrivateKey jdkKey(PrivateKeyInfo info) throws IOException {
+        var oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+        String alg = oid.equals(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption) ? "RSA"
+                : oid.equals(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey) ? "EC" : null;
+        if (alg == null) {
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        }
+        try {
+            return java.security.KeyFactory.getInstance(alg).generatePrivate(
+                    new java.security.spec.PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("not a valid " + alg + " private key", e);
         }
     }
 

@@ -4,7 +4,6 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -164,7 +163,7 @@ record TlsDirectory(Path dir) {
         try (PEMParser p = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 if (o instanceof PrivateKeyInfo info && key == null) {
-                    key = new JcaPEMKeyConverter().getPrivateKey(info);
+                    key = PemFiles.jdkKey(info);
                 } else if (o instanceof X509CertificateHolder h) {
                     chain.add(new JcaX509CertificateConverter().getCertificate(h));
                 }

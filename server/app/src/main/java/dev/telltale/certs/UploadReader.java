@@ -7,7 +7,6 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -75,16 +74,15 @@ final class UploadReader {
         } catch (IOException e) {
             throw new CertificateRejectedException("key", "the private key is not valid PEM");
         }
-        JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
         try {
             return switch (o) {
                 case null -> throw new CertificateRejectedException("key", "no private key found: expected a PEM block "
                         + "such as -----BEGIN PRIVATE KEY-----");
-                case PrivateKeyInfo info -> keys.getPrivateKey(info);
+                case PrivateKeyInfo info -> PemFiles.jdkKey(info);
                 // The key pair's private part alone: the public part's conversion needs an "ECDSA" key factory the JDK lacks.
-                case PEMKeyPair pair -> keys.getPrivateKey(pair.getPrivateKeyInfo());
-                case PKCS8EncryptedPrivateKeyInfo enc -> keys.getPrivateKey(decrypt(enc, passphrase));
-                case PEMEncryptedKeyPair enc -> keys.getPrivateKey(decrypt(enc, passphrase).getPrivateKeyInfo());
+                case PEMKeyPair pair -> PemFiles.jdkKey(pair.getPrivateKeyInfo());
+                case PKCS8EncryptedPrivateKeyInfo enc -> PemFiles.jdkKey(decrypt(enc, passphrase));
+                case PEMEncryptedKeyPair enc -> PemFiles.jdkKey(decrypt(enc, passphrase).getPrivateKeyInfo());
                 default -> throw new CertificateRejectedException("key", "the key field holds " + kind(o)
                         + ", not a private key");
             };
