@@ -62,6 +62,7 @@ final class Preparation {
             try (VerifiedBundle b = Bundles.verify(Path.of(s.bundle().orElseThrow()), ReleaseKeys.load(cfg.releaseKeys()),
                     Version.parse(s.from()))) {
                 releaseBytes = b.manifest().files().stream().mapToLong(f -> f.size()).sum();
+                checkIndexFormat(b.manifest().files().stream().map(f -> f.path()).toList());
             }
         } else if (!Files.isDirectory(cfg.release(s.to()))) {
             throw new UpgradeException("release " + s.to() + " is no longer installed in " + cfg.release(s.to()));
@@ -82,6 +83,32 @@ final class Preparation {
             throw new UpgradeException("work in progress must finish first: " + String.join("; ", pending));
         }
         return "version path " + s.from() + " -> " + s.to() + ", free space, health and pending work checked";
+    }
+
+    private static final java.util.regex.Pattern LUCENE_JAR =
+            java.util.regex.Pattern.compile("release/lib/libs/lucene-core-(\\d+)\\.[^/]*\\.jar");
+
+    /**
+     * The event index is written by this release's Lucene; a release reads indexes of its own
+     * major and the one before (older partitions are rebuilt in the background after an upgrade,
+     * and an upgrade waits for that). A release two majors on, or an older one, could not open it.
+     */
+    static void checkIndexFormat(List<String> paths) {
+        int ours = org.apache.lucene.util.Version.LATEST.major;
+        for (String p : paths) {
+            java.util.regex.Matcher m = LUCENE_JAR.matcher(p);
+            if (m.matches()) {
+                int theirs = Integer.parseInt(m.group(1));
+                if (theirs > ours + 1) {
+                    throw new UpgradeException("the new release uses Lucene " + theirs + ", which cannot read this appliance's"
+                            + " event index (Lucene " + ours + "): upgrade through a release with Lucene " + (ours + 1) + " first");
+                }
+                if (theirs < ours) {
+                    throw new UpgradeException("the new release uses Lucene " + theirs + ", older than this appliance's event"
+                            + " index (Lucene " + ours + "), which it cannot read");
+                }
+            }
+        }
     }
 
     private static void free(Path dir, long need, String what) {

@@ -155,6 +155,34 @@ class UpgradeApplyTest {
         }
     }
 
+    @Test
+    void aReleaseThatCannotReadTheIndexIsRefusedBeforeAnythingChanges() throws Exception {
+        try (ApplianceRoot a = new ApplianceRoot(dir)) {
+            a.install(a.release("0.1.0", "", Optional.empty(), ""), "0.1.0");
+            Path src = a.release("0.2.0", "", Optional.empty(), "");
+            int tooNew = org.apache.lucene.util.Version.LATEST.major + 2;
+            Files.createDirectories(src.resolve("lib/libs"));
+            Files.writeString(src.resolve("lib/libs/lucene-core-" + tooNew + ".0.0.jar"), "a Lucene two majors on");
+            Path bundle = a.bundle(src, "0.2.0", "0.1.0");
+            a.start();
+            String admin = a.login();
+            String runToken = a.runToken(admin);
+            assertEquals(201, a.send("POST", "/api/v1/upgrades/bundles", HttpRequest.BodyPublishers.ofFile(bundle), admin).statusCode());
+            assertEquals(202, a.send("POST", "/api/v1/upgrades/apply", HttpRequest.BodyPublishers.ofString("{\"version\":\"0.2.0\"}"),
+                    admin).statusCode());
+            UpgradeState end = a.awaitEnd(Duration.ofMinutes(1));
+            assertEquals(UpgradeState.Phase.REFUSED, end.phase(), end.toString());
+            assertTrue(end.outcome().orElse("").contains("Lucene " + tooNew + ", which cannot read"), end.toString());
+            assertTrue(end.outcome().orElse("").endsWith("nothing was changed"), end.toString());
+            assertEquals("0.1.0", a.currentRelease());
+            assertFalse(Files.exists(a.root.resolve("opt/releases/0.2.0")));
+            assertEquals(ApplianceRoot.OLD_UNIT, Files.readString(a.root.resolve("os/etc/systemd/system/telltale.service")));
+            assertTrue(end.safetyBackup().isEmpty(), "refused before the backup");
+            assertEquals("0.1.0", awaitSend(a, runToken, "after", events("after", 2)), "agents were never sent away");
+            awaitUpgradeRecorded(a, admin, "REFUSED");
+        }
+    }
+
     /** Upgrades to a release that cannot pass; checks the previous release runs on the data of before. */
     private UpgradeState upgradeAndFail(ApplianceRoot a, Path bundle, boolean cli) throws Exception {
         a.start();
