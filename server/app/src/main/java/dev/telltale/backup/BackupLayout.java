@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  */
 public final class BackupLayout {
     /** Top-level entries of the data directory that a backup never holds and a restore never touches. */
-    public static final Set<String> NOT_BACKED_UP = Set.of("backups", "upgrade", "restore", "logs");
+    public static final Set<String> NOT_BACKED_UP = Set.of("backups", "upgrade", "restore", "logs",
+            // the file system's own (the appliance's data directory is a file system of its own; root's, 0700)
+            "lost+found");
     static final String MANIFEST = "backup.json";
     static final String DATA = "data";
     static final String ETC = "etc";

@@ -86,15 +86,26 @@ final class InventoryWriter {
         }
     }
 
-    /** Upserts each package; its file list is rewritten only when it changed (most reports repeat the last). */
+    /**
+     * Upserts each package; its file list is rewritten only when it changed (most reports repeat
+     * the last). Current rows are looked up with IN lists and the writes go in batches: a host
+     * reports thousands of packages, and one statement each made every report cost seconds.
+     */
     private static void packages(Connection tx, long versionId, Facts f) throws SQLException {
         Distro distro = f.hostEnv.distro();
         String ecosystem = distro.ecosystem().orElse(null);
         long uid = f.hostEnvUid;
         int rows = count(tx, "inv_packages", versionId);
-        try (PreparedStatement sel = tx.prepareStatement(
-                "SELECT files_digest, last_uid FROM inv_packages WHERE version_id = ? AND pkey = ?");
-             PreparedStatement upd = tx.prepareStatement("UPDATE inv_packages SET pkg_version = ?, source_package = ?,"
+        Map<String, Facts.OsPackage> byKey = new java.util.LinkedHashMap<>();
+        for (Facts.OsPackage p : f.hostEnv.packages()) {
+            if (!p.name().isEmpty()) {
+                byKey.putIfAbsent(Keys.sha256(p.manager() + "\u0000" + p.name() + "\u0000" + p.arch()), p);
+            }
+        }
+        Map<String, String[]> current = lookup(tx, "SELECT pkey, last_uid, files_digest FROM inv_packages WHERE version_id = ?"
+                + " AND pkey IN ", versionId, byKey.keySet(), rs -> rs.getString(1),
+                rs -> new String[]{Long.toString(rs.getLong(2)), rs.getString(3)});
+        try (PreparedStatement upd = tx.prepareStatement("UPDATE inv_packages SET pkg_version = ?, source_package = ?,"
                      + " licence = ?, purl = ?, ecosystem = ?, files_digest = ?, last_uid = ? WHERE version_id = ? AND pkey = ?");
              PreparedStatement ins = tx.prepareStatement("INSERT INTO inv_packages (pkg_version, source_package, licence,"
                      + " purl, ecosystem, files_digest, last_uid, version_id, pkey, manager, name, arch)"
@@ -103,24 +114,14 @@ final class InventoryWriter {
                      "DELETE FROM inv_package_files WHERE version_id = ? AND pkey = ?");
              PreparedStatement insFile = tx.prepareStatement(
                      "INSERT INTO inv_package_files (version_id, path_key, pkey, path) VALUES (?, ?, ?, ?)")) {
-            for (Facts.OsPackage p : f.hostEnv.packages()) {
-                if (p.name().isEmpty()) {
-                    continue;
-                }
-                String pkey = Keys.sha256(p.manager() + "\u0000" + p.name() + "\u0000" + p.arch());
+            for (Map.Entry<String, Facts.OsPackage> e : byKey.entrySet()) {
+                String pkey = e.getKey();
+                Facts.OsPackage p = e.getValue();
                 String digest = Keys.sha256(String.join("\u0000", p.files()));
-                sel.setLong(1, versionId);
-                sel.setString(2, pkey);
-                String oldDigest = null;
-                boolean exists;
-                try (ResultSet rs = sel.executeQuery()) {
-                    exists = rs.next();
-                    if (exists) {
-                        if (rs.getLong(2) >= uid) {
-                            continue; // this batch, or a newer report, is already in
-                        }
-                        oldDigest = rs.getString(1);
-                    }
+                String[] row = current.get(pkey);
+                boolean exists = row != null;
+                if (exists && Long.parseLong(row[0]) >= uid) {
+                    continue; // this batch, or a newer report, is already in
                 }
                 if (!exists && rows >= Limits.PACKAGES) {
                     continue;
@@ -130,7 +131,7 @@ final class InventoryWriter {
                 w.setString(2, blankToNull(clip(p.source(), 512)));
                 w.setString(3, blankToNull(clip(p.licence(), 1024)));
                 Optional<String> language = Purls.languageEcosystem(p.manager());
-                w.setString(4, clip(language.flatMap(e -> Purls.language(p.manager(), p.name(), p.version()))
+                w.setString(4, clip(language.flatMap(l -> Purls.language(p.manager(), p.name(), p.version()))
                         .orElseGet(() -> Purls.os(distro, p.manager(), p.name(), p.version(), p.arch())), 2048));
                 w.setString(5, language.orElse(ecosystem));
                 w.setString(6, digest);
@@ -143,14 +144,14 @@ final class InventoryWriter {
                     w.setString(12, blankToNull(clip(p.arch(), 64)));
                     rows++;
                 }
-                w.executeUpdate();
-                if (digest.equals(oldDigest)) {
+                w.addBatch();
+                if (exists && digest.equals(row[1])) {
                     continue;
                 }
                 if (exists) {
                     delFiles.setLong(1, versionId);
                     delFiles.setString(2, pkey);
-                    delFiles.executeUpdate();
+                    delFiles.addBatch();
                 }
                 java.util.Set<String> keys = new java.util.HashSet<>();
                 for (String path : p.files()) {
@@ -164,8 +165,12 @@ final class InventoryWriter {
                     insFile.setString(4, clip(path, 4096));
                     insFile.addBatch();
                 }
-                insFile.executeBatch();
             }
+            // Rows first, then the file lists they own: old lists out before new ones in.
+            upd.executeBatch();
+            ins.executeBatch();
+            delFiles.executeBatch();
+            insFile.executeBatch();
         }
     }
 
@@ -362,7 +367,19 @@ final class InventoryWriter {
      */
     private static Map<String, Long> lastUids(Connection tx, String select, long versionId, java.util.Collection<String> keys,
                                               RowKey rowKey) throws SQLException {
-        Map<String, Long> out = new java.util.HashMap<>();
+        return lookup(tx, select, versionId, keys, rowKey, rs -> rs.getLong(2));
+    }
+
+    /** A looked-up row's value. */
+    @FunctionalInterface
+    private interface RowValue<T> {
+        T of(ResultSet rs) throws SQLException;
+    }
+
+    /** As {@link #lastUids}, keeping what {@code value} reads from each row. */
+    private static <T> Map<String, T> lookup(Connection tx, String select, long versionId, java.util.Collection<String> keys,
+                                             RowKey rowKey, RowValue<T> value) throws SQLException {
+        Map<String, T> out = new java.util.HashMap<>();
         List<String> all = new java.util.ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += IN_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
@@ -374,7 +391,7 @@ final class InventoryWriter {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rowKey.of(rs), rs.getLong(2));
+                        out.put(rowKey.of(rs), value.of(rs));
                     }
                 }
             }

@@ -35,7 +35,7 @@ final class Ownership {
             UserPrincipal owner = root.getOwner();
             GroupPrincipal group = root.readAttributes().group();
             try (Stream<Path> all = Files.walk(tree)) {
-                for (Path p : all.toList()) {
+                for (Path p : all.filter(p -> !p.startsWith(reference.resolve("lost+found"))).toList()) {
                     PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
                     if (!v.getOwner().equals(owner)) {
                         v.setOwner(owner);

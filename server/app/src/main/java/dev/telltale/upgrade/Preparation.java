@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * What the server does before it hands a transaction to the applier: pre-flight (version path,
@@ -71,7 +70,8 @@ final class Preparation {
             throw new UpgradeException("there is no release directory " + cfg.releasesDir().resolve("releases")
                     + ": upgrades are applied on the appliance (see docs/upgrades.md)");
         }
-        long needData = sizeOf(up.files().dir().getParent(), List.of("events", "backups", "upgrade", "logs")) + cfg.minFreeBytes();
+        long needData = sizeOf(up.files().dir().getParent(), List.of("events", "backups", "upgrade", "logs", "lost+found"))
+                + cfg.minFreeBytes();
         free(up.files().dir(), needData, "the data file system (for the backup)");
         free(cfg.releasesDir(), releaseBytes + cfg.minFreeBytes(), "the release file system");
         if (s.kind() == UpgradeState.Kind.UPGRADE && !up.healthy()) {
@@ -127,20 +127,35 @@ final class Preparation {
         return b >> 20;
     }
 
-    /** Bytes under {@code dir} except the named top-level entries (the event index is hard-linked, not copied). */
+    /**
+     * Bytes under {@code dir} except the named top-level entries (the event index is hard-linked,
+     * not copied) and what the server may not read (a file system's {@code lost+found}).
+     */
     private static long sizeOf(Path dir, List<String> except) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            return all.filter(p -> !p.equals(dir) && !except.contains(dir.relativize(p).getName(0).toString()))
-                    .filter(Files::isRegularFile).mapToLong(p -> {
-                        try {
-                            return Files.size(p);
-                        } catch (IOException e) {
-                            return 0;
-                        }
-                    }).sum();
+        long[] total = new long[1];
+        try {
+            java.nio.file.Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+                    return !d.equals(dir) && d.getParent().equals(dir) && except.contains(d.getFileName().toString())
+                            ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                    total[0] += a.isRegularFile() ? a.size() : 0;
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return total[0];
     }
 
     private void deleteRequest() {
