@@ -76,6 +76,31 @@ class CertBrowserTest {
         }
     }
 
+    @Test
+    void aPkcs12FileUploadsFromItsForm(@TempDir Path data) throws Exception {
+        Instant now = Instant.now();
+        Issued root = TestPki.root("P12 Root", now);
+        Issued leaf = TestPki.leaf("localhost", root, List.of("localhost", "127.0.0.1"), now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(90)));
+        Path p12 = java.nio.file.Files.write(data.resolveSibling(data.getFileName() + "-server.p12"),
+                TestPki.pkcs12(leaf.keys(), List.of(leaf.cert(), root.cert()), "p12 pass"));
+        try (RunningAppliance app = RunningAppliance.start(data, "telltale:\n  public-host: localhost\n");
+             Browser b = Browser.open(app, 1280)) {
+            b.signIn("admin", RunningAppliance.ADMIN_PASSWORD).go("/admin/certificates");
+            b.type("p12-passphrase", "not it");
+            b.find("#p12-file").sendKeys(p12.toString());
+            b.submit("#upload-p12");
+            assertTrue(b.text("#p12passphrase-error").contains("does not open the PKCS#12"), b.text("main"));
+            assertEquals("", b.find("#p12-passphrase").getDomProperty("value"), "the passphrase is never sent back");
+
+            b.type("p12-passphrase", "p12 pass");
+            b.find("#p12-file").sendKeys(p12.toString());
+            b.submit("#upload-p12");
+            assertTrue(b.path().startsWith("/admin/certificates?done=uploaded"), b.path() + " " + b.text("main"));
+            assertEquals(leaf.cert(), app.appliance().certificates().https().leaf());
+        }
+    }
+
     private static void fill(Browser b, String id, String value) {
         ((JavascriptExecutor) b.driver()).executeScript("document.getElementById(arguments[0]).value = arguments[1];",
                 id, value);

@@ -11,6 +11,7 @@ import dev.telltale.rbac.RouteTable;
 import dev.telltale.ui.Chrome;
 import dev.telltale.ui.Form;
 import dev.telltale.ui.Page;
+import dev.telltale.ui.UiException;
 import dev.telltale.ui.Views;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -75,6 +76,7 @@ public final class CertificatesPage implements Page {
     public void declare(RouteTable t) {
         t.page("GET", PATH, Permission.APPLIANCE_MANAGE)
                 .page("POST", PATH + "/upload", Permission.APPLIANCE_MANAGE)
+                .page("POST", PATH + "/upload-p12", Permission.APPLIANCE_MANAGE)
                 .page("POST", PATH + "/csr", Permission.APPLIANCE_MANAGE)
                 .page("POST", PATH + "/rollback", Permission.APPLIANCE_MANAGE)
                 .page("POST", PATH + "/regenerate", Permission.APPLIANCE_MANAGE)
@@ -85,6 +87,7 @@ public final class CertificatesPage implements Page {
     public void routing(HttpRules rules) {
         rules.get(PATH, this::show)
                 .post(PATH + "/upload", this::upload)
+                .post(PATH + "/upload-p12", this::uploadPkcs12)
                 .post(PATH + "/csr", this::csr)
                 .post(PATH + "/rollback", (req, res) -> act(req, res, "rollback", certs::rollback))
                 .post(PATH + "/regenerate", (req, res) -> act(req, res, "regenerated", certs::regenerate))
@@ -112,6 +115,35 @@ public final class CertificatesPage implements Page {
             render(req, res, 400, entered, Map.of(e.field(), sentence(e.getMessage())), "");
         } finally {
             Arrays.fill(pass, '\0');
+        }
+    }
+
+    /** A PKCS#12 file as a form upload (no JavaScript needed); at most {@value #MAX_PKCS12} bytes. */
+    private void uploadPkcs12(ServerRequest req, ServerResponse res) {
+        byte[][] file = new byte[1][];
+        Map<String, String> fields = dev.telltale.ui.FileForm.read(req, "pkcs12", (name, in) -> {
+            try {
+                file[0] = in.readNBytes(MAX_PKCS12 + 1);
+            } catch (java.io.IOException e) {
+                throw new UiException(400, "The file could not be read.");
+            }
+        });
+        if (file[0].length > MAX_PKCS12) {
+            render(req, res, 400, Entered.EMPTY, Map.of("pkcs12", "The file is larger than a PKCS#12 identity can be."), "");
+            return;
+        }
+        char[] pass = fields.getOrDefault("passphrase", "").toCharArray();
+        try {
+            certs.install(new Upload(Optional.empty(), Optional.empty(),
+                    pass.length == 0 ? Optional.empty() : Optional.of(new String(pass)), Optional.of(file[0])), actor(req));
+            Views.redirect(res, PATH + "?done=uploaded");
+        } catch (CertificateRejectedException e) {
+            // Errors about the passphrase go next to this form's passphrase; the rest next to the file.
+            String field = e.field().equals("passphrase") ? "p12passphrase" : "pkcs12";
+            render(req, res, 400, Entered.EMPTY, Map.of(field, sentence(e.getMessage())), "");
+        } finally {
+            Arrays.fill(pass, '\0');
+            Arrays.fill(file[0], (byte) 0);
         }
     }
 
@@ -147,6 +179,8 @@ public final class CertificatesPage implements Page {
             render(req, res, 409, Entered.EMPTY, Map.of("form", sentence(e.getMessage())), "");
         }
     }
+
+    static final int MAX_PKCS12 = 256 * 1024;
 
     private static String sentence(String m) {
         String s = Character.toUpperCase(m.charAt(0)) + m.substring(1);
