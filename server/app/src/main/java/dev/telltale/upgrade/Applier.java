@@ -29,6 +29,7 @@ public final class Applier {
     private final Path dataDir;
     private final UpgradeConfig cfg;
     private final StateFile files;
+    private final RootState root;
     private final ServiceControl service;
     private final HealthGate gate;
     private final Clock clock;
@@ -46,6 +47,7 @@ public final class Applier {
         this.dataDir = dataDir;
         this.cfg = cfg;
         this.files = new StateFile(dataDir);
+        this.root = new RootState(cfg.stateDir());
         this.service = new ServiceControl(cfg);
         this.gate = new HealthGate(dataDir, httpsPort, ingestPort, cfg.gateTimeout());
         this.clock = clock;
@@ -58,31 +60,85 @@ public final class Applier {
      * @return the state it ended in, or empty when there was nothing to do
      */
     public Optional<UpgradeState> apply() {
-        try {
-            return applyLocked();
-        } finally {
-            // What root wrote there stays readable and replaceable by the server.
-            Ownership.like(dataDir, files.dir());
-        }
-    }
-
-    private Optional<UpgradeState> applyLocked() {
+        root.prepare();
         try (ApplierLock ignored = lock()) {
             recoverLocked(true);
-            if (!Files.exists(files.request())) {
+            Optional<UpgradeState> taken = takeRequest();
+            if (taken.isEmpty()) {
                 return Optional.empty();
             }
-            String id = StateFile.readString(files.request());
-            Files.deleteIfExists(files.request());
-            Optional<UpgradeState> s = files.read();
-            if (s.isEmpty() || !s.get().id().equals(id) || s.get().phase() != UpgradeState.Phase.REQUESTED) {
-                return Optional.empty();
-            }
-            state = s.get();
+            state = taken.get();
             run();
             return Optional.of(state);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The server's request, checked as coming from an unprivileged process: every name that
+     * becomes a path is validated, the versions are the installed release's and the verified
+     * bundle's, and what a rollback restores comes from this applier's own record of the last
+     * upgrade, not from the request. A request that fails a check is refused, nothing changed.
+     */
+    private Optional<UpgradeState> takeRequest() throws IOException {
+        Path request = files.request();
+        if (!Files.isRegularFile(request, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        String id = StateFile.readSmall(request, 64);
+        Files.deleteIfExists(request);
+        Optional<UpgradeState> asked = files.read();
+        if (asked.isEmpty() || !asked.get().id().equals(id) || asked.get().phase() != UpgradeState.Phase.REQUESTED) {
+            return Optional.empty();
+        }
+        UpgradeState a = asked.get();
+        Ids.transaction(a.id());
+        String installed = installedVersion();
+        String to = Version.parse(a.to()).toString();
+        UpgradeState s = new UpgradeState(a.id(), a.kind(), installed, to, UpgradeState.Phase.APPLYING,
+                a.actor(), a.started(), clock.instant(), Optional.empty(), Optional.of(Ids.backup(a.safetyBackup()
+                .orElseThrow(() -> new UpgradeException("the request names no backup")))), Optional.empty(), Optional.empty(),
+                Optional.empty(), a.gateTokenId(), a.steps(), a.log(), Optional.empty());
+        try {
+            if (!a.from().equals(installed)) {
+                throw new UpgradeException("the server asked to go from " + a.from() + ", but " + installed + " is installed");
+            }
+            if (a.kind() == UpgradeState.Kind.UPGRADE) {
+                s = withBundle(s, files.staged().resolve(s.to() + ".ttu"));
+            } else {
+                RootState.LastUpgrade last = root.last().filter(l -> l.id().equals(a.osBackupOf().orElse("")))
+                        .filter(l -> l.to().equals(installed) && l.from().equals(to))
+                        .orElseThrow(() -> new UpgradeException("no rollback from " + installed + " to " + a.to()
+                                + " is on record here"));
+                s = new UpgradeState(s.id(), s.kind(), s.from(), s.to(), s.phase(), s.actor(), s.started(), s.updated(),
+                        Optional.empty(), s.safetyBackup(), Optional.of(last.safetyBackup()), Optional.empty(),
+                        Optional.of(last.id()), s.gateTokenId(), s.steps(), s.log(), Optional.empty());
+            }
+        } catch (RuntimeException e) {
+            save(s.outcome(UpgradeState.Phase.REFUSED, "the upgrade service refused the request: " + message(e)
+                    + "; nothing was changed", clock.instant()));
+            return Optional.empty();
+        }
+        save(s.log("applier: taking over " + s.id(), clock.instant()));
+        return Optional.of(state);
+    }
+
+    private static UpgradeState withBundle(UpgradeState s, Path bundle) {
+        if (!Files.isRegularFile(bundle, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new UpgradeException("no staged bundle for " + s.to());
+        }
+        return new UpgradeState(s.id(), s.kind(), s.from(), s.to(), s.phase(), s.actor(), s.started(), s.updated(),
+                Optional.of(bundle.toString()), s.safetyBackup(), s.restoreBackup(), s.previousRelease(), s.osBackupOf(),
+                s.gateTokenId(), s.steps(), s.log(), s.outcome());
+    }
+
+    /** The version of the release {@code current} points at (root's files, not the server's word). */
+    private String installedVersion() {
+        try {
+            return Version.parse(Files.readString(Releases.target(cfg).resolve("VERSION")).trim()).toString();
+        } catch (IOException e) {
+            throw new UpgradeException("cannot read the installed release's VERSION: " + e.getMessage(), e);
         }
     }
 
@@ -93,7 +149,7 @@ public final class Applier {
      * @return the state after recovery, or empty when nothing was unfinished
      */
     public Optional<UpgradeState> recover(boolean start) {
-        if (files.read().map(UpgradeState::terminal).orElse(true)) {
+        if (root.read().map(UpgradeState::terminal).orElse(true)) {
             return Optional.empty(); // the common case at every start: nothing to look at, nothing created
         }
         try (ApplierLock lock = tryLock()) {
@@ -103,13 +159,11 @@ public final class Applier {
             return recoverLocked(start);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            Ownership.like(dataDir, files.dir());
         }
     }
 
     private Optional<UpgradeState> recoverLocked(boolean start) {
-        Optional<UpgradeState> s = files.read();
+        Optional<UpgradeState> s = root.read();
         if (s.isEmpty() || s.get().terminal() || s.get().phase() == UpgradeState.Phase.PREPARING
                 || s.get().phase() == UpgradeState.Phase.REQUESTED) {
             return Optional.empty();
@@ -122,7 +176,6 @@ public final class Applier {
     }
 
     private void run() {
-        save(state.phase(UpgradeState.Phase.APPLYING, clock.instant()).log("applier: taking over " + state.id(), clock.instant()));
         String step = "";
         try {
             if (state.kind() == UpgradeState.Kind.UPGRADE) {
@@ -141,8 +194,8 @@ public final class Applier {
                 step = "restore";
                 begin(step);
                 restoreData(state.restoreBackup().orElseThrow(() -> new UpgradeException("no backup to restore")));
-                OsFiles.restore(files.osBackup(state.osBackupOf().orElseThrow()), cfg.osRoot(),
-                        java.util.Optional.of(files.osBackup(state.id())));
+                OsFiles.restore(root.osBackup(state.osBackupOf().orElseThrow()), cfg.osRoot(),
+                        java.util.Optional.of(root.osBackup(state.id())));
                 service.reload();
                 done(step, "data of backup " + state.restoreBackup().get() + " and the OS files of " + state.from()
                         + "'s predecessor restored");
@@ -163,6 +216,8 @@ public final class Applier {
             done(step, "healthy, accepting agents, serving the user interface");
             save(state.outcome(UpgradeState.Phase.DONE, (state.kind() == UpgradeState.Kind.UPGRADE ? "upgraded from "
                     : "rolled back from ") + state.from() + " to " + state.to(), clock.instant()));
+            root.last(state.kind() == UpgradeState.Kind.UPGRADE ? Optional.of(new RootState.LastUpgrade(state.id(), state.from(),
+                    state.to(), state.previousRelease().orElseThrow(), state.safetyBackup().orElseThrow())) : Optional.empty());
             Releases.prune(cfg, state.to(), state.previousRelease());
         } catch (RuntimeException e) {
             save(state.step(step, UpgradeState.Status.FAILED, message(e), clock.instant())
@@ -197,7 +252,7 @@ public final class Applier {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move the new release into " + dest, e);
         }
-        int os = OsFiles.install(bundle, cfg.osRoot(), files.osBackup(state.id()));
+        int os = OsFiles.install(bundle, cfg.osRoot(), root.osBackup(state.id()));
         if (os > 0) {
             service.reload();
         }
@@ -220,15 +275,18 @@ public final class Applier {
         try {
             boolean serverTouched = state.reached("stop");
             if (serverTouched) {
-                try {
-                    service.stop();
-                } catch (UpgradeException e) {
-                    save(state.log("stopping the server failed (" + e.getMessage() + "); continuing", clock.instant()));
+                if (start) {
+                    // Not at boot: then this runs in the service's own ExecStartPre, and the server is not running.
+                    try {
+                        service.stop();
+                    } catch (UpgradeException e) {
+                        save(state.log("stopping the server failed (" + e.getMessage() + "); continuing", clock.instant()));
+                    }
                 }
                 restoreData(state.safetyBackup().orElseThrow(() -> new UpgradeException("no safety backup was recorded")));
             }
-            if (Files.exists(files.osBackup(state.id()).resolve(OsFiles.INDEX))) {
-                OsFiles.restore(files.osBackup(state.id()), cfg.osRoot(), Optional.empty());
+            if (Files.exists(root.osBackup(state.id()).resolve(OsFiles.INDEX))) {
+                OsFiles.restore(root.osBackup(state.id()), cfg.osRoot(), Optional.empty());
                 service.reload();
             }
             if (state.previousRelease().isPresent()) {
@@ -250,17 +308,17 @@ public final class Applier {
     }
 
     private void restoreData(String backupId) {
-        Path backup = dataDir.resolve("backups").resolve(backupId);
-        if (!Files.isDirectory(backup)) {
-            throw new UpgradeException("backup " + backupId + " is missing from " + backup.getParent());
-        }
-        BackupLayout.restore(backup, dataDir);
-        Ownership.likeDataDir(dataDir);
+        DataRestore.restore(dataDir, backupId);
         save(state.log("data restored from backup " + backupId, clock.instant()));
     }
 
+    /** The gate's run token, read as untrusted: a regular file (no link followed), small, token-shaped. */
     private Optional<String> gateToken() {
-        return Files.exists(files.gateToken()) ? Optional.of(StateFile.readString(files.gateToken())) : Optional.empty();
+        Path f = files.gateToken();
+        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(Ids.runToken(StateFile.readSmall(f, 256)));
     }
 
     private void begin(String step) {
@@ -274,7 +332,7 @@ public final class Applier {
 
     private void save(UpgradeState s) {
         state = s;
-        files.write(s);
+        root.write(s);
     }
 
     private static String message(Exception e) {
@@ -283,11 +341,11 @@ public final class Applier {
 
     /** Waits for the lock; holds it until closed (or the process dies). */
     private ApplierLock lock() throws IOException {
-        return ApplierLock.acquire(files, true).orElseThrow();
+        return ApplierLock.acquire(root, true).orElseThrow();
     }
 
     /** The lock, or null when another applier holds it. */
     private ApplierLock tryLock() throws IOException {
-        return ApplierLock.acquire(files, false).orElse(null);
+        return ApplierLock.acquire(root, false).orElse(null);
     }
 }

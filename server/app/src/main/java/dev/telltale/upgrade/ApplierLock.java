@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * {@code DATA/upgrade/applier.lock}: held by the applier while it works (released by the kernel
+ * {@code applier.lock} in the applier's state directory: held by the applier while it works (released by the kernel
  * when its process dies, however it dies), holding its process id for operators and tests.
  * Recovery rolls back only a transaction whose applier no longer holds it.
  */
@@ -23,9 +23,10 @@ final class ApplierLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static Optional<ApplierLock> acquire(StateFile files, boolean wait) throws IOException {
-        Files.createDirectories(files.dir());
-        FileChannel ch = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    static Optional<ApplierLock> acquire(RootState root, boolean wait) throws IOException {
+        root.prepare();
+        FileChannel ch = FileChannel.open(root.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
         FileLock l = wait ? ch.lock() : ch.tryLock();
         if (l == null) {
             ch.close();

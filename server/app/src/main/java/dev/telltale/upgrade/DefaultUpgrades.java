@@ -10,11 +10,8 @@ import dev.telltale.ingest.IngestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,6 +44,7 @@ final class DefaultUpgrades implements Upgrades {
     private final Consumer<String> notice;
     private final Clock clock;
     private final StateFile files;
+    private final RootState root;
     private final Staging staging;
     private final History history;
     private final ExecutorService prepare = Executors.newSingleThreadExecutor(r -> daemon(r, "telltale-upgrade-prepare"));
@@ -67,26 +65,14 @@ final class DefaultUpgrades implements Upgrades {
         this.notice = notice;
         this.clock = clock;
         this.files = new StateFile(dataDir);
+        this.root = new RootState(cfg.stateDir());
         this.staging = new Staging(cfg, files, version, clock);
         this.history = new History(db);
-        prepareLockFile();
-    }
-
-    /** The server creates the lock file so that both it (unprivileged) and the applier (root) can lock it. */
-    private void prepareLockFile() {
-        try {
-            Files.createDirectories(files.dir());
-            if (!Files.exists(files.lock())) {
-                Files.createFile(files.lock(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw----")));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare " + files.dir(), e);
-        }
     }
 
     @Override
     public Admission admissionAtStart() {
-        Optional<UpgradeState> s = files.read();
+        Optional<UpgradeState> s = current();
         if (s.isEmpty() || s.get().terminal()) {
             return Admission.everyone();
         }
@@ -116,7 +102,7 @@ final class DefaultUpgrades implements Upgrades {
     /** Readmits agents and records the outcome once a transaction ends; gives up on a request nobody takes. */
     private void watchOnce() {
         try {
-            Optional<UpgradeState> s = files.read();
+            Optional<UpgradeState> s = current();
             if (s.isEmpty()) {
                 return;
             }
@@ -135,20 +121,17 @@ final class DefaultUpgrades implements Upgrades {
         }
     }
 
+    /** Deleting the request decides the race with the applier: whoever removes it owns it. */
     private void abandonUntaken(UpgradeState s) {
-        try (FileChannel ch = FileChannel.open(files.lock(), StandardOpenOption.WRITE); FileLock l = ch.tryLock()) {
-            if (l == null) {
-                return; // the applier is at work
-            }
-            Files.deleteIfExists(files.request());
-            UpgradeState now = files.read().orElse(s);
-            if (now.phase() == UpgradeState.Phase.REQUESTED) {
-                files.write(now.outcome(UpgradeState.Phase.REFUSED, "the upgrade service did not take the request within "
-                        + cfg.pickupTimeout() + "; nothing was changed (is telltale-upgrade.path enabled?)", clock.instant()));
-            }
+        try {
+            Files.delete(files.request());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return; // the applier took it
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        files.write(s.outcome(UpgradeState.Phase.REFUSED, "the upgrade service did not take the request within "
+                + cfg.pickupTimeout() + "; nothing was changed (is telltale-upgrade.path enabled?)", clock.instant()));
     }
 
     private void recordEnd(UpgradeState s) {
@@ -219,7 +202,7 @@ final class DefaultUpgrades implements Upgrades {
     }
 
     private void ensureIdle() {
-        Optional<UpgradeState> s = files.read();
+        Optional<UpgradeState> s = current();
         if (s.isPresent() && !s.get().terminal()) {
             throw new UpgradeException(UpgradeException.Kind.CONFLICT, "an upgrade is in progress (" + s.get().kind() + " to "
                     + s.get().to() + ", " + s.get().phase() + ")");
@@ -244,7 +227,7 @@ final class DefaultUpgrades implements Upgrades {
 
     @Override
     public Optional<UpgradeState> current() {
-        return files.read();
+        return UpgradeView.current(files, root);
     }
 
     @Override

@@ -22,6 +22,14 @@ final class GateTls {
     private GateTls() {
     }
 
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     static SSLContext context(Path dataDir) {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -29,8 +37,11 @@ final class GateTls {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             int n = 0;
             try (Stream<Path> files = Files.walk(dataDir.resolve("tls"), 2)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".crt") || p.toString().endsWith(".pem")).toList()) {
-                    try (InputStream in = Files.newInputStream(f)) {
+                // The server's files: regular ones only (no link followed, no FIFO to hang on), and small.
+                for (Path f : files.filter(p -> p.toString().endsWith(".crt") || p.toString().endsWith(".pem"))
+                        .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .filter(p -> size(p) <= 1 << 20).toList()) {
+                    try (InputStream in = Files.newInputStream(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                         for (Certificate c : cf.generateCertificates(in)) {
                             if (c instanceof X509Certificate x && x.getBasicConstraints() >= 0) {
                                 ks.setCertificateEntry("ca-" + n++, x);

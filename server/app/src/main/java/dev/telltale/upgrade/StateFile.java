@@ -22,8 +22,8 @@ import java.util.Optional;
 /**
  * The files of {@code DATA/upgrade/}: {@code state.json} (the transaction, written whole and
  * renamed into place with fsyncs, so a crash leaves the old or the new state, never half of one),
- * {@code request} (the trigger the applier's path unit watches), {@code gate-token}, {@code staged/}
- * (verified bundles) and {@code os-backup/<id>/} (OS files an upgrade replaced).
+ * {@code request} (the trigger the applier's path unit watches), {@code gate-token} and {@code staged/}
+ * (verified bundles): the server's. The applier only reads them, as untrusted input.
  */
 public final class StateFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,14 +51,6 @@ public final class StateFile {
 
     Path staged() {
         return dir.resolve("staged");
-    }
-
-    Path osBackup(String id) {
-        return dir.resolve("os-backup").resolve(id);
-    }
-
-    Path lock() {
-        return dir.resolve("applier.lock");
     }
 
     /** The current transaction, if any; an unreadable file is reported, not hidden. */
@@ -154,6 +146,22 @@ public final class StateFile {
 
     private static Optional<String> opt(JsonNode o, String field) {
         return o.hasNonNull(field) ? Optional.of(o.get(field).asText()) : Optional.empty();
+    }
+
+    /** A small file read without following a link; refused when it is larger than {@code max} bytes. */
+    static String readSmall(Path p, int max) {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() > max) {
+                throw new UpgradeException(p + " is larger than " + max + " bytes");
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) ch.size());
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // read it all
+            }
+            return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
     }
 
     static String readString(Path p) {

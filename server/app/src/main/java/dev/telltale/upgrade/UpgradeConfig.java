@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Node {@code telltale.upgrade}: where releases live ({@code releases-dir}: {@code releases/<version>}
  * and the {@code current} link), the root the bundles' OS files go to ({@code os-root}), the trusted
- * release keys ({@code release-keys}, a directory of {@code *.pub}), the largest bundle accepted
+ * release keys ({@code release-keys}, a directory of {@code *.pub}), the applier's own records
+ * ({@code state-dir}: root's, where the server cannot write), the largest bundle accepted
  * ({@code max-bundle-bytes}), the commands that stop, start and reload the server's service, how
  * long the health gate waits ({@code gate-timeout}), how much free space pre-flight keeps
  * ({@code min-free-bytes}), how many releases stay installed ({@code keep-releases}) and how long a
@@ -19,7 +20,7 @@ import java.util.Optional;
  * started by the server itself to apply a request (local runs and tests); on the appliance it is
  * empty and a systemd path unit starts the applier as root.
  */
-public record UpgradeConfig(Path releasesDir, Path osRoot, Path releaseKeys, long maxBundleBytes,
+public record UpgradeConfig(Path releasesDir, Path osRoot, Path releaseKeys, Path stateDir, long maxBundleBytes,
                             List<String> startCommand, List<String> stopCommand, List<String> reloadCommand,
                             Optional<List<String>> applierCommand, Duration gateTimeout, long minFreeBytes,
                             int keepReleases, Duration rollbackWindow, Duration pickupTimeout) {
@@ -29,6 +30,7 @@ public record UpgradeConfig(Path releasesDir, Path osRoot, Path releaseKeys, lon
         releasesDir = releasesDir.toAbsolutePath().normalize();
         osRoot = osRoot.toAbsolutePath().normalize();
         releaseKeys = releaseKeys.toAbsolutePath().normalize();
+        stateDir = stateDir.toAbsolutePath().normalize();
         range("max-bundle-bytes", maxBundleBytes, 1024, 64L << 30);
         command("start-command", startCommand);
         command("stop-command", stopCommand);
@@ -45,7 +47,8 @@ public record UpgradeConfig(Path releasesDir, Path osRoot, Path releaseKeys, lon
     }
 
     public static UpgradeConfig defaults() {
-        return new UpgradeConfig(Path.of("/opt/telltale"), Path.of("/"), Path.of("/etc/telltale/release-keys"), 4L << 30,
+        return new UpgradeConfig(Path.of("/opt/telltale"), Path.of("/"), Path.of("/etc/telltale/release-keys"),
+                Path.of("/var/lib/telltale-upgrade"), 4L << 30,
                 List.of("systemctl", "start", "telltale.service"), List.of("systemctl", "stop", "telltale.service"),
                 List.of("systemctl", "daemon-reload"), Optional.empty(), Duration.ofMinutes(10), 1L << 30, 3,
                 Duration.ofDays(14), Duration.ofMinutes(2));
@@ -59,6 +62,7 @@ public record UpgradeConfig(Path releasesDir, Path osRoot, Path releaseKeys, lon
                     node.get("releases-dir").asString().map(Path::of).orElse(d.releasesDir),
                     node.get("os-root").asString().map(Path::of).orElse(d.osRoot),
                     node.get("release-keys").asString().map(Path::of).orElse(d.releaseKeys),
+                    node.get("state-dir").asString().map(Path::of).orElse(d.stateDir),
                     node.get("max-bundle-bytes").asLong().orElse(d.maxBundleBytes),
                     node.get("start-command").asList(String.class).orElse(d.startCommand),
                     node.get("stop-command").asList(String.class).orElse(d.stopCommand),

@@ -77,6 +77,7 @@ final class ApplianceRoot implements AutoCloseable {
                     releases-dir: %s
                     os-root: %s
                     release-keys: %s
+                    state-dir: %s
                     start-command: [sh, %s]
                     stop-command: [sh, %s]
                     reload-command: ["true"]
@@ -84,7 +85,7 @@ final class ApplianceRoot implements AutoCloseable {
                     gate-timeout: PT30S
                     min-free-bytes: 0
                 """.formatted(data, https, ingest, root.resolve("opt"), root.resolve("os"), root.resolve("keys"),
-                root.resolve("start.sh"), root.resolve("stop.sh"), javaCmd, root.resolve("crash-at"), classpath,
+                root.resolve("upgrade-state"), root.resolve("start.sh"), root.resolve("stop.sh"), javaCmd, root.resolve("crash-at"), classpath,
                 root.resolve("application.yaml")));
     }
 
@@ -166,19 +167,19 @@ final class ApplianceRoot implements AutoCloseable {
     /** Waits for the transaction to end and returns its state. */
     UpgradeState awaitEnd(Duration timeout) throws Exception {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        StateFile files = new StateFile(data);
         while (System.currentTimeMillis() < deadline) {
-            Optional<UpgradeState> s = files.read();
+            Optional<UpgradeState> s = state();
             if (s.isPresent() && s.get().terminal()) {
                 return s.get();
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("the upgrade did not end: " + files.read() + "\nserver log:\n" + tail());
+        throw new AssertionError("the upgrade did not end: " + state() + "\nserver log:\n" + tail());
     }
 
+    /** The transaction as the page shows it: the server's record, then the applier's. */
     Optional<UpgradeState> state() {
-        return new StateFile(data).read();
+        return UpgradeView.current(new StateFile(data), new RootState(root.resolve("upgrade-state")));
     }
 
     String currentRelease() throws IOException {
@@ -269,7 +270,7 @@ final class ApplianceRoot implements AutoCloseable {
 
     /** SIGKILL for the applier of this root (its pid is in the lock it holds), as a crash or a power loss would end it. */
     boolean killApplier() throws IOException {
-        Path lock = data.resolve("upgrade/applier.lock");
+        Path lock = root.resolve("upgrade-state/applier.lock");
         if (!Files.exists(lock) || Files.readString(lock).isBlank()) {
             return false;
         }
@@ -284,7 +285,7 @@ final class ApplianceRoot implements AutoCloseable {
 
     /** Whether an applier holds the lock (a live process; the kernel releases a dead one's). */
     boolean applierRunning() throws IOException {
-        Path lock = data.resolve("upgrade/applier.lock");
+        Path lock = root.resolve("upgrade-state/applier.lock");
         if (!Files.exists(lock)) {
             return false;
         }
