@@ -67,6 +67,7 @@ public final class Appliance implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private WebServer web;
     private IngestServer ingest;
+    private Journal journal;
     private CertificateStore certificates;
     /**
      * Where certificate expiry notices go besides alerts: the log, and every integration that
@@ -181,7 +182,7 @@ public final class Appliance implements AutoCloseable {
                     evalCfg, metrics, clock));
             toClose.add(0, engine.get());
         }
-        Journal journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
+        journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
         toClose.add(0, journal);
         journal.start(replayAndStart(journal));
         // Closed before the journal, the store and the database: a backup in progress completes first.
@@ -373,6 +374,16 @@ public final class Appliance implements AutoCloseable {
 
     public int ingestPort() {
         return ingest.port();
+    }
+
+    /** The agent ingestion listener (an upgrade pauses agents through it). */
+    public IngestServer ingest() {
+        return ingest;
+    }
+
+    /** For tests: the write-ahead journal (what an agent's batches reached before a backup). */
+    public Journal journal() {
+        return journal;
     }
 
     public Path dataDir() {

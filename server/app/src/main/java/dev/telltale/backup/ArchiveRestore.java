@@ -59,6 +59,10 @@ public final class ArchiveRestore {
                 throw new BackupException(BackupException.Reason.CONFLICT, "the data directory " + dataDir
                         + " already holds a database; restoring replaces it: add --force to do so");
             }
+            if (!BackupLayout.validId(m.id())) {
+                // Manifest.parse refuses these already; the id is about to name directories, so look again here.
+                throw new BackupException(BackupException.Reason.INVALID, archive.getFileName() + " names an unsafe backup id");
+            }
             Path restoreDir = Files.createDirectories(dataDir.resolve("restore"));
             Path unpacked = restoreDir.resolve("unpack-" + m.id());
             BackupLayout.deleteTree(unpacked);

@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -35,8 +36,20 @@ public final class BackupLayout {
     static final String ETC = "etc";
     static final String PARTIAL = ".partial";
     private static final String MARKER = "in-progress";
+    /** A backup id as it may appear in a path: one plain file name, never {@code ..}. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** The restore marker's stamp: an instant without ':' and '.', as {@link #restore} writes it. */
+    private static final Pattern STAMP = Pattern.compile("\\d{4}-?\\d{2}-?\\d{2}T\\d{6,15}Z");
 
     private BackupLayout() {
+    }
+
+    /**
+     * Whether {@code id} is safe to use as (part of) a file name: letters, digits, '.', '_' and
+     * '-', starting with a letter or digit, at most 128 characters, and no {@code ..}.
+     */
+    public static boolean validId(String id) {
+        return ID.matcher(id).matches() && !id.contains("..");
     }
 
     /**
@@ -50,6 +63,7 @@ public final class BackupLayout {
      * permissions and, when run as root, its owners.
      *
      * @throws IllegalArgumentException when {@code backupDir} is not a complete backup
+     * @throws IllegalStateException when {@code DATA/restore/in-progress} was not written by a restore
      * @throws UncheckedIOException when a file cannot be moved or copied (run it again)
      */
     public static void restore(Path backupDir, Path dataDir) {
@@ -68,6 +82,12 @@ public final class BackupLayout {
             Path marker = restoreDir.resolve(MARKER);
             String stamp = Files.exists(marker) ? Files.readString(marker, StandardCharsets.UTF_8).trim()
                     : Instant.now().toString().replace(":", "").replace(".", "");
+            // The stamp names directories we move the data into and delete: only our own format will do.
+            if (!STAMP.matcher(stamp).matches()) {
+                throw new IllegalStateException(marker + " does not hold a restore stamp as Telltale writes it ("
+                        + stamp.substring(0, Math.min(40, stamp.length())).replaceAll("\\p{Cntrl}", "?")
+                        + "); it was not left by an interrupted restore: inspect DATA/restore and remove the file");
+            }
             if (!Files.exists(marker)) {
                 writeSynced(marker, stamp);
             }

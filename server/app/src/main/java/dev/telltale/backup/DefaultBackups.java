@@ -164,7 +164,8 @@ final class DefaultBackups implements Backups {
     }
 
     private String newId(Instant created, String reason) {
-        String slug = reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("^-+|-+$", "");
+        String slug = reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-")
+                .replaceAll("\\.{2,}", ".").replaceAll("^[-.]+|-+$", "");
         slug = slug.isEmpty() ? "backup" : slug.substring(0, Math.min(40, slug.length()));
         String base = ID_TIME.format(created) + "-" + slug;
         String id = base;

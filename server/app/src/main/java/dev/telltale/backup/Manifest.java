@@ -32,8 +32,16 @@ record Manifest(String id, Instant created, String version, String reason, Strin
             JsonNode n = JSON.readTree(json);
             List<String> entries = new java.util.ArrayList<>();
             n.path("entries").forEach(e -> entries.add(e.asText()));
-            return new Manifest(text(n, "id"), Instant.parse(text(n, "created")), text(n, "version"), text(n, "reason"),
+            String id = text(n, "id");
+            if (!BackupLayout.validId(id)) {
+                // The id names directories (DATA/restore/unpack-<id>, an export's file name): no path may hide in it.
+                throw new BackupException(BackupException.Reason.INVALID, where + ": backup.json names an unsafe backup id '"
+                        + id.substring(0, Math.min(40, id.length())).replaceAll("\\p{Cntrl}", "?") + "'");
+            }
+            return new Manifest(id, Instant.parse(text(n, "created")), text(n, "version"), text(n, "reason"),
                     text(n, "schema"), entries, n.path("complete").asBoolean(false));
+        } catch (BackupException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new BackupException(BackupException.Reason.INVALID, where + " has no valid backup.json: " + e.getMessage());
         }

@@ -21,6 +21,7 @@ import dev.telltale.protocol.Welcome;
 import dev.telltale.protocol.WireWriter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -204,6 +205,14 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         if (previous != null && previous != this) {
             previous.superseded();
         }
+        // An upgrade may have restricted admission while this agent was being registered; its
+        // sweep of the registry may have run before we were in it, so we look again ourselves.
+        Admission admission = services.admission().get();
+        if (!admission.admits(token)) {
+            services.registry().unregister(ctx.agentId(), this);
+            fail(ErrorCode.SHUTTING_DOWN, admission.reason());
+            return;
+        }
         state = State.ACTIVE;
         IngestConfig c = services.config();
         long next = services.journal().nextSeq(ctx.agentId());
@@ -366,6 +375,16 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
 
     void shuttingDown(String why) {
         channel.eventLoop().execute(() -> fail(ErrorCode.SHUTTING_DOWN, why));
+    }
+
+    /** Completes once this session's connection is closed: nothing can be sent to the agent after that. */
+    ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
+    /** Closes the connection now, dropping whatever is still waiting to be written. */
+    void forceClose() {
+        channel.close();
     }
 
     /** Whether this session's run token is the one {@code admission} admits (read on any thread). */

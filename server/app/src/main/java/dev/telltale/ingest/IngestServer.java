@@ -31,6 +31,15 @@ public interface IngestServer extends AutoCloseable {
     /**
      * From now on only {@code admission} opens sessions; when it is restricted, live sessions of
      * other run tokens are told the appliance is going away (their agents spool and retry).
+     *
+     * <p>When {@code admission} is restricted this returns only once the connection of every
+     * session it does not admit is closed (or, for a connection that cannot even be closed, after
+     * about 20 s, which is logged). No such session can acknowledge anything after that, so every
+     * batch any of them acknowledged is in the journal before this returns: a backup begun
+     * afterwards holds everything acknowledged, and what was read but not acknowledged is sent
+     * again by its agent, which keeps what it has no ACK for. Sessions still registering when
+     * this is called look at the admission again before their WELCOME and are refused.
+     * Must not be called on an ingestion event loop.
      */
     void admit(Admission admission);
 

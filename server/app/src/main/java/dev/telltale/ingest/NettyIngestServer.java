@@ -33,15 +33,23 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 
 /** Netty implementation of the ingestion listener. */
 final class NettyIngestServer implements IngestServer {
+    private static final Logger LOG = Logger.getLogger(NettyIngestServer.class.getName());
+    /** How long {@link #admit} waits for refused sessions to say goodbye and close. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+    /** A forced close only has TLS's close_notify to flush (Netty gives it 3 s). */
+    private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
@@ -136,7 +144,38 @@ final class NettyIngestServer implements IngestServer {
     public void admit(Admission admission) {
         services.admission().set(admission);
         if (admission.restricted()) {
-            services.registry().closeUnless(admission);
+            awaitClosed(services.registry().closeUnless(admission));
+        }
+    }
+
+    /**
+     * Waits until every session in {@code closing} has its connection closed: an ACK can only be
+     * written before that, so whatever the caller does next (a backup) sees every batch acknowledged.
+     * A connection whose SHUTTING_DOWN cannot be written in time (its agent does not read) is
+     * closed without it.
+     */
+    private void awaitClosed(List<AgentSessionHandler> closing) {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        List<AgentSessionHandler> open = new ArrayList<>();
+        for (AgentSessionHandler s : closing) {
+            long left = deadline - System.nanoTime();
+            if (!s.closeFuture().awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                open.add(s);
+            }
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        LOG.warning(open.size() + " agent session(s) did not close within " + CLOSE_WAIT + " of being told the "
+                + "appliance is going away; closing them without a goodbye");
+        open.forEach(AgentSessionHandler::forceClose);
+        long forced = System.nanoTime() + FORCED_CLOSE_WAIT.toNanos();
+        long stuck = open.stream()
+                .filter(s -> !s.closeFuture().awaitUninterruptibly(Math.max(0, forced - System.nanoTime()), TimeUnit.NANOSECONDS))
+                .count();
+        if (stuck > 0) {
+            LOG.severe(stuck + " agent session(s) are still open " + FORCED_CLOSE_WAIT + " after being closed; "
+                    + "they may acknowledge batches the caller does not see");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.telltale.ui;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -11,11 +12,13 @@ import java.util.regex.Pattern;
 /**
  * A streaming reader of {@code multipart/form-data} (RFC 7578): parts one after the other, each
  * body an {@link InputStream} that ends at the next delimiter, so a file of any size passes
- * through a buffer of a few bytes. Headers are bounded; anything malformed is a
+ * through a buffer of {@value #BUFFER_BYTES} bytes. Headers are bounded; anything malformed is a
  * {@link MalformedException}, never another failure.
  */
 final class MultipartReader {
     static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** The parser looks at one byte at a time: it must not cost a read of the request each. */
+    static final int BUFFER_BYTES = 64 * 1024;
     private static final Pattern NAME = Pattern.compile("(?i);\\s*name=\"([^\"]{1,200})\"");
     private static final Pattern FILENAME = Pattern.compile("(?i);\\s*filename=\"([^\"]{0,255})\"");
     private final PushbackInputStream in;
@@ -37,7 +40,7 @@ final class MultipartReader {
 
     MultipartReader(InputStream in, String boundary) {
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
-        this.in = new PushbackInputStream(in, delimiter.length + 2);
+        this.in = new PushbackInputStream(new BufferedInputStream(in, BUFFER_BYTES), delimiter.length + 2);
     }
 
     /** The boundary of a {@code multipart/form-data} content type, if it names a valid one. */

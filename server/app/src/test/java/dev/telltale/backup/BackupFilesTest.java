@@ -193,6 +193,52 @@ class BackupFilesTest {
     }
 
     @Test
+    void anArchiveWhoseIdIsAPathIsRefusedBeforeAnythingIsWritten() throws Exception {
+        BackupInfo b = backups().backupNow("manual", "test");
+        Path archive = exports.resolve(backups().export(b.id(), "test"));
+        String manifest = manifestOf(archive);
+        for (String bad : List.of("../../escaped", "..", "a/../../escaped", ".hidden", "x..y", "a b", "x".repeat(129))) {
+            String name = "bad-id-" + Integer.toHexString(bad.hashCode()) + ".zip";
+            Path crafted = rezip(archive, tmp.resolve("bad-id/" + name), Map.of("backup.json",
+                    manifest.replace("\"id\" : \"" + b.id() + "\"", "\"id\" : \"" + bad + "\"")));
+            Path target = tmp.resolve("bad-id-target");
+            BackupException e = assertThrows(BackupException.class, () -> ArchiveRestore.restore(crafted, target, false));
+            assertEquals(BackupException.Reason.INVALID, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("unsafe backup id"), e.getMessage());
+            assertFalse(Files.exists(target), "nothing unpacked, in the data directory or beside it");
+            assertFalse(Files.exists(tmp.resolve("escaped")));
+        }
+        // Ids the appliance makes itself, whatever the reason, are fine.
+        assertTrue(BackupLayout.validId(backups().backupNow("before upgrade to ../../1..2", "test").id()));
+    }
+
+    @Test
+    void aRestoreMarkerThatIsNotAStampIsRefused() throws Exception {
+        BackupInfo b = backups().backupNow("manual", "test");
+        Path target = tmp.resolve("foreign-marker");
+        Files.createDirectories(target.resolve("tls"));
+        Files.writeString(target.resolve("tls/current.pem"), "current");
+        Path restore = Files.createDirectories(target.resolve("restore"));
+        Files.writeString(restore.resolve("in-progress"), "../../elsewhere");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BackupLayout.restore(b.dir(), target));
+        assertTrue(e.getMessage().contains("in-progress"), e.getMessage());
+        assertEquals("current", Files.readString(target.resolve("tls/current.pem")), "nothing moved");
+        assertFalse(Files.exists(tmp.resolve("old-")) || Files.exists(target.resolve("old-")));
+        assertFalse(Files.exists(tmp.resolve("elsewhere")));
+    }
+
+    private static String manifestOf(Path archive) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(archive))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (e.getName().equals("backup.json")) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new AssertionError("no backup.json in " + archive);
+    }
+
+    @Test
     void keepsNArchivesAtTheTarget() throws Exception {
         for (int i = 0; i < 3; i++) {
             backups().export(backups().backupNow("manual", "test").id(), "test");

@@ -45,6 +45,31 @@ class MultipartReaderTest {
     }
 
     @Test
+    void aLargeFileTakesFewReadsOfTheRequest() throws IOException {
+        byte[] file = tricky(1 << 20, 3);
+        int[] reads = {0};
+        var counting = new FilterInputStream(new ByteArrayInputStream(body(file, "", ""))) {
+            @Override
+            public int read() throws IOException {
+                reads[0]++;
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                reads[0]++;
+                return super.read(b, off, len);
+            }
+        };
+        MultipartReader r = new MultipartReader(counting, B);
+        r.next();
+        r.next();
+        assertArrayEquals(file, r.next().orElseThrow().body().readAllBytes());
+        // Each read of a request stream has a cost of its own: one per byte made an upload crawl.
+        assertTrue(reads[0] < 100, reads[0] + " reads of the request for a 1 MiB file");
+    }
+
+    @Test
     void aPartLeftUnreadIsSkipped() throws IOException {
         MultipartReader r = new MultipartReader(new ByteArrayInputStream(body(tricky(5000, 2), "", "")), B);
         r.next();
