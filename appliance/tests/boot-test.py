@@ -98,7 +98,8 @@ class Vm:
         if self.accel == "kvm":
             cmd += ["-accel", "kvm", "-cpu", "host,-arch-capabilities"]
         else:
-            cmd += ["-accel", "tcg,thread=multi", "-cpu", "max"]
+            # No AVX under TCG: qemu 7.2's emulation of it crashed the JVM's SHA-256 code (seen here).
+            cmd += ["-accel", "tcg,thread=multi", "-cpu", "max,-avx,-avx2,-avx512f,-fma"]
         self.proc = subprocess.Popen(cmd, stdout=open(os.path.join(self.dir, "qemu.out"), "ab"),
                                      stderr=subprocess.STDOUT)
 
