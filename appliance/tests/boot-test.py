@@ -446,7 +446,8 @@ def search(vm, token, q, wait=30):
                               token=token)
             if page["events"] or time.time() > deadline:
                 return page["events"]
-        except urllib.error.HTTPError:
+        except (urllib.error.URLError, OSError):
+            # HTTP errors and, under TCG, a connection reset now and then: ask again until the deadline.
             if time.time() > deadline:
                 return []
         time.sleep(2)
