@@ -145,7 +145,7 @@ public final class BackupLayout {
     }
 
     /** Deletes a file or a tree, if present; a symbolic link is deleted, not followed. */
-    static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

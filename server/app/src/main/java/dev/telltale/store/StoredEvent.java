@@ -31,38 +31,9 @@ record StoredEvent(long uid, long seq, long tsUs, long receivedMs, AgentContext 
     }
 
     static StoredEvent decode(byte[] b, int off, int len) {
-        WireReader r = new WireReader(b, off, len);
-        long uid = 0, agent = 0, seq = 0, ts = 0, received = 0, team = 0;
-        String teamName = "", app = "", comp = "", ver = "", host = "", instance = "";
-        Event event = null;
-        while (r.hasMore()) {
-            int tag = r.readTag();
-            switch (tag >>> 3) {
-                case 1 -> uid = r.readVarint();
-                case 2 -> agent = r.readVarint();
-                case 3 -> seq = r.readVarint();
-                case 4 -> ts = r.readVarint();
-                case 5 -> received = r.readVarint();
-                case 6 -> team = r.readVarint();
-                case 7 -> teamName = r.readString(1024);
-                case 8 -> app = r.readString(1024);
-                case 9 -> comp = r.readString(1024);
-                case 10 -> ver = r.readString(1024);
-                case 11 -> host = r.readString(1024);
-                case 12 -> {
-                    int n = r.readLength();
-                    event = EventCodec.decode(b, r.position(), n, false);
-                    r.skipBytes(n);
-                }
-                case 13 -> instance = r.readString(1024);
-                default -> r.skip(tag & 7);
-            }
-        }
-        if (event == null) {
-            throw new IllegalStateException("stored event " + uid + " lacks its event bytes");
-        }
-        return new StoredEvent(uid, seq, ts, received,
-                new AgentContext(agent, instance, team, teamName, app, comp, ver, host), event);
+        Envelope e = Envelope.parse(b, off, len);
+        return new StoredEvent(e.uid, e.seq, e.ts, e.received, e.context,
+                EventCodec.decode(b, e.eventOff, e.eventLen, false));
     }
 
     /**
@@ -72,39 +43,51 @@ record StoredEvent(long uid, long seq, long tsUs, long receivedMs, AgentContext 
      * @throws IllegalStateException when the stored form lacks its event or names no known type
      */
     static JournalRecord asRecord(byte[] b, int off, int len) {
-        WireReader r = new WireReader(b, off, len);
-        long uid = 0, agent = 0, seq = 0, ts = 0, received = 0, team = 0;
-        String teamName = "", app = "", comp = "", ver = "", host = "", instance = "";
-        byte[] event = null;
-        while (r.hasMore()) {
-            int tag = r.readTag();
-            switch (tag >>> 3) {
-                case 1 -> uid = r.readVarint();
-                case 2 -> agent = r.readVarint();
-                case 3 -> seq = r.readVarint();
-                case 4 -> ts = r.readVarint();
-                case 5 -> received = r.readVarint();
-                case 6 -> team = r.readVarint();
-                case 7 -> teamName = r.readString(1024);
-                case 8 -> app = r.readString(1024);
-                case 9 -> comp = r.readString(1024);
-                case 10 -> ver = r.readString(1024);
-                case 11 -> host = r.readString(1024);
-                case 12 -> event = r.readBytes(Integer.MAX_VALUE);
-                case 13 -> instance = r.readString(1024);
-                default -> r.skip(tag & 7);
-            }
-        }
-        if (event == null) {
-            throw new IllegalStateException("stored event " + uid + " lacks its event bytes");
-        }
+        Envelope e = Envelope.parse(b, off, len);
+        byte[] event = java.util.Arrays.copyOfRange(b, e.eventOff, e.eventOff + e.eventLen);
         long code = typeCode(event);
-        final long id = uid;
         EventType type = EventType.ofCode(code)
-                .orElseThrow(() -> new IllegalStateException("stored event " + id + " has unknown type " + code));
-        AgentContext c = new AgentContext(agent, instance, team, teamName, app, comp, ver, host);
-        return new JournalRecord(0, 0, c, seq, seq, uid, ts, received, new EventType[]{type}, new long[]{0},
-                new byte[][]{event});
+                .orElseThrow(() -> new IllegalStateException("stored event " + e.uid + " has unknown type " + code));
+        return new JournalRecord(0, 0, e.context, e.seq, e.seq, e.uid, e.ts, e.received, new EventType[]{type},
+                new long[]{0}, new byte[][]{event});
+    }
+
+    /** The stored form's fields, with where its encoded event lies; one parse for both readers above. */
+    private record Envelope(long uid, long seq, long ts, long received, AgentContext context, int eventOff, int eventLen) {
+        static Envelope parse(byte[] b, int off, int len) {
+            WireReader r = new WireReader(b, off, len);
+            long uid = 0, agent = 0, seq = 0, ts = 0, received = 0, team = 0;
+            String teamName = "", app = "", comp = "", ver = "", host = "", instance = "";
+            int eventOff = -1, eventLen = 0;
+            while (r.hasMore()) {
+                int tag = r.readTag();
+                switch (tag >>> 3) {
+                    case 1 -> uid = r.readVarint();
+                    case 2 -> agent = r.readVarint();
+                    case 3 -> seq = r.readVarint();
+                    case 4 -> ts = r.readVarint();
+                    case 5 -> received = r.readVarint();
+                    case 6 -> team = r.readVarint();
+                    case 7 -> teamName = r.readString(1024);
+                    case 8 -> app = r.readString(1024);
+                    case 9 -> comp = r.readString(1024);
+                    case 10 -> ver = r.readString(1024);
+                    case 11 -> host = r.readString(1024);
+                    case 12 -> {
+                        eventLen = r.readLength();
+                        eventOff = r.position();
+                        r.skipBytes(eventLen);
+                    }
+                    case 13 -> instance = r.readString(1024);
+                    default -> r.skip(tag & 7);
+                }
+            }
+            if (eventOff < 0) {
+                throw new IllegalStateException("stored event " + uid + " lacks its event bytes");
+            }
+            return new Envelope(uid, seq, ts, received, new AgentContext(agent, instance, team, teamName, app, comp, ver,
+                    host), eventOff, eventLen);
+        }
     }
 
     /** Envelope field 1 of an encoded event. */
