@@ -2,10 +2,7 @@ package dev.telltale.backup;
 
 import dev.telltale.testing.RunningAppliance;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,16 +36,11 @@ class SftpExportTest {
     static void start() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("sftp-root"));
         Files.createDirectories(root.resolve("backups"));
-        sshd = SshServer.setUpDefaultServer();
-        sshd.setHost("127.0.0.1");
-        sshd.setPort(0);
-        SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(tmp.resolve("hostkey.ser"));
-        sshd.setKeyPairProvider(keys);
-        sshd.setPasswordAuthenticator((user, password, session) -> user.equals("backup") && password.equals(PASSWORD));
-        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
-        sshd.start();
-        fingerprint = KeyUtils.getFingerPrint(keys.loadKeys(null).iterator().next().getPublic());
+        var sftp = dev.telltale.testing.SftpServers.start(root, tmp.resolve("hostkey.ser"),
+                (user, password, session) -> user.equals("backup") && password.equals(PASSWORD),
+                java.util.Optional.empty());
+        sshd = sftp.server();
+        fingerprint = sftp.fingerprint();
         app = RunningAppliance.start(tmp.resolve("data"), "");
     }
 
