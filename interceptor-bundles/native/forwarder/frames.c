@@ -4,6 +4,7 @@
 #include "../common/tt_wire.h"
 #include "pbread.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void tt_frame_header(uint8_t *out, uint32_t type, uint32_t len) {
@@ -47,6 +48,9 @@ int tt_frame_hello(tt_bytes_buf *b, const tt_hello *h) {
     if (h->container_id && *h->container_id) {
         tt_str(&w, 13, h->container_id);
     }
+    if (h->trace_request) {
+        tt_uint(&w, 14, 1);
+    }
     return append_frame(b, TT_F_HELLO, &w);
 }
 
@@ -82,6 +86,57 @@ int tt_frame_bye(tt_bytes_buf *b, const char *reason) {
     return append_frame(b, TT_F_BYE, &w);
 }
 
+/* A package URL as the agent may write it to its trace file: printable, no spaces, bounded. */
+static int trace_entry_ok(const uint8_t *d, size_t len) {
+    if (len == 0 || len > 2048) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (d[i] <= 0x20 || d[i] >= 0x7f) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int trace_append(tt_welcome *w, const uint8_t *d, size_t len) {
+    char *t = realloc(w->trace, w->trace_len + len + 2);
+    if (!t) {
+        return -1;
+    }
+    memcpy(t + w->trace_len, d, len);
+    w->trace_len += len;
+    t[w->trace_len++] = '\n';
+    t[w->trace_len] = 0;
+    w->trace = t;
+    return 0;
+}
+
+void tt_welcome_free(tt_welcome *w) {
+    free(w->trace);
+    w->trace = NULL;
+    w->trace_len = 0;
+    w->has_trace = 0;
+}
+
+int tt_java_methods_vulnerable(const char *v) {
+    while (v && *v) {
+        const char *end = strchr(v, ',');
+        size_t len = end ? (size_t) (end - v) : strlen(v);
+        while (len && (*v == ' ' || *v == '\t')) {
+            v++, len--;
+        }
+        while (len && (v[len - 1] == ' ' || v[len - 1] == '\t')) {
+            len--;
+        }
+        if (len == 10 && !strncmp(v, "vulnerable", 10)) {
+            return 1;
+        }
+        v = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
 int tt_decode_welcome(const uint8_t *p, size_t n, tt_welcome *w) {
     memset(w, 0, sizeof *w);
     tt_pb r;
@@ -97,9 +152,24 @@ int tt_decode_welcome(const uint8_t *p, size_t n, tt_welcome *w) {
             size_t k = f.len < sizeof w->server_version - 1 ? f.len : sizeof w->server_version - 1;
             memcpy(w->server_version, f.data, k);
             w->server_version[k] = 0;
+        } else if (f.num == 8 && f.wire == 2) {
+            /* Entries the agent could not take (spaces, control bytes) are left out, not trusted. */
+            if (trace_entry_ok(f.data, f.len) && w->trace_len < (1u << 20) && trace_append(w, f.data, f.len) != 0) {
+                rc = -1;
+                break;
+            }
+        } else if (f.num == 9 && f.wire == 0) {
+            w->has_trace = 1;
         }
     }
-    return rc < 0 || w->next_seq == 0 ? -1 : 0;
+    if (rc < 0 || w->next_seq == 0 || !w->has_trace) {
+        /* No list without field 9: entries alone may be the start of a list cut short. */
+        int has = w->has_trace;
+        tt_welcome_free(w);
+        w->has_trace = rc < 0 || w->next_seq == 0 ? 0 : has;
+        return rc < 0 || w->next_seq == 0 ? -1 : 0;
+    }
+    return 0;
 }
 
 int tt_decode_ack(const uint8_t *p, size_t n, uint64_t *acked) {

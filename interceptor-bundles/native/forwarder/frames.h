@@ -25,6 +25,8 @@ enum {
 };
 
 #define TT_FRAME_HEADER 5
+/* In the spool directory: the packages the Java agents trace, one per line. */
+#define TT_JAVA_TRACE_FILE "java-trace"
 #define TT_PROTOCOL_VERSION 1
 
 typedef struct tt_hello {
@@ -32,11 +34,18 @@ typedef struct tt_hello {
     const char *application, *component, *version, *policy /* may be NULL */;
     const char *compression; /* "zstd" or "none" */
     const char *container_id; /* may be NULL */
+    int trace_request;        /* ask for the packages Java agents trace (WELCOME fields 8-9) */
 } tt_hello;
 
 typedef struct tt_welcome {
     uint64_t protocol_version, agent_id, next_seq, max_frame_bytes, max_batch_events, ping_interval_ms;
     char server_version[128];
+    /* The packages to trace, one per line, when the appliance sent the list (has_trace); malloc'd,
+     * owned by the caller of tt_decode_welcome, who frees it with tt_welcome_free (decoding
+     * overwrites the struct without freeing). */
+    int has_trace;
+    char *trace;
+    size_t trace_len;
 } tt_welcome;
 
 typedef struct tt_error_frame {
@@ -54,6 +63,9 @@ int tt_frame_bye(tt_bytes_buf *b, const char *reason);
 void tt_frame_header(uint8_t *out, uint32_t type, uint32_t len);
 
 int tt_decode_welcome(const uint8_t *p, size_t n, tt_welcome *w);
+void tt_welcome_free(tt_welcome *w);
+/* 1 when TELLTALE_JAVA_METHODS (a comma-separated list) names `vulnerable`. */
+int tt_java_methods_vulnerable(const char *value);
 int tt_decode_ack(const uint8_t *p, size_t n, uint64_t *acked);
 int tt_decode_error(const uint8_t *p, size_t n, tt_error_frame *e);
 int tt_decode_ping(const uint8_t *p, size_t n, uint64_t *nonce, uint64_t *time_us);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "run.h"
+#include "frames.h"
 
 #include "channel.h"
 #include "coverage.h"
@@ -413,6 +414,12 @@ int tt_cmd_run(tt_config *c) {
     int have_jar = have_lib && tt_wants_java_agent(path) && tt_find_java_agent(jar, sizeof jar) == 0;
     if (have_jar) {
         tt_info("java agent %s", jar);
+        /* Where this run's shipper keeps the appliance's list of packages to trace (a nested run
+         * names its own spool's). */
+        char trace[PATH_MAX];
+        if (snprintf(trace, sizeof trace, "%s/%s", x.sp.dir, TT_JAVA_TRACE_FILE) < (int) sizeof trace) {
+            setenv("TELLTALE_JAVA_TRACE_FILE", trace, 1);
+        }
     } else if (have_lib && tt_wants_java_agent(path)) {
         tt_warn("java agent (telltale-java-agent.jar) not found next to the launcher; %s runs without it", path);
     }

@@ -300,6 +300,20 @@ static uint64_t durable_end(tt_shipper *sh) {
     return tt_spool_durable_seq(sh->sp); /* every seq below it is durable */
 }
 
+/* The appliance's list of packages whose methods the Java agents of this run trace
+ * (docs/java-agent.md): replaced whole, so an agent never reads half a list. */
+static void write_trace(tt_shipper *sh, tt_welcome *w) {
+    if (!sh->sp) {
+        return;
+    }
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", sh->sp->dir, TT_JAVA_TRACE_FILE) < (int) sizeof path &&
+        tt_write_file_atomic(path, w->trace ? w->trace : "", w->trace_len, 0600) != 0) {
+        tt_warn("cannot write %s: %s", path, strerror(errno));
+    }
+    tt_welcome_free(w);
+}
+
 /* Runs one WELCOMEd connection until it fails or the shipper is done. Returns 1 when all
  * was sent and acknowledged in drain mode, 0 otherwise. */
 static int run_connection(tt_shipper *sh, conn *c) {
@@ -449,6 +463,9 @@ static void *shipper_main(void *arg) {
         tt_tls_describe(&c.s.tls, desc, sizeof desc);
         tt_info("connected to %s (%s), appliance %s: agent id %" PRIu64 ", next seq %" PRIu64, c.s.tls.peer, desc,
                 c.s.welcome.server_version, c.s.welcome.agent_id, c.s.welcome.next_seq);
+        if (c.s.welcome.has_trace) {
+            write_trace(sh, &c.s.welcome);
+        }
         last_err[0] = 0;
         backoff = 0;
         ever_connected = 1;
@@ -497,6 +514,7 @@ int tt_shipper_init(tt_shipper *sh, tt_spool *sp, const tt_config *cfg) {
         .policy = cfg->policy,
         .compression = "zstd",
         .container_id = sh->container_id[0] ? sh->container_id : NULL,
+        .trace_request = sp != NULL && tt_java_methods_vulnerable(getenv("TELLTALE_JAVA_METHODS")),
     };
     return 0;
 }

@@ -344,6 +344,21 @@ static void test_frames(void) {
     tt_welcome w;
     CHECK(tt_decode_welcome(welcome, sizeof welcome, &w) == 0 && w.next_seq == 1000 && w.agent_id == 7 &&
               w.max_frame_bytes == (4u << 20) && strcmp(w.server_version, "dev") == 0, "WELCOME decoded");
+    CHECK(!w.has_trace && w.trace == NULL, "a WELCOME without fields 8-9 lists nothing to trace");
+    /* Two packages (one with a space, which the agent could not take, is left out), then field 9. */
+    uint8_t traced[] = {0x18, 5, 0x42, 5, 'p', 'k', 'g', ':', 'a', 0x42, 3, 'b', ' ', 'c', 0x42, 1, 'z', 0x48, 3};
+    CHECK(tt_decode_welcome(traced, sizeof traced, &w) == 0 && w.has_trace && w.trace &&
+              strcmp(w.trace, "pkg:a\nz\n") == 0, "WELCOME's trace list decoded, bad entries left out");
+    tt_welcome_free(&w);
+    uint8_t empty_list[] = {0x18, 5, 0x48, 0};
+    CHECK(tt_decode_welcome(empty_list, sizeof empty_list, &w) == 0 && w.has_trace && w.trace_len == 0,
+          "an empty trace list is a list (the agent's file is emptied)");
+    uint8_t no_end[] = {0x18, 5, 0x42, 1, 'z'};
+    CHECK(tt_decode_welcome(no_end, sizeof no_end, &w) == 0 && !w.has_trace && w.trace == NULL,
+          "entries without field 9 are not taken as a list");
+    CHECK(tt_java_methods_vulnerable("vulnerable") && tt_java_methods_vulnerable("pkg:maven/x/*, vulnerable ") &&
+              !tt_java_methods_vulnerable("off") && !tt_java_methods_vulnerable(NULL) &&
+              !tt_java_methods_vulnerable("vulnerable-ish"), "TELLTALE_JAVA_METHODS asks for the list");
     tt_bb_free(&b);
 }
 

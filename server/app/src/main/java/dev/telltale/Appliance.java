@@ -197,7 +197,9 @@ public final class Appliance implements AutoCloseable {
                 backups, new dev.telltale.audit.AuditLog(db), m -> notify.system("upgrade", m), clock);
         toClose.add(0, upgrades);
         ingest = IngestServer.start(ingestCfg, certs.ingest().key(), certs.ingest().chain(), runTokens, agents, journal,
-                hasher, metrics, VERSION, upgrades.admissionAtStart());
+                hasher, metrics, VERSION, upgrades.admissionAtStart(),
+                (team, app, comp, ver) -> sca.vulnerablePurls(team, app, comp, ver, "Maven",
+                        dev.telltale.protocol.Welcome.MAX_TRACE));
         toClose.add(0, ingest);
 
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();

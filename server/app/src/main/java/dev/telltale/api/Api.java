@@ -80,7 +80,7 @@ public final class Api {
         routing.register("/api/v1/policies", new PoliciesApi(s.policies(), s.teams()));
         routing.register("/api/v1/applications", new ApplicationsApi(s.policies()));
         routing.register("/api/v1/applications", new InventoryApi(s.inventory()));
-        routing.register("/api/v1/findings", new FindingsApi(s.sca()));
+        routing.register("/api/v1/findings", new FindingsApi(s.sca(), new dev.telltale.sca.CodeUsage(s.store(), s.clock())));
         routing.register("/api/v1/applications", new SbomApi(s.sbom(), s.auditLog()));
         routing.register("/api/v1/alerts", new AlertsApi(s.alerts(), s.clock()));
         routing.register("/api/v1/integrations", new IntegrationsApi(s.notifications(), s.teams()));

@@ -3,6 +3,7 @@ package dev.telltale.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.rbac.Permission;
+import dev.telltale.sca.CodeUsage;
 import dev.telltale.sca.Sca;
 import io.helidon.common.parameters.Parameters;
 import io.helidon.webserver.http.HttpRules;
@@ -20,16 +21,19 @@ import java.util.Set;
  * {@code GET /api/v1/findings}: vulnerable packages of the component versions the caller may see,
  * most severe first; filters {@code application}, {@code component}, {@code version},
  * {@code severity} (CRITICAL, HIGH, MEDIUM, LOW, NONE, UNKNOWN), {@code used} (true: loaded at run
- * time), {@code state} (triage state), {@code limit}; one finding, its triage history, and its triage
+ * time), {@code state} (triage state), {@code limit}; one finding (with {@code usage}: the classes loaded
+ * from a Java package and the methods that ran, docs/java-agent.md), its triage history, and its triage
  * ({@code POST /{id}/transitions}, for findings that raised no alert). {@code POST /api/v1/findings/scan}
  * (Admins) scans every version now.
  */
 final class FindingsApi implements HttpService {
     private static final Set<String> SEVERITIES = Set.of("CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNKNOWN");
     private final Sca sca;
+    private final CodeUsage usage;
 
-    FindingsApi(Sca sca) {
+    FindingsApi(Sca sca, CodeUsage usage) {
         this.sca = sca;
+        this.usage = usage;
     }
 
     @Override
@@ -60,8 +64,16 @@ final class FindingsApi implements HttpService {
         Json.send(res, Json.object().set("findings", arr));
     }
 
+    /** One finding, with the package's code its component version was seen using (Java packages). */
     private void one(ServerRequest req, ServerResponse res) {
-        Json.send(res, render(visible(req)));
+        Sca.VulnFinding f = visible(req);
+        ObjectNode o = render(f);
+        CodeUsage.Usage u = usage.of(f);
+        ObjectNode n = o.putObject("usage").put("classes_loaded", u.classCount()).put("methods_executed", u.methodCount())
+                .put("complete", u.complete());
+        u.classes().forEach(n.putArray("classes")::add);
+        u.methods().forEach(n.putArray("methods")::add);
+        Json.send(res, o);
     }
 
     private void history(ServerRequest req, ServerResponse res) {

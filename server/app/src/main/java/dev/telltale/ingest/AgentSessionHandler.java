@@ -32,6 +32,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -169,26 +170,41 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         try {
             String token = hello.runToken();
             String policy = hello.policy().orElse("");
-            services.control().execute(() -> register(grant.get(), identity, token, policy));
+            boolean trace = hello.traceRequest();
+            services.control().execute(() -> register(grant.get(), identity, token, policy, trace));
         } catch (RejectedExecutionException e) {
             fail(ErrorCode.INTERNAL, "the appliance is busy registering agents; retry later");
         }
     }
 
     /** Runs on the control executor: the database call must not hold up the event loop. */
-    private void register(RunTokenGrant grant, Agents.AgentIdentity id, String token, String policy) {
+    private void register(RunTokenGrant grant, Agents.AgentIdentity id, String token, String policy, boolean trace) {
         try {
             Agents.AgentRecord rec = services.agents().register(grant, id);
             AgentContext ctx = new AgentContext(rec.agentId(), id.instance(), rec.teamId(), grant.teamName(),
                     id.application(), id.component(), id.version(), id.hostname(), policy);
-            channel.eventLoop().execute(() -> welcome(ctx, token));
+            Optional<List<String>> traced = trace ? Optional.of(traceTargets(ctx)) : Optional.empty();
+            channel.eventLoop().execute(() -> welcome(ctx, token, traced));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "agent registration failed", e);
             channel.eventLoop().execute(() -> fail(ErrorCode.INTERNAL, "agent registration failed"));
         }
     }
 
-    private void welcome(AgentContext ctx, String token) {
+    /** An agent whose list cannot be read still starts, tracing nothing new; the failure is logged. */
+    private List<String> traceTargets(AgentContext ctx) {
+        try {
+            List<String> p = services.traceTargets().packages(ctx.teamId(), ctx.application(), ctx.component(),
+                    ctx.version());
+            return p.size() > Welcome.MAX_TRACE ? p.subList(0, Welcome.MAX_TRACE) : p;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "packages to trace for " + ctx.application() + "/" + ctx.component()
+                    + " could not be read", e);
+            return List.of();
+        }
+    }
+
+    private void welcome(AgentContext ctx, String token, Optional<List<String>> traced) {
         if (state != State.AUTHENTICATING || !channel.isActive()) {
             return;
         }
@@ -219,7 +235,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
         lastAcked = next - 1;
         send(FrameType.WELCOME, new Welcome(Frames.PROTOCOL_VERSION, ctx.agentId(), next, c.maxFrameBytes(),
                 c.maxBatchEvents(), (int) Math.min(Integer.MAX_VALUE, c.idleTimeout().toMillis() / 4),
-                services.serverVersion()).encode());
+                services.serverVersion(), traced).encode());
         services.metrics().sessionStarted();
         // From now on silence, not a missing HELLO, ends the session.
         channel.pipeline().replace("idle", "idle",

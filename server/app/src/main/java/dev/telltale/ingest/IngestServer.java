@@ -23,9 +23,9 @@ public interface IngestServer extends AutoCloseable {
      */
     static IngestServer start(IngestConfig config, PrivateKey key, List<X509Certificate> chain, RunTokens runTokens,
                               Agents agents, Journal journal, SecretHasher hasher, Metrics metrics, String serverVersion,
-                              Admission admission) {
+                              Admission admission, TraceTargets traceTargets) {
         return NettyIngestServer.start(config, key, chain, runTokens, agents, journal, hasher, metrics, serverVersion,
-                admission);
+                admission, traceTargets);
     }
 
     /**

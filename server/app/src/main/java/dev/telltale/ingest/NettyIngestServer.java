@@ -68,13 +68,14 @@ final class NettyIngestServer implements IngestServer {
 
     static NettyIngestServer start(IngestConfig config, PrivateKey key, List<X509Certificate> chain, RunTokens runTokens,
                                    Agents agents, Journal journal, SecretHasher hasher, Metrics metrics,
-                                   String serverVersion, Admission admission) {
+                                   String serverVersion, Admission admission, TraceTargets traceTargets) {
         AtomicReference<SslContext> tls = new AtomicReference<>(context(key, chain));
         ExecutorService control = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
                 new DefaultThreadFactory("telltale-ingest-control", true));
         SessionRegistry registry = new SessionRegistry();
         SessionServices services = new SessionServices(config, runTokens, agents, journal, new Sanitizer(hasher),
-                registry, new IngestMetrics(metrics), control, serverVersion, new AtomicReference<>(admission));
+                registry, new IngestMetrics(metrics), control, serverVersion, new AtomicReference<>(admission),
+                traceTargets);
         runTokens.onRevoke(registry::revokeToken);
 
         boolean epoll = Epoll.isAvailable();

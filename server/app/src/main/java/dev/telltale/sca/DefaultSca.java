@@ -194,6 +194,12 @@ final class DefaultSca implements Sca {
     }
 
     @Override
+    public List<String> vulnerablePurls(long teamId, String application, String component, String version,
+                                        String ecosystem, int limit) {
+        return rows.vulnerablePurls(teamId, application, component, version, ecosystem, limit);
+    }
+
+    @Override
     public Optional<VulnFinding> finding(long id, Scope scope) {
         return rows.byId(id, clock.instant()).filter(f -> scope.all() || scope.teams().contains(f.teamId()));
     }

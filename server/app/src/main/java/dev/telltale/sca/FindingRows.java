@@ -33,6 +33,30 @@ final class FindingRows {
         this.ds = ds;
     }
 
+    /** Distinct purls of {@code ecosystem} packages with findings in a component version, at most {@code limit}. */
+    List<String> vulnerablePurls(long teamId, String application, String component, String version, String ecosystem,
+                                 int limit) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT purl FROM sca_findings WHERE team_id = ?"
+                     + " AND application = ? AND component = ? AND version = ? AND ecosystem = ? ORDER BY purl")) {
+            ps.setLong(1, teamId);
+            ps.setString(2, application);
+            ps.setString(3, component);
+            ps.setString(4, version);
+            ps.setString(5, ecosystem);
+            ps.setMaxRows(limit);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new DatabaseException("reading vulnerable packages failed", e);
+        }
+    }
+
     /** A finding of a scan before it is stored: its key identifies it across scans. */
     record Candidate(String key, Sca.VulnFinding finding) {
     }

@@ -60,6 +60,15 @@ public interface Sca extends AutoCloseable {
     /** Findings matching {@code q}, most severe first. */
     List<VulnFinding> findings(FindingQuery q);
 
+    /**
+     * The package URLs of {@code ecosystem} packages ("Maven") with findings in a component version,
+     * sorted, at most {@code limit}: what its Java agents trace method by method (docs/java-agent.md).
+     *
+     * @throws dev.telltale.db.DatabaseException when the database fails
+     */
+    List<String> vulnerablePurls(long teamId, String application, String component, String version, String ecosystem,
+                                 int limit);
+
     /** The finding with this id when it is in {@code scope}. */
     Optional<VulnFinding> finding(long id, Scope scope);
 

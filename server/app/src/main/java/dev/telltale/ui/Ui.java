@@ -71,7 +71,8 @@ public final class Ui {
                 new dev.telltale.ui.vulndb.VulnDbPage(views, routes, s.vulnDb()),
                 new dev.telltale.ui.upgrades.UpgradesPage(views, routes, s.upgrades()),
                 new dev.telltale.ui.backups.BackupsPage(views, routes, s.backups()),
-                new dev.telltale.ui.findings.FindingsPages(views, routes, s.sca(), s.clock()),
+                new dev.telltale.ui.findings.FindingsPages(views, routes, s.sca(),
+                        new dev.telltale.sca.CodeUsage(s.store(), s.clock()), s.clock()),
 
                 new dev.telltale.ui.events.EventsPage(views, routes, s.store(), s.auditLog(), s.clock()),
                 new dev.telltale.ui.downloads.DownloadsPage(views, routes, s.bundles(), s.downloadLinks(), s.runTokens(),

@@ -3,6 +3,7 @@ package dev.telltale.sca;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.protocol.event.Event;
+import dev.telltale.protocol.event.EventType;
 import dev.telltale.sbom.DebianHost;
 import dev.telltale.testing.FakeAgent;
 import dev.telltale.testing.RunningAppliance;
@@ -141,6 +142,65 @@ class ScaFindingsTest {
         assertEquals(all.size(), told, "each new finding is one outbox row (written with it); a rescan adds none");
         assertEquals(400, app.get("/api/v1/findings?severity=SEVERE", admin).statusCode());
         assertEquals(400, app.get("/api/v1/findings?used=maybe", admin).statusCode());
+    }
+
+    /**
+     * A Java agent that asks at HELLO learns its version's vulnerable Maven packages (what it traces
+     * method by method); the finding then shows the classes the agent saw loaded and the methods it
+     * saw run, from that package only.
+     */
+    @Test
+    void javaAgentsLearnWhatToTraceAndTheFindingShowsTheCodeUsed() throws Exception {
+        scanUntilFound();
+        String token = app.runToken(Optional.empty()).token();
+        String spring = "pkg:maven/org.springframework/spring-beans@5.3.17";
+        assertEquals(Optional.of(List.of(spring)), welcome(token, "1.4.2", true).trace(),
+                "only the Maven packages with findings (libssl3 is a Debian package)");
+        assertEquals(Optional.of(List.of()), welcome(token, "9.9.9", true).trace(), "a version without findings");
+        assertEquals(Optional.empty(), welcome(token, "1.4.2", false).trace(), "not asked, not sent");
+
+        Event loaded = Event.of(EventType.JAVA_METHOD, 0, 300, 300);
+        loaded.body().set("class", "*").set("methods", List.of("org.springframework.beans.BeanWrapperImpl",
+                "org.springframework.beans.CachedIntrospectionResults")).set("jar", "/opt/shop/lib/spring-beans-5.3.17.jar")
+                .set("purl", spring).set("count", 2L);
+        Event ran = Event.of(EventType.JAVA_METHOD, 10, 300, 300);
+        ran.body().set("class", "org.springframework.beans.BeanWrapperImpl")
+                .set("methods", List.of("setPropertyValue(String, Object)", "<init>(Object)"))
+                .set("jar", "/opt/shop/lib/spring-beans-5.3.17.jar").set("purl", spring).set("count", 2L);
+        Event other = Event.of(EventType.JAVA_METHOD, 20, 300, 300);
+        other.body().set("class", "com.example.Other").set("methods", List.of("run()"))
+                .set("jar", "/opt/shop/lib/other.jar").set("purl", "pkg:maven/com.example/other@1.0").set("count", 1L);
+        FakeAgent.send(app, token, "checkout-java", "web-1", "shop", "checkout", "1.4.2", List.of(loaded, ran, other));
+        app.appliance().store().refreshNow();
+
+        long id = finding("org.springframework:spring-beans", "1.4.2").get("id").asLong();
+        JsonNode usage = JSON.readTree(app.get("/api/v1/findings/" + id, admin).body()).get("usage");
+        assertEquals(2, usage.get("classes_loaded").asInt(), usage.toString());
+        assertEquals(2, usage.get("methods_executed").asInt(), usage.toString());
+        assertEquals("org.springframework.beans.BeanWrapperImpl.<init>(Object)", usage.get("methods").get(0).asText());
+        assertEquals("org.springframework.beans.BeanWrapperImpl.setPropertyValue(String, Object)",
+                usage.get("methods").get(1).asText());
+        assertFalse(usage.toString().contains("com.example"), "another package's code is not this finding's");
+        long ssl = finding("libssl3", "1.4.2").get("id").asLong();
+        assertEquals(0, JSON.readTree(app.get("/api/v1/findings/" + ssl, admin).body()).get("usage")
+                .get("classes_loaded").asInt());
+
+        try (dev.telltale.testing.Browser b = dev.telltale.testing.Browser.open(app, 1280)) {
+            b.signIn("admin", RunningAppliance.ADMIN_PASSWORD);
+            b.go("/findings/" + id);
+            String methods = b.text("#methods-used");
+            assertTrue(methods.contains("BeanWrapperImpl.setPropertyValue(String, Object)"), methods);
+            assertTrue(b.text("#code-used").contains("2 of the package's classes loaded, 2 of its methods executed"),
+                    b.text("#code-used"));
+        }
+    }
+
+    private static dev.telltale.protocol.Welcome welcome(String token, String version, boolean ask) throws Exception {
+        try (var conn = app.connect()) {
+            return conn.hello(new dev.telltale.protocol.Hello(1, token, "trace-" + version + ask, "native", "0.3.1",
+                    "web-1", "shop", "checkout", version, Optional.empty(), dev.telltale.protocol.Compression.ZSTD,
+                    Optional.empty(), ask));
+        }
     }
 
     /** The finding of {@code pkg} in {@code version} of shop/checkout. */

@@ -10,7 +10,15 @@ import java.util.regex.Pattern;
 public record Hello(int protocolVersion, String runToken, String agentInstance, String agentKind,
                     String agentVersion, String hostname, String application, String component,
                     String version, Optional<String> policy, Compression compression,
-                    Optional<String> containerId) {
+                    Optional<String> containerId, boolean traceRequest) {
+
+    /** A HELLO that does not ask for the packages to trace (field 14 absent). */
+    public Hello(int protocolVersion, String runToken, String agentInstance, String agentKind, String agentVersion,
+                 String hostname, String application, String component, String version, Optional<String> policy,
+                 Compression compression, Optional<String> containerId) {
+        this(protocolVersion, runToken, agentInstance, agentKind, agentVersion, hostname, application, component,
+                version, policy, compression, containerId, false);
+    }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     /** Policy names as the appliance names policies ("Max Alert"). */
@@ -32,6 +40,9 @@ public record Hello(int protocolVersion, String runToken, String agentInstance, 
         policy.ifPresent(p -> w.string(10, p));
         w.string(11, compression.wireName());
         containerId.ifPresent(c -> w.string(13, c));
+        if (traceRequest) {
+            w.uint(14, 1);
+        }
         return w;
     }
 
@@ -46,15 +57,21 @@ public record Hello(int protocolVersion, String runToken, String agentInstance, 
         long version = -1;
         String token = null, instance = null, kind = "native", agentVersion = "", host = null;
         String app = null, comp = null, ver = null, policy = null, compression = "none", container = null;
+        boolean trace = false;
         try {
             while (r.hasMore()) {
                 int tag = r.readTag();
                 int field = tag >>> 3;
-                if (field == 1 || field == 12) {
+                if (field == 1 || field == 12 || field == 14) {
                     expect(tag, WireReader.VARINT);
                     long v = r.readVarint();
                     if (field == 1) {
                         version = v;
+                    } else if (field == 14) {
+                        if (v > 1) {
+                            throw bad("trace_request (field 14) must be 0 or 1");
+                        }
+                        trace = v == 1;
                     }
                     continue;
                 }
@@ -108,7 +125,7 @@ public record Hello(int protocolVersion, String runToken, String agentInstance, 
         Compression c = Compression.of(compression)
                 .orElseThrow(() -> bad("unknown compression '" + comp0 + "'; use none or zstd"));
         return new Hello((int) version, token, instance, kind, agentVersion, host, app, comp, ver,
-                Optional.ofNullable(policy), c, Optional.ofNullable(container));
+                Optional.ofNullable(policy), c, Optional.ofNullable(container), trace);
     }
 
     /** The HELLO with the run token elided, for logs. */

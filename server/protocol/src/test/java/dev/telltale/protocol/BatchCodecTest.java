@@ -238,4 +238,34 @@ class BatchCodecTest {
         assertEquals(ErrorCode.UNSUPPORTED_VERSION,
                 assertThrows(ProtocolException.class, () -> Hello.decode(b3, 0, b3.length)).code());
     }
+
+    @Test
+    void helloMayAskForThePackagesToTraceAndWelcomeListsThem() {
+        Hello asks = new Hello(1, "tok", "agent-1", "native", "0.1", "host1", "shop", "checkout", "1.4.2",
+                java.util.Optional.empty(), Compression.ZSTD, java.util.Optional.empty(), true);
+        byte[] bytes = asks.encode().toByteArray();
+        assertTrue(Hello.decode(bytes, 0, bytes.length).traceRequest());
+        Hello plain = new Hello(1, "tok", "agent-1", "native", "0.1", "host1", "shop", "checkout", "1.4.2",
+                java.util.Optional.empty(), Compression.ZSTD, java.util.Optional.empty());
+        byte[] p = plain.encode().toByteArray();
+        assertTrue(!Hello.decode(p, 0, p.length).traceRequest());
+        WireWriter ww = new WireWriter(64);
+        ww.uint(1, 1);
+        ww.uint(14, 2);
+        byte[] two = ww.toByteArray();
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Hello.decode(two, 0, two.length));
+        assertTrue(e.getMessage().contains("trace_request"), e.getMessage());
+
+        Welcome listed = new Welcome(1, 7, 1, 1 << 20, 1000, 15_000, "0.2.0",
+                java.util.Optional.of(List.of("pkg:maven/com.fasterxml.jackson.core/jackson-core@2.13.5")));
+        byte[] w = listed.encode().toByteArray();
+        assertEquals(listed, Welcome.decode(w, 0, w.length));
+        Welcome empty = new Welcome(1, 7, 1, 1 << 20, 1000, 15_000, "0.2.0", java.util.Optional.of(List.of()));
+        byte[] w2 = empty.encode().toByteArray();
+        assertEquals(java.util.Optional.of(List.of()), Welcome.decode(w2, 0, w2.length).trace(),
+                "an empty list is still a list: the agent forgets the packages it traced");
+        Welcome none = new Welcome(1, 7, 1, 1 << 20, 1000, 15_000, "0.2.0");
+        byte[] w3 = none.encode().toByteArray();
+        assertEquals(java.util.Optional.empty(), Welcome.decode(w3, 0, w3.length).trace());
+    }
 }

@@ -5,6 +5,7 @@ import dev.telltale.rbac.Access;
 import dev.telltale.rbac.Permission;
 import dev.telltale.rbac.RouteTable;
 import dev.telltale.sca.FindingTriageException;
+import dev.telltale.sca.CodeUsage;
 import dev.telltale.sca.Sca;
 import dev.telltale.ui.Chrome;
 import dev.telltale.ui.Form;
@@ -40,11 +41,13 @@ public final class FindingsPages implements Page {
     private final RouteTable routes;
     private final Sca sca;
     private final Clock clock;
+    private final CodeUsage usage;
 
-    public FindingsPages(Views views, RouteTable routes, Sca sca, Clock clock) {
+    public FindingsPages(Views views, RouteTable routes, Sca sca, CodeUsage usage, Clock clock) {
         this.views = views;
         this.routes = routes;
         this.sca = sca;
+        this.usage = usage;
         this.clock = clock;
     }
 
@@ -109,6 +112,7 @@ public final class FindingsPages implements Page {
         Map<String, Object> m = new HashMap<>();
         m.put("chrome", Chrome.of(req, routes, f.packageName() + " " + f.advisoryId()));
         m.put("f", FindingView.of(f, now));
+        m.put("usage", usage.of(f));
         m.put("canTriage", !f.alerted() && a.can(Permission.ALERTS_TRIAGE, f.teamId()));
         m.put("targets", f.state().manualTargets().stream().filter(TriageInput.CHOICES::contains)
                 .map(t -> new Option(t.name(), TriageInput.action(f.state(), t), t.name().equals(refused.values().get("to"))))
