@@ -256,11 +256,9 @@ final class InventoryWriter {
         for (int from = 0; from < keys.size(); from += IN_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
             try (PreparedStatement ps = tx.prepareStatement("SELECT path_key, exe_key FROM inv_loaded_by WHERE version_id = ?"
-                    + " AND path_key IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    + " AND path_key IN " + marks(chunk.size()))) {
                 ps.setLong(1, versionId);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
+                bindPadded(ps, 2, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         have.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getString(2));
@@ -360,6 +358,34 @@ final class InventoryWriter {
 
     /** Keys per lookup: few statements per checkpoint, each with a bounded IN list. */
     private static final int IN_CHUNK = 200;
+    /**
+     * The IN-list lengths used. Derby compiles every distinct statement text into a class and caches
+     * about a hundred: one text per list length thrashed that cache, so every checkpoint compiled
+     * SQL again (and the JIT compiled the generated classes), which cost more than the lookups.
+     */
+    private static final int[] IN_SIZES = {1, 4, 16, 64, IN_CHUNK};
+
+    /** "(?, ?, …)" for {@code n} keys, padded to the next of {@link #IN_SIZES}. */
+    static String marks(int n) {
+        return "(" + String.join(", ", java.util.Collections.nCopies(padded(n), "?")) + ")";
+    }
+
+    static int padded(int n) {
+        for (int size : IN_SIZES) {
+            if (n <= size) {
+                return size;
+            }
+        }
+        throw new IllegalArgumentException("more than " + IN_CHUNK + " keys in one IN list");
+    }
+
+    /** Binds {@code keys} from parameter {@code first} on, repeating the last key up to the padded length. */
+    private static void bindPadded(PreparedStatement ps, int first, List<String> keys) throws SQLException {
+        int n = padded(keys.size());
+        for (int i = 0; i < n; i++) {
+            ps.setString(first + i, keys.get(Math.min(i, keys.size() - 1)));
+        }
+    }
 
     /**
      * Runs {@code select} (returning a key and a {@code last_uid}, ending in "… IN ") for the
@@ -383,12 +409,9 @@ final class InventoryWriter {
         List<String> all = new java.util.ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += IN_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement ps = tx.prepareStatement(select + "(" + marks + ")")) {
+            try (PreparedStatement ps = tx.prepareStatement(select + marks(chunk.size()))) {
                 ps.setLong(1, versionId);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
+                bindPadded(ps, 2, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.put(rowKey.of(rs), value.of(rs));
