@@ -20,6 +20,11 @@ differs), alternating with and without the agent, in the same run:
 
 Prints medians and the ratios with/without. Targets: startup +10 % at most, throughput -2 %
 at most. Figures only: nothing is asserted. Options: --runs 5 --classes 12000 --seconds 5
+
+--methods PATTERN (e.g. 'pkg:maven/*') adds a third run per round, the agent with method tracing
+(TELLTALE_JAVA_METHODS=PATTERN) of the nested jars whose purl matches, and prints its figures
+against the runs without the agent and with the agent alone (the probes' cost: rewriting on the
+loading threads at start-up, one array check per traced method call afterwards).
 """
 import argparse
 import os
@@ -59,10 +64,13 @@ def build_fat(tmp, javac):
     return fat, len(jars)
 
 
-def once(java, fat, spool, agent, args, cache):
+def once(java, fat, spool, agent, args, cache, methods=None):
     env = dict(os.environ, TELLTALE_JAVA_AGENT="1" if agent else "0", TELLTALE_JAVA_AGENT_JAR=AGENT,
                TELLTALE_CACHE_DIR=cache)
     env.pop("JAVA_TOOL_OPTIONS", None)
+    env.pop("TELLTALE_JAVA_METHODS", None)
+    if methods:
+        env["TELLTALE_JAVA_METHODS"] = methods
     cmd = [TT, "run", "--portal", "127.0.0.1:1", "--token", "bench", "--spool", spool, "-a", "bench", "-c",
            "java-agent", "-V", "1", "--", java, "-jar", fat, str(args.classes), str(args.warmup * 1000),
            str(args.seconds * 1000)]
@@ -91,6 +99,7 @@ def main():
     ap.add_argument("--classes", type=int, default=12000)
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--methods", metavar="PATTERN", help="also run with method tracing of these purls, e.g. 'pkg:maven/*'")
     args = ap.parse_args()
     jdk = os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
     java = os.path.join(jdk, "bin", "java")
@@ -105,17 +114,20 @@ def main():
         print("java-agent benchmark: %s, fat jar of %d nested jars (%.0f MB), %d runs each, alternating" %
               (subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0], njars,
                os.path.getsize(fat) / 1e6, args.runs), flush=True)
-        res = {False: [], True: []}
+        res = {False: [], True: [], "methods": []}
+        modes = [(False, None, "without agent"), (True, None, "with agent")]
+        if args.methods:
+            modes.append(("methods", args.methods, "with tracing"))
         cache = os.path.join(tmp, "cache")  # private and empty: the first run with the agent hashes, later ones reuse
         os.makedirs(cache, mode=0o700)
         once(java, fat, os.path.join(tmp, "spool"), False, args, cache)  # warm the page cache
         for i in range(args.runs):
-            for agent in (False, True):
-                r = once(java, fat, os.path.join(tmp, "spool-%d-%d" % (i, agent)), agent, args, cache)
+            for agent, methods, label in modes:
+                r = once(java, fat, os.path.join(tmp, "spool-%d-%s" % (i, agent)), bool(agent), args, cache, methods)
                 res[agent].append(r)
                 print("  run %d %-13s startup %6.0f ms (main thread cpu %5d ms)  exit %5.0f ms  %9.0f ops/s"
                       " (%9.0f per cpu s)  process cpu %6.0f ms  (%d classes)" %
-                      (i + 1, "with agent" if agent else "without agent", r["startup_ms"], r["main_cpu_ms"],
+                      (i + 1, label, r["startup_ms"], r["main_cpu_ms"],
                        r["exit_ms"], r["ops_s"], r["ops_cpu_s"], r["cpu_ms"], r["classes"]), flush=True)
 
         def med(agent, k):
@@ -145,6 +157,21 @@ def main():
         print("java-agent startup_overhead_pct=%.1f startup_main_cpu_overhead_pct=%.1f throughput_ratio=%.3f "
               "throughput_per_cpu_ratio=%.3f agent_cpu_ms=%.0f" %
               ((s1 / s0 - 1) * 100, (m1 / m0 - 1) * 100, t1 / t0, p1 / p0, c1 - c0))
+        if args.methods:
+            s2, m2, t2 = med("methods", "startup_ms"), med("methods", "main_cpu_ms"), med("methods", "ops_s")
+            p2, c2 = med("methods", "ops_cpu_s"), med("methods", "cpu_ms")
+            print("tracing %s" % args.methods)
+            print("startup_ms_with_tracing %.0f   (vs agent alone %+.1f %%, vs without %+.1f %%)" %
+                  (s2, (s2 / s1 - 1) * 100, (s2 / s0 - 1) * 100))
+            print("startup_main_thread_cpu_ms_with_tracing %.0f   (vs agent alone %+.1f %%: rewriting on the loading thread)" %
+                  (m2, (m2 / m1 - 1) * 100))
+            print("throughput_ops_s_with_tracing %.0f   (ratio vs agent alone %.3f, vs without %.3f)" %
+                  (t2, t2 / t1, t2 / t0))
+            print("throughput_per_cpu_ratio_tracing %.3f   (vs agent alone)" % (p2 / p1))
+            print("process_cpu_ms_with_tracing %.0f" % c2)
+            print("java-agent-methods startup_overhead_pct=%.1f startup_main_cpu_overhead_pct=%.1f throughput_ratio=%.3f "
+                  "throughput_per_cpu_ratio=%.3f   (tracing vs agent alone)" %
+                  ((s2 / s1 - 1) * 100, (m2 / m1 - 1) * 100, t2 / t1, p2 / p1))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -59,10 +59,25 @@ final class Events {
      * {@code count} the number of names in this event. Split to stay under USAGE_BYTES each.
      */
     static List<byte[]> usage(long pid, String path, String purl, List<String> classes) {
+        return javaMethod(pid, "*", path, purl, classes);
+    }
+
+    /**
+     * Executed methods of one traced class as {@code java_method} events: {@code class} is the
+     * class's binary name ({@code com.fasterxml.jackson.core.JsonFactory}), {@code methods}
+     * the methods first executed since the last batch ({@code createParser(String)}),
+     * {@code jar} and {@code purl} its place, {@code count} the methods in this event. Split
+     * to stay under USAGE_BYTES each.
+     */
+    static List<byte[]> methods(long pid, String className, String path, String purl, List<String> methods) {
+        return javaMethod(pid, className, path, purl, methods);
+    }
+
+    private static List<byte[]> javaMethod(long pid, String cls, String path, String purl, List<String> classes) {
         List<byte[]> out = new ArrayList<>();
         int i = 0;
         while (i < classes.size()) {
-            Proto b = new Proto().string(1, "*", 16).string(3, path, PATH);
+            Proto b = new Proto().string(1, cls, 1024).string(3, path, PATH);
             if (purl != null) {
                 b.string(4, purl, 1024);
             }

@@ -40,14 +40,26 @@ final class JarInspector {
 
     /** Inspects a location; never throws (what could not be read stays null). */
     static Result inspect(Location loc) {
+        return inspect(loc, true);
+    }
+
+    /**
+     * Coordinates only, without hashing: what method tracing needs on a class-loading thread
+     * (once per place) to match a place's purl. Null when unknown; never throws.
+     */
+    static Coordinates coordinates(Location loc) {
+        return inspect(loc, false).coordinates;
+    }
+
+    private static Result inspect(Location loc, boolean hash) {
         Result r = new Result();
         try {
             switch (loc.kind) {
                 case JAR:
-                    jar(new File(loc.file), r);
+                    jar(new File(loc.file), r, hash);
                     break;
                 case NESTED_JAR:
-                    nestedJar(loc, r);
+                    nestedJar(loc, r, hash);
                     break;
                 case DIR:
                     dir(Paths.get(loc.file), r);
@@ -68,10 +80,12 @@ final class JarInspector {
         return r;
     }
 
-    private static void jar(File f, Result r) throws IOException {
+    private static void jar(File f, Result r, boolean hash) throws IOException {
         r.size = f.length();
-        try (InputStream in = new FileInputStream(f)) {
-            r.sha256 = drain(in, sha256());
+        if (hash) {
+            try (InputStream in = new FileInputStream(f)) {
+                r.sha256 = drain(in, sha256());
+            }
         }
         try (ZipFile z = new ZipFile(f)) {
             List<Coordinates> poms = new ArrayList<>();
@@ -100,7 +114,7 @@ final class JarInspector {
      * into memory and its metadata found through its central directory; bigger (or odd) ones
      * are streamed through ZipInputStream in the hashing pass.
      */
-    private static void nestedJar(Location loc, Result r) throws IOException {
+    private static void nestedJar(Location loc, Result r, boolean hash) throws IOException {
         try (ZipFile outer = new ZipFile(loc.file)) {
             ZipEntry e = outer.getEntry(loc.entry);
             if (e == null) {
@@ -116,7 +130,7 @@ final class JarInspector {
                 Map<String, byte[]> meta = ZipBytes.read(bytes,
                         n -> isPom(n, "") || n.equals("META-INF/MANIFEST.MF"));
                 if (meta != null) {
-                    r.sha256 = sha256().digest(bytes);
+                    r.sha256 = hash ? sha256().digest(bytes) : null;
                     r.size = bytes.length;
                     List<Coordinates> poms = new ArrayList<>();
                     Manifest mf = null;
@@ -147,7 +161,7 @@ final class JarInspector {
                 } catch (IOException notReadable) {
                     // a zip ZipInputStream cannot stream (STORED with data descriptors): hash only
                 }
-                r.sha256 = drain(in, md);
+                r.sha256 = hash ? drain(in, md) : null;
             }
             r.coordinates = choose(poms, mf, name);
         }

@@ -14,8 +14,9 @@ import java.util.Set;
  * points (docs/decisions/0017-java-agent-transport.md). Without an interceptor and a channel,
  * there is no transport and the agent stays silent.
  */
-final class Transport {
-    private Transport() {
+class Transport {
+    /** Package-private: tests record events through a subclass. */
+    Transport() {
     }
 
     /**

@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
  * The agent's daemon thread: inspects (hashes, reads coordinates of) each new dependency,
  * sends its dependency event, and every interval one class-usage batch per dependency.
  * Everything slow happens here, never on an application thread.
+ *
+ * <p>With method tracing on, each poll also re-reads the trace file when it changed and hands
+ * new classes to the {@link MethodTracer} (which keeps those it rewrote), and each usage
+ * batch (and the last one at exit) reads their probe arrays and sends the methods executed
+ * for the first time.
  */
 final class Worker implements Runnable {
     private final Observer observer;
@@ -30,9 +35,13 @@ final class Worker implements Runnable {
     private volatile boolean stopping;
 
     private final HashCache cache;
+    /** Null when method tracing is off. */
+    private final MethodTracer tracer;
 
-    Worker(Observer observer, Transport transport, Instrumentation inst, long intervalMs, HashCache cache) {
+    Worker(Observer observer, Transport transport, Instrumentation inst, long intervalMs, HashCache cache,
+            MethodTracer tracer) {
         this.cache = cache;
+        this.tracer = tracer;
         this.observer = observer;
         this.transport = transport;
         this.inst = inst;
@@ -45,6 +54,9 @@ final class Worker implements Runnable {
             long pollMs = POLL_MIN_MS;
             long nextFlush = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
             while (!stopping) {
+                if (tracer != null) {
+                    tracer.targets.refresh();
+                }
                 int found = poll();
                 for (Dep d; !stopping && (d = observer.fresh.poll()) != null; ) {
                     long t0 = System.nanoTime();
@@ -79,6 +91,9 @@ final class Worker implements Runnable {
                 found++;
                 try {
                     observer.seen(c);
+                    if (tracer != null) {
+                        tracer.loaded(c);
+                    }
                 } catch (RuntimeException | LinkageError e) {
                     // a class whose domain we may not see (security manager): skipped
                 }
@@ -169,6 +184,11 @@ final class Worker implements Runnable {
                 for (byte[] e : Events.usage(pid, d.location.path(), d.purl, names)) {
                     send(e);
                 }
+            }
+        }
+        if (tracer != null) {
+            for (byte[] e : tracer.collect(pid)) {
+                send(e);
             }
         }
     }

@@ -12,10 +12,10 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /** The packaged agent jar on every Java runtime of the machine, without a forwarder. */
-class AgentJarIT {
+public class AgentJarIT {
     private static final File JAR = new File(System.getProperty("telltale.agent.jar", "target/telltale-java-agent.jar"));
 
-    static List<String> runtimes() {
+    public static List<String> runtimes() {
         List<String> out = new ArrayList<>();
         out.add(System.getProperty("java.home") + "/bin/java");
         File[] jvms = new File("/usr/lib/jvm").listFiles();
@@ -31,6 +31,10 @@ class AgentJarIT {
     }
 
     private static String run(String java, boolean agent) throws Exception {
+        return run(java, agent, Map.of());
+    }
+
+    private static String run(String java, boolean agent, Map<String, String> extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java));
         if (agent) {
             cmd.add("-javaagent:" + JAR.getAbsolutePath());
@@ -41,6 +45,7 @@ class AgentJarIT {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("TELLTALE_") || k.equals("LD_PRELOAD") || k.equals("JAVA_TOOL_OPTIONS"));
+        env.putAll(extra);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -71,6 +76,16 @@ class AgentJarIT {
             assertTrue(with.contains("visible dev.telltale.agent.boot.TelltaleAgentBoot"), java + ": " + with);
             assertEquals(without.replace("hidden dev.telltale.agent.boot", "visible dev.telltale.agent.boot")
                     .replace("transformers ran: false", "transformers ran: true"), with, java);
+        }
+    }
+
+    @Test
+    void methodTracingWithoutAForwarderChangesNothing() throws Exception {
+        for (String java : runtimes()) {
+            String with = run(java, true, Map.of("TELLTALE_JAVA_METHODS", "pkg:maven/*,vulnerable,bad item",
+                    "TELLTALE_JAVA_TRACE_FILE", "/nonexistent/trace"));
+            assertEquals(run(java, true), with, java);
+            assertTrue(with.contains("hidden dev.telltale.agent.core.MethodTracer"), java + ": " + with);
         }
     }
 }

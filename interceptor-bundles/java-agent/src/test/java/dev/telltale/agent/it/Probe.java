@@ -7,6 +7,7 @@ public final class Probe {
 
     public static void main(String[] args) {
         for (String name : new String[] {"dev.telltale.agent.core.Agent", "dev.telltale.agent.core.Transport",
+                "dev.telltale.agent.core.MethodTracer",
                 "dev.telltale.agent.boot.TelltaleAgentBoot"}) {
             try {
                 Class.forName(name);
