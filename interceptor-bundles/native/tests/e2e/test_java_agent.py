@@ -279,6 +279,32 @@ def test_vulnerable_dependency(app, token, java, javac):
     lang = [p for p in inv["packages"] if p["purl"].startswith("pkg:maven/org.apache.commons/commons-lang3")]
     check(not lang, "commons-lang3 on the class path but never loaded is not in the inventory: %s" % lang)
 
+    # Method tracing: the first traced run's forwarder learns from its WELCOME which packages are
+    # vulnerable and writes them to its spool; the agent takes classes loaded after that (the next
+    # JVM at the latest) and reports the methods that ran.
+    traced = {"TELLTALE_JAVA_METHODS": "vulnerable"}
+    trace_file = os.path.join(TMP, "spool-parser", "java-trace")
+    purl = "pkg:maven/com.fasterxml.jackson.core/jackson-core@2.13.5"
+    for attempt in range(2):
+        r = agent_run(app, token, "parser", [java, "-cp", run_cp, "Parse"], env=traced)
+        check(r.returncode == 0 and r.stdout.strip() == b"tokens 8",
+              "the traced parser runs unchanged: %r %r" % (r.stdout, r.stderr[-300:]))
+    listed = open(trace_file).read().split() if os.path.exists(trace_file) else []
+    check(listed == [purl], "the forwarder wrote the version's vulnerable packages to its spool: %s" % listed)
+    usage = {}
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        usage = app.request("GET", "/api/v1/findings/%d" % found[0]["id"])["usage"]
+        if usage["methods_executed"] > 0:
+            break
+        time.sleep(1)
+    methods = usage.get("methods", [])
+    check("com.fasterxml.jackson.core.JsonFactory.createParser(String)" in methods
+          and "com.fasterxml.jackson.core.json.ReaderBasedJsonParser.nextToken()" in methods,
+          "the finding names the vulnerable jar's methods that ran: %s" % methods[:20])
+    check(all(m.startswith("com.fasterxml.jackson.core.") for m in methods) and usage["classes_loaded"] > 0,
+          "only jackson-core's code, and its classes loaded: %s" % usage)
+
 
 def test_fat_jar(app, token, java, feature, fat):
     comp = "fat%s" % feature
