@@ -36,6 +36,9 @@ final class MethodTracer implements ClassFileTransformer {
     private volatile int pendingSize;
     /** Instrumented classes the worker reads (worker thread only). */
     private final List<Traced> live = new ArrayList<>();
+    /** Worker thread only. */
+    private ClassInit classInit;
+    private boolean initChecked;
     private static final ThreadLocal<Boolean> BUSY = new ThreadLocal<>();
 
     static final class Place {
@@ -197,9 +200,17 @@ final class MethodTracer implements ClassFileTransformer {
         return out;
     }
 
-    /** The class's probe array, null before its first traced method ran or when it cannot be read. */
+    /**
+     * The class's probe array; null before its first traced method ran, before the application
+     * initialized the class (reading it would run the class's static initializer on our thread), or
+     * when it cannot be read.
+     */
     private boolean[] read(Traced t, Class<?> c) {
         try {
+            ClassInit check = classInit();
+            if (check == null || !check.initialized(c)) {
+                return null; // a traced method has not run then: its probe initializes the class first
+            }
             if (t.field == null) {
                 open(c);
                 Field f = c.getDeclaredField(ClassRewriter.FIELD);
@@ -211,6 +222,19 @@ final class MethodTracer implements ClassFileTransformer {
             t.unreadable = true; // a module that refuses to open, a security manager: skipped silently
             return null;
         }
+    }
+
+    /** Looked up once, on the worker's thread; null when the JDK refuses (nothing is read then). */
+    private ClassInit classInit() {
+        if (!initChecked) {
+            initChecked = true;
+            classInit = ClassInit.open(inst);
+            if (classInit == null) {
+                Agent.warn(new IllegalStateException("method tracing: this JVM does not tell whether a class is"
+                        + " initialized (jdk.internal.misc.Unsafe); executed methods are not reported"));
+            }
+        }
+        return classInit;
     }
 
     /** Opens the class's package to the agent when the class is in a named module. */

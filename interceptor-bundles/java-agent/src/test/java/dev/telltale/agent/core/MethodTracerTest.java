@@ -97,6 +97,24 @@ class MethodTracerTest {
         assertEquals(0, tracer.pendingCount());
     }
 
+    /** Reading probes must never run a static initializer the application did not trigger. */
+    @Test
+    void classesTheApplicationOnlyLoadedAreNotInitializedByReadingTheirProbes() throws Exception {
+        MethodTracer tracer = new MethodTracer(MethodTargets.parse(LANG3, null), null);
+        JarLoader l = new JarLoader(jarOf(org.apache.commons.lang3.StringUtils.class), tracer);
+        Class<?> su = Class.forName("org.apache.commons.lang3.StringUtils", false, l);
+        ClassInit init = ClassInit.open(null);
+        assertNotNull(init, "the test JVM exports jdk.internal.misc (surefire argLine)");
+        assertTrue(l.rewritten.contains(su));
+        assertFalse(init.initialized(su));
+        assertTrue(tracer.collect(1).isEmpty());
+        assertFalse(init.initialized(su), "collect() left the class uninitialized, as a framework's scan leaves it");
+        su.getMethod("isEmpty", CharSequence.class).invoke(null, "");
+        assertTrue(init.initialized(su));
+        assertTrue(byClass(tracer.collect(1), l.jar.getPath(), LANG3).get("org.apache.commons.lang3.StringUtils")
+                .contains("isEmpty(CharSequence)"));
+    }
+
     @Test
     void untracedJarsAreLeftAlone() throws Exception {
         MethodTracer tracer = new MethodTracer(MethodTargets.parse(LANG3, null), null);
