@@ -6,7 +6,7 @@ real appliance.
 - a class-path application (commons-lang3, gson, its own class directory);
 - a Spring Boot-style fat jar: BOOT-INF/classes, BOOT-INF/lib/*.jar stored, and a tiny launcher
   class loader that gives its classes the code sources Spring Boot gives them (both URL forms);
-- on every Java runtime of the machine (17, 25, and 11/21 when installed).
+- on every Java runtime of the machine (11, 17 and 25 in CI; 21 when installed).
 
 Checks: outputs unchanged; no agent class visible to the application; dependency events with
 the right path, SHA-256 (of the nested entry's bytes for nested jars), coordinates and parent;
