@@ -15,12 +15,14 @@
  */
 #include "tt.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -230,11 +232,61 @@ static _Unwind_Reason_Code unwind_cb(struct _Unwind_Context *ctx, void *arg) {
 
 static TT_TLS uintptr_t stack_lo, stack_hi;
 
-/* Bounds of the mapping that holds `sp`, from /proc/self/maps (once per thread). */
+/*
+ * PROCMAP_QUERY (Linux 6.11+, include/uapi/linux/fs.h; Debian 12's headers predate it): the
+ * kernel's VMA covering an address, asked with one ioctl on /proc/self/maps instead of
+ * generating and parsing the whole file. A program that starts a thread per request (Python's
+ * http.server) paid that file on every thread's first stack trace. The ioctl number encodes the
+ * struct's size, so a kernel without it (or another layout) answers ENOTTY/EINVAL and we read
+ * the file as before.
+ */
+struct tt_procmap_query {
+    uint64_t size, query_flags, query_addr, vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+    uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+    uint64_t vma_name_addr, build_id_addr;
+};
+#define TT_PROCMAP_QUERY _IOWR('f', 17, struct tt_procmap_query)
+static _Atomic int procmap_query_missing;
+
+/* 1 and the covering VMA's bounds, 0 when the kernel cannot tell this way. */
+static int mapping_query(int fd, uintptr_t sp, uintptr_t *lo_out, uintptr_t *hi_out) {
+    if (atomic_load_explicit(&procmap_query_missing, memory_order_relaxed)) {
+        return 0;
+    }
+    struct tt_procmap_query q;
+    memset(&q, 0, sizeof q);
+    q.size = sizeof q;
+    q.query_addr = sp;
+    long r = syscall(SYS_ioctl, fd, TT_PROCMAP_QUERY, &q);
+    if (r != 0) {
+        if (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP) {
+            atomic_store_explicit(&procmap_query_missing, 1, memory_order_relaxed);
+        }
+        return 0;
+    }
+    if (q.vma_start > sp || sp >= q.vma_end) {
+        return 0;
+    }
+    *lo_out = (uintptr_t) q.vma_start;
+    *hi_out = (uintptr_t) q.vma_end;
+    return 1;
+}
+
+/* Bounds of the mapping that holds `sp` (once per thread): asked of the kernel, else read from
+ * /proc/self/maps. */
 static uintptr_t mapping_of(uintptr_t sp, uintptr_t *lo_out) {
     int fd = tt_sys_open("/proc/self/maps", 0, 0);
     if (fd < 0) {
         return 0;
+    }
+    int saved = errno;
+    uintptr_t qlo = 0, qhi = 0;
+    int queried = mapping_query(fd, sp, &qlo, &qhi);
+    errno = saved;
+    if (queried) {
+        tt_sys_close(fd);
+        *lo_out = qlo;
+        return qhi;
     }
     char buf[4096];
     size_t have = 0;

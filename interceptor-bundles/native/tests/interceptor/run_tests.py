@@ -12,6 +12,7 @@ import argparse
 import mmap
 import struct
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -437,6 +438,50 @@ def behaviour_unchanged(col):
         srv.terminate()
         srv.wait(timeout=10)
         shutil.rmtree(d, ignore_errors=True)
+
+
+def maps_reads(strace_out):
+    """read() calls that returned /proc/self/maps text (lines such as "7f..-7f.. r-xp")."""
+    n = 0
+    for line in open(strace_out, errors="replace"):
+        if " read(" in line and ("r-xp" in line or "rw-p" in line or "r--p" in line):
+            n += 1
+    return n
+
+
+@test
+def new_threads_find_their_stack_cheaply(col):
+    """Every new thread's first stack trace needs its stack's bounds. Where the kernel has
+    PROCMAP_QUERY (Linux 6.11+) one ioctl answers: /proc/self/maps is not read once per thread
+    (http.server starts a thread per request). Stacks stay complete on every thread."""
+    script = ("import threading\n"
+              "def work():\n    open('/etc/hostname').read()\n"
+              "for _ in range(%d):\n    t = threading.Thread(target=work); t.start(); t.join()\n")
+    counts = {}
+    strace = shutil.which("strace")
+    for threads in (4, 40):
+        col.clear()
+        out = tempfile.mktemp(prefix="tt-strace-")
+        argv = [sys.executable, "-c", script % threads]
+        if strace:
+            argv = [strace, "-f", "-qq", "-s", "64", "-e", "trace=read", "-e", "signal=none", "-o", out] + argv
+        r = run(col, argv)
+        check(r.returncode == 0, "python threads failed", r.returncode, r.stderr[-500:])
+        settle(col, lambda ev: len([e for e in ev if e["type"] == "file" and e["body"].get("path") == "/etc/hostname"])
+               >= threads)
+        opens = [e for e in col.select("file", path="/etc/hostname")]
+        check(len(opens) == threads, "one open per thread", len(opens))
+        check(all(len(e["stack"]) >= 3 for e in opens), "every thread's open has its stack",
+              [len(e["stack"]) for e in opens])
+        check(len({e["tid"] for e in opens}) == threads, "from distinct threads", [e["tid"] for e in opens])
+        if strace:
+            counts[threads] = maps_reads(out)
+            os.unlink(out)
+    release = tuple(int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
+    if strace and release >= (6, 11):
+        check(counts[40] == counts[4], "/proc/self/maps read per thread despite PROCMAP_QUERY", counts)
+    elif not strace:
+        print("   (strace not installed: maps reads not counted)")
 
 
 @test
