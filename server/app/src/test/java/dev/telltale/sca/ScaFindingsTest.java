@@ -192,6 +192,9 @@ class ScaFindingsTest {
             assertTrue(methods.contains("BeanWrapperImpl.setPropertyValue(String, Object)"), methods);
             assertTrue(b.text("#code-used").contains("2 of the package's classes loaded, 2 of its methods executed"),
                     b.text("#code-used"));
+            ((org.openqa.selenium.JavascriptExecutor) b.driver())
+                    .executeScript("document.getElementById('code-used').scrollIntoView()");
+            b.screenshot("finding-code-used");
         }
     }
 
