@@ -6,7 +6,7 @@
    the forwarder does, CPU time of the calling thread, best of 5 rounds.
 2. Real workloads with and without `telltale run` (events spooled locally; the appliance is not
    involved): a compile job (gcc on a few hundred lines: several processes, hundreds of
-   opens) and a tar of /usr/include (thousands of opens), alternating, 7 rounds, medians; and
+   opens) and a tar of /usr/include into a file (about 9,000 opens), alternating, 7 rounds, medians; and
    python3 -m http.server answering 1,500 requests, 5 alternating rounds each.
 
 Last line: interceptor ns_per_call_native=… ns_per_call_intercepted=… added_ns=…
@@ -91,7 +91,9 @@ def workload(tmp):
         f.write("printf(\"%d\\n\",s);return 0;}\n")
     jobs = {
         "gcc": ["gcc", "-O1", "-o", os.path.join(tmp, "w"), src],
-        "tar": ["tar", "-cf", "/dev/null", "/usr/include"],
+        # A real archive file: GNU tar writing to /dev/null skips reading the files (871 opens of
+        # directories instead of ~9,000 opens of files and directories here).
+        "tar": ["tar", "-cf", os.path.join(tmp, "include.tar"), "/usr/include"],
     }
     spool = os.path.join(tmp, "spool")
     ratios = []
