@@ -138,6 +138,7 @@ int tt_java_methods_vulnerable(const char *v) {
 }
 
 int tt_decode_welcome(const uint8_t *p, size_t n, tt_welcome *w) {
+    tt_welcome_free(w);
     memset(w, 0, sizeof *w);
     tt_pb r;
     tt_pb_field f;
@@ -162,12 +163,12 @@ int tt_decode_welcome(const uint8_t *p, size_t n, tt_welcome *w) {
             w->has_trace = 1;
         }
     }
-    if (rc < 0 || w->next_seq == 0 || !w->has_trace) {
-        /* No list without field 9: entries alone may be the start of a list cut short. */
-        int has = w->has_trace;
+    if (rc < 0 || w->next_seq == 0) {
         tt_welcome_free(w);
-        w->has_trace = rc < 0 || w->next_seq == 0 ? 0 : has;
-        return rc < 0 || w->next_seq == 0 ? -1 : 0;
+        return -1;
+    }
+    if (!w->has_trace) {
+        tt_welcome_free(w); /* entries without field 9 may be the start of a list cut short */
     }
     return 0;
 }

@@ -41,8 +41,8 @@ typedef struct tt_welcome {
     uint64_t protocol_version, agent_id, next_seq, max_frame_bytes, max_batch_events, ping_interval_ms;
     char server_version[128];
     /* The packages to trace, one per line, when the appliance sent the list (has_trace); malloc'd,
-     * owned by the caller of tt_decode_welcome, who frees it with tt_welcome_free (decoding
-     * overwrites the struct without freeing). */
+     * freed by tt_welcome_free, and by the next tt_decode_welcome into the same struct (which
+     * must therefore start zeroed). */
     int has_trace;
     char *trace;
     size_t trace_len;

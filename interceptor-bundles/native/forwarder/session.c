@@ -158,7 +158,6 @@ int tt_session_open(tt_session *s, const char *host, int port, const tt_hello *h
         }
         if (fr == 1) {
             if (type == TT_F_WELCOME) {
-                tt_welcome_free(&s->welcome);
                 if (tt_decode_welcome(p, n, &s->welcome) != 0) {
                     snprintf(s->err, sizeof s->err, "malformed WELCOME");
                     return -1;
@@ -190,7 +189,7 @@ int tt_session_open(tt_session *s, const char *host, int port, const tt_hello *h
                          tt_error_name(s->error.code), (unsigned long long) s->error.code, s->error.message);
                 return -2;
             }
-            if (fr2 == 1 && type == TT_F_WELCOME && (tt_welcome_free(&s->welcome), tt_decode_welcome(p, n, &s->welcome)) == 0) {
+            if (fr2 == 1 && type == TT_F_WELCOME && tt_decode_welcome(p, n, &s->welcome) == 0) {
                 return 0; /* welcomed, then the connection dropped: the caller finds out on its next read */
             }
             memcpy(s->err, err, sizeof err);

@@ -341,7 +341,7 @@ static void test_frames(void) {
     tt_frame_gap(&b, 5, 3, "spool_full", "d");
     CHECK(b.data[0] == TT_F_GAP && b.data[4] == b.len - 5, "GAP frame header");
     uint8_t welcome[] = {0x08, 1, 0x10, 7, 0x18, 0xe8, 0x07, 0x20, 0x80, 0x80, 0x80, 2, 0x3a, 3, 'd', 'e', 'v'};
-    tt_welcome w;
+    tt_welcome w = {0};
     CHECK(tt_decode_welcome(welcome, sizeof welcome, &w) == 0 && w.next_seq == 1000 && w.agent_id == 7 &&
               w.max_frame_bytes == (4u << 20) && strcmp(w.server_version, "dev") == 0, "WELCOME decoded");
     CHECK(!w.has_trace && w.trace == NULL, "a WELCOME without fields 8-9 lists nothing to trace");

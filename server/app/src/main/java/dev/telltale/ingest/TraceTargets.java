@@ -8,9 +8,6 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface TraceTargets {
-    /** Traces nothing. */
-    TraceTargets NONE = (team, application, component, version) -> List.of();
-
     /**
      * Package URLs, at most {@link dev.telltale.protocol.Welcome#MAX_TRACE}. Called on the
      * listener's control executor, never on an event loop.

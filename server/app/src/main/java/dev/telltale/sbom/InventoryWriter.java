@@ -366,11 +366,11 @@ final class InventoryWriter {
     private static final int[] IN_SIZES = {1, 4, 16, 64, IN_CHUNK};
 
     /** "(?, ?, …)" for {@code n} keys, padded to the next of {@link #IN_SIZES}. */
-    static String marks(int n) {
+    private static String marks(int n) {
         return "(" + String.join(", ", java.util.Collections.nCopies(padded(n), "?")) + ")";
     }
 
-    static int padded(int n) {
+    private static int padded(int n) {
         for (int size : IN_SIZES) {
             if (n <= size) {
                 return size;

@@ -59,7 +59,7 @@ final class Events {
      * {@code count} the number of names in this event. Split to stay under USAGE_BYTES each.
      */
     static List<byte[]> usage(long pid, String path, String purl, List<String> classes) {
-        return javaMethod(pid, "*", path, purl, classes);
+        return methods(pid, "*", path, purl, classes);
     }
 
     /**
@@ -69,21 +69,17 @@ final class Events {
      * {@code jar} and {@code purl} its place, {@code count} the methods in this event. Split
      * to stay under USAGE_BYTES each.
      */
-    static List<byte[]> methods(long pid, String className, String path, String purl, List<String> methods) {
-        return javaMethod(pid, className, path, purl, methods);
-    }
-
-    private static List<byte[]> javaMethod(long pid, String cls, String path, String purl, List<String> classes) {
+    static List<byte[]> methods(long pid, String cls, String path, String purl, List<String> names) {
         List<byte[]> out = new ArrayList<>();
         int i = 0;
-        while (i < classes.size()) {
+        while (i < names.size()) {
             Proto b = new Proto().string(1, cls, 1024).string(3, path, PATH);
             if (purl != null) {
                 b.string(4, purl, 1024);
             }
             int n = 0;
-            while (i < classes.size() && (n == 0 || b.size() < USAGE_BYTES)) {
-                b.string(2, classes.get(i++), 1024);
+            while (i < names.size() && (n == 0 || b.size() < USAGE_BYTES)) {
+                b.string(2, names.get(i++), 1024);
                 n++;
             }
             b.varint(5, n);

@@ -92,7 +92,7 @@ final class MethodTargets {
         return t;
     }
 
-    /** True when some place could match: false until a trace file with entries appears, say. */
+    /** True when no place can match (until a trace file with entries appears, say). */
     boolean isEmpty() {
         Snapshot s = snapshot;
         return s.exact.isEmpty() && s.prefixes.length == 0;
