@@ -414,6 +414,8 @@ int tt_cmd_run(tt_config *c) {
     int have_jar = have_lib && tt_wants_java_agent(path) && tt_find_java_agent(jar, sizeof jar) == 0;
     if (have_jar) {
         tt_info("java agent %s", jar);
+        /* The interceptor recognises its option by this exact path (interceptor/java_opts.c). */
+        setenv("TELLTALE_JAVA_AGENT_JAR", jar, 1);
         /* Where this run's shipper keeps the appliance's list of packages to trace (a nested run
          * names its own spool's). */
         char trace[PATH_MAX];

@@ -470,6 +470,7 @@ static pthread_mutex_t dl_lock = PTHREAD_MUTEX_INITIALIZER;
 void *tt_dlopen_prepare(void *ra, const char *file) {
     int saved = errno;
     void *real = (void *) TT_REAL(dlopen);
+    tt_java_opts_loaded(file);
     if (file != NULL && tt_enter()) {
         pthread_mutex_lock(&dl_lock);
         const char *caller = tt_module_of((uintptr_t) ra - 1, NULL);

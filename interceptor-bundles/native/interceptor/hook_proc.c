@@ -519,6 +519,7 @@ static int (*program_main)(int, char **, char **);
 static int main_wrapper(int argc, char **argv, char **envp) {
     tt_main_started = 1;
     if (tt_cfg.on) {
+        tt_java_opts_main(argc, argv);
         tt_heartbeat_maybe_start();
     }
     int r = program_main(argc, argv, envp);

@@ -91,6 +91,11 @@ def build_apps(javac):
                    check=True)
     subprocess.run([javac, "--release", "11", "-d", fat_classes, "-cp", cp, os.path.join(HERE, "java", "FatApp.java"),
                     os.path.join(HERE, "java", "Launcher.java")], check=True)
+    subprocess.run([javac, "--release", "11", "-d", classes, os.path.join(HERE, "java", "EnvApp.java")], check=True)
+    modular = os.path.join(TMP, "mods", "demo")
+    src = os.path.join(HERE, "java", "modular")
+    subprocess.run([javac, "--release", "11", "-d", modular, os.path.join(src, "module-info.java"),
+                    os.path.join(src, "demo", "Main.java")], check=True)
     fat = os.path.join(TMP, "shop-app.jar")
     with zipfile.ZipFile(fat, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nMain-Class: launcher.Launcher\n")
@@ -191,14 +196,54 @@ def test_classpath_app(app, token, java, feature, classes):
                   "java %s: the inventory holds %s's SHA-256: %s" % (feature, k, p.get("hashes")))
 
 
-def java_frames(app, comp, feature, q, jdk_symbol, what):
+def test_agent_option(app, token, java, feature, classes):
+    """A class-path launch gets the agent as -agentlib:instrument (the JVM keeps its archived
+    module graph), while the application and its children see the launcher's -javaagent text."""
+    comp = "opt%s" % feature
+    r = agent_run(app, token, comp, [java, "-Xlog:cds=info:file=%s/cds-%s.log" % (TMP, feature), "-cp", classes,
+                                     "EnvApp"])
+    check(r.returncode == 0 and r.stdout == b"app javaagent\nchild javaagent\n",
+          "java %s: the application and its child see the launcher's option: %r %r" % (feature, r.stdout, r.stderr))
+    check(b"Picked up JAVA_TOOL_OPTIONS: -agentlib:instrument=" in r.stderr,
+          "java %s: the JVM itself was given -agentlib:instrument: %r" % (feature, r.stderr))
+    if int(feature) >= 17:
+        log = open("%s/cds-%s.log" % (TMP, feature)).read()
+        check("full module graph: enabled" in log,
+              "java %s: the CDS archive's module graph stays in use: %s" %
+              (feature, [l for l in log.splitlines() if "module" in l][:3]))
+    notes = app.events("component:%s AND type:api AND api:telltale.java_agent" % comp, expect=1, wait=20)
+    check(any((fields(e).get("args") or [""])[0] == "started" for e in notes), "java %s: the agent started" % feature)
+
+
+def test_modular_app(app, token, java, feature):
+    """java -p DIR -m MODULE resolves java.instrument only through -javaagent: it keeps that
+    option (-agentlib:instrument would abort this JVM) and the agent works."""
+    comp = "mod%s" % feature
+    target = os.path.join(TMP, "modular-%s.txt" % feature)
+    open(target, "w").write("x")
+    args = [java, "-p", os.path.join(TMP, "mods"), "-m", "demo/demo.Main", target]
+    plain = subprocess.run(args, capture_output=True, timeout=60)
+    r = agent_run(app, token, comp, args)
+    check(plain.stdout == b"modular read 120\ntool options none\n", "java %s: the modular app alone: %r %r" %
+          (feature, plain.stdout, plain.stderr))
+    check(r.returncode == 0 and r.stdout == b"modular read 120\ntool options javaagent\n",
+          "java %s: the modular app runs under the agent: %r %r" % (feature, r.stdout, r.stderr[-400:]))
+    check(b"Picked up JAVA_TOOL_OPTIONS: -javaagent:" in r.stderr,
+          "java %s: the modular JVM was given -javaagent: %r" % (feature, r.stderr))
+    deps = dependencies(app, comp, ["jrt:/java.base", os.path.join(TMP, "mods", "demo")])
+    check("jrt:/java.base" in deps, "java %s: the modular app's JDK modules are reported (%s)" % (feature, sorted(deps)))
+    java_frames(app, comp, feature, "type:file AND path:%s" % target, "java.io.FileInputStream.<init>", "file",
+                main="demo.Main.main", source="Main.java")
+
+
+def java_frames(app, comp, feature, q, jdk_symbol, what, main="App.main", source="App.java"):
     """The interceptor's event for a call made from Java carries the Java frames after the native ones."""
     got = app.events("component:%s AND %s" % (comp, q), expect=1, wait=20)
     stacks = [e.get("stack") or [] for e in got]
-    ok = [s for s in stacks if any(f.get("symbol") == "App.main" and f.get("file") == "App.java" and f.get("line")
+    ok = [s for s in stacks if any(f.get("symbol") == main and f.get("file") == source and f.get("line")
                                    for f in s) and any(f.get("symbol") == jdk_symbol for f in s)]
-    check(ok, "java %s: the %s event has Java frames (App.main at App.java:N, %s): %s" %
-          (feature, what, jdk_symbol, [[f.get("symbol") or f.get("module") for f in s][:12] for s in stacks][:2]))
+    check(ok, "java %s: the %s event has Java frames (%s at %s:N, %s): %s" %
+          (feature, what, main, source, jdk_symbol, [[f.get("symbol") or f.get("module") for f in s][:12] for s in stacks][:2]))
     if ok:
         native = [i for i, f in enumerate(ok[0]) if f.get("module")]
         javas = [i for i, f in enumerate(ok[0]) if f.get("symbol") and not f.get("module")]
@@ -409,6 +454,8 @@ def main():
         for feature, java in sorted(found.items()):
             for name, t in (("classpath", lambda: test_classpath_app(app, token, java, feature, classes)),
                             ("fat jar", lambda: test_fat_jar(app, token, java, feature, fat)),
+                            ("agent option", lambda: test_agent_option(app, token, java, feature, classes)),
+                            ("modular app", lambda: test_modular_app(app, token, java, feature)),
                             ("no forwarder", lambda: test_without_forwarder(java, feature, classes))):
                 print("-- java %s: %s" % (feature, name), flush=True)
                 try:

@@ -289,6 +289,71 @@ def java_agent(col):
     shutil.rmtree(d, ignore_errors=True)
 
 
+@test
+def java_agent_option(col):
+    """A class-path launch of a runtime's `java` gets the launcher's -javaagent:JAR as
+    -agentlib:instrument=JAR (java_opts.c: the JVM keeps its archived module graph), nothing else
+    does, and the launcher's text is back once the JVM loads libinstrument.so."""
+    d = tempfile.mkdtemp(prefix="tt-jopts-")
+    jdk, slim, tool = d + "/jdk", d + "/slim", d + "/tool"
+    for b in (jdk, slim, tool):
+        os.makedirs(b + "/bin")
+        os.makedirs(b + "/lib")
+    shutil.copy(T + "/t_java_opts", jdk + "/bin/java")
+    shutil.copy(T + "/libdemo.so", jdk + "/lib/libinstrument.so")
+    shutil.copy(T + "/t_java_opts", slim + "/bin/java")  # a runtime without java.instrument
+    shutil.copy(T + "/t_java_opts", tool + "/bin/jshell")  # another launcher of a runtime that has it
+    shutil.copy(T + "/libdemo.so", tool + "/lib/libinstrument.so")
+    jar = "/opt/telltale/lib/java/telltale-java-agent.jar"
+    ja, al = "-javaagent:" + jar, "-agentlib:instrument=" + jar
+    java = jdk + "/bin/java"
+
+    def launch(exe, args, jto=ja, **extra):
+        e = col.env(LIB)
+        e.update({"TELLTALE_JAVA_AGENT_JAR": jar, "JAVA_TOOL_OPTIONS": jto})
+        e.pop("JDK_JAVA_OPTIONS", None)
+        for k, v in extra.items():
+            if v is None:
+                e.pop(k, None)
+            else:
+                e[k] = v
+        r = subprocess.run([exe] + args, env=e, capture_output=True, timeout=30)
+        check(r.returncode == 0 and not r.stderr, "stand-in launcher", args, r.returncode, r.stderr)
+        return [l.split(" ", 1)[1] for l in r.stdout.decode().splitlines()]  # "main X", "loaded yes X"
+
+    for args in (["-cp", "x", "Main"], ["-jar", "app.jar"], ["Main.java"], ["-classpath", "-m", "Main"],
+                 ["-Xmx1g", "-Dx=y", "-XX:+UseG1GC", "-ea", "-verbose:gc", "-jar", "a.jar", "--module", "m"],
+                 ["--add-opens", "java.base/java.lang=ALL-UNNAMED", "--class-path=x", "--enable-preview", "Main"]):
+        check(launch(java, args) == [al], "class-path launch gets -agentlib:instrument", args, launch(java, args))
+    for args in (["-m", "demo/demo.Main"], ["--module", "demo"], ["--module=demo"], ["-p", "mods", "-m", "demo"],
+                 ["--module-path", "m", "-cp", "x", "Main"], ["--limit-modules", "java.base", "-cp", "x", "Main"],
+                 ["--add-modules", "ALL-SYSTEM", "-jar", "a.jar"], ["@args.txt"], ["-cp", "x", "@more"],
+                 ["-version"], ["--list-modules"], ["-jar"], [], ["--dry-run", "-jar", "a.jar"], [""]):
+        check(launch(java, args) == [ja], "anything else keeps -javaagent", args, launch(java, args))
+    # the launcher reads JDK_JAVA_OPTIONS too
+    check(launch(java, ["-jar", "a.jar"], JDK_JAVA_OPTIONS=" -Xmx1g  -Dx=1 -cp y") == [al], "plain JDK_JAVA_OPTIONS")
+    for v in ("--limit-modules java.base", "--add-modules=java.sql", "@opts", "-Dq='a b'", "-cp"):
+        check(launch(java, ["-jar", "a.jar"], JDK_JAVA_OPTIONS=v) == [ja], "JDK_JAVA_OPTIONS with module options", v)
+    check(launch(slim + "/bin/java", ["-jar", "a.jar"]) == [ja], "a runtime without java.instrument keeps -javaagent")
+    check(launch(tool + "/bin/jshell", ["-jar", "a.jar"]) == [ja], "only the java launcher")
+    # our option only, as a whole word; the user's options kept around it
+    check(launch(java, ["-jar", "a.jar"], jto="-Xmx1g " + ja + "\t-Dx=1") == ["-Xmx1g " + al + "\t-Dx=1"], "user options")
+    for jto in ("-javaagent:/other/agent.jar", ja + "x", "x" + ja, "-Dp=" + ja):
+        check(launch(java, ["-jar", "a.jar"], jto=jto) == [jto], "not our option", jto)
+    check(launch(java, ["-jar", "a.jar"], TELLTALE_JAVA_AGENT_JAR=None) == [ja], "no agent named: untouched")
+    check(launch(java, ["-jar", "a.jar"], TELLTALE_CHANNEL=None) == [ja], "interceptor off: untouched")
+    # a parent JVM's text reaching a modular launch (through its exec) is turned back
+    check(launch(java, ["-m", "demo"], jto=al) == [ja], "parent's -agentlib:instrument undone for a modular launch")
+    # put back when the JVM loads libinstrument.so (it has read its options), not at other loads
+    out = launch(java, ["-jar", "a.jar"], T_DLOPEN=jdk + "/lib/libinstrument.so")
+    check(out == [al, "yes " + ja], "restored at libinstrument.so", out)
+    out = launch(java, ["-jar", "a.jar"], jto=al, T_DLOPEN=jdk + "/lib/libinstrument.so")
+    check(out == [al, "yes " + ja], "a parent's swap restored to the launcher's text", out)
+    out = launch(java, ["-jar", "a.jar"], T_DLOPEN=T + "/libdemo.so")
+    check(out == [al, "yes " + al], "other libraries change nothing", out)
+    shutil.rmtree(d, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- memory warnings
 
 @test

@@ -34,10 +34,10 @@ final class Observer {
         if (c.isArray() || c.isPrimitive()) {
             return;
         }
-        seen(c.getModule(), c.getProtectionDomain(), c.getName().replace('.', '/'));
+        seen(c.getModule(), c.getProtectionDomain(), c.getName());
     }
 
-    private void seen(Module module, ProtectionDomain pd, String internalName) {
+    private void seen(Module module, ProtectionDomain pd, String className) {
         Object key = pd;
         CodeSource cs = pd == null ? null : pd.getCodeSource();
         if (cs == null || cs.getLocation() == null) {
@@ -50,15 +50,15 @@ final class Observer {
         Dep d = byKey.get(key);
         if (d == null) {
             d = register(key, key instanceof Module ? "jrt:/" + module.getName() : cs.getLocation().toString(),
-                    internalName);
+                    className);
         }
-        d.used(internalName.replace('/', '.'));
+        d.used(className);
     }
 
-    private Dep register(Object key, String url, String internalName) {
+    private Dep register(Object key, String url, String className) {
         Dep d = byUrl.get(url);
         if (d == null) {
-            Dep created = new Dep(url, internalName.replace('/', '.'));
+            Dep created = new Dep(url, className);
             d = byUrl.putIfAbsent(url, created);
             if (d == null) {
                 d = created;
