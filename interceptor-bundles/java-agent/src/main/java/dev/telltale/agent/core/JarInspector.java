@@ -8,9 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -145,10 +142,10 @@ final class JarInspector {
                     return;
                 }
             }
-            MessageDigest md = sha256();
+            Sha256 md = sha256();
             List<Coordinates> poms = new ArrayList<>();
             Manifest mf = null;
-            try (DigestInputStream in = new DigestInputStream(outer.getInputStream(e), md)) {
+            try (Hashing in = new Hashing(outer.getInputStream(e), md)) {
                 try {
                     ZipInputStream zip = new ZipInputStream(new NoClose(in));
                     for (ZipEntry x; (x = zip.getNextEntry()) != null; ) {
@@ -245,9 +242,9 @@ final class JarInspector {
         }
     }
 
-    private static byte[] drain(InputStream in, MessageDigest md) throws IOException {
+    private static byte[] drain(InputStream in, Sha256 md) throws IOException {
         byte[] buf = new byte[65536];
-        if (in instanceof DigestInputStream) {
+        if (in instanceof Hashing) {
             while (in.read(buf) >= 0) {
                 // the stream feeds the digest
             }
@@ -259,11 +256,45 @@ final class JarInspector {
         return md.digest();
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    static Sha256 sha256() {
+        return new Sha256();
+    }
+
+    /** Feeds what is read through it to a digest. */
+    private static final class Hashing extends java.io.FilterInputStream {
+        private final Sha256 md;
+
+        Hashing(InputStream in, Sha256 md) {
+            super(in);
+            this.md = md;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                md.update(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                md.update(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(n, 8192)];
+            long done = 0;
+            for (int r; done < n && (r = read(buf, 0, (int) Math.min(buf.length, n - done))) > 0; ) {
+                done += r;
+            }
+            return done;
         }
     }
 
