@@ -18,7 +18,8 @@ differs), alternating with and without the agent, in the same run:
                hook costs the application itself, whatever else the machine runs
   per cpu s    workload operations per CPU second of its thread
 
-Prints medians and the ratios with/without. Targets: startup +10 % at most, throughput -2 %
+Prints medians and the ratios with/without (and the median of each round's with/without pair).
+Targets: startup +10 % at most, throughput -2 %
 at most. Figures only: nothing is asserted. Options: --runs 5 --classes 12000 --seconds 5
 
 --methods PATTERN (e.g. 'pkg:maven/*') adds a third run per round, the agent with method tracing
@@ -144,6 +145,11 @@ def main():
         print("throughput_ops_s_without %.0f" % t0)
         print("throughput_ops_s_with %.0f" % t1)
         print("throughput_ratio %.3f   (target >= 0.98)" % (t1 / t0))
+        # Each round's pair ran back to back, so its ratio cancels the machine's drift between rounds;
+        # what is left is mostly each JVM's own JIT outcome.
+        pairs = sorted(w["ops_s"] / wo["ops_s"] for wo, w in zip(res[False], res[True]))
+        paired = statistics.median(pairs)
+        print("throughput_ratio_paired_median %.3f   (per round: %s)" % (paired, " ".join("%.3f" % p for p in pairs)))
         m0, m1 = med(False, "main_cpu_ms"), med(True, "main_cpu_ms")
         print("startup_main_thread_cpu_ms_without %.0f" % m0)
         print("startup_main_thread_cpu_ms_with %.0f" % m1)
@@ -155,8 +161,8 @@ def main():
         print("process_cpu_ms_without %.0f" % c0)
         print("process_cpu_ms_with %.0f   (whole run: start-up, workload, exit)" % c1)
         print("java-agent startup_overhead_pct=%.1f startup_main_cpu_overhead_pct=%.1f throughput_ratio=%.3f "
-              "throughput_per_cpu_ratio=%.3f agent_cpu_ms=%.0f" %
-              ((s1 / s0 - 1) * 100, (m1 / m0 - 1) * 100, t1 / t0, p1 / p0, c1 - c0))
+              "throughput_per_cpu_ratio=%.3f agent_cpu_ms=%.0f throughput_ratio_paired=%.3f" %
+              ((s1 / s0 - 1) * 100, (m1 / m0 - 1) * 100, t1 / t0, p1 / p0, c1 - c0, paired))
         if args.methods:
             s2, m2, t2 = med("methods", "startup_ms"), med("methods", "main_cpu_ms"), med("methods", "ops_s")
             p2, c2 = med("methods", "ops_cpu_s"), med("methods", "cpu_ms")
