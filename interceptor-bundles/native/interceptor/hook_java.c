@@ -17,6 +17,9 @@
 
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 typedef int32_t tt_jint;
 typedef void *tt_jobject;
@@ -93,6 +96,21 @@ TT_API void Java_dev_telltale_agent_core_Native_lost(tt_jenv env, tt_jobject cls
     if (tt_cfg.on && n > 0) {
         tt_channel_add_lost((uint32_t) n);
     }
+}
+
+/*
+ * dev.telltale.agent.core.Native.background(): the calling thread (the agent's worker) gives the
+ * CPU to every other thread of the machine (nice 19; on Linux a thread's own). Java's thread
+ * priorities are ignored on Linux, and at start-up the worker otherwise competes with the
+ * application and its JIT compiler threads for two cores. Returns 0, else the errno.
+ */
+TT_API tt_jint Java_dev_telltale_agent_core_Native_background(tt_jenv env, tt_jobject cls) {
+    (void) env;
+    (void) cls;
+    int saved = errno;
+    tt_jint r = setpriority(PRIO_PROCESS, (id_t) syscall(SYS_gettid), 19) == 0 ? 0 : errno;
+    errno = saved;
+    return r;
 }
 
 /*

@@ -198,12 +198,15 @@ def test_classpath_app(app, token, java, feature, classes):
 
 def test_agent_option(app, token, java, feature, classes):
     """A class-path launch gets the agent as -agentlib:instrument (the JVM keeps its archived
-    module graph), while the application and its children see the launcher's -javaagent text."""
+    module graph), while the application and its children see the launcher's -javaagent text;
+    the agent's worker thread runs at nice 19."""
     comp = "opt%s" % feature
     r = agent_run(app, token, comp, [java, "-Xlog:cds=info:file=%s/cds-%s.log" % (TMP, feature), "-cp", classes,
                                      "EnvApp"])
-    check(r.returncode == 0 and r.stdout == b"app javaagent\nchild javaagent\n",
+    check(r.returncode == 0 and r.stdout.startswith(b"app javaagent\nchild javaagent\n"),
           "java %s: the application and its child see the launcher's option: %r %r" % (feature, r.stdout, r.stderr))
+    check(r.stdout.endswith(b"agent thread nice 19\n"),
+          "java %s: the agent's worker runs behind every other thread (nice 19): %r" % (feature, r.stdout))
     check(b"Picked up JAVA_TOOL_OPTIONS: -agentlib:instrument=" in r.stderr,
           "java %s: the JVM itself was given -agentlib:instrument: %r" % (feature, r.stderr))
     if int(feature) >= 17:

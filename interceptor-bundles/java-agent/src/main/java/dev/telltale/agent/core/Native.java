@@ -15,6 +15,9 @@ final class Native {
      */
     static native int send(byte[] event, int len);
 
+    /** Lowers the calling thread's CPU priority below every other thread's (nice 19); 0 or an errno. */
+    static native int background();
+
     /** Adds {@code n} events the agent dropped to the interceptor's {@code lost} count. */
     static native void lost(int n);
 

@@ -97,6 +97,19 @@ class Transport {
         }
     }
 
+    /**
+     * Puts the calling thread (the worker) behind every other thread of the machine: Java's
+     * priorities mean nothing on Linux, and at start-up it would compete with the application
+     * and the JIT for the CPU. An older interceptor simply lacks it.
+     */
+    void background() {
+        try {
+            Native.background();
+        } catch (Throwable t) {
+            // UnsatisfiedLinkError: an interceptor without hook_java.c's background
+        }
+    }
+
     /** Declares events the agent dropped, so the appliance records a gap for them. */
     void lost(int n) {
         if (n > 0) {

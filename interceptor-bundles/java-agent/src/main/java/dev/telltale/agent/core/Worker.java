@@ -51,6 +51,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
+            transport.background();
             long pollMs = POLL_MIN_MS;
             long nextFlush = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
             while (!stopping) {
