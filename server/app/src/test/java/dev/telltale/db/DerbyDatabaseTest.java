@@ -49,6 +49,38 @@ class DerbyDatabaseTest {
     }
 
     @Test
+    void noBackgroundIndexStatisticsAsTablesGrow() throws Exception {
+        try (Database db = Database.open(data); Connection c = db.dataSource().getConnection()) {
+            try (var st = c.createStatement()) {
+                st.execute("CREATE TABLE grow (k INT NOT NULL, v VARCHAR(20))");
+                st.execute("CREATE INDEX grow_k ON grow (k)");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO grow VALUES (?, ?)")) {
+                for (int i = 0; i < 5_000; i++) {
+                    ps.setInt(1, i);
+                    ps.setString(2, "row " + i);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            // Compiling a statement on a table without statistics is what schedules Derby's daemon.
+            for (int i = 0; i < 3; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT v FROM grow WHERE k = ? AND v <> '" + i + "'")) {
+                    ps.setInt(1, i);
+                    ps.executeQuery().close();
+                }
+                Thread.sleep(500);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sys.sysstatistics s JOIN sys.systables t"
+                    + " ON s.tableid = t.tableid WHERE t.tablename = 'GROW'");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "statistics computed in the background (decision 26)");
+            }
+        }
+    }
+
+    @Test
     void reopenKeepsDataAndDoesNotReapplyMigration() throws SQLException {
         try (Database db = Database.open(data)) {
             insertTeam(db, "blue");
