@@ -83,7 +83,7 @@ static int plain_option_with_value(const char *a) {
  * 1 when `java ARGS` starts a class-path application with the default root modules: only
  * known options, then -jar or a main class (or a source file). Anything else: 0.
  */
-int tt_java_classpath_launch(int argc, char *const argv[]) {
+static int classpath_launch(int argc, char *const argv[]) {
     for (int i = 1; i < argc && argv[i] != NULL; i++) {
         const char *a = argv[i];
         if (a[0] != '-') {
@@ -211,7 +211,7 @@ void tt_java_opts_main(int argc, char *const argv[]) {
         return;
     }
     char *mine;
-    int fast = java_launcher_with_instrument() && tt_java_classpath_launch(argc, argv) &&
+    int fast = java_launcher_with_instrument() && classpath_launch(argc, argv) &&
                plain_launcher_env(getenv("JDK_JAVA_OPTIONS"));
     /* The launcher's text (a parent JVM's swap reached us through its exec: undo it). */
     theirs = agentlib ? with_word(value, agentlib, strlen(AGENTLIB) + strlen(jar), JAVAAGENT, jar) : *slot;

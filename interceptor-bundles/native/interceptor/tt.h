@@ -364,7 +364,6 @@ char *const *tt_env_fix(char *const *envp, char **out, size_t slots, char *buf, 
 #define TT_ENV_BUF 8192
 
 /* java_opts.c: the Java agent's option for this JVM (before main), put back once read */
-int tt_java_classpath_launch(int argc, char *const argv[]);
 void tt_java_opts_main(int argc, char *const argv[]);
 void tt_java_opts_loaded(const char *file);
 

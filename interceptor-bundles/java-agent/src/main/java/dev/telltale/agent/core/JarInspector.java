@@ -263,6 +263,7 @@ final class JarInspector {
     /** Feeds what is read through it to a digest. */
     private static final class Hashing extends java.io.FilterInputStream {
         private final Sha256 md;
+        private final byte[] one = new byte[1];
 
         Hashing(InputStream in, Sha256 md) {
             super(in);
@@ -273,7 +274,8 @@ final class JarInspector {
         public int read() throws IOException {
             int b = in.read();
             if (b >= 0) {
-                md.update(new byte[] {(byte) b}, 0, 1);
+                one[0] = (byte) b;
+                md.update(one, 0, 1);
             }
             return b;
         }
