@@ -291,6 +291,9 @@ final class JarInspector {
 
         @Override
         public long skip(long n) throws IOException {
+            if (n <= 0) {
+                return 0;
+            }
             byte[] buf = new byte[(int) Math.min(n, 8192)];
             long done = 0;
             for (int r; done < n && (r = read(buf, 0, (int) Math.min(buf.length, n - done))) > 0; ) {
