@@ -2,15 +2,17 @@ package dev.telltale.agent.core;
 
 import java.util.List;
 
-/** One place classes come from, and the classes loaded from it not yet reported (worker thread only). */
+/**
+ * One place classes come from, and the classes loaded from it not yet reported. Used under the
+ * worker's lock only (its polls, its flushes and its exit flush).
+ */
 final class Dep {
-    /** Class names kept per dependency between two batches; more are counted, not named. */
+    /** Class names kept per dependency between two batches; more are left out. */
     static final int PENDING_MAX = 20_000;
 
     final String url;
     final String firstClass;
     private final NameSet pending = new NameSet();
-    int overflow;
     /** Set by the worker once the dependency event went out (or could not be built). */
     volatile Location location;
     volatile String purl;
@@ -21,16 +23,14 @@ final class Dep {
     }
 
     /** Records a loaded class. */
-    synchronized void used(String className) {
-        if (pending.size() >= PENDING_MAX) {
-            overflow++;
-            return;
+    void used(String className) {
+        if (pending.size() < PENDING_MAX) {
+            pending.add(className);
         }
-        pending.add(className);
     }
 
     /** Takes the class names recorded since the last call. */
-    synchronized List<String> drain() {
+    List<String> drain() {
         return pending.drain();
     }
 }

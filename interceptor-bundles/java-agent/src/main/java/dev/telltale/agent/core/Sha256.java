@@ -6,7 +6,9 @@ package dev.telltale.agent.core;
  * hot before the application ran, C2 compiled it on its own, and it was then not inlined into
  * the application's own hashing ("already compiled into a medium method"). In the benchmark's
  * run that fills the hash cache (9 alternating rounds), the workload's throughput went from a
- * median 0.93 of the run without the agent to 0.99. Not thread-safe; reusable after
+ * median 0.93 of the run without the agent to 0.99. The interceptor's own SHA-256
+ * (native/interceptor/sha256.c) would need a JNI entry and a copy of every buffer, and would tie
+ * the inspector, and its tests, to the library. Not thread-safe; reusable after
  * {@link #digest()}.
  */
 final class Sha256 {
