@@ -51,7 +51,7 @@ final class Wire {
     }
 
     /** Length-delimited values kept as ISO-8859-1 strings so bytes survive. */
-    private static Map<Integer, List<Object>> fields(byte[] b) {
+    static Map<Integer, List<Object>> fields(byte[] b) {
         Map<Integer, List<Object>> out = new LinkedHashMap<>();
         int[] p = {0};
         while (p[0] < b.length) {
