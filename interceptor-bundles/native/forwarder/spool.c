@@ -213,6 +213,14 @@ static uint64_t scan_segment(tt_spool *sp, uint64_t first, uint64_t *end_seq) {
     return valid;
 }
 
+/* The length of a closed segment (0 when it is gone). */
+static uint64_t segment_size(const tt_spool *sp, uint64_t first) {
+    char path[PATH_MAX];
+    seg_path(sp, first, path, sizeof path);
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t) st.st_size : 0;
+}
+
 static int load_instance(tt_spool *sp) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/instance", sp->dir);
@@ -328,10 +336,19 @@ int tt_spool_open(tt_spool *sp, const char *dir, uint64_t limit) {
     closedir(d);
     qsort(sp->segs, sp->nsegs, sizeof *sp->segs, seg_cmp);
 
+    /*
+     * Only the last segment can end in a torn write. Every older one was synced before its
+     * successor was created (rotate), or was the last at an earlier open and cut there, so its
+     * size is its length. Reading them all here made every start pay for the whole backlog
+     * (an unreachable appliance: up to the spool's 1 GB before the program starts); a damaged
+     * record in them is still found, by the reader, which skips the rest of that segment and
+     * the shipper declares the missing sequence numbers as a spool_corrupt gap.
+     */
     uint64_t next = 1;
     for (size_t i = 0; i < sp->nsegs; i++) {
         uint64_t end = sp->segs[i].first_seq;
-        sp->segs[i].bytes = scan_segment(sp, sp->segs[i].first_seq, &end);
+        sp->segs[i].bytes = i + 1 < sp->nsegs ? segment_size(sp, sp->segs[i].first_seq)
+                                              : scan_segment(sp, sp->segs[i].first_seq, &end);
         sp->total_bytes += sp->segs[i].bytes;
         if (end > next) {
             next = end;
@@ -748,6 +765,7 @@ int tt_spool_reader_next(tt_spool_reader *r, tt_spool_rec *rec) {
         if (rc < 0) {
             tt_err("spool: damaged record in segment %" PRIu64 " at offset %" PRIu64 "; skipping the rest of it",
                    r->seg_first, r->off + r->bpos);
+            r->sp->corrupt_cut = 1; /* the events skipped are declared as a spool_corrupt gap */
             close(r->fd);
             r->fd = -1;
             if (next == 0) {

@@ -67,7 +67,7 @@ typedef struct tt_spool {
     uint64_t pending_seq;   /* every seq below has a record in wbuf or on disk */
     uint64_t full_first, full_count; /* spool_full gap not yet recorded */
     uint64_t full_since_ms;
-    int corrupt_cut;        /* a damaged record was cut off at open */
+    int corrupt_cut;        /* a damaged record was cut off at open, or skipped by the reader */
 
     /* statistics */
     _Atomic uint64_t events_spooled, events_dropped, bytes_spooled, syncs;
