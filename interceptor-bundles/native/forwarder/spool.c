@@ -28,6 +28,34 @@
 
 static uint32_t crc_table[256];
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+static uint32_t (*crc_update)(uint32_t crc, const uint8_t *b, size_t n);
+
+/* Byte at a time: any CPU. */
+static uint32_t crc32c_table(uint32_t crc, const uint8_t *b, size_t n) {
+    while (n--) {
+        crc = crc_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);
+    }
+    return crc;
+}
+
+#if defined(__x86_64__)
+/* SSE 4.2's crc32 instruction is CRC-32C: eight bytes per instruction. Every record is
+   checksummed when spooled and again when read to be shipped; byte at a time, that was a
+   third of the forwarder's CPU while a tar job opened 9,000 files. */
+__attribute__((target("sse4.2"))) static uint32_t crc32c_sse42(uint32_t crc, const uint8_t *b, size_t n) {
+    uint64_t c = crc;
+    for (; n >= 8; n -= 8, b += 8) {
+        uint64_t v;
+        memcpy(&v, b, sizeof v);
+        c = __builtin_ia32_crc32di(c, v);
+    }
+    uint32_t c32 = (uint32_t) c;
+    while (n--) {
+        c32 = __builtin_ia32_crc32qi(c32, *b++);
+    }
+    return c32;
+}
+#endif
 
 static void crc_init(void) {
     for (uint32_t i = 0; i < 256; i++) {
@@ -37,16 +65,18 @@ static void crc_init(void) {
         }
         crc_table[i] = c;
     }
+    crc_update = crc32c_table;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("sse4.2")) {
+        crc_update = crc32c_sse42;
+    }
+#endif
 }
 
 uint32_t tt_crc32c(uint32_t crc, const void *p, size_t n) {
     pthread_once(&crc_once, crc_init);
-    const uint8_t *b = p;
-    crc = ~crc;
-    while (n--) {
-        crc = crc_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);
-    }
-    return ~crc;
+    return ~crc_update(~crc, p, n);
 }
 
 /* ---- little-endian helpers ---- */
