@@ -145,25 +145,60 @@ uint64_t tt_accounted_ns(void) {
 
 /* ---------- scratch ---------- */
 
+/*
+ * Scratch areas of exited threads wait here for the next new thread instead of being
+ * unmapped. A server that starts a thread per request (python's http.server) otherwise paid,
+ * per request, an mmap, the page faults of a fresh area, an munmap (a TLB shootdown across
+ * cores) and an empty stack cache: every call site unwound again, although glibc gives the
+ * new thread the dead one's stack, so the recycled cache's keys (call site, stack address,
+ * frame chain) hit. Each slot is taken and filled by atomic exchange: one owner at a time.
+ */
+#define SCRATCH_POOL 8
+static _Atomic(struct tt_scratch *) scratch_pool[SCRATCH_POOL];
+
 static void scratch_release(void *p) {
-    if (p != NULL) {
-        munmap(p, sizeof(struct tt_scratch));
-        tt_mem_add(-(long) sizeof(struct tt_scratch));
+    if (p == NULL) {
+        return;
     }
+    scratch = NULL; /* a later call on this exiting thread maps a new one, never reuses this */
+    for (int i = 0; i < SCRATCH_POOL; i++) {
+        struct tt_scratch *expect = NULL;
+        if (atomic_compare_exchange_strong(&scratch_pool[i], &expect, (struct tt_scratch *) p)) {
+            return;
+        }
+    }
+    munmap(p, sizeof(struct tt_scratch));
+    tt_mem_add(-(long) sizeof(struct tt_scratch));
+}
+
+static struct tt_scratch *scratch_recycled(void) {
+    for (int i = 0; i < SCRATCH_POOL; i++) {
+        if (atomic_load_explicit(&scratch_pool[i], memory_order_relaxed) != NULL) {
+            struct tt_scratch *p = atomic_exchange(&scratch_pool[i], NULL);
+            if (p != NULL) {
+                return p;
+            }
+        }
+    }
+    return NULL;
 }
 
 struct tt_scratch *tt_scratch(void) {
     if (TT_LIKELY(scratch != NULL)) {
         return scratch;
     }
-    void *p = mmap(NULL, sizeof(struct tt_scratch), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        return NULL;
+    /* a vfork child runs in its parent's memory: it neither takes from nor gives to the pool */
+    int foreign = tt_foreign_child();
+    void *p = foreign ? NULL : scratch_recycled();
+    if (p == NULL) {
+        p = mmap(NULL, sizeof(struct tt_scratch), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            return NULL;
+        }
+        tt_mem_add((long) sizeof(struct tt_scratch));
     }
     scratch = p;
-    tt_mem_add((long) sizeof(struct tt_scratch));
-    if (scratch_key_ok && !tt_foreign_child()) {
+    if (scratch_key_ok && !foreign) {
         pthread_setspecific(scratch_key, p);
     }
     return scratch;

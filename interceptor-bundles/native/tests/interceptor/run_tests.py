@@ -550,6 +550,28 @@ def new_threads_find_their_stack_cheaply(col):
 
 
 @test
+def recycled_thread_scratch_keeps_call_sites_apart(col):
+    """A new thread reuses an exited thread's scratch area and stack cache (python's http.server
+    starts a thread per request): each open still carries its own call site's stack, in the
+    order the threads ran, however the two sites alternate."""
+    order = "aabbabbaabab"
+    r = run(col, [T + "/t_thread", order])
+    check(r.returncode == 0 and r.stdout == b"ok\n", "t_thread failed", r.returncode, r.stdout, r.stderr)
+    settle(col, lambda ev: len([e for e in ev if e["type"] == "file" and e["body"].get("path") == "/etc/hostname"])
+           >= len(order))
+    opens = sorted(col.select("file", path="/etc/hostname"), key=lambda e: e["time_us"])
+    check(len(opens) == len(order), "one open per thread", len(opens))
+    sites = [(e["stack"][0].get("module"), e["stack"][0].get("offset")) if e["stack"] else None for e in opens]
+    by_letter = {}
+    for letter, site in zip(order, sites):
+        by_letter.setdefault(letter, set()).add(site)
+    check(all(len(v) == 1 for v in by_letter.values()), "each site always reported with its own stack", by_letter)
+    check(len(set(sites)) == 2 and all(s and s[0].endswith("/t_thread") for s in sites),
+          "two distinct call sites in t_thread", set(sites))
+    check(len({e["tid"] for e in opens}) == len(order), "from distinct threads", [e["tid"] for e in opens])
+
+
+@test
 def full_channel_counts_lost(col):
     """A forwarder that does not read must not block the program; what could not be sent is
     declared in a lost record once the channel drains."""
