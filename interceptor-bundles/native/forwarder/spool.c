@@ -24,7 +24,7 @@
 #define WBUF_FLUSH (1u << 20)    /* write(2) the buffer once it holds this much */
 #define FULL_GAP_EVERY_MS 1000u  /* while full, record the spool_full gap at least this often */
 
-/* ---- CRC-32C (Castagnoli), table-driven: the spool's torn-write detector ---- */
+/* ---- CRC-32C (Castagnoli): the spool's torn-write and damage detector ---- */
 
 static uint32_t crc_table[256];
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;

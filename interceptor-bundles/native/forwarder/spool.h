@@ -9,7 +9,8 @@
  *
  * (little-endian). Kind 1 is one event, kind 2 a GAP the forwarder must declare (events it
  * could not keep: spool full, interceptor overflow). A torn tail after a crash fails its
- * checksum and is cut off at the next start.
+ * checksum and is cut off at the next start (only the newest segment can have one, so only it
+ * is read then); damage found later by the reader skips the rest of that segment.
  *
  * Threads: one writer (the receiving loop) appends and makes records durable in groups;
  * one reader (the shipper) reads only durable records and deletes segments an ACK covers.
@@ -74,7 +75,8 @@ typedef struct tt_spool {
 } tt_spool;
 
 /* Opens (creating) the spool at dir, or at dir.2 … dir.9 when another forwarder holds dir.
- * Recovers segments, cuts a torn tail, starts a fresh active segment. Returns 0 or -1. */
+ * Lists the segments, cuts a torn tail off the newest, starts a fresh active segment.
+ * Returns 0 or -1. */
 int tt_spool_open(tt_spool *sp, const char *dir, uint64_t limit);
 /* Records a pending spool_full gap, flushes, syncs and closes. */
 void tt_spool_close(tt_spool *sp);

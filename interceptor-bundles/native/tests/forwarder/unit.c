@@ -1,6 +1,7 @@
 /*
  * Unit tests of the forwarder's parts that need no appliance: spool (append, durability
- * boundary, torn-tail recovery, full → spool_full gap, ACK deletion, resume numbering),
+ * boundary, CRC-32C, torn-tail recovery, a damaged closed segment, full → spool_full gap,
+ * ACK deletion, resume numbering),
  * redaction (bearer value, secret environment values), config file parsing, frames, the host
  * environment's packages and their loadable files from fake dpkg, apk and rpm databases, and
  * the child environment's Java agent option (JAVA_TOOL_OPTIONS).
