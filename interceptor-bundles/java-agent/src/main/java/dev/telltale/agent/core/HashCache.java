@@ -115,7 +115,7 @@ final class HashCache {
     }
 
     private static String name(String key) {
-        return "java-" + hex(JarInspector.sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+        return "java-" + hex(new Sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String str(String s) {

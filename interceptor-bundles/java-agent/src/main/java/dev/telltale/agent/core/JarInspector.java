@@ -81,7 +81,7 @@ final class JarInspector {
         r.size = f.length();
         if (hash) {
             try (InputStream in = new FileInputStream(f)) {
-                r.sha256 = drain(in, sha256());
+                r.sha256 = drain(in, new Sha256());
             }
         }
         try (ZipFile z = new ZipFile(f)) {
@@ -127,7 +127,7 @@ final class JarInspector {
                 Map<String, byte[]> meta = ZipBytes.read(bytes,
                         n -> isPom(n, "") || n.equals("META-INF/MANIFEST.MF"));
                 if (meta != null) {
-                    r.sha256 = hash ? sha256().digest(bytes) : null;
+                    r.sha256 = hash ? new Sha256().digest(bytes) : null;
                     r.size = bytes.length;
                     List<Coordinates> poms = new ArrayList<>();
                     Manifest mf = null;
@@ -142,7 +142,7 @@ final class JarInspector {
                     return;
                 }
             }
-            Sha256 md = sha256();
+            Sha256 md = new Sha256();
             List<Coordinates> poms = new ArrayList<>();
             Manifest mf = null;
             try (Hashing in = new Hashing(outer.getInputStream(e), md)) {
@@ -254,10 +254,6 @@ final class JarInspector {
             md.update(buf, 0, n);
         }
         return md.digest();
-    }
-
-    static Sha256 sha256() {
-        return new Sha256();
     }
 
     /** Feeds what is read through it to a digest. */

@@ -90,7 +90,7 @@ class Transport {
     /** Asks the interceptor to add Java frames to its events; an older library simply lacks it. */
     void registerFrames() {
         try {
-            Frames.current(); // load and link the walker before the first upcall needs it
+            Frames.current(); // load and link Frames and its encoder before the first upcall needs them
             Native.register(Frames.class);
         } catch (Throwable t) {
             // UnsatisfiedLinkError: an interceptor without hook_java.c's register
