@@ -186,9 +186,7 @@ const char *tt_abspath(int dirfd, const char *path, char *out) {
             }
             dlen = strlen(out);
         } else {
-            char link[40];
-            snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
-            ssize_t r = tt_sys_readlink(link, out, TT_LIM_PATH);
+            ssize_t r = tt_dirfd_path(dirfd, out, TT_LIM_PATH);
             if (r <= 0 || out[0] != '/') {
                 goto raw;
             }

@@ -128,6 +128,9 @@ static void file_event(const char *op, int dirfd, const char *path, int dirfd2, 
     tt_ev_send(&e);
     if (fd >= 0) {
         tt_fd_opened(fd, abs);
+        if (with_flags && (flags & O_DIRECTORY)) {
+            tt_dirfd_opened(fd, abs);
+        }
     }
 }
 
@@ -270,6 +273,9 @@ TT_API FILE *freopen64(const char *path, const char *m, FILE *stream) {
 static int after_simple(const char *op, int dirfd, const char *path, int dirfd2, const char *path2,
                         int flags, int with_flags, int r) {
     int err = errno;
+    if (r == 0 && (path2 != NULL || (flags & AT_REMOVEDIR))) {
+        tt_dirs_changed(); /* a directory may have moved: remembered paths are stale */
+    }
     if (tt_enter()) {
         file_event(op, dirfd, path, dirfd2, path2, flags, with_flags, 0, 0, -1, r, err);
         tt_leave();

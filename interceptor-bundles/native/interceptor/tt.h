@@ -218,9 +218,21 @@ struct tt_sc_entry {
     uint8_t frames[TT_SC_BYTES];
 };
 
+/* Paths of directory descriptors this thread resolved lately (dirpath.c). */
+#define TT_DIR_WAYS 8
+struct tt_dir_entry {
+    int fd;
+    uint32_t len;       /* 0: empty */
+    uint64_t dev, ino;  /* of the directory then */
+    uint64_t gen;       /* rename generation then */
+    uint64_t at_ns;     /* CLOCK_MONOTONIC_COARSE */
+    char path[1024];
+};
+
 /* Per-thread scratch memory (mmap'd on first use, released at thread exit). */
 struct tt_scratch {
     struct tt_sc_entry sc[TT_SC_WAYS];
+    struct tt_dir_entry dirs[TT_DIR_WAYS];
     uint8_t ev[TT_EV_CAP];
     char path[2][TT_LIM_PATH + 8];
     char tmp[TT_LIM_PATH + 8];
@@ -341,6 +353,12 @@ void tt_heartbeat_maybe_start(void);           /* heartbeat.c */
 void tt_heartbeat_stop(void);
 void tt_heartbeat_after_fork_child(void);
 void tt_fd_opened(int fd, const char *path);   /* heartbeat.c: short-lived fd tracking */
+/* dirpath.c: a directory descriptor's absolute path into out (NUL-terminated); its length,
+ * or -1. tt_dirfd_opened remembers a directory just opened; tt_dirs_changed forgets all
+ * (a rename or rmdir in this process). */
+ssize_t tt_dirfd_path(int dirfd, char *out, size_t cap);
+void tt_dirfd_opened(int fd, const char *path);
+void tt_dirs_changed(void);
 void tt_fd_closed(int fd);
 extern uint32_t tt_threads_created, tt_forks; /* atomics */
 void tt_web_accepted(int fd, int lfd);         /* hook_web.c */

@@ -113,6 +113,21 @@ def file_ops(col):
         shutil.rmtree(d, ignore_errors=True)
 
 
+@test
+def dirfd_paths_follow_moves(col):
+    d = tempfile.mkdtemp(prefix="tt-dirfd-")
+    try:
+        r = run(col, [T + "/t_file", d, "dirfd"])
+        check(r.returncode == 0 and r.stdout == b"ok\n", "t_file dirfd failed", r.returncode, r.stdout, r.stderr)
+        settle(col, lambda ev: any(e["type"] == "process_exit" for e in ev))
+        one(col, "file", op="openat", path=os.path.join(d, "A", "x1"))
+        one(col, "file", op="openat", path=os.path.join(d, "B", "x2"))  # renamed by the process itself
+        one(col, "file", op="openat", path=os.path.join(d, "C", "x3"))  # descriptor number reused
+        one(col, "file", op="openat", path=os.path.join(d, "D", "x5"))  # renamed elsewhere, a second ago
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- network
 
 @test
@@ -711,6 +726,8 @@ def musl_build(col):
     try:
         r = run(col, [M + "/t_file", d], lib=MUSL_LIB)
         check(r.returncode == 0 and r.stdout == b"ok\n", "musl t_file", r.returncode, r.stdout, r.stderr)
+        r = run(col, [M + "/t_file", d, "dirfd"], lib=MUSL_LIB)
+        check(r.returncode == 0 and r.stdout == b"ok\n", "musl t_file dirfd", r.returncode, r.stdout, r.stderr)
         r = run(col, [M + "/t_net"], lib=MUSL_LIB)
         check(r.returncode == 0, "musl t_net", r.returncode, r.stderr)
         self = os.path.realpath(M + "/t_proc")
@@ -719,6 +736,8 @@ def musl_build(col):
         r = run(col, [M + "/t_proc", "exit", "9"], lib=MUSL_LIB)
         check(r.returncode == 9, "musl exit", r.returncode)
         settle(col, lambda ev: any(e["type"] == "process_exit" and e["body"].get("exit_code") == 9 for e in ev))
+        for sub, name in (("B", "x2"), ("C", "x3"), ("D", "x5")):
+            one(col, "file", op="openat", path=os.path.join(d, sub, name))
         e = one(col, "file", op="open", path=os.path.join(d, "a.txt"))
         check(e["body"]["mode"] == 0o640 and e["stack"] and e["stack"][0]["module"].endswith("/musl/t_file"),
               "musl open", e)

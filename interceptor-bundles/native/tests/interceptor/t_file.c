@@ -1,15 +1,59 @@
-/* File hooks: every operation once, in the directory given as argv[1]. */
+/* File hooks: every operation once, in the directory given as argv[1].
+ * `t_file DIR dirfd`: files opened relative to a directory descriptor while the directory
+ * moves and its number is reused behind the interceptor's back (the remembered paths of
+ * dirpath.c must follow). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+static int touch_at(int dfd, const char *name) {
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT, 0600);
+    return fd >= 0 && close(fd) == 0;
+}
+
+static int dirfd_moves(void) {
+    if (mkdir("A", 0755) != 0 || mkdir("C", 0755) != 0) {
+        return 10;
+    }
+    int dfd = open("A", O_RDONLY | O_DIRECTORY);
+    if (dfd < 0 || !touch_at(dfd, "x1")) {
+        return 11;
+    }
+    /* moved by this process (a hooked rename) */
+    if (rename("A", "B") != 0 || !touch_at(dfd, "x2")) {
+        return 12;
+    }
+    /* the number reused for another directory, closed and opened without any hook seeing it */
+    if (syscall(SYS_close, dfd) != 0 || syscall(SYS_openat, AT_FDCWD, "C", O_RDONLY | O_DIRECTORY, 0) != dfd ||
+        !touch_at(dfd, "x3")) {
+        return 13;
+    }
+    /* moved behind the interceptor's back, as another process would: right after, the event
+     * may still name the old path (a known limit); a second later it names the new one */
+    if (syscall(SYS_rename, "C", "D") != 0) {
+        return 14;
+    }
+    sleep(2);
+    if (!touch_at(dfd, "x5")) {
+        return 15;
+    }
+    close(dfd);
+    printf("ok\n");
+    return 0;
+}
 
 int main(int argc, char **argv) {
     if (argc < 2 || chdir(argv[1]) != 0) {
         return 2;
+    }
+    if (argc > 2 && strcmp(argv[2], "dirfd") == 0) {
+        return dirfd_moves();
     }
     mkdir("sub", 0755);
     int fd = open("./sub/../a.txt", O_WRONLY | O_CREAT | O_TRUNC, 0640); /* relative, normalised */
