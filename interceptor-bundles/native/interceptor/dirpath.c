@@ -4,13 +4,15 @@
  *
  * Asking the kernel (readlink of /proc/self/fd/N) costs more than the openat itself (3.2 us
  * against 2.0 us for openat+close here). So each thread keeps the paths of the last few
- * directory descriptors it resolved or opened with O_DIRECTORY, and checks an entry with one
- * fstat (0.4 us) before using it:
- *   - descriptor number reused for another directory: device and inode differ -> ask again;
- *   - a rename or rmdir in this process: a process-wide generation moves on -> ask again;
- *   - a rename by another process: not visible from here, so an entry lives at most
+ * directory descriptors it resolved, and checks an entry with one fstat (0.4 us) before using
+ * it. Only the kernel's answer is kept, never the path a program opened the directory by: that
+ * one may pass through symbolic links (/tmp/link -> /etc), and a policy on /etc/shadow must see
+ * /etc/shadow. The kernel is asked again when:
+ *   - the descriptor number was reused for another directory: device and inode differ;
+ *   - this process renamed something or removed a directory: a process-wide generation moves on;
+ *   - another process renamed it: not visible from here, so an entry lives at most
  *     TT_DIR_TTL_NS; within that window an event may name the directory's old path
- *     (docs/interceptor.md, "Known limits"). Falco and sysdig keep open-time paths for the
+ *     (docs/interceptor.md, "Paths relative to a directory descriptor"). Falco and sysdig keep open-time paths for the
  *     descriptor's whole life.
  */
 #include "tt.h"
@@ -81,14 +83,6 @@ ssize_t tt_dirfd_path(int dirfd, char *out, size_t cap) {
         remember(e, dirfd, &st, out, (size_t) r);
     }
     return r;
-}
-
-void tt_dirfd_opened(int fd, const char *path) {
-    struct stat st;
-    struct tt_dir_entry *e = slot(fd);
-    if (e != NULL && path != NULL && path[0] == '/' && fd_stat(fd, &st)) {
-        remember(e, fd, &st, path, strlen(path));
-    }
 }
 
 void tt_dirs_changed(void) {

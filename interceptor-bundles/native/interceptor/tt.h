@@ -354,10 +354,8 @@ void tt_heartbeat_stop(void);
 void tt_heartbeat_after_fork_child(void);
 void tt_fd_opened(int fd, const char *path);   /* heartbeat.c: short-lived fd tracking */
 /* dirpath.c: a directory descriptor's absolute path into out (NUL-terminated); its length,
- * or -1. tt_dirfd_opened remembers a directory just opened; tt_dirs_changed forgets all
- * (a rename or rmdir in this process). */
+ * or -1. tt_dirs_changed forgets all (a rename or rmdir in this process). */
 ssize_t tt_dirfd_path(int dirfd, char *out, size_t cap);
-void tt_dirfd_opened(int fd, const char *path);
 void tt_dirs_changed(void);
 void tt_fd_closed(int fd);
 extern uint32_t tt_threads_created, tt_forks; /* atomics */

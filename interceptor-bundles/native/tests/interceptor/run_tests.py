@@ -124,6 +124,7 @@ def dirfd_paths_follow_moves(col):
         one(col, "file", op="openat", path=os.path.join(d, "B", "x2"))  # renamed by the process itself
         one(col, "file", op="openat", path=os.path.join(d, "C", "x3"))  # descriptor number reused
         one(col, "file", op="openat", path=os.path.join(d, "D", "x5"))  # renamed elsewhere, a second ago
+        one(col, "file", op="openat", path=os.path.join(d, "D", "x6"))  # opened through the link L -> D
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -736,7 +737,7 @@ def musl_build(col):
         r = run(col, [M + "/t_proc", "exit", "9"], lib=MUSL_LIB)
         check(r.returncode == 9, "musl exit", r.returncode)
         settle(col, lambda ev: any(e["type"] == "process_exit" and e["body"].get("exit_code") == 9 for e in ev))
-        for sub, name in (("B", "x2"), ("C", "x3"), ("D", "x5")):
+        for sub, name in (("B", "x2"), ("C", "x3"), ("D", "x5"), ("D", "x6")):
             one(col, "file", op="openat", path=os.path.join(d, sub, name))
         e = one(col, "file", op="open", path=os.path.join(d, "a.txt"))
         check(e["body"]["mode"] == 0o640 and e["stack"] and e["stack"][0]["module"].endswith("/musl/t_file"),

@@ -44,6 +44,12 @@ static int dirfd_moves(void) {
         return 15;
     }
     close(dfd);
+    /* opened through a symbolic link: events name the directory the kernel resolved */
+    int lfd;
+    if (symlink("D", "L") != 0 || (lfd = open("L", O_RDONLY | O_DIRECTORY)) < 0 || !touch_at(lfd, "x6")) {
+        return 16;
+    }
+    close(lfd);
     printf("ok\n");
     return 0;
 }
