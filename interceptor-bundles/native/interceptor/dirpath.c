@@ -12,8 +12,8 @@
  *   - this process renamed something or removed a directory: a process-wide generation moves on;
  *   - another process renamed it: not visible from here, so an entry lives at most
  *     TT_DIR_TTL_NS; within that window an event may name the directory's old path
- *     (docs/interceptor.md, "Paths relative to a directory descriptor"). Falco and sysdig keep open-time paths for the
- *     descriptor's whole life.
+ *     (docs/interceptor.md, "Paths relative to a directory descriptor"). Falco and sysdig
+ *     keep open-time paths for the descriptor's whole life.
  */
 #include "tt.h"
 
