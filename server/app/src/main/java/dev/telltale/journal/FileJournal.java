@@ -45,6 +45,9 @@ final class FileJournal implements Journal {
     private final Metrics.Histogram fsyncSeconds;
     private final Metrics.Histogram ackSeconds;
 
+    private static final int KEPT_WRITER_BYTES = 32 << 20;
+
+    private WireWriter writer;
     private long nextUid = 1;
     private long endPosition;
     private boolean replayed;
@@ -372,17 +375,28 @@ final class FileJournal implements Journal {
         }
         JournalRecord draft = new JournalRecord(0, 0, s.context(), firstSeq, lastSeq, nextUid, base,
                 s.receivedMs(), types, dts, encoded);
-        WireWriter w = new WireWriter((int) estimate);
+        WireWriter w = recordWriter(estimate);
         RecordCodec.encode(draft, w);
-        ByteBuffer entry = SegmentFiles.entry(w.buffer(), 0, w.size());
         long position = activeStart + activeSize;
-        int size = entry.remaining();
-        SegmentFiles.writeFully(active, entry);
+        int size = SegmentFiles.writeEntry(active, w.buffer(), 0, w.size());
         activeSize += size;
         bytesWritten.add(size);
         nextUid += encoded.length;
         return new JournalRecord(position, position + size, s.context(), firstSeq, lastSeq, draft.firstUid(), base,
                 s.receivedMs(), types, dts, encoded);
+    }
+
+    /**
+     * The journal thread's encoding buffer, kept between records: a fresh one per record was
+     * a humongous allocation (records are up to megabytes) and started G1 concurrent cycles at
+     * full ingest. One that grew past {@link #KEPT_WRITER_BYTES} for a rare huge record is let go.
+     */
+    private WireWriter recordWriter(long estimate) {
+        if (writer == null || writer.buffer().length > KEPT_WRITER_BYTES) {
+            writer = new WireWriter((int) Math.min(Math.max(estimate, 64 << 10), KEPT_WRITER_BYTES));
+        }
+        writer.reset();
+        return writer;
     }
 
     @Override

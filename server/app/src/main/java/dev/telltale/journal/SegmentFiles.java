@@ -46,6 +46,24 @@ final class SegmentFiles {
         return b;
     }
 
+    /**
+     * Appends one entry (header, then {@code len} bytes of {@code payload}) without copying the
+     * payload: record payloads are batches of up to megabytes, and a copy of each was a
+     * humongous allocation for G1 that started a concurrent collection cycle.
+     * Returns the bytes written.
+     */
+    static int writeEntry(FileChannel ch, byte[] payload, int off, int len) throws IOException {
+        CRC32C crc = new CRC32C();
+        crc.update(payload, off, len);
+        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
+        header.putInt(len).putInt((int) crc.getValue()).flip();
+        ByteBuffer[] parts = {header, ByteBuffer.wrap(payload, off, len)};
+        while (parts[0].hasRemaining() || parts[1].hasRemaining()) {
+            ch.write(parts);
+        }
+        return ENTRY_HEADER + len;
+    }
+
     static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);

@@ -9,6 +9,9 @@ import dev.telltale.protocol.event.EventValidator;
  * bad compression, events not matching the announced count or size) is fatal and raises
  * {@link ProtocolException}; a single event that breaks its schema is refused on its own
  * and reported in {@link DecodedBatch#rejections()}. Not thread-safe; close to free native memory.
+ * A compressed batch's events lie in a buffer of the calling thread that its next decode
+ * overwrites (see {@link ZstdStreamDecompressor#decompressShared}): use or copy a
+ * {@link DecodedBatch} before the thread decodes the next one.
  */
 public final class BatchDecoder implements AutoCloseable {
     private final Compression compression;
@@ -65,9 +68,9 @@ public final class BatchDecoder implements AutoCloseable {
             if (zstd == null) {
                 zstd = new ZstdStreamDecompressor();
             }
-            blob = zstd.decompress(buf, evOff, evLen, (int) rawSize);
+            blob = zstd.decompressShared(buf, evOff, evLen, (int) rawSize);
             blobOff = 0;
-            blobLen = blob.length;
+            blobLen = (int) rawSize;
         } else {
             if (rawSize >= 0 && rawSize != evLen) {
                 throw WireReader.malformed("BATCH raw_size " + rawSize + " differs from " + evLen + " event bytes");

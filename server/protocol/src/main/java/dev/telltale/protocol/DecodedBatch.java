@@ -9,7 +9,8 @@ import dev.telltale.protocol.event.EventType;
  * {@code firstSeq + i} and lies in {@code blob} at {@code offsets[i]} for {@code lengths[i]}
  * bytes. Where {@code rejections[i]} is set the event was refused and {@code types[i]} is
  * null; otherwise {@code types[i]} and {@code dts[i]} (microseconds after
- * {@code baseTimeUs}) are known and the event decodes with {@link #decode(int)}.
+ * {@code baseTimeUs}) are known and the event decodes with {@link #decode(int)}. For a
+ * compressed batch {@code blob} is the decoding thread's buffer, valid until its next decode.
  */
 public record DecodedBatch(long firstSeq, int count, long baseTimeUs, byte[] blob, int[] offsets, int[] lengths,
                            EventType[] types, long[] dts, String[] rejections, int[] claimedTypes) {

@@ -9,24 +9,58 @@ import java.nio.ByteBuffer;
  * into exactly the announced number of bytes; more, fewer or corrupt data raise
  * {@link ErrorCode#DECOMPRESSION_FAILED}. The window is capped so a peer cannot make the
  * appliance reserve more than 2^{@value Compression#ZSTD_MAX_WINDOW_LOG} bytes per connection.
+ *
+ * <p>Only the stream state belongs to the connection. The buffers a batch passes through
+ * belong to the calling thread (an event loop serves many connections, one batch at a time):
+ * a connection does not hold a batch-sized buffer while idle, and a batch does not allocate a
+ * new array of its size, which for batches of a megabyte or more was a humongous allocation
+ * for G1 that started a concurrent collection cycle.
  */
 public final class ZstdStreamDecompressor implements AutoCloseable {
+    /** Buffers larger than this (a rare huge batch) are not kept for the next one. */
+    private static final int KEPT_BYTES = 16 << 20;
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
     private final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
-    private ByteBuffer src = ByteBuffer.allocateDirect(16 << 10);
-    private ByteBuffer dst = ByteBuffer.allocateDirect(64 << 10);
+
+    private static final class Buffers {
+        ByteBuffer src = ByteBuffer.allocateDirect(16 << 10);
+        ByteBuffer dst = ByteBuffer.allocateDirect(64 << 10);
+        byte[] out = new byte[64 << 10];
+    }
 
     public ZstdStreamDecompressor() {
         ctx.setLongMax(Compression.ZSTD_MAX_WINDOW_LOG);
     }
 
-    /** Decodes {@code len} compressed bytes into a new array of exactly {@code rawSize} bytes. */
-    public byte[] decompress(byte[] in, int off, int len, int rawSize) {
-        if (src.capacity() < len) {
-            src = ByteBuffer.allocateDirect(Math.max(len, src.capacity() * 2));
+    /**
+     * Decodes {@code len} compressed bytes into the calling thread's output buffer and returns
+     * it: its first {@code rawSize} bytes are the batch. The array is overwritten by this
+     * thread's next call (on any connection): copy what must outlive it.
+     */
+    public byte[] decompressShared(byte[] in, int off, int len, int rawSize) {
+        Buffers b = BUFFERS.get();
+        if (b.src.capacity() < len) {
+            b.src = ByteBuffer.allocateDirect(Math.max(len, b.src.capacity() * 2));
         }
-        if (dst.capacity() < rawSize + 1) {
-            dst = ByteBuffer.allocateDirect(Math.max(rawSize + 1, dst.capacity() * 2));
+        if (b.dst.capacity() < rawSize + 1) {
+            b.dst = ByteBuffer.allocateDirect(Math.max(rawSize + 1, b.dst.capacity() * 2));
         }
+        if (b.out.length < rawSize) {
+            b.out = new byte[Math.max(rawSize, Math.min(b.out.length * 2, KEPT_BYTES))];
+        }
+        try {
+            inflate(b.src, b.dst, in, off, len, rawSize);
+            b.dst.get(b.out, 0, rawSize);
+            return b.out;
+        } finally {
+            if (b.dst.capacity() > KEPT_BYTES || b.out.length > KEPT_BYTES || b.src.capacity() > KEPT_BYTES) {
+                BUFFERS.remove();
+            }
+        }
+    }
+
+    private void inflate(ByteBuffer src, ByteBuffer dst, byte[] in, int off, int len, int rawSize) {
         src.clear();
         src.put(in, off, len).flip();
         dst.clear().limit(rawSize + 1);
@@ -51,9 +85,6 @@ public final class ZstdStreamDecompressor implements AutoCloseable {
             throw failed("batch decompresses to " + dst.position() + " bytes, announced " + rawSize);
         }
         dst.flip();
-        byte[] out = new byte[rawSize];
-        dst.get(out);
-        return out;
     }
 
     private static ProtocolException failed(String message) {

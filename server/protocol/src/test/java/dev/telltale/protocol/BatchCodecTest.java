@@ -64,6 +64,38 @@ class BatchCodecTest {
         }
     }
 
+    /**
+     * Connections served by one thread share its decompression buffers but never their streams:
+     * batches of two streams, interleaved, and one larger than the buffers start out, each
+     * decode to their own events.
+     */
+    @Test
+    void interleavedStreamsOnOneThreadKeepTheirOwnEvents() {
+        try (BatchEncoder a = new BatchEncoder(Compression.ZSTD); BatchEncoder b = new BatchEncoder(Compression.ZSTD);
+             BatchDecoder da = new BatchDecoder(Compression.ZSTD, 4 << 20, 20_000);
+             BatchDecoder db = new BatchDecoder(Compression.ZSTD, 4 << 20, 20_000)) {
+            for (int round = 0; round < 4; round++) {
+                int n = round == 2 ? 6000 : 20;
+                byte[] pa = payload(a.frame(1 + round * 10_000L, 0, sampleUnder("/a/" + round + "/", n)));
+                byte[] pb = payload(b.frame(1 + round * 10_000L, 0, sampleUnder("/b/" + round + "/", 7)));
+                DecodedBatch ba = da.decode(pa, 0, pa.length);
+                assertEquals(n, ba.count());
+                assertEquals("/a/" + round + "/" + (n - 1), ba.decode(n - 1).body().string("path").orElseThrow());
+                DecodedBatch bb = db.decode(pb, 0, pb.length);
+                assertEquals("/b/" + round + "/6", bb.decode(6).body().string("path").orElseThrow());
+                assertEquals("/b/" + round + "/0", bb.decode(0).body().string("path").orElseThrow());
+            }
+        }
+    }
+
+    private static List<Event> sampleUnder(String dir, int n) {
+        List<Event> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(fileOpen(dir + i));
+        }
+        return list;
+    }
+
     @Test
     void compressedStreamIsSmallerThanRaw() {
         try (BatchEncoder enc = new BatchEncoder(Compression.ZSTD)) {
