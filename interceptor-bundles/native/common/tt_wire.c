@@ -18,11 +18,7 @@ static void put(tt_buf *b, const void *p, size_t n) {
     b->len += n;
 }
 
-void tt_varint(tt_buf *b, uint64_t v) {
-    if (v < 0x80 && !b->overflow && b->len < b->cap) { /* tags and small numbers: most calls */
-        b->data[b->len++] = (uint8_t) v;
-        return;
-    }
+void tt_varint_slow(tt_buf *b, uint64_t v) {
     uint8_t tmp[10];
     size_t n = 0;
     while (v >= 0x80) {
@@ -31,24 +27,6 @@ void tt_varint(tt_buf *b, uint64_t v) {
     }
     tmp[n++] = (uint8_t) v;
     put(b, tmp, n);
-}
-
-void tt_tag(tt_buf *b, uint32_t field, uint32_t wire_type) {
-    tt_varint(b, ((uint64_t) field << 3) | wire_type);
-}
-
-void tt_uint(tt_buf *b, uint32_t field, uint64_t v) {
-    tt_tag(b, field, 0);
-    tt_varint(b, v);
-}
-
-void tt_sint(tt_buf *b, uint32_t field, int64_t v) {
-    tt_tag(b, field, 0);
-    tt_varint(b, ((uint64_t) v << 1) ^ (uint64_t) (v >> 63));
-}
-
-void tt_bool(tt_buf *b, uint32_t field, int v) {
-    tt_uint(b, field, v ? 1 : 0);
 }
 
 void tt_bytes(tt_buf *b, uint32_t field, const void *p, size_t n) {
@@ -92,7 +70,12 @@ void tt_strn(tt_buf *b, uint32_t field, const char *s, size_t n) {
     const unsigned char *u = (const unsigned char *) s;
     size_t escaped = 0;
     for (size_t i = 0; i < n;) {
-        if (u[i] < 0x80) { /* ASCII: the common case, no call */
+        uint64_t w;
+        if (n - i >= 8 && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8; /* eight ASCII bytes at once: paths and names are nearly always ASCII */
+            continue;
+        }
+        if (u[i] < 0x80) {
             i++;
             continue;
         }

@@ -4,7 +4,8 @@
  * ACK deletion, resume numbering),
  * redaction (bearer value, secret environment values), config file parsing, frames, the host
  * environment's packages and their loadable files from fake dpkg, apk and rpm databases, and
- * the child environment's Java agent option (JAVA_TOOL_OPTIONS).
+ * the child environment's Java agent option (JAVA_TOOL_OPTIONS), and the wire encoding's
+ * strings and varints (common/tt_wire.c, shared with the interceptor).
  * Prints "N passed, N failed" last.
  */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include "../../forwarder/redact.h"
 #include "../../forwarder/spool.h"
 #include "../../forwarder/util.h"
+#include "../../common/tt_wire.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -794,6 +796,66 @@ static void test_java_agent_env(void) {
     unsetenv("JAVA_TOOL_OPTIONS");
 }
 
+/* The bytes tt_strn must write for s: ASCII and valid UTF-8 as is, every other byte as \xNN. */
+static size_t expected_str(const unsigned char *s, size_t n, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = tt_utf8_seq(s + i, n - i);
+        if (k == 0) {
+            o += (size_t) sprintf(out + o, "\\x%02x", s[i]);
+            i++;
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+            i += k;
+        }
+    }
+    return o;
+}
+
+static void test_wire_strings(void) {
+    /* every length 0..40 and a bad or multi-byte sequence at every offset: the eight-byte
+     * ASCII scan must neither skip a bad byte nor split a sequence */
+    const char *inserts[] = {"", "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xed\xa0\x80"};
+    int bad = 0;
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t ins = 0; ins < sizeof inserts / sizeof inserts[0]; ins++) {
+            for (size_t at = 0; at <= len; at++) {
+                unsigned char s[64];
+                size_t il = strlen(inserts[ins]);
+                memset(s, 'a' + (int) (len % 26), len);
+                memmove(s + at + il, s + at, len - at);
+                memcpy(s + at, inserts[ins], il);
+                size_t n = len + il;
+                uint8_t buf[512];
+                tt_buf b;
+                tt_buf_init(&b, buf, sizeof buf);
+                tt_strn(&b, 3, (const char *) s, n);
+                char want[512];
+                size_t wl = expected_str(s, n, want);
+                if (!tt_buf_ok(&b) || buf[0] != (3 << 3 | 2) || buf[1] != wl || b.len != 2 + wl ||
+                    memcmp(buf + 2, want, wl) != 0) {
+                    bad++;
+                }
+            }
+        }
+    }
+    CHECK(bad == 0, "%d strings encoded wrongly", bad);
+    uint8_t buf[16];
+    tt_buf b;
+    tt_buf_init(&b, buf, sizeof buf);
+    tt_uint(&b, 1, 127);
+    tt_uint(&b, 2, 128);
+    tt_sint(&b, 3, -1);
+    tt_uint(&b, 4, 300);
+    const uint8_t want[] = {0x08, 0x7f, 0x10, 0x80, 0x01, 0x18, 0x01, 0x20, 0xac, 0x02};
+    CHECK(tt_buf_ok(&b) && b.len == sizeof want && memcmp(buf, want, sizeof want) == 0, "varints");
+    tt_buf_init(&b, buf, 3);
+    tt_uint(&b, 1, 1);
+    tt_uint(&b, 2, 2);
+    CHECK(!tt_buf_ok(&b) && b.len <= 3, "a full buffer overflows instead of writing past its end");
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/tt-unit-XXXXXX");
     if (!mkdtemp(tmpdir)) {
@@ -819,6 +881,7 @@ int main(void) {
     test_hostenv_cache();
     test_hostenv_rpm();
     test_java_agent_env();
+    test_wire_strings();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0) {
