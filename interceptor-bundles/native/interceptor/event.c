@@ -135,8 +135,22 @@ void tt_ev_argv(tt_ev *e, uint32_t field, char *const argv[], size_t reserve) {
 
 /* ---------- paths ---------- */
 
-/* Lexical normalisation of an absolute path in place: "//", "/./", "/../". */
+/* Whether normalise() would change p: a slash before a slash, a dot or the end. Most paths
+ * are already clean, and the segment-by-segment rewrite showed in the recording's profile. */
+static int needs_normalising(const char *p) {
+    for (; *p; p++) {
+        if (p[0] == '/' && (p[1] == '/' || p[1] == '.' || p[1] == 0)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Lexical normalisation of an absolute path in place: "//", "/./", "/../", a trailing "/". */
 static void normalise(char *p) {
+    if (!needs_normalising(p)) {
+        return;
+    }
     char *out = p;
     const char *in = p;
     while (*in) {
