@@ -93,6 +93,12 @@ uint64_t tt_mono_ns(void) {
     return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
+uint64_t tt_coarse_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
 pid_t tt_gettid(void) {
     /* A vfork child runs on its parent thread's TLS: its cached tid would be the parent's. */
     if (tt_foreign_child()) {

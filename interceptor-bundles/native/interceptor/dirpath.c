@@ -22,18 +22,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #define TT_DIR_TTL_NS 1000000000ull
 
 static _Atomic uint64_t dir_gen = 1;
-
-static uint64_t coarse_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
 
 static int fd_stat(int fd, struct stat *st) {
     return syscall(SYS_fstat, fd, st) == 0 && S_ISDIR(st->st_mode);
@@ -59,7 +52,7 @@ static void remember(struct tt_dir_entry *e, int fd, const struct stat *st, cons
     e->dev = (uint64_t) st->st_dev;
     e->ino = (uint64_t) st->st_ino;
     e->gen = atomic_load_explicit(&dir_gen, memory_order_acquire);
-    e->at_ns = coarse_ns();
+    e->at_ns = tt_coarse_ns();
 }
 
 ssize_t tt_dirfd_path(int dirfd, char *out, size_t cap) {
@@ -68,7 +61,7 @@ ssize_t tt_dirfd_path(int dirfd, char *out, size_t cap) {
     int have_stat = e != NULL && fd_stat(dirfd, &st);
     if (have_stat && e->fd == dirfd && e->len > 0 && e->len < cap && e->dev == (uint64_t) st.st_dev &&
         e->ino == (uint64_t) st.st_ino && e->gen == atomic_load_explicit(&dir_gen, memory_order_acquire) &&
-        coarse_ns() - e->at_ns < TT_DIR_TTL_NS) {
+        tt_coarse_ns() - e->at_ns < TT_DIR_TTL_NS) {
         memcpy(out, e->path, e->len + 1);
         return (ssize_t) e->len;
     }

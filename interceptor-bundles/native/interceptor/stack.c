@@ -437,9 +437,7 @@ void tt_stack_capture_event(tt_buf *b) {
 #ifdef TT_USE_UNWIND
     struct tt_scratch *s;
     uint64_t key;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    uint64_t now = (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+    uint64_t now = tt_coarse_ns();
     tt_stack_caller = NULL;
     if (tt_cfg.stacks != 1 || self_hi == 0 || tt_stack_exact || tt_foreign_child() || (s = tt_scratch()) == NULL ||
         (key = stack_key(now)) == 0) {

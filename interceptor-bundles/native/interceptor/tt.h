@@ -241,6 +241,8 @@ struct tt_scratch *tt_scratch(void);
 
 uint64_t tt_now_us(void);
 uint64_t tt_mono_ns(void);
+/* CLOCK_MONOTONIC_COARSE (a few ns, tick resolution): ages of per-thread caches. */
+uint64_t tt_coarse_ns(void);
 pid_t tt_gettid(void);
 /* Diagnostics to TELLTALE_LOG only (never stdout/stderr). printf-like, small. */
 void tt_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -353,11 +355,11 @@ void tt_heartbeat_maybe_start(void);           /* heartbeat.c */
 void tt_heartbeat_stop(void);
 void tt_heartbeat_after_fork_child(void);
 void tt_fd_opened(int fd, const char *path);   /* heartbeat.c: short-lived fd tracking */
+void tt_fd_closed(int fd);
 /* dirpath.c: a directory descriptor's absolute path into out (NUL-terminated); its length,
  * or -1. tt_dirs_changed forgets all (a rename or rmdir in this process). */
 ssize_t tt_dirfd_path(int dirfd, char *out, size_t cap);
 void tt_dirs_changed(void);
-void tt_fd_closed(int fd);
 extern uint32_t tt_threads_created, tt_forks; /* atomics */
 void tt_web_accepted(int fd, int lfd);         /* hook_web.c */
 void tt_web_forget(int fd);

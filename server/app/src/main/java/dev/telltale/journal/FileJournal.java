@@ -174,9 +174,7 @@ final class FileJournal implements Journal {
         RecordCodec.encodeSnapshot(nextUid, nextSeqs, snap);
         ByteBuffer magic = ByteBuffer.wrap(SegmentFiles.MAGIC);
         SegmentFiles.writeFully(ch, magic);
-        ByteBuffer entry = SegmentFiles.entry(snap.buffer(), 0, snap.size());
-        int entrySize = entry.remaining();
-        SegmentFiles.writeFully(ch, entry);
+        int entrySize = SegmentFiles.writeEntry(ch, snap.buffer(), 0, snap.size());
         ch.force(true);
         SegmentFiles.fsyncDirectory(dir);
         synchronized (this) {

@@ -38,14 +38,6 @@ final class SegmentFiles {
         return segments;
     }
 
-    static ByteBuffer entry(byte[] payload, int off, int len) {
-        CRC32C crc = new CRC32C();
-        crc.update(payload, off, len);
-        ByteBuffer b = ByteBuffer.allocate(ENTRY_HEADER + len);
-        b.putInt(len).putInt((int) crc.getValue()).put(payload, off, len).flip();
-        return b;
-    }
-
     /**
      * Appends one entry (header, then {@code len} bytes of {@code payload}) without copying the
      * payload: record payloads are batches of up to megabytes, and a copy of each was a

@@ -41,13 +41,13 @@ public final class ZstdStreamDecompressor implements AutoCloseable {
     public byte[] decompressShared(byte[] in, int off, int len, int rawSize) {
         Buffers b = BUFFERS.get();
         if (b.src.capacity() < len) {
-            b.src = ByteBuffer.allocateDirect(Math.max(len, b.src.capacity() * 2));
+            b.src = ByteBuffer.allocateDirect(grown(b.src.capacity(), len));
         }
         if (b.dst.capacity() < rawSize + 1) {
-            b.dst = ByteBuffer.allocateDirect(Math.max(rawSize + 1, b.dst.capacity() * 2));
+            b.dst = ByteBuffer.allocateDirect(grown(b.dst.capacity(), rawSize + 1));
         }
         if (b.out.length < rawSize) {
-            b.out = new byte[Math.max(rawSize, Math.min(b.out.length * 2, KEPT_BYTES))];
+            b.out = new byte[grown(b.out.length, rawSize)];
         }
         try {
             inflate(b.src, b.dst, in, off, len, rawSize);
@@ -58,6 +58,11 @@ public final class ZstdStreamDecompressor implements AutoCloseable {
                 BUFFERS.remove();
             }
         }
+    }
+
+    /** Doubles toward {@link #KEPT_BYTES}, or takes exactly what one huge batch needs. */
+    private static int grown(int capacity, int needed) {
+        return Math.max(needed, Math.min(capacity * 2, KEPT_BYTES));
     }
 
     private void inflate(ByteBuffer src, ByteBuffer dst, byte[] in, int off, int len, int rawSize) {
