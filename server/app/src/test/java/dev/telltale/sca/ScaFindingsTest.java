@@ -171,10 +171,14 @@ class ScaFindingsTest {
         other.body().set("class", "com.example.Other").set("methods", List.of("run()"))
                 .set("jar", "/opt/shop/lib/other.jar").set("purl", "pkg:maven/com.example/other@1.0").set("count", 1L);
         FakeAgent.send(app, token, "checkout-java", "web-1", "shop", "checkout", "1.4.2", List.of(loaded, ran, other));
-        app.appliance().store().refreshNow();
-
         long id = finding("org.springframework:spring-beans", "1.4.2").get("id").asLong();
-        JsonNode usage = JSON.readTree(app.get("/api/v1/findings/" + id, admin).body()).get("usage");
+        // An ack means the journal holds the events; the indexer makes them searchable a little later.
+        long deadline = System.currentTimeMillis() + 15_000;
+        JsonNode usage;
+        do {
+            app.appliance().store().refreshNow();
+            usage = JSON.readTree(app.get("/api/v1/findings/" + id, admin).body()).get("usage");
+        } while (usage.get("methods_executed").asInt() < 2 && System.currentTimeMillis() < deadline && sleep(50));
         assertEquals(2, usage.get("classes_loaded").asInt(), usage.toString());
         assertEquals(2, usage.get("methods_executed").asInt(), usage.toString());
         assertEquals("org.springframework.beans.BeanWrapperImpl.<init>(Object)", usage.get("methods").get(0).asText());
@@ -196,6 +200,11 @@ class ScaFindingsTest {
                     .executeScript("document.getElementById('code-used').scrollIntoView()");
             b.screenshot("finding-code-used");
         }
+    }
+
+    private static boolean sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
     }
 
     private static dev.telltale.protocol.Welcome welcome(String token, String version, boolean ask) throws Exception {

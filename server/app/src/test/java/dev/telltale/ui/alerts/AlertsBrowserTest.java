@@ -65,7 +65,8 @@ class AlertsBrowserTest {
             Thread.sleep(100);
         }
         assertEquals(1, alerts("?rule=files.credential-read").size(), "the policy engine raised the alert");
-        app.appliance().store().refreshNow();
+        // The policy engine reads the journal, not the index: wait until the evidence is searchable too.
+        assertEquals(2, app.awaitSearch("host:web-1", 2).get("events").size());
     }
 
     @AfterAll
