@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  */
 public final class IngestBenchmark {
     private static final Set<String> FLAGS = Set.of("agents", "batch", "window", "pool", "warmup", "duration",
-            "latency-duration", "markers", "index-threads", "heap", "jar", "keep", "seed", "exclude",
+            "latency-duration", "latency-warmup", "markers", "index-threads", "heap", "jar", "keep", "seed", "exclude",
             "appliance-env", "policy-cost");
 
     private IngestBenchmark() {
@@ -41,7 +41,7 @@ public final class IngestBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("telltale-bench ingest: " + e.getMessage());
             System.err.println("usage: telltale-bench ingest [--agents 6] [--batch 500] [--window 8] [--pool 16384]"
-                    + " [--warmup 10] [--duration 30] [--latency-duration 20] [--markers 50] [--index-threads 2]"
+                    + " [--warmup 10] [--duration 30] [--latency-duration 20] [--latency-warmup 5] [--markers 50] [--index-threads 2]"
                     + " [--heap 1g] [--seed 1] [--keep false] [--jar PATH] [--exclude type,type]"
                     + " [--appliance-env KEY=VALUE,...] [--policy-cost true]");
             System.exit(2);
@@ -64,6 +64,7 @@ public final class IngestBenchmark {
         int warmup = f.integer("warmup", 10);
         int duration = f.integer("duration", 30);
         int latencyDuration = f.integer("latency-duration", 20);
+        int latencyWarmup = f.integer("latency-warmup", 5);
         int indexThreads = f.integer("index-threads", 2);
         BenchSupport.progress(MachineProfile.get().summary());
         long sampleBytes = SampleSession.create(2023).wireBytes();
@@ -97,7 +98,8 @@ public final class IngestBenchmark {
                 double luceneOnly = luceneOnly(gen, Math.max(cfg.batchSize(), sat.acked()), indexThreads, b.work);
 
                 LatencyProbe.Result lat = latency(b, gen, cfg.withRate(Math.max(1, Math.round(sat.eventsPerS() / 2)))
-                        .withMarkers(f.decimal("markers", 50)).withDuration(Duration.ofSeconds(latencyDuration)));
+                        .withMarkers(f.decimal("markers", 50)).withDuration(Duration.ofSeconds(latencyWarmup + latencyDuration)),
+                        latencyWarmup);
                 // The live peak (heap still in use after a collection), not the collector's fill level.
                 double heapMb = metric(b, "telltale_jvm_heap_live_peak_bytes") / (double) (1 << 20);
                 long evaluated = metric(b, "telltale_evaluation_events_total");
@@ -179,16 +181,18 @@ public final class IngestBenchmark {
     }
 
     /** A paced run with latency markers; the markers' send-to-searchable latencies. */
-    private static LatencyProbe.Result latency(BenchSupport b, LoadGenerator gen, LoadConfig run)
+    private static LatencyProbe.Result latency(BenchSupport b, LoadGenerator gen, LoadConfig run, int warmup)
             throws IOException, InterruptedException {
         int seconds = (int) run.duration().toSeconds();
         BenchSupport.progress("latency run: " + run.rate() + " events/s with " + run.markersPerSecond()
-                + " markers/s for " + seconds + " s");
+                + " markers/s for " + seconds + " s, the markers of the first " + warmup + " s not counted");
         LatencyProbe.Result lat;
         try (LatencyProbe probe = new LatencyProbe(b.api, Duration.ofMillis(20))) {
             probe.start();
             LoadGenerator.Run lr = gen.start(run, probe);
-            BenchSupport.window("latency run acked", lr.counters()::eventsAcked, seconds, Map.of());
+            BenchSupport.window("latency warm-up acked", lr.counters()::eventsAcked, warmup, Map.of());
+            probe.countFrom(System.nanoTime());
+            BenchSupport.window("latency run acked", lr.counters()::eventsAcked, seconds - warmup, Map.of());
             lr.await();
             lat = probe.finish(Duration.ofSeconds(10));
         }
@@ -196,6 +200,8 @@ public final class IngestBenchmark {
                         + " max %.0f ms; of which send to ACK p50 %.0f ms, p99 %.0f ms; %d polls of %.1f ms on average",
                 lat.markers(), lat.unseen(), lat.percentileMs(50), lat.percentileMs(99), lat.percentileMs(100),
                 lat.ackPercentileMs(50), lat.ackPercentileMs(99), lat.polls(), lat.pollMs()));
+        BenchSupport.progress("latency: " + lat.notCounted() + " markers of the warm-up not counted; the slowest 2 % of"
+                + " the counted ones were sent at " + lat.slowestBySecond());
         return lat;
     }
 

@@ -20,13 +20,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * (newest first, every ~20 ms) and records, per marker, the time from just before its batch
  * was written to the socket until the first search answer that contains it arrived. The
  * figure is thus an upper bound, including up to one poll interval and the query's own time.
+ * Markers sent before {@link #countFrom} are polled for but not counted: the first seconds of
+ * a run measure connection set-up and a search path the JIT has not compiled yet.
  */
 public final class LatencyProbe implements AutoCloseable {
     /**
      * Latencies of the markers seen, how many were never seen within the wait, and for the
      * breakdown the send-to-ACK times of the markers' batches.
      */
-    public record Result(int markers, long[] latenciesNanos, int unseen, long[] ackNanos, long polls, long pollNanos) {
+    public record Result(int markers, long[] latenciesNanos, int unseen, long[] ackNanos, long polls, long pollNanos,
+                         int notCounted, String slowestBySecond) {
         /** Average time of one poll (search request to parsed answer) in milliseconds. */
         public double pollMs() {
             return polls == 0 ? 0 : pollNanos / 1e6 / polls;
@@ -59,6 +62,9 @@ public final class LatencyProbe implements AutoCloseable {
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, long[]> pending = new ConcurrentHashMap<>();
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
+    private final Map<Long, Long> sentNanos = new ConcurrentHashMap<>();
+    private final long startNanos = System.nanoTime();
+    private volatile long countFromNanos = Long.MIN_VALUE;
     private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
     private final Map<Long, Long> ackLatency = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -85,8 +91,14 @@ public final class LatencyProbe implements AutoCloseable {
         return prefix + "-" + marker;
     }
 
+    /** Markers sent from now on are the ones counted. */
+    public void countFrom(long nanos) {
+        countFromNanos = nanos;
+    }
+
     /** Records that the batch holding the marker is about to be written. */
     void sent(long marker, long nanos) {
+        sentNanos.put(marker, nanos);
         sentAt.put(marker, nanos);
         pending.put(marker, new long[]{nanos, System.currentTimeMillis()});
     }
@@ -114,9 +126,29 @@ public final class LatencyProbe implements AutoCloseable {
         if (failure.get() != null) {
             throw new IOException("latency poller failed: " + failure.get().getMessage(), failure.get());
         }
+        long from = countFromNanos;
+        seen.keySet().removeIf(m -> sentNanos.get(m) < from);
+        ackLatency.keySet().removeIf(m -> sentNanos.get(m) < from);
+        int counted = (int) sentNanos.values().stream().filter(t -> t >= from).count();
+        int unseen = (int) pending.values().stream().filter(p -> p[0] >= from).count();
         long[] l = seen.values().stream().mapToLong(Long::longValue).sorted().toArray();
         long[] a = ackLatency.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Result(l.length + pending.size(), l, pending.size(), a, polls, pollTotalNanos);
+        return new Result(l.length + unseen, l, unseen, a, polls, pollTotalNanos, sentNanos.size() - counted,
+                slowestBySecond());
+    }
+
+    /**
+     * Where the slowest 2 % of the counted markers were sent, by second of the run ("12s:7": seven
+     * sent in its 12th second): clustered tails point at a stall, spread ones at steady queueing.
+     */
+    private String slowestBySecond() {
+        java.util.TreeMap<Long, Integer> bySecond = new java.util.TreeMap<>();
+        seen.entrySet().stream().sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+                .limit(Math.max(1, seen.size() / 50))
+                .forEach(e -> bySecond.merge((sentNanos.get(e.getKey()) - startNanos) / 1_000_000_000L, 1, Integer::sum));
+        StringBuilder b = new StringBuilder();
+        bySecond.forEach((sec, c) -> b.append(b.isEmpty() ? "" : " ").append(sec).append("s:").append(c));
+        return b.toString();
     }
 
     private void pollLoop() {

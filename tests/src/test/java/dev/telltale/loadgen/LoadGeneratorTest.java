@@ -106,6 +106,25 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void markersOfTheWarmUpAreSeenButNotCounted() throws Exception {
+        LoadConfig cfg = config(runToken).withRate(2000).withMarkers(20).withSeed(79).withApplication("shop-warm");
+        LoadGenerator gen = new LoadGenerator(cfg);
+        try (LatencyProbe probe = new LatencyProbe(api, Duration.ofMillis(20))) {
+            probe.start();
+            LoadGenerator.Run run = gen.start(cfg, probe);
+            Thread.sleep(1000);
+            probe.countFrom(System.nanoTime());
+            run.await();
+            LatencyProbe.Result lat = probe.finish(Duration.ofSeconds(15));
+            assertEquals(0, lat.unseen());
+            assertTrue(lat.notCounted() >= 10 && lat.markers() >= 10, "about 20 markers in each second of the 2 s run: "
+                    + lat.notCounted() + " before, " + lat.markers() + " after");
+            assertEquals(lat.markers(), lat.latenciesNanos().length);
+            assertTrue(lat.ackNanos().length <= lat.markers(), "send-to-ACK times of counted markers only");
+        }
+    }
+
+    @Test
     void aRefusedHelloFailsTheRunLoudly() throws Exception {
         LoadConfig cfg = config("tt_run_not-a-real-token").withDuration(Duration.ofMillis(500));
         LoadGenerator gen = new LoadGenerator(cfg.withPoolEvents(250));
