@@ -11,7 +11,9 @@ import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,12 +37,19 @@ import java.util.stream.Stream;
  */
 final class Partition implements AutoCloseable {
     static final String POSITION = "journal_position";
+    /*
+     * Near-real-time refreshes flush a small segment four times a second while someone searches;
+     * those (and merges of them) stay in memory until the next commit writes them out, instead
+     * of being created, written and mostly deleted again on disk between two commits.
+     */
+    private static final double NRT_MAX_SEGMENT_MB = 5.0;
+    private static final double NRT_MAX_CACHED_MB = 48.0;
 
     final long startMs;
     final long endMs;
     final Path dir;
     /** Replaced only when a rebuilt index is swapped in, under the exclusive lifecycle lock. */
-    private volatile FSDirectory directory;
+    private volatile Directory directory;
     private final Supplier<IndexWriterConfig> writerConfig;
     private final AtomicLong minTs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTs = new AtomicLong(Long.MIN_VALUE);
@@ -75,7 +84,7 @@ final class Partition implements AutoCloseable {
     }
 
     private void openIndex(boolean withWriter) throws IOException {
-        directory = FSDirectory.open(dir);
+        directory = new NRTCachingDirectory(FSDirectory.open(dir), NRT_MAX_SEGMENT_MB, NRT_MAX_CACHED_MB);
         try {
             if (DirectoryReader.indexExists(directory)) {
                 SegmentInfos infos = SegmentInfos.readLatestCommit(directory);
