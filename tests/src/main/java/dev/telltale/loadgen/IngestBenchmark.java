@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * {@code bin/telltale-bench ingest}: a fresh appliance in its own JVM ({@code -Xmx1g}), warmed
  * up and then saturated by the load generator over TLS 1.3 (acknowledged events per second);
  * in the same run, the same events indexed by bare Lucene with the appliance's settings on the
- * same number of threads; then ingest-to-searchable latency at half the measured rate; wire
+ * same number of threads; then ingest-to-searchable latency at half the measured rate (markers
+ * sent in the paced run's first {@code --latency-warmup} seconds are not counted); wire
  * bytes per event; the sample session's wire bytes; the appliance's peak heap. The last line
  * printed is the result:
  * {@code ingest events_per_s=… lucene_only_events_per_s=… ratio=… p99_searchable_ms=…
