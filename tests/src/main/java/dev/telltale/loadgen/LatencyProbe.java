@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * was written to the socket until the first search answer that contains it arrived. The
  * figure is thus an upper bound, including up to one poll interval and the query's own time.
  * Markers sent before {@link #countFrom} are polled for but not counted: the first seconds of
- * a run measure connection set-up and a search path the JIT has not compiled yet.
+ * a run measure connection set-up and a search path the JIT has not compiled yet. A marker
+ * never seen counts as lost (slower than any) whenever it was sent.
  */
 public final class LatencyProbe implements AutoCloseable {
     /**
@@ -130,11 +131,12 @@ public final class LatencyProbe implements AutoCloseable {
         seen.keySet().removeIf(m -> sentNanos.get(m) < from);
         ackLatency.keySet().removeIf(m -> sentNanos.get(m) < from);
         int counted = (int) sentNanos.values().stream().filter(t -> t >= from).count();
-        int unseen = (int) pending.values().stream().filter(p -> p[0] >= from).count();
+        // A marker never seen is an event lost or stuck: it counts (as slower than any), warm-up or not.
+        int unseen = pending.size();
         long[] l = seen.values().stream().mapToLong(Long::longValue).sorted().toArray();
         long[] a = ackLatency.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Result(l.length + unseen, l, unseen, a, polls, pollTotalNanos, sentNanos.size() - counted,
-                slowestBySecond());
+        int notCounted = sentNanos.size() - counted - (int) pending.values().stream().filter(p -> p[0] < from).count();
+        return new Result(l.length + unseen, l, unseen, a, polls, pollTotalNanos, notCounted, slowestBySecond());
     }
 
     /**
