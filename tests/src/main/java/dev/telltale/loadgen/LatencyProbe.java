@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LatencyProbe implements AutoCloseable {
     /**
      * Latencies of the markers seen, how many were never seen within the wait, and for the
-     * breakdown the send-to-ACK times of the markers' batches.
+     * breakdown the send-to-ACK times of the markers' batches; {@code notCounted} markers were
+     * seen but sent before {@link #countFrom}.
      */
     public record Result(int markers, long[] latenciesNanos, int unseen, long[] ackNanos, long polls, long pollNanos,
                          int notCounted, String slowestBySecond) {
@@ -63,7 +64,6 @@ public final class LatencyProbe implements AutoCloseable {
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, long[]> pending = new ConcurrentHashMap<>();
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
-    private final Map<Long, Long> sentNanos = new ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
     private volatile long countFromNanos = Long.MIN_VALUE;
     private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
@@ -99,16 +99,15 @@ public final class LatencyProbe implements AutoCloseable {
 
     /** Records that the batch holding the marker is about to be written. */
     void sent(long marker, long nanos) {
-        sentNanos.put(marker, nanos);
         sentAt.put(marker, nanos);
         pending.put(marker, new long[]{nanos, System.currentTimeMillis()});
     }
 
     /** Records that the appliance acknowledged the marker's batch (durable, not yet searchable). */
     void acked(long marker, long nanos) {
-        Long sent = sentAt.remove(marker);
+        Long sent = sentAt.get(marker);
         if (sent != null) {
-            ackLatency.put(marker, nanos - sent);
+            ackLatency.putIfAbsent(marker, nanos - sent);
         }
     }
 
@@ -128,15 +127,15 @@ public final class LatencyProbe implements AutoCloseable {
             throw new IOException("latency poller failed: " + failure.get().getMessage(), failure.get());
         }
         long from = countFromNanos;
-        seen.keySet().removeIf(m -> sentNanos.get(m) < from);
-        ackLatency.keySet().removeIf(m -> sentNanos.get(m) < from);
-        int counted = (int) sentNanos.values().stream().filter(t -> t >= from).count();
+        int seenAll = seen.size();
+        seen.keySet().removeIf(m -> sentAt.get(m) < from);
+        ackLatency.keySet().removeIf(m -> sentAt.get(m) < from);
         // A marker never seen is an event lost or stuck: it counts (as slower than any), warm-up or not.
         int unseen = pending.size();
         long[] l = seen.values().stream().mapToLong(Long::longValue).sorted().toArray();
         long[] a = ackLatency.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        int notCounted = sentNanos.size() - counted - (int) pending.values().stream().filter(p -> p[0] < from).count();
-        return new Result(l.length + unseen, l, unseen, a, polls, pollTotalNanos, notCounted, slowestBySecond());
+        return new Result(l.length + unseen, l, unseen, a, polls, pollTotalNanos, seenAll - seen.size(),
+                slowestBySecond());
     }
 
     /**
@@ -147,7 +146,7 @@ public final class LatencyProbe implements AutoCloseable {
         java.util.TreeMap<Long, Integer> bySecond = new java.util.TreeMap<>();
         seen.entrySet().stream().sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
                 .limit(Math.max(1, seen.size() / 50))
-                .forEach(e -> bySecond.merge((sentNanos.get(e.getKey()) - startNanos) / 1_000_000_000L, 1, Integer::sum));
+                .forEach(e -> bySecond.merge((sentAt.get(e.getKey()) - startNanos) / 1_000_000_000L, 1, Integer::sum));
         StringBuilder b = new StringBuilder();
         bySecond.forEach((sec, c) -> b.append(b.isEmpty() ? "" : " ").append(sec).append("s:").append(c));
         return b.toString();
