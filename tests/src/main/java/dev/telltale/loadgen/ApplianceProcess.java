@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fresh appliance in its own JVM, as an operator runs it ({@code java -Xmx1g -jar
+ * A fresh appliance in its own JVM, as an operator runs it ({@code java -Xms1g -Xmx1g -jar
  * telltale-server.jar}), listening on loopback only, on ports the OS picks, with the admin
  * password preset through the environment. Its console goes to a log file.
  */
@@ -50,7 +50,7 @@ public final class ApplianceProcess implements AutoCloseable {
     public static ApplianceProcess start(Path jar, Path dataDir, String adminPassword, String heap, Path log,
                                          java.util.Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
+                "-Xms" + heap, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "-XX:+IgnoreUnrecognizedVMOptions",
                 "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString(),
                 "--data", dataDir.toString(), "--https-port", "0", "--ingest-port", "0"));

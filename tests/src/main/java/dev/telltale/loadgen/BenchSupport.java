@@ -43,7 +43,7 @@ final class BenchSupport implements AutoCloseable {
         byte[] pw = new byte[18];
         new SecureRandom().nextBytes(pw);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(pw);
-        progress("starting a fresh appliance (-Xmx" + heap + (env.isEmpty() ? "" : ", " + env) + ") in " + work);
+        progress("starting a fresh appliance (-Xms" + heap + " -Xmx" + heap + (env.isEmpty() ? "" : ", " + env) + ") in " + work);
         ApplianceProcess a = null;
         try {
             a = ApplianceProcess.start(jar, work.resolve("data"), password, heap, work.resolve("appliance.log"), env);
