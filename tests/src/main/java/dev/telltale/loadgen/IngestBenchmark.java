@@ -158,7 +158,9 @@ public final class IngestBenchmark {
         long applianceCpu0 = BenchSupport.cpuNanos(b.appliance.pid());
         long ownCpu0 = BenchSupport.cpuNanos(ProcessHandle.current().pid());
         long machine0 = BenchSupport.machineBusyNanos();
+        Map<String, Long> threads0 = ThreadCpu.snapshot(b.appliance.pid());
         long[] w = BenchSupport.window("saturation acked", c::eventsAcked, duration, watch);
+        Map<String, Long> threads1 = ThreadCpu.snapshot(b.appliance.pid());
         double machineCores = (BenchSupport.machineBusyNanos() - machine0) / (double) w[1];
         double seconds = w[1] / 1e9;
         double applianceCores = (BenchSupport.cpuNanos(b.appliance.pid()) - applianceCpu0) / (double) w[1];
@@ -173,6 +175,11 @@ public final class IngestBenchmark {
                         + " run total %d sent, %d acked; CPU cores used: appliance %.2f, load generator %.2f, other"
                         + " processes %.2f", s.eventsPerS(), indexedDelta / seconds, seconds, total.eventsSent(),
                 total.eventsAcked(), applianceCores, ownCores, others));
+        Map<String, Double> byThread = ThreadCpu.cores(threads0, threads1, w[1]);
+        // Lucene starts a thread per merge: one that ended within the window is gone from /proc.
+        double ended = applianceCores - byThread.values().stream().mapToDouble(Double::doubleValue).sum();
+        BenchSupport.progress("saturation: the appliance's cores by thread: " + ThreadCpu.describe(byThread)
+                + String.format(Locale.ROOT, "; threads that ended within the window %.2f", Math.max(0, ended)));
         if (others > 0.25) {
             // A shared machine: the figure is then a lower bound of what the appliance can do.
             BenchSupport.progress("WARNING: other processes used " + String.format(Locale.ROOT, "%.2f", others)
