@@ -34,22 +34,32 @@ class ThreadCpuTest {
         long pid = ProcessHandle.current().pid();
         Map<String, Long> a = ThreadCpu.snapshot(pid);
         long t0 = System.nanoTime();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch spun = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         Thread spin = Thread.ofPlatform().name("cpu-spinner-1").start(() -> {
             long x = 0;
-            while (!stop.get()) {
+            // Its own CPU time, not the wall clock: a loaded machine only makes this take longer.
+            while (threads.getCurrentThreadCpuTime() < 300_000_000L) {
                 x += x * 31 + 7;
+            }
+            spun.countDown();
+            try {
+                stop.await(); // alive for the snapshot: an ended thread's ticks leave /proc
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (x == 42) {
                 System.out.print("");
             }
         });
-        Thread.sleep(400);
-        Map<String, Long> b = ThreadCpu.snapshot(pid); // a thread's ticks vanish from /proc when it ends
+        spun.await();
+        Map<String, Long> b = ThreadCpu.snapshot(pid);
         long nanos = System.nanoTime() - t0;
-        stop.set(true);
+        stop.countDown();
         spin.join();
         Map<String, Double> cores = ThreadCpu.cores(a, b, nanos);
-        assertTrue(cores.getOrDefault("cpu-spinner", 0.0) > 0.3, () -> "spinner not seen busy: " + cores);
+        double cpuSeconds = cores.getOrDefault("cpu-spinner", 0.0) * nanos / 1e9;
+        assertTrue(cpuSeconds > 0.25 && cpuSeconds < 0.4, () -> "spinner's CPU " + cpuSeconds + " s: " + cores);
     }
 }
