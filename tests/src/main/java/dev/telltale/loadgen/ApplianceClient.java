@@ -86,7 +86,10 @@ public final class ApplianceClient {
         return send(authorized(base + path + q).GET().build());
     }
 
-    /** Samples of {@code /metrics} by metric name (labels dropped, the last sample of a name wins). */
+    /**
+     * Samples of {@code /metrics} by metric name (labels dropped, the last sample of a name wins),
+     * and each labelled sample also under its whole name ({@code x_bucket{le="0.1"}}).
+     */
     public Map<String, Double> metrics() throws IOException {
         HttpResponse<String> r = exchange(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build());
         Map<String, Double> out = new HashMap<>();
@@ -98,7 +101,11 @@ public final class ApplianceClient {
             int brace = line.indexOf('{');
             String name = line.substring(0, brace > 0 && brace < space ? brace : space);
             try {
-                out.put(name, Double.parseDouble(line.substring(space + 1)));
+                double value = Double.parseDouble(line.substring(space + 1));
+                out.put(name, value);
+                if (brace > 0 && brace < space) {
+                    out.put(line.substring(0, space), value); // a histogram bucket keeps its labels too
+                }
             } catch (NumberFormatException e) {
                 // Not a sample line.
             }

@@ -195,13 +195,16 @@ public final class IngestBenchmark {
         BenchSupport.progress("latency run: " + run.rate() + " events/s with " + run.markersPerSecond()
                 + " markers/s for " + seconds + " s, the markers of the first " + warmup + " s not counted");
         LatencyProbe.Result lat;
+        String fsyncs;
         try (LatencyProbe probe = new LatencyProbe(b.api, Duration.ofMillis(20))) {
             probe.start();
             LoadGenerator.Run lr = gen.start(run, probe);
             BenchSupport.window("latency warm-up acked", lr.counters()::eventsAcked, warmup, Map.of());
             probe.countFrom(System.nanoTime());
+            Map<String, Double> before = b.api.metrics();
             BenchSupport.window("latency run acked", lr.counters()::eventsAcked, seconds - warmup, Map.of());
             lr.await();
+            fsyncs = FsyncTail.describe(before, b.api.metrics());
             lat = probe.finish(Duration.ofSeconds(10));
         }
         BenchSupport.progress(String.format(Locale.ROOT, "latency: %d markers, %d never seen, p50 %.0f ms, p99 %.0f ms,"
@@ -210,6 +213,7 @@ public final class IngestBenchmark {
                 lat.ackPercentileMs(50), lat.ackPercentileMs(99), lat.polls(), lat.pollMs()));
         BenchSupport.progress("latency: " + lat.notCounted() + " markers of the warm-up not counted; the slowest 2 % of"
                 + " the counted ones were sent at " + lat.slowestBySecond());
+        BenchSupport.progress("latency: the journal in the counted seconds: " + fsyncs);
         return lat;
     }
 

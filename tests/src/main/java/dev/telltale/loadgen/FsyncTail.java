@@ -1,0 +1,33 @@
+package dev.telltale.loadgen;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How many of the journal's fsyncs between two readings of {@code /metrics} took longer than
+ * 100 ms, 250 ms and 1 s (from the {@code telltale_journal_fsync_seconds} histogram): an
+ * event is acknowledged only after its fsync, so these are where a latency tail starts.
+ */
+final class FsyncTail {
+    private static final String HISTOGRAM = "telltale_journal_fsync_seconds";
+    private static final String[] BOUNDS = {"0.1", "0.25", "1"};
+
+    private FsyncTail() {
+    }
+
+    /** "412 fsyncs, over 100 ms: 6, over 250 ms: 2, over 1 s: 0" (histogram bounds as /metrics prints them). */
+    static String describe(Map<String, Double> before, Map<String, Double> after) {
+        double total = delta(before, after, HISTOGRAM + "_count");
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%.0f fsyncs", total));
+        for (String le : BOUNDS) {
+            double over = total - delta(before, after, HISTOGRAM + "_bucket{le=\"" + le + "\"}");
+            String limit = le.equals("1") ? "1 s" : Math.round(Double.parseDouble(le) * 1000) + " ms";
+            b.append(String.format(Locale.ROOT, ", over %s: %.0f", limit, over));
+        }
+        return b.toString();
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
+        return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
+    }
+}

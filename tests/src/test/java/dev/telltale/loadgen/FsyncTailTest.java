@@ -1,0 +1,28 @@
+package dev.telltale.loadgen;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class FsyncTailTest {
+    private static Map<String, Double> reading(double le100, double le250, double le1000, double count) {
+        return Map.of("telltale_journal_fsync_seconds_bucket{le=\"0.1\"}", le100,
+                "telltale_journal_fsync_seconds_bucket{le=\"0.25\"}", le250,
+                "telltale_journal_fsync_seconds_bucket{le=\"1\"}", le1000,
+                "telltale_journal_fsync_seconds_count", count);
+    }
+
+    @Test
+    void countsTheSlowFsyncsBetweenTwoReadings() {
+        // Cumulative buckets: of 110 new fsyncs, 100 within 100 ms, 106 within 250 ms, 109 within 1 s.
+        String s = FsyncTail.describe(reading(50, 55, 58, 60), reading(150, 161, 167, 170));
+        assertEquals("110 fsyncs, over 100 ms: 10, over 250 ms: 4, over 1 s: 1", s);
+    }
+
+    @Test
+    void anApplianceWithoutTheHistogramReadsAsNone() {
+        assertEquals("0 fsyncs, over 100 ms: 0, over 250 ms: 0, over 1 s: 0", FsyncTail.describe(Map.of(), Map.of()));
+    }
+}
