@@ -10,19 +10,19 @@ import java.util.Map;
  */
 final class FsyncTail {
     private static final String HISTOGRAM = "telltale_journal_fsync_seconds";
-    private static final String[] BOUNDS = {"0.1", "0.25", "1"};
+    /** Bucket bounds as /metrics prints them, and how to say them. */
+    private static final String[][] BOUNDS = {{"0.1", "100 ms"}, {"0.25", "250 ms"}, {"1", "1 s"}};
 
     private FsyncTail() {
     }
 
-    /** "412 fsyncs, over 100 ms: 6, over 250 ms: 2, over 1 s: 0" (histogram bounds as /metrics prints them). */
+    /** "412 fsyncs, over 100 ms: 6, over 250 ms: 2, over 1 s: 0". */
     static String describe(Map<String, Double> before, Map<String, Double> after) {
         double total = delta(before, after, HISTOGRAM + "_count");
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%.0f fsyncs", total));
-        for (String le : BOUNDS) {
-            double over = total - delta(before, after, HISTOGRAM + "_bucket{le=\"" + le + "\"}");
-            String limit = le.equals("1") ? "1 s" : Math.round(Double.parseDouble(le) * 1000) + " ms";
-            b.append(String.format(Locale.ROOT, ", over %s: %.0f", limit, over));
+        for (String[] bound : BOUNDS) {
+            double over = total - delta(before, after, HISTOGRAM + "_bucket{le=\"" + bound[0] + "\"}");
+            b.append(String.format(Locale.ROOT, ", over %s: %.0f", bound[1], over));
         }
         return b.toString();
     }

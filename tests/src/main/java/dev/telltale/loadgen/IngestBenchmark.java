@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * {@code bin/telltale-bench ingest}: a fresh appliance in its own JVM ({@code -Xmx1g}), warmed
+ * {@code bin/telltale-bench ingest}: a fresh appliance in its own JVM ({@code -Xms1g -Xmx1g}), warmed
  * up and then saturated by the load generator over TLS 1.3 (acknowledged events per second);
  * in the same run, the same events indexed by bare Lucene with the appliance's settings on the
  * same number of threads; then ingest-to-searchable latency at half the measured rate (markers

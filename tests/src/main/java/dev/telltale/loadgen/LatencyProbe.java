@@ -62,7 +62,8 @@ public final class LatencyProbe implements AutoCloseable {
     private final long pollNanos;
     private final String prefix = "/telltale/probe/" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final AtomicLong counter = new AtomicLong();
-    private final Map<Long, long[]> pending = new ConcurrentHashMap<>();
+    /** Markers not seen yet, with their send time by the wall clock (event times are on it). */
+    private final Map<Long, Long> pending = new ConcurrentHashMap<>();
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
     private volatile long countFromNanos = Long.MIN_VALUE;
@@ -100,7 +101,7 @@ public final class LatencyProbe implements AutoCloseable {
     /** Records that the batch holding the marker is about to be written. */
     void sent(long marker, long nanos) {
         sentAt.put(marker, nanos);
-        pending.put(marker, new long[]{nanos, System.currentTimeMillis()});
+        pending.put(marker, System.currentTimeMillis());
     }
 
     /** Records that the appliance acknowledged the marker's batch (durable, not yet searchable). */
@@ -174,8 +175,8 @@ public final class LatencyProbe implements AutoCloseable {
 
     private void poll() throws IOException {
         long oldestMs = Long.MAX_VALUE;
-        for (long[] p : pending.values()) {
-            oldestMs = Math.min(oldestMs, p[1]);
+        for (long ms : pending.values()) {
+            oldestMs = Math.min(oldestMs, ms);
         }
         Map<String, String> params = new HashMap<>();
         params.put("q", "path:" + prefix + "-*");
@@ -194,9 +195,8 @@ public final class LatencyProbe implements AutoCloseable {
                 }
             }
             for (long id : found) {
-                long[] p = pending.remove(id);
-                if (p != null) {
-                    seen.put(id, arrived - p[0]);
+                if (pending.remove(id) != null) {
+                    seen.put(id, arrived - sentAt.get(id));
                 }
             }
             JsonNode next = r.path("next");
