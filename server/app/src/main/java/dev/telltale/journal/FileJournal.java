@@ -7,7 +7,6 @@ import dev.telltale.protocol.event.EventCodec;
 import dev.telltale.protocol.event.EventType;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +50,9 @@ final class FileJournal implements Journal {
     private long nextUid = 1;
     private long endPosition;
     private boolean replayed;
-    private FileChannel active;
+    private SegmentAppender active;
     private long activeStart;
-    private long activeSize;
+    private boolean directRefusedLogged;
     private Thread thread;
     private RecordSink sink;
     private volatile boolean healthy = true;
@@ -127,14 +126,14 @@ final class FileJournal implements Journal {
                     }
                 }
                 long validEnd = start + reader.offset();
-                if (!reader.atEnd()) {
+                if (reader.paddedEnd() && last) {
+                    // Zeros after the last direct-I/O flush before a crash: padding, not data.
+                    truncate(seg.getValue(), reader.offset());
+                } else if (!reader.atEnd()) {
                     if (last) {
                         // A crash mid-write leaves a torn tail that was never fsync'd, hence never acknowledged.
                         LOG.warning(() -> "journal: truncating torn tail of " + seg.getValue() + " at " + reader.offset());
-                        try (FileChannel ch = FileChannel.open(seg.getValue(), StandardOpenOption.WRITE)) {
-                            ch.truncate(reader.offset());
-                            ch.force(true);
-                        }
+                        truncate(seg.getValue(), reader.offset());
                     } else {
                         LOG.severe(() -> "journal: segment " + seg.getValue() + " is damaged at offset " + reader.offset()
                                 + "; records after it in this segment cannot be read");
@@ -144,6 +143,13 @@ final class FileJournal implements Journal {
             } catch (IOException | RuntimeException e) {
                 throw new JournalException("cannot replay journal segment " + seg.getValue(), e);
             }
+        }
+    }
+
+    private static void truncate(Path segment, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+            ch.force(true);
         }
     }
 
@@ -165,16 +171,18 @@ final class FileJournal implements Journal {
 
     private void openSegment(long start) throws IOException {
         if (active != null) {
-            active.force(true);
             active.close();
         }
         Path file = SegmentFiles.path(dir, start);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        SegmentAppender ch = SegmentAppender.create(file, config.directIo());
+        if (config.directIo() && !ch.direct() && !directRefusedLogged) {
+            directRefusedLogged = true;
+            LOG.info(() -> "journal: the file system of " + dir + " does not take direct I/O; writing through the page cache");
+        }
         WireWriter snap = new WireWriter(64 + nextSeqs.size() * 16);
         RecordCodec.encodeSnapshot(nextUid, nextSeqs, snap);
-        ByteBuffer magic = ByteBuffer.wrap(SegmentFiles.MAGIC);
-        SegmentFiles.writeFully(ch, magic);
-        int entrySize = SegmentFiles.writeEntry(ch, snap.buffer(), 0, snap.size());
+        ch.append(SegmentFiles.MAGIC);
+        ch.appendEntry(snap.buffer(), 0, snap.size());
         ch.force(true);
         SegmentFiles.fsyncDirectory(dir);
         synchronized (this) {
@@ -182,7 +190,6 @@ final class FileJournal implements Journal {
         }
         active = ch;
         activeStart = start;
-        activeSize = SegmentFiles.MAGIC.length + entrySize;
     }
 
     @Override
@@ -368,16 +375,15 @@ final class FileJournal implements Journal {
         for (byte[] e : encoded) {
             estimate += e.length + 6;
         }
-        if (activeSize + estimate > config.segmentBytes() && activeSize > 4096) {
-            openSegment(activeStart + activeSize);
+        if (active.size() + estimate > config.segmentBytes() && active.size() > 4096) {
+            openSegment(activeStart + active.size());
         }
         JournalRecord draft = new JournalRecord(0, 0, s.context(), firstSeq, lastSeq, nextUid, base,
                 s.receivedMs(), types, dts, encoded);
         WireWriter w = recordWriter(estimate);
         RecordCodec.encode(draft, w);
-        long position = activeStart + activeSize;
-        int size = SegmentFiles.writeEntry(active, w.buffer(), 0, w.size());
-        activeSize += size;
+        long position = activeStart + active.size();
+        int size = active.appendEntry(w.buffer(), 0, w.size());
         bytesWritten.add(size);
         nextUid += encoded.length;
         return new JournalRecord(position, position + size, s.context(), firstSeq, lastSeq, draft.firstUid(), base,
@@ -471,7 +477,6 @@ final class FileJournal implements Journal {
         failQueued();
         try {
             if (active != null) {
-                active.force(true);
                 active.close();
             }
         } catch (IOException e) {

@@ -6,9 +6,10 @@ import io.helidon.config.Config;
 /**
  * Node {@code telltale.journal}: {@code segment-bytes} (size at which a new segment file
  * starts), {@code queue-high-bytes} / {@code queue-low-bytes} (memory of queued submissions
- * above which connections stop reading, and below which they resume).
+ * above which connections stop reading, and below which they resume), {@code direct-io}
+ * (segments written with direct I/O where the file system allows it, decision 29; default true).
  */
-public record JournalConfig(long segmentBytes, long queueHighBytes, long queueLowBytes) {
+public record JournalConfig(long segmentBytes, long queueHighBytes, long queueLowBytes, boolean directIo) {
     public JournalConfig {
         if (segmentBytes < (1 << 20)) {
             throw new ConfigException("telltale.journal.segment-bytes", "must be at least 1048576, was " + segmentBytes);
@@ -16,6 +17,11 @@ public record JournalConfig(long segmentBytes, long queueHighBytes, long queueLo
         if (queueLowBytes < 0 || queueHighBytes <= queueLowBytes) {
             throw new ConfigException("telltale.journal.queue-high-bytes", "must exceed queue-low-bytes (" + queueLowBytes + ")");
         }
+    }
+
+    /** With direct I/O. */
+    public JournalConfig(long segmentBytes, long queueHighBytes, long queueLowBytes) {
+        this(segmentBytes, queueHighBytes, queueLowBytes, true);
     }
 
     public static JournalConfig defaults() {
@@ -26,6 +32,7 @@ public record JournalConfig(long segmentBytes, long queueHighBytes, long queueLo
         JournalConfig d = defaults();
         return new JournalConfig(node.get("segment-bytes").asLong().orElse(d.segmentBytes),
                 node.get("queue-high-bytes").asLong().orElse(d.queueHighBytes),
-                node.get("queue-low-bytes").asLong().orElse(d.queueLowBytes));
+                node.get("queue-low-bytes").asLong().orElse(d.queueLowBytes),
+                node.get("direct-io").asBoolean().orElse(d.directIo));
     }
 }

@@ -15,7 +15,8 @@ import java.util.zip.CRC32C;
 /**
  * Segment file layout: 8 bytes of magic, a snapshot entry, then record entries. Every entry
  * is a 4-byte length, a 4-byte CRC-32C of the payload, then the payload. A segment is named
- * by the journal position of its first byte.
+ * by the journal position of its first byte. Entries are never empty, so a zero header is
+ * where a segment written with direct I/O ends (its last block padded, {@link SegmentAppender}).
  */
 final class SegmentFiles {
     static final byte[] MAGIC = "TTJRNL01".getBytes(StandardCharsets.US_ASCII);
@@ -38,24 +39,6 @@ final class SegmentFiles {
         return segments;
     }
 
-    /**
-     * Appends one entry (header, then {@code len} bytes of {@code payload}) without copying the
-     * payload: record payloads are batches of up to megabytes, and a copy of each was a
-     * humongous allocation for G1 that started a concurrent collection cycle.
-     * Returns the bytes written.
-     */
-    static int writeEntry(FileChannel ch, byte[] payload, int off, int len) throws IOException {
-        CRC32C crc = new CRC32C();
-        crc.update(payload, off, len);
-        ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
-        header.putInt(len).putInt((int) crc.getValue()).flip();
-        ByteBuffer[] parts = {header, ByteBuffer.wrap(payload, off, len)};
-        while (parts[0].hasRemaining() || parts[1].hasRemaining()) {
-            ch.write(parts);
-        }
-        return ENTRY_HEADER + len;
-    }
-
     static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
@@ -75,6 +58,7 @@ final class SegmentFiles {
         private long offset;
         private byte[] payload = new byte[64 << 10];
         private int length;
+        private boolean padded;
 
         Reader(Path file) throws IOException {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -109,6 +93,10 @@ final class SegmentFiles {
             header.flip();
             int len = header.getInt();
             int crc = header.getInt();
+            if (len == 0 && crc == 0) {
+                padded = true;
+                return false;
+            }
             if (len < 0 || len > MAX_ENTRY || offset + ENTRY_HEADER + len > size) {
                 return false;
             }
@@ -127,8 +115,14 @@ final class SegmentFiles {
             return true;
         }
 
+        /** Whether the entries ended cleanly: at the end of the file, or at its padding. */
         boolean atEnd() {
-            return offset == size;
+            return offset == size || padded;
+        }
+
+        /** Whether the entries ended at a zero header (padding after the last flush), not at the file's end. */
+        boolean paddedEnd() {
+            return padded;
         }
 
         private void readFully(ByteBuffer b, long at) throws IOException {

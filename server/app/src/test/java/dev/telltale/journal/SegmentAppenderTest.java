@@ -1,0 +1,135 @@
+package dev.telltale.journal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The same contract through the page cache and with direct I/O. */
+class SegmentAppenderTest {
+    @TempDir
+    Path dir;
+
+    /** Entries of every size, a few larger than the staging buffer, forced now and then. */
+    private static List<byte[]> appendMany(SegmentAppender a, long seed) throws IOException {
+        Random rnd = new Random(seed);
+        List<byte[]> written = new ArrayList<>();
+        a.append(SegmentFiles.MAGIC);
+        for (int i = 0; i < 300; i++) {
+            int len = i % 97 == 5 ? SegmentAppender.STAGE_BYTES + rnd.nextInt(100_000) : 1 + rnd.nextInt(i % 3 == 0 ? 9000 : 300);
+            byte[] p = new byte[len];
+            rnd.nextBytes(p);
+            p[0] = 1; // never all zeros
+            long before = a.size();
+            assertEquals(SegmentFiles.ENTRY_HEADER + len, a.appendEntry(p, 0, len));
+            assertEquals(before + SegmentFiles.ENTRY_HEADER + len, a.size());
+            written.add(p);
+            if (rnd.nextInt(7) == 0) {
+                a.force(false);
+            }
+        }
+        return written;
+    }
+
+    private static List<byte[]> readAll(Path file) throws IOException {
+        List<byte[]> read = new ArrayList<>();
+        try (SegmentFiles.Reader r = new SegmentFiles.Reader(file)) {
+            while (r.next()) {
+                read.add(Arrays.copyOf(r.payload(), r.length()));
+            }
+            assertTrue(r.atEnd(), "the entries end cleanly at " + r.offset());
+        }
+        return read;
+    }
+
+    private static void assertSame(List<byte[]> expected, List<byte[]> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), "entry " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void everyEntryReadsBackAndTheClosedFileEndsAtItsSize(boolean direct) throws IOException {
+        Path file = dir.resolve("a.wal");
+        List<byte[]> written;
+        long size;
+        try (SegmentAppender a = SegmentAppender.create(file, direct)) {
+            assumeTrue(a.direct() == direct, "this file system takes no direct I/O");
+            written = appendMany(a, 42);
+            size = a.size();
+        }
+        assertEquals(size, Files.size(file));
+        assertSame(written, readAll(file));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void whatWasForcedIsReadableBeforeCloseAsAfterACrash(boolean direct) throws IOException {
+        Path file = dir.resolve("b.wal");
+        try (SegmentAppender a = SegmentAppender.create(file, direct)) {
+            assumeTrue(a.direct() == direct, "this file system takes no direct I/O");
+            List<byte[]> written = appendMany(a, 7);
+            a.force(false);
+            // Read while the appender is open: what a restart after kill -9 finds.
+            assertSame(written, readAll(file));
+            if (direct) {
+                assertTrue(Files.size(file) % 512 == 0 && Files.size(file) >= a.size(), "whole blocks on disk");
+            }
+            byte[] more = "one more entry after the forced ones".getBytes();
+            a.appendEntry(more, 0, more.length);
+            a.force(false);
+            written.add(more);
+            assertSame(written, readAll(file));
+        }
+    }
+
+    @Test
+    void aJournalOnDiskUsesDirectIoAndReplaysAPaddedSegmentAfterACrash() throws Exception {
+        Path file = dir.resolve(SegmentFiles.path(dir, 0).getFileName());
+        SegmentAppender a = SegmentAppender.create(file, true);
+        assumeTrue(a.direct(), "this file system takes no direct I/O");
+        a.append(SegmentFiles.MAGIC);
+        dev.telltale.protocol.WireWriter snap = new dev.telltale.protocol.WireWriter(64);
+        RecordCodec.encodeSnapshot(1, new java.util.HashMap<>(), snap);
+        a.appendEntry(snap.buffer(), 0, snap.size());
+        a.force(true);
+        long logical = a.size();
+        assertTrue(Files.size(file) > logical, "padded to a block while open");
+        // Never closed, as after kill -9: replay takes the padding for the end, and cuts it.
+        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new dev.telltale.metrics.Metrics())) {
+            j.replay(0, r -> { });
+        }
+        assertEquals(logical, Files.size(file));
+        a.close();
+    }
+
+    @Test
+    void aFileSystemThatRefusesDirectIoGetsThePageCache() throws IOException {
+        Path file = dir.resolve("c.wal");
+        // An option FileChannel does not know is refused as an old kernel refuses O_DIRECT.
+        java.nio.file.OpenOption refused = new java.nio.file.OpenOption() {
+        };
+        try (SegmentAppender a = SegmentAppender.create(file, java.util.Optional.of(refused))) {
+            assertFalse(a.direct());
+            List<byte[]> written = appendMany(a, 3);
+            a.force(true);
+            assertSame(written, readAll(file));
+        }
+    }
+}
