@@ -7,7 +7,7 @@ import io.helidon.config.Config;
  * Node {@code telltale.journal}: {@code segment-bytes} (size at which a new segment file
  * starts), {@code queue-high-bytes} / {@code queue-low-bytes} (memory of queued submissions
  * above which connections stop reading, and below which they resume), {@code direct-io}
- * (segments written with direct I/O where the file system allows it, decision 29; default true).
+ * (segments written with direct I/O where the file system allows it, decision 30; default true).
  */
 public record JournalConfig(long segmentBytes, long queueHighBytes, long queueLowBytes, boolean directIo) {
     public JournalConfig {

@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Appends to one new segment file, either through the page cache or with direct I/O
- * (decision 29). With direct I/O, appended bytes collect in an aligned buffer and go to the
+ * (decision 30). With direct I/O, appended bytes collect in an aligned buffer and go to the
  * file in whole blocks when the buffer fills or at {@link #force}: the last, partial block is
  * padded with zeros and written again, completed, by the next flush. The file may therefore
  * hold zeros past {@link #size()} until {@link #close()} cuts it there; a reader stops at a
