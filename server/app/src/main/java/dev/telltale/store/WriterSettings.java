@@ -1,5 +1,6 @@
 package dev.telltale.store;
 
+import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.TieredMergePolicy;
 
@@ -22,6 +23,12 @@ final class WriterSettings {
         c.setMergePolicy(mp);
         // A refresh must not wait for merges of the segments it just flushed.
         c.setMaxFullFlushMergeWaitMillis(0);
+        // Merges write at an adaptive rate (faster only when they fall behind) instead of in
+        // bursts that take both cores from indexing and fill the disk queue the journal's
+        // fsyncs wait behind (decision 31).
+        ConcurrentMergeScheduler cms = new ConcurrentMergeScheduler();
+        cms.enableAutoIOThrottle();
+        c.setMergeScheduler(cms);
         return c;
     }
 }
