@@ -16,9 +16,10 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code bin/telltale-bench ingest}: a fresh appliance in its own JVM ({@code -Xms1g -Xmx1g}), warmed
- * up and then saturated by the load generator over TLS 1.3 (acknowledged events per second);
+ * up ({@code --warmup}, 120 s: the JIT's first minutes are not measured, decision 29) and then
+ * saturated by the load generator over TLS 1.3 (acknowledged events per second);
  * in the same run, the same events indexed by bare Lucene with the appliance's settings on the
- * same number of threads; then ingest-to-searchable latency at half the measured rate (markers
+ * same number of threads, warm too (a first pass into a throwaway index); then ingest-to-searchable latency at half the measured rate (markers
  * sent in the paced run's first {@code --latency-warmup} seconds are not counted); wire
  * bytes per event; the sample session's wire bytes; the appliance's peak heap. The last line
  * printed is the result:
