@@ -170,11 +170,8 @@ final class FileJournal implements Journal {
     }
 
     private void openSegment(long start) throws IOException {
-        if (active != null) {
-            active.close();
-        }
         Path file = SegmentFiles.path(dir, start);
-        SegmentAppender ch = SegmentAppender.create(file, config.directIo());
+        SegmentAppender ch = active != null ? active.next(file) : SegmentAppender.create(file, config.directIo());
         if (config.directIo() && !ch.direct() && !directRefusedLogged) {
             directRefusedLogged = true;
             LOG.info(() -> "journal: the file system of " + dir + " does not take direct I/O; writing through the page cache");

@@ -25,19 +25,21 @@ final class SegmentAppender implements AutoCloseable {
     private final FileChannel ch;
     private final ByteBuffer stage; // null: through the page cache
     private final int block;
+    private final Optional<OpenOption> directOption;
     private long size;
     private long stageAt; // file offset of stage[0], a multiple of block
     private boolean unwritten;
 
-    private SegmentAppender(FileChannel ch, ByteBuffer stage, int block) {
+    private SegmentAppender(FileChannel ch, ByteBuffer stage, int block, Optional<OpenOption> directOption) {
         this.ch = ch;
         this.stage = stage;
         this.block = block;
+        this.directOption = directOption;
     }
 
     /**
      * Creates {@code file} (it must not exist). With {@code direct}, direct I/O is used when the
-     * file system supports it (tmpfs does not); {@link #direct()} tells which was used.
+     * file system takes it (not all do); {@link #direct()} tells which was used.
      *
      * @throws IOException if the file cannot be created
      */
@@ -47,21 +49,40 @@ final class SegmentAppender implements AutoCloseable {
 
     /** As {@link #create(Path, boolean)}, with {@code direct} the option that asks for direct I/O. */
     static SegmentAppender create(Path file, Optional<OpenOption> direct) throws IOException {
+        return create(file, direct, null);
+    }
+
+    private static SegmentAppender create(Path file, Optional<OpenOption> direct, ByteBuffer kept) throws IOException {
         if (direct.isPresent()) {
             int block = blockSize(file.getParent());
             if (block > 0) {
                 try {
                     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                             direct.get());
-                    return new SegmentAppender(ch, ByteBuffer.allocateDirect(STAGE_BYTES + block).alignedSlice(block),
-                            block);
+                    // One buffer for the journal's life: a direct buffer per segment would be freed
+                    // only when the collector gets to it.
+                    ByteBuffer stage = kept != null && kept.alignmentOffset(0, block) == 0 && kept.capacity() % block == 0
+                            ? kept.clear() : ByteBuffer.allocateDirect(STAGE_BYTES + block).alignedSlice(block);
+                    return new SegmentAppender(ch, stage, block, direct);
                 } catch (IOException | UnsupportedOperationException e) {
                     // The file system refused O_DIRECT after all: fall back below.
                     Files.deleteIfExists(file);
                 }
             }
         }
-        return new SegmentAppender(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), null, 0);
+        return new SegmentAppender(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), null, 0,
+                Optional.empty());
+    }
+
+    /**
+     * Closes this segment ({@link #close()}) and creates {@code next} the same way, with this
+     * one's buffer.
+     *
+     * @throws IOException if this segment cannot be made durable or the next one created
+     */
+    SegmentAppender next(Path next) throws IOException {
+        close();
+        return create(next, directOption, stage);
     }
 
     /** Whether this file is written with direct I/O. */

@@ -99,6 +99,26 @@ class SegmentAppenderTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theNextSegmentIsWrittenTheSameWayAndTheFirstStaysWhole(boolean direct) throws IOException {
+        Path first = dir.resolve("d1.wal");
+        Path second = dir.resolve("d2.wal");
+        SegmentAppender a = SegmentAppender.create(first, direct);
+        assumeTrue(a.direct() == direct, "this file system takes no direct I/O");
+        List<byte[]> one = appendMany(a, 11);
+        long firstSize = a.size();
+        List<byte[]> two;
+        try (SegmentAppender b = a.next(second)) {
+            assertEquals(direct, b.direct());
+            assertEquals(0, b.size());
+            two = appendMany(b, 12);
+        }
+        assertEquals(firstSize, Files.size(first));
+        assertSame(one, readAll(first));
+        assertSame(two, readAll(second));
+    }
+
     @Test
     void aJournalOnDiskUsesDirectIoAndReplaysAPaddedSegmentAfterACrash() throws Exception {
         Path file = dir.resolve(SegmentFiles.path(dir, 0).getFileName());
