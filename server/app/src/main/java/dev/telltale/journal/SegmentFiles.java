@@ -86,6 +86,8 @@ final class SegmentFiles {
 
         boolean next() throws IOException {
             if (size - offset < ENTRY_HEADER) {
+                // Padding can end a block closer to its end than a header's length.
+                padded = size > offset && zeros(size - offset);
                 return false;
             }
             ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
@@ -115,12 +117,23 @@ final class SegmentFiles {
             return true;
         }
 
+        private boolean zeros(long n) throws IOException {
+            ByteBuffer rest = ByteBuffer.allocate((int) n);
+            readFully(rest, offset);
+            for (int i = 0; i < rest.position(); i++) {
+                if (rest.get(i) != 0) {
+                    return false;
+                }
+            }
+            return rest.position() == n;
+        }
+
         /** Whether the entries ended cleanly: at the end of the file, or at its padding. */
         boolean atEnd() {
             return offset == size || padded;
         }
 
-        /** Whether the entries ended at a zero header (padding after the last flush), not at the file's end. */
+        /** Whether the entries ended at zeros (the padding after the last flush), not at the file's end. */
         boolean paddedEnd() {
             return padded;
         }

@@ -120,6 +120,22 @@ class SegmentAppenderTest {
     }
 
     @Test
+    void paddingShorterThanAnEntryHeaderIsStillAnEnd() throws IOException {
+        Path file = dir.resolve("e.wal");
+        try (SegmentAppender a = SegmentAppender.create(file, true)) {
+            assumeTrue(a.direct(), "this file system takes no direct I/O");
+            int block = (int) Files.getFileStore(dir).getBlockSize();
+            byte[] p = new byte[block - 3 - SegmentFiles.MAGIC.length - SegmentFiles.ENTRY_HEADER];
+            Arrays.fill(p, (byte) 7);
+            a.append(SegmentFiles.MAGIC);
+            a.appendEntry(p, 0, p.length);
+            a.force(false);
+            assertEquals(block, Files.size(file), "three bytes of padding");
+            assertSame(List.of(p), readAll(file));
+        }
+    }
+
+    @Test
     void aJournalOnDiskUsesDirectIoAndReplaysAPaddedSegmentAfterACrash() throws Exception {
         Path file = dir.resolve(SegmentFiles.path(dir, 0).getFileName());
         SegmentAppender a = SegmentAppender.create(file, true);
