@@ -19,8 +19,9 @@ import java.util.function.LongSupplier;
  * up ({@code --warmup}, 120 s: the JIT's first minutes are not measured, decision 29) and then
  * saturated by the load generator over TLS 1.3 (acknowledged events per second);
  * in the same run, the same events indexed by bare Lucene with the appliance's settings on the
- * same number of threads, warm too (a first pass into a throwaway index); then ingest-to-searchable latency at half the measured rate (markers
- * sent in the paced run's first {@code --latency-warmup} seconds are not counted); wire
+ * same number of threads, warm too (a first pass into a throwaway index); then
+ * ingest-to-searchable latency at half the measured rate (markers sent in the paced run's
+ * first {@code --latency-warmup} seconds are not counted); wire
  * bytes per event; the sample session's wire bytes; the appliance's peak heap. The last line
  * printed is the result:
  * {@code ingest events_per_s=… lucene_only_events_per_s=… ratio=… p99_searchable_ms=…
