@@ -6,6 +6,8 @@ import dev.telltale.protocol.event.EventCodec;
 import dev.telltale.protocol.event.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -70,6 +72,30 @@ class FileJournalTest {
         assertEquals("/tmp/f13", replayed.get(1).event(2).body().string("path").orElseThrow());
         assertEquals(live.get(1).firstUid(), replayed.get(1).firstUid());
         assertEquals(live.get(1).position(), replayed.get(1).position());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void directIoAsConfiguredPaddingWhileOpenCutAtClose(boolean direct) throws Exception {
+        JournalConfig config = new JournalConfig(64L << 20, 64L << 20, 32L << 20, direct);
+        List<JournalRecord> live = new CopyOnWriteArrayList<>();
+        RecordingCallback cb = new RecordingCallback();
+        Path segment = SegmentFiles.path(dir, 0);
+        long block = Files.getFileStore(dir).getBlockSize();
+        try (Journal j = Journal.open(dir, config, new Metrics())) {
+            j.replay(0, r -> { });
+            j.start(live::add);
+            j.submit(batch(1, 3, cb));
+            assertEquals("ack 3", cb.next());
+            long deadline = System.currentTimeMillis() + 5000;
+            while (live.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10); // the record reaches the sink just after its ACK
+            }
+            long end = live.get(0).end();
+            // Direct I/O writes whole blocks; through the page cache the file ends where the record does.
+            assertEquals(direct ? (end + block - 1) / block * block : end, Files.size(segment));
+        }
+        assertEquals(live.get(0).end(), Files.size(segment));
     }
 
     @Test

@@ -136,7 +136,7 @@ class SegmentAppenderTest {
     }
 
     @Test
-    void aJournalOnDiskUsesDirectIoAndReplaysAPaddedSegmentAfterACrash() throws Exception {
+    void aPaddedSegmentLeftByACrashReplaysAndIsCutToItsEntries() throws Exception {
         Path file = dir.resolve(SegmentFiles.path(dir, 0).getFileName());
         SegmentAppender a = SegmentAppender.create(file, true);
         assumeTrue(a.direct(), "this file system takes no direct I/O");
