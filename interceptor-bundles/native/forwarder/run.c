@@ -44,6 +44,7 @@ extern char **environ;
 
 #define SYNC_EVERY_MS 50u       /* group commit, at most 20 fdatasyncs a second: more often stalls the
                                    program's own writes on the file system journal (docs/interceptor.md) */
+#define SYNC_OFFLINE_MS 1000u   /* the same while nothing can be shipped (appliance not reached) */
 #define DRAIN_AFTER_EXIT_MS 500u /* keep reading the tree's records this long after the command exits */
 #define PER_FD_BURST 256        /* records read from one connection before looking at the others */
 
@@ -141,6 +142,13 @@ static int read_conn(run_ctx *x, int fd) {
 
 static int pid_alive(uint32_t pid) {
     return kill((pid_t) pid, 0) == 0 || errno != ESRCH;
+}
+
+/* Syncs make records shippable (the shipper sends durable ones only) and safe from a power
+ * loss. While the appliance has not been reached in this run only the second matters, and
+ * each sync makes the program's own writes wait on the file system's journal. */
+static unsigned sync_every_ms(run_ctx *x) {
+    return tt_shipper_offline(&x->sh) ? SYNC_OFFLINE_MS : SYNC_EVERY_MS;
 }
 
 /* Takes what the ring holds (bounded). Returns TT_RING_EMPTY, TT_RING_WAIT (a record is
@@ -511,7 +519,7 @@ int tt_cmd_run(tt_config *c) {
             ring_arm(&x); /* idle: sleep until a producer finds the ring empty and wakes us */
         }
         if (tt_spool_dirty(&x.sp)) {
-            uint64_t due = x.last_sync_ms + SYNC_EVERY_MS;
+            uint64_t due = x.last_sync_ms + sync_every_ms(&x);
             int t = due > now ? (int) (due - now) : 0;
             timeout = timeout < 0 || t < timeout ? t : timeout;
             if (x.sp.full_count && timeout < 0) {
@@ -582,7 +590,7 @@ int tt_cmd_run(tt_config *c) {
             }
         }
         now = tt_mono_ms();
-        if (tt_spool_dirty(&x.sp) && now - x.last_sync_ms >= SYNC_EVERY_MS) {
+        if (tt_spool_dirty(&x.sp) && now - x.last_sync_ms >= sync_every_ms(&x)) {
             uint64_t before = tt_spool_durable_seq(&x.sp);
             tt_spool_sync(&x.sp);
             x.last_sync_ms = now;
@@ -607,14 +615,22 @@ int tt_cmd_run(tt_config *c) {
                 atomic_load(&x.ch.ring.r.ctl->wakes));
     }
 
-    /* Flush: everything received becomes durable, then a bounded wait for ACKs. */
+    /* Flush: everything received becomes durable, then a bounded wait for ACKs. When nothing
+     * will be shipped (no wait asked for, or the appliance never reached in this run) the
+     * records are written but not synced: the sync would wait for the disk to take whatever
+     * the program wrote before it, and the next run syncs them before shipping any
+     * (docs/decisions/0032-spool-exit-without-sync.md). */
     await_hostenv(&x, hostenv_started);
-    tt_spool_sync(&x.sp);
-    if (x.sp.full_count) {
-        tt_spool_close(&x.sp); /* records the pending spool_full gap */
+    unsigned flush_ms = exit_ms == 0 ? 0 : c->flush_ms;
+    int deliver = flush_ms > 0 && !tt_shipper_offline(&x.sh);
+    if (deliver) {
+        tt_spool_sync(&x.sp);
+        if (x.sp.full_count) {
+            tt_spool_close(&x.sp); /* records the pending spool_full gap */
+        }
     }
     tt_shipper_notify(&x.sh);
-    int all = tt_shipper_finish(&x.sh, exit_ms == 0 ? 0 : c->flush_ms);
+    int all = tt_shipper_finish(&x.sh, deliver ? flush_ms : 0);
     tt_info("forwarder done: %" PRIu64 " records received, %" PRIu64 " events spooled, %" PRIu64
             " dropped (spool full), %" PRIu64 " reported lost by interceptors, %" PRIu64 " sent in %" PRIu64
             " batches (%" PRIu64 " bytes raw, %" PRIu64 " on the wire), %" PRIu64 " rejected, %" PRIu64
@@ -625,7 +641,11 @@ int tt_cmd_run(tt_config *c) {
             tt_spool_bytes(&x.sp),
             all ? "everything acknowledged" : "the rest stays in the spool for the next run");
     tt_shipper_free(&x.sh);
-    tt_spool_close(&x.sp);
+    if (deliver) {
+        tt_spool_close(&x.sp);
+    } else {
+        tt_spool_leave(&x.sp);
+    }
     tt_channel_close(&x.ch);
     tt_channel_ring_close(&x.ch);
     tt_log_close();

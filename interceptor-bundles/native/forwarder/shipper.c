@@ -408,6 +408,9 @@ static void *shipper_main(void *arg) {
         tt_err("cannot ship: no %s configured; events stay in the spool", !sh->cfg->host ? "portal" : "run token");
         have_ctx = 0;
     }
+    if (!have_ctx) {
+        atomic_store(&sh->offline, 1);
+    }
     unsigned backoff = 0;
     int ever_connected = 0;
     char last_err[512] = "";
@@ -451,6 +454,9 @@ static void *shipper_main(void *arg) {
                 backoff = 1000; /* the flush window is short: try often within it */
             }
             tt_session_close(&c.s, 0);
+            if (!ever_connected) {
+                atomic_store(&sh->offline, 1);
+            }
             if (atomic_load(&sh->draining) && !ever_connected) {
                 /* The command has exited and the appliance was never reachable during this run
                  * (offline laptop): do not hold up the exit; the spool keeps it for the next run.
@@ -469,6 +475,7 @@ static void *shipper_main(void *arg) {
         last_err[0] = 0;
         backoff = 0;
         ever_connected = 1;
+        atomic_store(&sh->offline, 0);
         atomic_store(&sh->connected, 1);
         int done = run_connection(sh, &c);
         atomic_store(&sh->connected, 0);
@@ -525,6 +532,10 @@ int tt_shipper_start(tt_shipper *sh) {
     }
     sh->started = 1;
     return 0;
+}
+
+int tt_shipper_offline(tt_shipper *sh) {
+    return !sh->started || atomic_load(&sh->offline);
 }
 
 int tt_shipper_finish(tt_shipper *sh, unsigned ms) {

@@ -31,6 +31,7 @@ typedef struct tt_shipper {
     _Atomic int finished;       /* the thread has left its loop */
     _Atomic uint64_t acked;     /* highest seq the appliance has acknowledged */
     _Atomic int connected;
+    _Atomic int offline;        /* cannot ship in this run: never connected, and the last try failed */
     /* statistics */
     _Atomic uint64_t events_sent, batches_sent, gaps_sent, raw_bytes, wire_bytes, rejected, connects;
 } tt_shipper;
@@ -43,6 +44,9 @@ void tt_shipper_notify(tt_shipper *sh);
 /* Asks the shipper to send what is durable and stop; waits at most ms for it. Returns 1 when
  * everything durable was acknowledged. */
 int tt_shipper_finish(tt_shipper *sh, unsigned ms);
+/* Whether nothing will be shipped in this run as things stand: not started, nothing to ship
+ * to (no portal or token), or the appliance has not been reached by any try so far. */
+int tt_shipper_offline(tt_shipper *sh);
 void tt_shipper_free(tt_shipper *sh);
 
 #endif

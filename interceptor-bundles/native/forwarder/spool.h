@@ -75,11 +75,16 @@ typedef struct tt_spool {
 } tt_spool;
 
 /* Opens (creating) the spool at dir, or at dir.2 … dir.9 when another forwarder holds dir.
- * Lists the segments, cuts a torn tail off the newest, starts a fresh active segment.
+ * Lists the segments, cuts a torn tail off the newest and syncs it, starts a fresh active segment.
  * Returns 0 or -1. */
 int tt_spool_open(tt_spool *sp, const char *dir, uint64_t limit);
 /* Records a pending spool_full gap, flushes, syncs and closes. */
 void tt_spool_close(tt_spool *sp);
+/* Like tt_spool_close, but without waiting for the disk: every record is written (safe from a
+ * crash of this process) and its write-back started, not forced. For an exit that will not
+ * ship: nothing unsynced was shipped (the shipper sends durable records only), and the next
+ * tt_spool_open syncs the newest segment before the shipper may read it. */
+void tt_spool_leave(tt_spool *sp);
 
 /* Writer: appends one event (bytes without dt_us). Returns its seq, or 0 when the spool is
  * full (the seq is then part of a spool_full gap). Not yet durable: see tt_spool_sync. */

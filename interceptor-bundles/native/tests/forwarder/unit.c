@@ -1,6 +1,6 @@
 /*
  * Unit tests of the forwarder's parts that need no appliance: spool (append, durability
- * boundary, CRC-32C, torn-tail recovery, a damaged closed segment, full → spool_full gap,
+ * boundary, CRC-32C, torn-tail recovery, leaving without a sync, a damaged closed segment, full → spool_full gap,
  * ACK deletion, resume numbering),
  * redaction (bearer value, secret environment values), config file parsing, frames, the host
  * environment's packages and their loadable files from fake dpkg, apk and rpm databases, and
@@ -149,6 +149,35 @@ static void test_spool_torn_tail(void) {
     struct stat st;
     stat(path, &st);
     CHECK(st.st_size == 10 * (8 + 17 + 50), "torn tail cut off (%lld)", (long long) st.st_size);
+    tt_spool_close(&sp);
+}
+
+/* An exit that ships nothing leaves its records written, not synced; the next open finds them
+ * all, continues the numbering after them, and they are durable (readable by the shipper). */
+static void test_spool_leave(void) {
+    char dir[512];
+    spool_dir(dir, sizeof dir, "leave");
+    tt_spool sp;
+    CHECK(tt_spool_open(&sp, dir, 1 << 30) == 0, "open");
+    char ev[40] = "leave";
+    for (int i = 0; i < 10; i++) {
+        tt_spool_append_event(&sp, 7, ev, sizeof ev);
+    }
+    tt_spool_sync(&sp);
+    for (int i = 0; i < 5; i++) {
+        tt_spool_append_event(&sp, 8, ev, sizeof ev);
+    }
+    uint64_t syncs = atomic_load(&sp.syncs);
+    tt_spool_leave(&sp);
+    CHECK(atomic_load(&sp.syncs) == syncs, "leaving does not sync (%llu syncs, was %llu)",
+          (unsigned long long) atomic_load(&sp.syncs), (unsigned long long) syncs);
+    CHECK(tt_spool_open(&sp, dir, 1 << 30) == 0, "reopen");
+    CHECK(sp.next_seq == 16, "numbering continues after the unsynced records: %llu", (unsigned long long) sp.next_seq);
+    CHECK(sp.corrupt_cut == 0, "nothing cut");
+    uint64_t end;
+    int gaps;
+    CHECK(read_all(&sp, 1, &end, &gaps) == 15 && end == 16, "all 15 records readable after reopen (end %llu)",
+          (unsigned long long) end);
     tt_spool_close(&sp);
 }
 
@@ -868,6 +897,7 @@ int main(void) {
     test_spool_basic();
     test_crc32c();
     test_spool_torn_tail();
+    test_spool_leave();
     test_spool_damaged_closed_segment();
     test_spool_full();
     test_spool_full_active_acked();
