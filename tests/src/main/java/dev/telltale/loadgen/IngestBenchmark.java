@@ -185,17 +185,22 @@ public final class IngestBenchmark {
                         + " run total %d sent, %d acked; CPU cores used: appliance %.2f, load generator %.2f, other"
                         + " processes %.2f", s.eventsPerS(), indexedDelta / seconds, seconds, total.eventsSent(),
                 total.eventsAcked(), applianceCores, ownCores, others));
-        Map<String, Double> byThread = ThreadCpu.cores(threads0, threads1, w[1]);
-        // Lucene starts a thread per merge: one that ended within the window is gone from /proc.
-        double ended = applianceCores - byThread.values().stream().mapToDouble(Double::doubleValue).sum();
-        BenchSupport.progress("saturation: the appliance's cores by thread: " + ThreadCpu.describe(byThread)
-                + String.format(Locale.ROOT, "; threads that ended within the window %.2f", Math.max(0, ended)));
+        describeThreads("saturation", applianceCores, ThreadCpu.cores(threads0, threads1, w[1]));
         if (others > 0.25) {
             // A shared machine: the figure is then a lower bound of what the appliance can do.
             BenchSupport.progress("WARNING: other processes used " + String.format(Locale.ROOT, "%.2f", others)
                     + " cores during the measurement; the result understates the appliance");
         }
         return s;
+    }
+
+    /** Prints where the appliance's cores went in a window, by thread. */
+    private static void describeThreads(String window, double applianceCores, Map<String, Double> byThread) {
+        // Lucene starts a thread per merge: one that ended within the window is gone from /proc.
+        double ended = applianceCores - byThread.values().stream().mapToDouble(Double::doubleValue).sum();
+        BenchSupport.progress(window + String.format(Locale.ROOT, ": the appliance's %.2f cores by thread: ", applianceCores)
+                + ThreadCpu.describe(byThread)
+                + String.format(Locale.ROOT, "; threads that ended within the window %.2f", Math.max(0, ended)));
     }
 
     /** A paced run with latency markers; the markers' send-to-searchable latencies. */
@@ -212,7 +217,12 @@ public final class IngestBenchmark {
             BenchSupport.window("latency warm-up acked", lr.counters()::eventsAcked, warmup, Map.of());
             probe.countFrom(System.nanoTime());
             Map<String, Double> before = b.api.metrics();
-            BenchSupport.window("latency run acked", lr.counters()::eventsAcked, seconds - warmup, Map.of());
+            long cpu0 = BenchSupport.cpuNanos(b.appliance.pid());
+            Map<String, Long> threads0 = ThreadCpu.snapshot(b.appliance.pid());
+            long[] w = BenchSupport.window("latency run acked", lr.counters()::eventsAcked, seconds - warmup, Map.of());
+            Map<String, Long> threads1 = ThreadCpu.snapshot(b.appliance.pid());
+            describeThreads("latency run", (BenchSupport.cpuNanos(b.appliance.pid()) - cpu0) / (double) w[1],
+                    ThreadCpu.cores(threads0, threads1, w[1]));
             lr.await();
             fsyncs = FsyncTail.describe(before, b.api.metrics());
             lat = probe.finish(Duration.ofSeconds(10));
