@@ -619,7 +619,7 @@ int tt_cmd_run(tt_config *c) {
      * will be shipped (no wait asked for, or the appliance never reached in this run) the
      * records are written but not synced: the sync would wait for the disk to take whatever
      * the program wrote before it, and the next run syncs them before shipping any
-     * (docs/decisions/0032-spool-exit-without-sync.md). */
+     * (docs/decisions/0032-spool-syncs-when-nothing-ships.md). */
     await_hostenv(&x, hostenv_started);
     unsigned flush_ms = exit_ms == 0 ? 0 : c->flush_ms;
     int deliver = flush_ms > 0 && !tt_shipper_offline(&x.sh);

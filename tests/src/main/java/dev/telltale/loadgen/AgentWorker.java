@@ -114,6 +114,7 @@ final class AgentWorker implements Runnable {
             byte[] frame;
             int count;
             long marker = -1;
+            long markerTimeUs = 0;
             if (live) {
                 for (int i = 0; i < perBatch; i++) {
                     enc.add(pool.encoded()[cursor]);
@@ -121,8 +122,9 @@ final class AgentWorker implements Runnable {
                 }
                 if (probe != null && System.nanoTime() >= nextMarker) {
                     marker = probe.nextMarker();
-                    enc.add(EventCodec.encode(generator.fileOpen(pool.process(), EventPool.EVENT_SPACING_US * perBatch,
-                            probe.path(marker), false)));
+                    long dtUs = EventPool.EVENT_SPACING_US * perBatch;
+                    markerTimeUs = base + dtUs; // an event's time is its batch's base time plus its dt_us
+                    enc.add(EventCodec.encode(generator.fileOpen(pool.process(), dtUs, probe.path(marker), false)));
                     nextMarker += markerInterval;
                 }
                 count = enc.count();
@@ -134,7 +136,7 @@ final class AgentWorker implements Runnable {
             }
             inflight.add(new long[]{seq + count - 1, count, marker});
             if (marker >= 0) {
-                probe.sent(marker, System.nanoTime());
+                probe.sent(marker, System.nanoTime(), markerTimeUs);
             }
             conn.write(frame);
             conn.flush();
