@@ -250,20 +250,20 @@ def test_offline_spool_syncs_seldom():
     """With the appliance unreachable nothing ships, so syncs only guard against a power loss:
     about one a second while records arrive, none at exit (docs/decisions/0032). The next run
     still finds every record and numbers on after them."""
-    sp = os.path.join(TMP, "sp-offline")
+    sp = os.path.join(TMP, "sp-seldom")  # not sp-offline: the end-to-end test counts what that one holds
     ca = os.path.join(TMP, "offline-ca")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                     "-keyout", ca + ".key", "-out", ca + ".crt", "-subj", "/CN=offline", "-days", "2"],
                    capture_output=True, check=True)
     # a complete configuration, so the shipper really tries the address and finds nobody there
-    r = run(tt([PY, CHANSEND, "--tag", "offline", "--events", "300", "--rate", "200"], spool=sp, portal=DEAD,
+    r = run(tt([PY, CHANSEND, "--tag", "seldom", "--events", "300", "--rate", "200"], spool=sp, portal=DEAD,
                token="tt_run_offline", ca=ca + ".crt", flush=5))
     check(r.returncode == 0, "offline run exits 0 (%r)" % r.stderr)
     log = open(os.path.join(sp, "forwarder.log")).read()
     d = re.search(r"forwarder done: .*?(\d+) events spooled.*?(\d+) fdatasyncs", log)
     check(d is not None and int(d.group(1)) >= 300 and int(d.group(2)) <= 4,
           "1.5 s of records offline, a few syncs (every 50 ms would be about 30): %s" % (d.group(0) if d else log[-400:]))
-    r = run(tt([PY, CHANSEND, "--tag", "offline2", "--events", "1"], spool=sp, portal=DEAD, flush=5))
+    r = run(tt([PY, CHANSEND, "--tag", "seldom2", "--events", "1"], spool=sp, portal=DEAD, flush=5))
     log = open(os.path.join(sp, "forwarder.log")).read()
     opened = re.findall(r"spool: .* holds \d+ segment\(s\), (\d+) bytes; next seq (\d+)", log)
     check(r.returncode == 0 and len(opened) >= 2 and int(opened[-1][1]) > int(d.group(1) if d else 0),
