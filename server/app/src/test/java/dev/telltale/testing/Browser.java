@@ -120,8 +120,7 @@ public final class Browser implements AutoCloseable {
     public Browser follow(String linkText) {
         WebElement html = find("html");
         driver.findElement(By.linkText(linkText)).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+        awaitReplaced(html);
         return this;
     }
 
@@ -129,9 +128,29 @@ public final class Browser implements AutoCloseable {
     public Browser submit(String css) {
         WebElement html = find("html");
         find(css).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+        awaitReplaced(html);
         return this;
+    }
+
+    /** Waits until the page that held {@code html} has been replaced by the next one. */
+    private void awaitReplaced(WebElement html) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> gone(html));
+    }
+
+    private static boolean gone(WebElement e) {
+        try {
+            e.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException x) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException x) {
+            // Chromium sometimes reports an element of the page it has just left this way
+            // instead of as stale (CI: "Node with given id does not belong to the document").
+            if (String.valueOf(x.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw x;
+        }
     }
 
     /** Saves a PNG of the page as {@code target/screenshots/NAME.png} (kept as a test artifact). */
