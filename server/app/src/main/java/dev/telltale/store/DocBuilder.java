@@ -55,6 +55,8 @@ final class DocBuilder {
     private final WireWriter stored = new WireWriter(1024);
     private final StringBuilder text = new StringBuilder(256);
     private final List<BytesRef> seenModules = new ArrayList<>(8);
+    /** The last batch's context terms: a batch's documents share one context. */
+    private ContextTerms lastContext;
     private final FieldDef moduleField = Schemas.STACK_FRAME.field("stack.module");
 
     /**
@@ -102,21 +104,28 @@ final class DocBuilder {
     }
 
     /** Time, ids, type and the agent's context: what every document has, whatever its event. */
-    private static void context(List<IndexableField> doc, JournalRecord r, int i) {
-        AgentContext c = r.context();
+    private void context(List<IndexableField> doc, JournalRecord r, int i) {
+        ContextTerms c = contextTerms(r.context());
         long ts = r.timeUs(i);
         long uid = r.firstUid() + i;
         doc.add(new LongPoint(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.TS, ts));
         doc.add(new NumericDocValuesField(Fields.UID, uid));
-        keywordFacet(doc, Fields.TYPE, r.type(i).id());
-        doc.add(new StringField(Fields.TEAM, Long.toString(c.teamId()), Field.Store.NO));
-        keywordFacet(doc, Fields.APP, c.application());
+        keywordFacet(doc, Fields.TYPE, ContextTerms.type(r.type(i)));
+        doc.add(new StringField(Fields.TEAM, c.team(), Field.Store.NO));
+        keywordFacet(doc, Fields.APP, c.app());
         keywordFacet(doc, Fields.COMPONENT, c.component());
         keywordFacet(doc, Fields.VERSION, c.version());
-        keywordFacet(doc, Fields.HOST, c.hostname());
-        doc.add(new StringField(Fields.AGENT, Long.toString(c.agentId()), Field.Store.NO));
+        keywordFacet(doc, Fields.HOST, c.host());
+        doc.add(new StringField(Fields.AGENT, c.agent(), Field.Store.NO));
         doc.add(new LongPoint(Fields.SEQ, r.seq(i)));
+    }
+
+    private ContextTerms contextTerms(AgentContext c) {
+        if (lastContext == null || lastContext.context() != c) {
+            lastContext = ContextTerms.of(c);
+        }
+        return lastContext;
     }
 
     private void stored(List<IndexableField> doc, JournalRecord r, int i) {
@@ -125,9 +134,9 @@ final class DocBuilder {
         doc.add(new StoredField(Fields.SOURCE, new BytesRef(stored.toByteArray())));
     }
 
-    private static void keywordFacet(List<IndexableField> doc, String name, String value) {
+    private static void keywordFacet(List<IndexableField> doc, String name, BytesRef value) {
         doc.add(new StringField(name, value, Field.Store.NO));
-        doc.add(new SortedDocValuesField(name, new BytesRef(value)));
+        doc.add(new SortedDocValuesField(name, value));
     }
 
     /** Indexes the fields of one message as its schema says; the bytes were validated at ingest. */
