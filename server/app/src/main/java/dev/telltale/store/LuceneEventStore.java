@@ -39,6 +39,7 @@ final class LuceneEventStore implements EventStore {
     private final int queuePermits;
 
     private final Path dir;
+    private final Trash trash;
     private final StoreConfig config;
     private final Clock clock;
     private final ConcurrentSkipListMap<Long, Partition> partitions = new ConcurrentSkipListMap<>();
@@ -79,6 +80,7 @@ final class LuceneEventStore implements EventStore {
         this.queuedMemory = new Semaphore(queuePermits);
         try {
             Files.createDirectories(dir);
+            this.trash = Trash.open(dir);
             this.checkpoint = readCheckpoint();
             this.reindexer = new Reindexer(this::writerConfig, clock);
             recoverInterruptedRebuilds();
@@ -171,7 +173,7 @@ final class LuceneEventStore implements EventStore {
             long start = Instant.from(NAME.parse(name)).toEpochMilli();
             Partition part;
             try {
-                part = new Partition(p, start, start + widthMs(), this::writerConfig);
+                part = new Partition(p, start, start + widthMs(), this::writerConfig, trash);
             } catch (IOException | RuntimeException e) {
                 if (!unreadable(e)) {
                     throw e;
@@ -274,7 +276,7 @@ final class LuceneEventStore implements EventStore {
             p = partitions.get(start);
             if (p == null) {
                 p = new Partition(dir.resolve(NAME.format(Instant.ofEpochMilli(start))), start, start + widthMs(),
-                        this::writerConfig);
+                        this::writerConfig, trash);
                 partitions.put(start, p);
             }
             return p;
@@ -657,5 +659,6 @@ final class LuceneEventStore implements EventStore {
                 LOG.log(Level.WARNING, "closing " + p.dir + " failed", e);
             }
         }
+        trash.close();
     }
 }

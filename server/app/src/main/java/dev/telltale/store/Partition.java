@@ -51,6 +51,7 @@ final class Partition implements AutoCloseable {
     /** Replaced only when a rebuilt index is swapped in, under the exclusive lifecycle lock. */
     private volatile Directory directory;
     private final Supplier<IndexWriterConfig> writerConfig;
+    private final Trash trash;
     private final AtomicLong minTs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong adds = new AtomicLong();
@@ -74,8 +75,10 @@ final class Partition implements AutoCloseable {
      *
      * @throws IOException when Lucene cannot read the index (the store sets such a partition aside)
      */
-    Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig) throws IOException {
+    Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig, Trash trash)
+            throws IOException {
         this.dir = dir;
+        this.trash = trash;
         this.startMs = startMs;
         this.endMs = endMs;
         this.writerConfig = writerConfig;
@@ -84,7 +87,7 @@ final class Partition implements AutoCloseable {
     }
 
     private void openIndex(boolean withWriter) throws IOException {
-        directory = new NRTCachingDirectory(FSDirectory.open(dir), NRT_MAX_SEGMENT_MB, NRT_MAX_CACHED_MB);
+        directory = new NRTCachingDirectory(trash.wrap(FSDirectory.open(dir), dir), NRT_MAX_SEGMENT_MB, NRT_MAX_CACHED_MB);
         try {
             if (DirectoryReader.indexExists(directory)) {
                 SegmentInfos infos = SegmentInfos.readLatestCommit(directory);

@@ -1,0 +1,31 @@
+package dev.telltale.store;
+
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FilterDirectory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.tests.store.BaseDirectoryTestCase;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Lucene's contract suite for directories (creating, renaming, deleting, listing, syncing,
+ * reading while deleting) against a partition's file-system directory deleting through the
+ * store's {@link Trash}.
+ */
+public class TrashDirectoryContractTest extends BaseDirectoryTestCase {
+    @Override
+    protected Directory getDirectory(Path path) throws IOException {
+        Trash trash = Trash.open(path.resolveSibling(path.getFileName() + "-store"));
+        return new FilterDirectory(trash.wrap(new MMapDirectory(path), path)) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    trash.close();
+                }
+            }
+        };
+    }
+}
