@@ -102,6 +102,17 @@ public final class Browser implements AutoCloseable {
         return find(css).getText();
     }
 
+    /**
+     * Waits until the element's text contains {@code text}. A page that reloads itself replaces
+     * its elements, so one found a moment ago may be gone when its text is read: then it is
+     * looked up again.
+     */
+    public void awaitText(String css, String text, java.time.Duration timeout) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, timeout)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> text(css).contains(text));
+    }
+
     /** Types into the field with this id, replacing what it holds. */
     public Browser type(String id, String value) {
         WebElement e = driver.findElement(By.id(id));

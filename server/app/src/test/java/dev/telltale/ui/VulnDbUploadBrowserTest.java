@@ -5,7 +5,6 @@ import dev.telltale.testing.Browser;
 import dev.telltale.testing.RunningAppliance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +49,6 @@ class VulnDbUploadBrowserTest {
 
     /** The page refreshes itself while the import runs (a meta refresh works without JavaScript). */
     private static void awaitText(Browser b, String text) {
-        new WebDriverWait(b.driver(), Duration.ofSeconds(60)).until(d -> b.text("main").contains(text));
+        b.awaitText("main", text, Duration.ofSeconds(60));
     }
 }

@@ -7,7 +7,6 @@ import dev.telltale.upgrade.bundle.ReleaseSigner;
 import dev.telltale.upgrade.bundle.Version;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ class UpgradeBrowserTest {
 
                 b.find("#bundle-file").sendKeys(untrusted.toString());
                 b.find("form[data-upload] button[type=submit]").click();
-                wait(b).until(d -> b.text("[data-upload-status]").contains("Bundle Refused"));
+                b.awaitText("[data-upload-status]", "Bundle Refused", Duration.ofSeconds(60));
                 assertTrue(b.text("[data-upload-status]").contains("UNKNOWN_KEY"), b.text("[data-upload-status]"));
 
                 b.find("#bundle-file").sendKeys(good.toString());
@@ -58,7 +57,7 @@ class UpgradeBrowserTest {
                 assertEquals(UpgradeState.Phase.DONE, end.phase(), end.toString());
                 a.awaitHealthy();
                 // The page's poller carries on through the restart; the new server knows no session.
-                wait(b).until(d -> b.text("[data-upgrade-status]").contains("sign in again"));
+                b.awaitText("[data-upgrade-status]", "sign in again", Duration.ofSeconds(60));
 
                 b.signIn("admin", RunningAppliance.ADMIN_PASSWORD).go("/admin/upgrades");
                 String page = b.text("main");
@@ -93,9 +92,5 @@ class UpgradeBrowserTest {
                 assertTrue(b.text("#staged-h + div table").contains("0.2.0"), b.text("main"));
             }
         }
-    }
-
-    private static WebDriverWait wait(Browser b) {
-        return new WebDriverWait(b.driver(), Duration.ofSeconds(60));
     }
 }
