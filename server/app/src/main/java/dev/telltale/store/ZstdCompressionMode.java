@@ -29,7 +29,7 @@ final class ZstdCompressionMode extends CompressionMode {
 
     private final int level;
 
-    ZstdCompressionMode(int level) {
+    private ZstdCompressionMode(int level) {
         this.level = level;
     }
 

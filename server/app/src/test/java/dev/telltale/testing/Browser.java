@@ -3,11 +3,13 @@ package dev.telltale.testing;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -107,9 +109,9 @@ public final class Browser implements AutoCloseable {
      * its elements, so one found a moment ago may be gone when its text is read: then it is
      * looked up again.
      */
-    public void awaitText(String css, String text, java.time.Duration timeout) {
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, timeout)
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+    public void awaitText(String css, String text, Duration timeout) {
+        new WebDriverWait(driver, timeout)
+                .ignoring(StaleElementReferenceException.class)
                 .until(d -> text(css).contains(text));
     }
 
@@ -145,14 +147,14 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the page that held {@code html} has been replaced by the next one. */
     private void awaitReplaced(WebElement html) {
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> gone(html));
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> gone(html));
     }
 
     private static boolean gone(WebElement e) {
         try {
             e.isEnabled();
             return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException x) {
+        } catch (StaleElementReferenceException x) {
             return true;
         } catch (org.openqa.selenium.WebDriverException x) {
             // Chromium sometimes reports an element of the page it has just left this way
