@@ -44,7 +44,7 @@ public final class IngestBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("telltale-bench ingest: " + e.getMessage());
             System.err.println("usage: telltale-bench ingest [--agents 6] [--batch 500] [--window 8] [--pool 16384]"
-                    + " [--warmup 120] [--duration 30] [--latency-duration 20] [--latency-warmup 10] [--markers 50] [--index-threads 2]"
+                    + " [--warmup 120] [--duration 30] [--latency-duration 20] [--latency-warmup 30] [--markers 50] [--index-threads 2]"
                     + " [--heap 1g] [--seed 1] [--keep false] [--jar PATH] [--exclude type,type]"
                     + " [--appliance-env KEY=VALUE,...] [--policy-cost true]");
             System.exit(2);
@@ -67,7 +67,7 @@ public final class IngestBenchmark {
         int warmup = f.integer("warmup", 120);
         int duration = f.integer("duration", 30);
         int latencyDuration = f.integer("latency-duration", 20);
-        int latencyWarmup = f.integer("latency-warmup", 10);
+        int latencyWarmup = f.integer("latency-warmup", 30);
         int indexThreads = f.integer("index-threads", 2);
         BenchSupport.progress(MachineProfile.get().summary());
         long sampleBytes = SampleSession.create(2023).wireBytes();
