@@ -8,8 +8,10 @@ programs of the interceptor (identity change, dlopen, fork/exec, threads, memory
 musl program. Outputs and exit codes must be those of an uninstrumented run, and nothing may
 hang. The appliance is killed mid-run and restarted: no event is lost.
 
-Prints "N passed, N failed" last. Environment: BUILD (absolute build dir).
+Prints "N passed, N failed" last. Environment: BUILD (absolute build dir); TELLTALE_E2E_KEEP=1 keeps
+the temporary directory (the appliance's data, the spools) for a look after a failure.
 """
+import glob
 import os
 import shutil
 import subprocess
@@ -59,12 +61,31 @@ def events(app, q, expect=1, wait=20):
     return app.events(q, expect=expect, wait=wait)
 
 
+MARKERS = []
+
+
+def new_marker(kind):
+    """A path outside TMP for the programs to create (removed, with any path it starts, at the end)."""
+    m = "/tmp/tt-e2e-%s%s" % (kind, uuid.uuid4().hex[:8])
+    MARKERS.append(m)
+    return m
+
+
+def remove_markers():
+    for m in MARKERS:
+        for p in glob.glob(m) + glob.glob(m + "-*"):
+            try:
+                os.remove(p)
+            except OSError:
+                pass
+
+
 def field(e, name):
     return e.get("fields", {}).get(name)
 
 
 def test_bash_pipeline(app, token):
-    marker = "/tmp/tt-e2e-" + uuid.uuid4().hex[:8]
+    marker = new_marker("")
     script = "echo hello > %s && cat %s | wc -c && ls /etc > /dev/null; exit 3" % (marker, marker)
     r = same_behaviour(app, token, "bash", ["bash", "-c", script], "bash pipeline")
     check(r.returncode == 3, "bash exit code 3 passes through")
@@ -297,7 +318,7 @@ def test_install_one_liner(app, token):
     conf = os.path.join(home, ".telltale", "telltale.conf")
     check(os.path.exists(conf) and oct(os.stat(conf).st_mode & 0o777) == "0o600", "configuration written, mode 0600")
     tt = os.path.join(home, ".telltale", "bin", "telltale")
-    marker = "/tmp/tt-e2e-installed-" + uuid.uuid4().hex[:8]
+    marker = new_marker("installed-")
     r = subprocess.run([tt, "run", "-a", "installed", "-c", "first", "--", "touch", marker], capture_output=True,
                        timeout=120, env=env)
     check(r.returncode == 0, "the installed agent runs a command: %s" % r.stderr[-300:])
@@ -307,7 +328,7 @@ def test_install_one_liner(app, token):
 
 def test_kill_appliance_mid_run(app, token):
     n = 300
-    marker = "/tmp/tt-e2e-kill-" + uuid.uuid4().hex[:8]
+    marker = new_marker("kill-")
     script = "for i in $(seq 1 %d); do echo $i > %s-$i; sleep 0.02; done" % (n, marker)
     holder = {}
 
@@ -334,7 +355,7 @@ def test_musl_program(app, token):
         return
     src = os.path.join(TMP, "m.c")
     exe = os.path.join(TMP, "m")
-    marker = "/tmp/tt-e2e-musl-" + uuid.uuid4().hex[:8]
+    marker = new_marker("musl-")
     open(src, "w").write('#include <stdio.h>\nint main(void){FILE*f=fopen("%s","w");if(!f)return 1;'
                          'fputs("x",f);fclose(f);puts("musl ok");return 0;}\n' % marker)
     subprocess.run(["musl-gcc", "-o", exe, src], check=True)
@@ -377,6 +398,9 @@ def main():
                 check(False, "%s raised:\n%s" % (t.__name__, traceback.format_exc()))
     finally:
         app.stop()
+        remove_markers()
+        if os.environ.get("TELLTALE_E2E_KEEP") != "1":  # keep the appliance's data and spools to debug a failure
+            shutil.rmtree(TMP, ignore_errors=True)
     print("%d passed, %d failed" % (tf.passed, tf.failed))
     return 1 if tf.failed else 0
 

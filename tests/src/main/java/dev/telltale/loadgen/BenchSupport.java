@@ -23,6 +23,9 @@ final class BenchSupport implements AutoCloseable {
     final javax.net.ssl.SSLContext tls;
     final String runToken;
     private final boolean keep;
+    /** Stops the appliance and removes the work directory when the benchmark is interrupted (Ctrl-C). */
+    private final Thread onInterrupt = new Thread(this::closeOnExit, "bench-cleanup");
+    private boolean closed;
 
     private BenchSupport(Path work, ApplianceProcess appliance, ApplianceClient api, javax.net.ssl.SSLContext tls,
                          String runToken, boolean keep) {
@@ -32,6 +35,7 @@ final class BenchSupport implements AutoCloseable {
         this.tls = tls;
         this.runToken = runToken;
         this.keep = keep;
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
     }
 
     /** Starts a fresh appliance from {@code jar} in a new temporary directory and creates a run token. */
@@ -193,12 +197,29 @@ final class BenchSupport implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } catch (IllegalStateException shuttingDown) {
+            // this is the hook, or the JVM is exiting and the hook is running
+        }
         appliance.close();
         if (keep) {
             progress("kept " + work);
         } else {
             deleteTree(work);
+        }
+    }
+
+    private void closeOnExit() {
+        try {
+            close();
+        } catch (IOException e) {
+            System.err.println("could not remove " + work + ": " + e.getMessage());
         }
     }
 

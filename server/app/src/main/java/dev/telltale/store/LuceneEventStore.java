@@ -226,7 +226,7 @@ final class LuceneEventStore implements EventStore {
     }
 
     private IndexWriterConfig writerConfig() {
-        IndexWriterConfig c = WriterSettings.create(config.ramBufferMb());
+        IndexWriterConfig c = WriterSettings.create(config.ramBufferMb(), config.mergeNice());
         c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         c.setCommitOnClose(false);
         return c;
