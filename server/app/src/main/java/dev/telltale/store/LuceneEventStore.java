@@ -226,7 +226,7 @@ final class LuceneEventStore implements EventStore {
     }
 
     private IndexWriterConfig writerConfig() {
-        IndexWriterConfig c = WriterSettings.create(config.ramBufferMb(), config.mergeNice());
+        IndexWriterConfig c = WriterSettings.create(config.ramBufferMb());
         c.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         c.setCommitOnClose(false);
         return c;

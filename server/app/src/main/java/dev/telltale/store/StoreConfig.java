@@ -10,12 +10,11 @@ import java.time.Duration;
  * receive time), {@code retention} (partitions older than this are dropped),
  * {@code disk-budget-bytes} (0 = unlimited; oldest partitions are dropped above it),
  * {@code refresh-interval} (how soon new events become searchable), {@code commit-interval},
- * {@code ram-buffer-mb}, {@code index-threads} and {@code merge-nice} (the nice value merges
- * run at, 0–19: background work below the threads that ingest, index and search; decision 36).
+ * {@code ram-buffer-mb} and {@code index-threads}.
  */
 public record StoreConfig(Duration partition, Duration retention, long diskBudgetBytes, Duration refreshInterval,
                           Duration commitInterval, int ramBufferMb, int indexThreads, int queueRecords,
-                          long queueBytes, int mergeNice) {
+                          long queueBytes) {
     public StoreConfig {
         if (partition.compareTo(Duration.ofMinutes(1)) < 0 || partition.compareTo(Duration.ofDays(31)) > 0) {
             throw new ConfigException("telltale.store.partition", "must be between PT1M and P31D, was " + partition);
@@ -44,14 +43,11 @@ public record StoreConfig(Duration partition, Duration retention, long diskBudge
         if (queueBytes < (1 << 20)) {
             throw new ConfigException("telltale.store.queue-bytes", "must be at least 1048576");
         }
-        if (mergeNice < 0 || mergeNice > 19) {
-            throw new ConfigException("telltale.store.merge-nice", "must be between 0 (normal priority) and 19");
-        }
     }
 
     public static StoreConfig defaults() {
         return new StoreConfig(Duration.ofDays(1), Duration.ofDays(30), 0, Duration.ofMillis(250), Duration.ofSeconds(15),
-                128, Math.max(1, Runtime.getRuntime().availableProcessors()), 512, 64L << 20, 10);
+                128, Math.max(1, Runtime.getRuntime().availableProcessors()), 512, 64L << 20);
     }
 
     public static StoreConfig from(Config node) {
@@ -65,7 +61,6 @@ public record StoreConfig(Duration partition, Duration retention, long diskBudge
                 node.get("ram-buffer-mb").asInt().orElse(d.ramBufferMb),
                 node.get("index-threads").asInt().orElse(d.indexThreads),
                 node.get("queue-records").asInt().orElse(d.queueRecords),
-                node.get("queue-bytes").asLong().orElse(d.queueBytes),
-                node.get("merge-nice").asInt().orElse(d.mergeNice));
+                node.get("queue-bytes").asLong().orElse(d.queueBytes));
     }
 }

@@ -9,12 +9,7 @@ final class WriterSettings {
     private WriterSettings() {
     }
 
-    /** The settings with merges at the default priority ({@link StoreConfig#defaults()}). */
     static IndexWriterConfig create(int ramBufferMb) {
-        return create(ramBufferMb, StoreConfig.defaults().mergeNice());
-    }
-
-    static IndexWriterConfig create(int ramBufferMb, int mergeNice) {
         IndexWriterConfig c = new IndexWriterConfig(QueryParsing.analyzer());
         c.setRAMBufferSizeMB(ramBufferMb);
         c.setUseCompoundFile(false);
@@ -31,7 +26,7 @@ final class WriterSettings {
         // Merges write at an adaptive rate (faster only when they fall behind) instead of in
         // bursts that take both cores from indexing and fill the disk queue the journal's
         // fsyncs wait behind (decision 31).
-        ConcurrentMergeScheduler cms = new BackgroundMergeScheduler(mergeNice);
+        ConcurrentMergeScheduler cms = new ConcurrentMergeScheduler();
         cms.enableAutoIOThrottle();
         c.setMergeScheduler(cms);
         return c;

@@ -39,10 +39,6 @@ class ConfigLoadingTest {
         Config c = Main.load(new String[]{"--config", file.toString()});
         ConfigException e = assertThrows(ConfigException.class, () -> StoreConfig.from(c.get("telltale.store")));
         assertTrue(e.getMessage().contains("telltale.store.ram-buffer-mb"), e.getMessage());
-        Files.writeString(file, "telltale:\n  store:\n    merge-nice: 20\n");
-        Config nice = Main.load(new String[]{"--config", file.toString()});
-        e = assertThrows(ConfigException.class, () -> StoreConfig.from(nice.get("telltale.store")));
-        assertTrue(e.getMessage().contains("telltale.store.merge-nice"), e.getMessage());
         IllegalArgumentException flag = assertThrows(IllegalArgumentException.class,
                 () -> Main.load(new String[]{"--https-port", "70000"}));
         assertTrue(flag.getMessage().contains("--https-port"));

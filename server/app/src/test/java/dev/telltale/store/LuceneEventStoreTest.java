@@ -40,7 +40,7 @@ class LuceneEventStoreTest {
 
     static StoreConfig config() {
         return new StoreConfig(Duration.ofHours(1), Duration.ofDays(2), 0, Duration.ofMillis(50), Duration.ofMinutes(10),
-                32, 2, 64, 8L << 20, 10);
+                32, 2, 64, 8L << 20);
     }
 
     JournalRecord record(AgentContext ctx, long firstSeq, long receivedMs, Event... events) {
@@ -245,7 +245,7 @@ class LuceneEventStoreTest {
         long hour = Duration.ofHours(1).toMillis();
         long now = BASE_US / 1000;
         StoreConfig budget = new StoreConfig(Duration.ofHours(1), Duration.ofDays(2), 1, Duration.ofMillis(50),
-                Duration.ofMinutes(10), 32, 1, 64, 8L << 20, 10);
+                Duration.ofMinutes(10), 32, 1, 64, 8L << 20);
         try (EventStore s = EventStore.open(dir, budget, new Metrics(), Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
             for (int h = 3; h >= 0; h--) {
                 s.replay(record(SHOP, 10 - h, now - h * hour, file("open", "/hour-" + h, 1)));
