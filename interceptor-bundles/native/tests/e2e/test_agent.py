@@ -8,8 +8,8 @@ programs of the interceptor (identity change, dlopen, fork/exec, threads, memory
 musl program. Outputs and exit codes must be those of an uninstrumented run, and nothing may
 hang. The appliance is killed mid-run and restarted: no event is lost.
 
-Prints "N passed, N failed" last. Environment: BUILD (absolute build dir); TELLTALE_E2E_KEEP=1 keeps
-the temporary directory (the appliance's data, the spools) for a look after a failure.
+Prints "N passed, N failed" last; after a failure, the line before says where its temporary
+directories were kept. Environment: BUILD (absolute build dir).
 """
 import glob
 import os
@@ -399,8 +399,11 @@ def main():
     finally:
         app.stop()
         remove_markers()
-        if os.environ.get("TELLTALE_E2E_KEEP") != "1":  # keep the appliance's data and spools to debug a failure
-            shutil.rmtree(TMP, ignore_errors=True)
+    if tf.failed:
+        print("kept for a look: %s (the appliance's data, the spools) and %s (its log)" % (TMP, tf.TMP))
+    else:
+        shutil.rmtree(TMP, ignore_errors=True)
+        shutil.rmtree(tf.TMP, ignore_errors=True)
     print("%d passed, %d failed" % (tf.passed, tf.failed))
     return 1 if tf.failed else 0
 

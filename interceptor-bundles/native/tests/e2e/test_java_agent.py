@@ -481,6 +481,7 @@ def main():
     print("%d passed, %d failed" % (tf.passed, tf.failed))
     if not tf.failed:
         shutil.rmtree(TMP, ignore_errors=True)
+        shutil.rmtree(tf.TMP, ignore_errors=True)  # the harness's directory: the appliance's log
     return 1 if tf.failed else 0
 
 

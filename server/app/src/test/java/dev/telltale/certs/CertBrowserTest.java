@@ -77,12 +77,12 @@ class CertBrowserTest {
     }
 
     @Test
-    void aPkcs12FileUploadsFromItsForm(@TempDir Path data) throws Exception {
+    void aPkcs12FileUploadsFromItsForm(@TempDir Path data, @TempDir Path files) throws Exception {
         Instant now = Instant.now();
         Issued root = TestPki.root("P12 Root", now);
         Issued leaf = TestPki.leaf("localhost", root, List.of("localhost", "127.0.0.1"), now.minus(Duration.ofHours(1)),
                 now.plus(Duration.ofDays(90)));
-        Path p12 = java.nio.file.Files.write(data.resolveSibling(data.getFileName() + "-server.p12"),
+        Path p12 = java.nio.file.Files.write(files.resolve("server.p12"),
                 TestPki.pkcs12(leaf.keys(), List.of(leaf.cert(), root.cert()), "p12 pass"));
         try (RunningAppliance app = RunningAppliance.start(data, "telltale:\n  public-host: localhost\n");
              Browser b = Browser.open(app, 1280)) {

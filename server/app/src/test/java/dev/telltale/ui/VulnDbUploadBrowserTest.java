@@ -22,11 +22,11 @@ class VulnDbUploadBrowserTest {
     Path data;
 
     @Test
-    void zipsUploadWithAndWithoutJavaScript() throws Exception {
-        Path one = Files.write(data.resolveSibling(data.getFileName() + "-one.zip"), VulnDbApiTestAccess.zip("GHSA-35jh-r3h4-6jhm"));
-        Path two = Files.write(data.resolveSibling(data.getFileName() + "-two.zip"), VulnDbApiTestAccess.zip("GHSA-36p3-wjmg-h94x",
+    void zipsUploadWithAndWithoutJavaScript(@TempDir Path files) throws Exception {
+        Path one = Files.write(files.resolve("one.zip"), VulnDbApiTestAccess.zip("GHSA-35jh-r3h4-6jhm"));
+        Path two = Files.write(files.resolve("two.zip"), VulnDbApiTestAccess.zip("GHSA-36p3-wjmg-h94x",
                 "GHSA-j8r2-6x86-q33q"));
-        Path text = Files.writeString(data.resolveSibling(data.getFileName() + "-notes.zip"), "not a zip at all");
+        Path text = Files.writeString(files.resolve("notes.zip"), "not a zip at all");
         try (RunningAppliance app = RunningAppliance.start(data, "")) {
             int port = app.appliance().httpsPort();
             try (Browser b = Browser.open(port, 1280, "localhost", true)) {
