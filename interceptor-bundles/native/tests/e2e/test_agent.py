@@ -399,11 +399,7 @@ def main():
     finally:
         app.stop()
         remove_markers()
-    if tf.failed:
-        print("kept for a look: %s (the appliance's data, the spools) and %s (its log)" % (TMP, tf.TMP))
-    else:
-        shutil.rmtree(TMP, ignore_errors=True)
-        shutil.rmtree(tf.TMP, ignore_errors=True)
+    tf.clean_up(TMP)
     print("%d passed, %d failed" % (tf.passed, tf.failed))
     return 1 if tf.failed else 0
 

@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -478,10 +477,8 @@ def main():
                 check(False, "bundle raised:\n%s" % traceback.format_exc())
     finally:
         app.stop()
+    tf.clean_up(TMP)
     print("%d passed, %d failed" % (tf.passed, tf.failed))
-    if not tf.failed:
-        shutil.rmtree(TMP, ignore_errors=True)
-        shutil.rmtree(tf.TMP, ignore_errors=True)  # the harness's directory: the appliance's log
     return 1 if tf.failed else 0
 
 

@@ -45,6 +45,16 @@ passed = failed = 0
 figures = []
 
 
+def clean_up(*dirs):
+    """After a pass, removes this harness's directory (TMP: the appliance's log) and `dirs`; after a
+    failure keeps them all for a look and says where."""
+    if failed == 0:
+        for d in (TMP,) + dirs:
+            shutil.rmtree(d, ignore_errors=True)
+    else:
+        print("kept for a look:", " ".join((TMP,) + dirs))
+
+
 def check(cond, what):
     global passed, failed
     if cond:
@@ -638,10 +648,7 @@ def main():
         print("-- end to end SKIPPED: build the appliance first (mvn -pl server/app -am package)")
     for f in figures:
         print(f)
-    if failed == 0:
-        shutil.rmtree(TMP, ignore_errors=True)
-    else:
-        print("kept", TMP)
+    clean_up()
     print("forwarder: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
