@@ -128,6 +128,9 @@ static void file_event(const char *op, int dirfd, const char *path, int dirfd2, 
     tt_ev_send(&e);
     if (fd >= 0) {
         tt_fd_opened(fd, abs);
+        if (with_flags) {
+            tt_dir_learn(fd, path, flags, abs);
+        }
     }
 }
 

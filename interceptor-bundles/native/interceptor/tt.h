@@ -223,6 +223,7 @@ struct tt_sc_entry {
 struct tt_dir_entry {
     int fd;
     uint32_t len;       /* 0: empty */
+    uint32_t learned;   /* 1: the path an open named, not yet checked against the descriptor */
     uint64_t dev, ino;  /* of the directory then */
     uint64_t gen;       /* rename generation then */
     uint64_t at_ns;     /* CLOCK_MONOTONIC_COARSE */
@@ -360,6 +361,8 @@ void tt_fd_closed(int fd);
  * or -1. tt_dirs_changed forgets all (a rename or rmdir in this process). */
 ssize_t tt_dirfd_path(int dirfd, char *out, size_t cap);
 void tt_dirs_changed(void);
+/* dirpath.c: the descriptor an open of name (relative) with flags just returned, named abs. */
+void tt_dir_learn(int fd, const char *name, int flags, const char *abs);
 extern uint32_t tt_threads_created, tt_forks; /* atomics */
 void tt_web_accepted(int fd, int lfd);         /* hook_web.c */
 void tt_web_forget(int fd);

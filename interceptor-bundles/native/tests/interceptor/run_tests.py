@@ -125,6 +125,9 @@ def dirfd_paths_follow_moves(col):
         one(col, "file", op="openat", path=os.path.join(d, "C", "x3"))  # descriptor number reused
         one(col, "file", op="openat", path=os.path.join(d, "D", "x5"))  # renamed elsewhere, a second ago
         one(col, "file", op="openat", path=os.path.join(d, "D", "x6"))  # opened through the link L -> D
+        one(col, "file", op="openat", path=os.path.join(d, "D", "s", "t", "y1"))  # learned from the walk's opens
+        one(col, "file", op="openat", path=os.path.join(d, "D", "n", "y2"))  # learned, then renamed elsewhere
+        one(col, "file", op="openat", path=os.path.join(d, "D", "s", "t", "y3"))  # learned, then number reused
     finally:
         shutil.rmtree(d, ignore_errors=True)
 

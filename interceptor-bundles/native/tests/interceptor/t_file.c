@@ -17,6 +17,34 @@ static int touch_at(int dfd, const char *name) {
     return fd >= 0 && close(fd) == 0;
 }
 
+/* A walk as tar and fts make it: each directory opened relative to its parent with O_NOFOLLOW
+ * (the interceptor learns its path from the open), then paths it learned that went stale
+ * behind its back before their first use. Runs in D (dirfd_moves). */
+static int tree_walk(void) {
+    if (mkdir("D/s", 0755) != 0 || mkdir("D/s/t", 0755) != 0 || mkdir("D/m", 0755) != 0) {
+        return 20;
+    }
+    int top = open("D", O_RDONLY | O_NOFOLLOW);
+    int s1 = top < 0 ? -1 : openat(top, "s", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int s2 = s1 < 0 ? -1 : openat(s1, "t", O_RDONLY | O_NOFOLLOW);
+    if (s2 < 0 || !touch_at(s2, "y1") || close(s2) != 0 || close(s1) != 0) {
+        return 21;
+    }
+    /* renamed between the open and the first use, as another process would */
+    int m = openat(top, "m", O_RDONLY | O_NOFOLLOW);
+    if (m < 0 || syscall(SYS_renameat, top, "m", top, "n") != 0 || !touch_at(m, "y2") || close(m) != 0) {
+        return 22;
+    }
+    /* the number reused for another directory without any hook seeing it */
+    int q = openat(top, "s", O_RDONLY | O_NOFOLLOW);
+    if (q < 0 || syscall(SYS_close, q) != 0 || syscall(SYS_openat, top, "s/t", O_RDONLY | O_DIRECTORY, 0) != q ||
+        !touch_at(q, "y3") || close(q) != 0 || close(top) != 0) {
+        return 23;
+    }
+    printf("ok\n");
+    return 0;
+}
+
 static int dirfd_moves(void) {
     if (mkdir("A", 0755) != 0 || mkdir("C", 0755) != 0) {
         return 10;
@@ -50,8 +78,7 @@ static int dirfd_moves(void) {
         return 16;
     }
     close(lfd);
-    printf("ok\n");
-    return 0;
+    return tree_walk();
 }
 
 int main(int argc, char **argv) {
