@@ -538,12 +538,13 @@ uint8_t *tt_hostenv_build(const char *root, size_t *len, tt_hostenv_stats *st) {
         collect_dpkg(&bd, root);
         collect_apk(&bd, root);
         collect_rpm(&bd, root);
+        tt_hostenv_collect_lang_system(&bd, root);
         if (tt_buf_ok(&body)) {
             tt_hostenv_cache_put(root, body.data + pkgs_at, body.len - pkgs_at, st);
         }
     }
     char cwd[4096];
-    tt_hostenv_collect_lang(&bd, root, getcwd(cwd, sizeof cwd) ? cwd : "/");
+    tt_hostenv_collect_lang_local(&bd, root, getcwd(cwd, sizeof cwd) ? cwd : "/");
     if (!tt_buf_ok(&body)) {
         free(body_mem);
         free(ev_mem);

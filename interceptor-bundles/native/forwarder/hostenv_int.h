@@ -30,14 +30,23 @@ typedef struct builder {
 void tt_hostenv_add_pkg(builder *bd, const pkg *p);
 
 /* Python distributions (*.dist-info, *.egg-info) and Node packages (node_modules) in the usual
- * system places, the virtual environments and node_modules of cwd, $VIRTUAL_ENV and the
- * directories of TELLTALE_PACKAGE_DIRS; paths are taken under root. */
-void tt_hostenv_collect_lang(builder *bd, const char *root, const char *cwd);
+ * system places (site-packages under /usr and /usr/local, the global node_modules); paths are
+ * taken under root. */
+void tt_hostenv_collect_lang_system(builder *bd, const char *root);
+/* The same in the virtual environments and node_modules of cwd, $VIRTUAL_ENV and the
+ * directories of TELLTALE_PACKAGE_DIRS. */
+void tt_hostenv_collect_lang_local(builder *bd, const char *root, const char *cwd);
+/* h mixed with the identity of every directory whose entries tt_hostenv_collect_lang_system
+ * would read: installing, upgrading or removing a package changes one of them. */
+uint64_t tt_hostenv_lang_system_key(uint64_t h, const char *root);
+/* h mixed with root/rel's device, inode, size and modification time (a mark when it is missing). */
+uint64_t tt_hostenv_mix_stat(uint64_t h, const char *root, const char *rel);
 
-/* The OS packages of an earlier run with the same package databases (hostenv_cache.c): appends
- * them to body and fills the counters; 0 when there is none (or the cache is unusable). */
+/* The OS and system-wide language packages of an earlier run with the same package databases and
+ * directories (hostenv_cache.c): appends them to body and fills the counters; 0 when there is
+ * none (or the cache is unusable). */
 int tt_hostenv_cache_get(const char *root, tt_buf *body, tt_hostenv_stats *st);
-/* Keeps the encoded OS packages (len bytes) and their counters for the next run. */
+/* Keeps those encoded packages (len bytes) and their counters for the next run. */
 void tt_hostenv_cache_put(const char *root, const uint8_t *pkgs, size_t len, const tt_hostenv_stats *st);
 
 /* The value of a top-level string member of a JSON object (package.json), unescaped into out;

@@ -328,16 +328,28 @@ static void named_dir(lang *l, const char *root, const char *dir, size_t n) {
     }
 }
 
-void tt_hostenv_collect_lang(builder *bd, const char *root, const char *cwd) {
+static const char *const sys_python[] = {"/usr/local/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages",
+                                         "/usr/lib/python3*/site-packages", "/usr/lib64/python3*/site-packages"};
+static const char *const sys_node[] = {"/usr/local/lib/node_modules", "/usr/lib/node_modules"};
+
+void tt_hostenv_collect_lang_system(builder *bd, const char *root) {
     lang l = {.bd = bd, .end = tt_mono_ms() + LANG_BUDGET_MS};
     char pat[4096];
-    static const char *sys_python[] = {"/usr/local/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages",
-                                       "/usr/lib/python3*/site-packages", "/usr/lib64/python3*/site-packages"};
     for (size_t i = 0; i < TT_ARRAY_LEN(sys_python); i++) {
         if (PATHF(pat, "%s%s", root, sys_python[i])) {
             python_glob(&l, pat);
         }
     }
+    for (size_t i = 0; i < TT_ARRAY_LEN(sys_node); i++) {
+        if (PATHF(pat, "%s%s", root, sys_node[i])) {
+            node_modules(&l, pat, 1);
+        }
+    }
+}
+
+void tt_hostenv_collect_lang_local(builder *bd, const char *root, const char *cwd) {
+    lang l = {.bd = bd, .end = tt_mono_ms() + LANG_BUDGET_MS};
+    char pat[4096];
     static const char *venvs[] = {".venv", "venv", "env"};
     for (size_t i = 0; i < TT_ARRAY_LEN(venvs); i++) {
         if (PATHF(pat, "%s%s/%s/lib/python3*/site-packages", root, strcmp(cwd, "/") ? cwd : "", venvs[i])) {
@@ -348,12 +360,6 @@ void tt_hostenv_collect_lang(builder *bd, const char *root, const char *cwd) {
     if (venv && venv[0] == '/') {
         if (PATHF(pat, "%s%s/lib/python3*/site-packages", root, venv)) {
             python_glob(&l, pat);
-        }
-    }
-    static const char *sys_node[] = {"/usr/local/lib/node_modules", "/usr/lib/node_modules"};
-    for (size_t i = 0; i < TT_ARRAY_LEN(sys_node); i++) {
-        if (PATHF(pat, "%s%s", root, sys_node[i])) {
-            node_modules(&l, pat, 1);
         }
     }
     if (strcmp(cwd, "/") != 0) {
@@ -370,6 +376,65 @@ void tt_hostenv_collect_lang(builder *bd, const char *root, const char *cwd) {
         }
         p = c ? c + 1 : p + n;
     }
+}
+
+/* Every node_modules directory a package can be read from, and each @scope directory: a package
+ * installed, upgraded (npm renames the new directory in) or removed changes the entries of one
+ * of them. Summed, so the order readdir gives does not matter. */
+static uint64_t node_key(const char *nm, int depth, unsigned *budget) {
+    uint64_t sum = tt_hostenv_mix_stat(depth, "", nm);
+    DIR *d = opendir(nm);
+    if (d == NULL) {
+        return sum;
+    }
+    struct dirent *e;
+    char path[4096], sub[4096];
+    while ((e = readdir(d)) != NULL && *budget > 0) {
+        if (e->d_name[0] == '.' || !PATHF(path, "%s/%s", nm, e->d_name)) {
+            continue;
+        }
+        (*budget)--;
+        if (e->d_name[0] == '@') {
+            sum += tt_hostenv_mix_stat(depth, "", path);
+            DIR *s = opendir(path);
+            struct dirent *se;
+            while (s && (se = readdir(s)) != NULL && *budget > 0) {
+                if (se->d_name[0] != '.' && depth < NODE_DEPTH && PATHF(sub, "%s/%s/node_modules", path, se->d_name)) {
+                    (*budget)--;
+                    sum += node_key(sub, depth + 1, budget);
+                }
+            }
+            if (s) {
+                closedir(s);
+            }
+        } else if (depth < NODE_DEPTH && PATHF(sub, "%s/node_modules", path)) {
+            sum += node_key(sub, depth + 1, budget);
+        }
+    }
+    closedir(d);
+    return sum;
+}
+
+uint64_t tt_hostenv_lang_system_key(uint64_t h, const char *root) {
+    char pat[4096];
+    uint64_t sum = 0;
+    for (size_t i = 0; i < TT_ARRAY_LEN(sys_python); i++) {
+        glob_t g;
+        if (PATHF(pat, "%s%s", root, sys_python[i]) && glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+            for (size_t k = 0; k < g.gl_pathc; k++) {
+                sum += tt_hostenv_mix_stat(i, "", g.gl_pathv[k]);
+            }
+            globfree(&g);
+        }
+    }
+    unsigned budget = 4 * LANG_MAX;
+    for (size_t i = 0; i < TT_ARRAY_LEN(sys_node); i++) {
+        if (PATHF(pat, "%s%s", root, sys_node[i])) {
+            sum += node_key(pat, 1, &budget);
+        }
+    }
+    /* beyond the budget (4 x LANG_MAX directories), changes go unnoticed until one inside it moves */
+    return (h ^ sum) * 1099511628211ull;
 }
 
 /* Skips one JSON string starting at s[i] == '"'; returns the index after its closing quote, or n. */

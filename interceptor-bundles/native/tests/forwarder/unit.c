@@ -665,6 +665,53 @@ static void test_hostenv_cache(void) {
     free(ev4);
 }
 
+/* The system-wide Python and Node packages come from the cache with the OS packages; a package
+ * installed anywhere in those trees means reading them again; the working directory's are read
+ * at every run. */
+static void test_hostenv_cache_lang(void) {
+    char root[300], cwd[1024], rel[1400], cache[300];
+    snprintf(root, sizeof root, "%s/cache-lang-root", tmpdir);
+    snprintf(cache, sizeof cache, "%s/cache-lang", tmpdir);
+    setenv("TELLTALE_CACHE_DIR", cache, 1); /* test_hostenv_cache left its own open to others */
+    write_file(root, "var/lib/dpkg/status", "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
+               "Source: glibc\nVersion: 2.36-9+deb12u4\n\n");
+    write_file(root, "usr/lib/node_modules/npm/package.json", "{\"name\":\"npm\",\"version\":\"10.2.4\"}");
+    write_file(root, "usr/lib/node_modules/npm/node_modules/abbrev/package.json", "{\"name\":\"abbrev\",\"version\":\"2.0.0\"}");
+    write_file(root, "usr/local/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA", "Name: six\nVersion: 1.16.0\n");
+    if (!getcwd(cwd, sizeof cwd)) {
+        return;
+    }
+    snprintf(rel, sizeof rel, "%s/node_modules/left-pad/package.json", cwd + 1);
+    write_file(root, rel, "{\"name\":\"left-pad\",\"version\":\"1.3.0\"}");
+    static seen_pkg pk[MAX_PKGS];
+    tt_hostenv_stats st;
+    size_t len = 0;
+    uint8_t *ev = tt_hostenv_build(root, &len, &st);
+    CHECK(ev && !st.cached && st.npm == 3 && st.pypi == 1, "first run reads them all, npm %u pypi %u", st.npm, st.pypi);
+    free(ev);
+    ev = tt_hostenv_build(root, &len, &st);
+    int n = ev ? decode_packages(ev, len, pk) : -1;
+    CHECK(ev && st.cached && st.npm == 3 && st.pypi == 1 && find_pkg(pk, n, "abbrev") && find_pkg(pk, n, "six") &&
+          find_pkg(pk, n, "left-pad"), "second run: system packages from the cache, npm %u pypi %u", st.npm, st.pypi);
+    free(ev);
+    snprintf(rel, sizeof rel, "%s/node_modules/right-pad/package.json", cwd + 1);
+    write_file(root, rel, "{\"name\":\"right-pad\",\"version\":\"1.0.0\"}");
+    ev = tt_hostenv_build(root, &len, &st);
+    n = ev ? decode_packages(ev, len, pk) : -1;
+    CHECK(ev && st.cached && st.npm == 4 && find_pkg(pk, n, "right-pad"), "the working directory's are read again");
+    free(ev);
+    write_file(root, "usr/lib/node_modules/npm/node_modules/nopt/package.json", "{\"name\":\"nopt\",\"version\":\"7.2.0\"}");
+    ev = tt_hostenv_build(root, &len, &st);
+    n = ev ? decode_packages(ev, len, pk) : -1;
+    CHECK(ev && !st.cached && find_pkg(pk, n, "nopt") && find_pkg(pk, n, "abbrev"), "a nested npm install is seen");
+    free(ev);
+    write_file(root, "usr/local/lib/python3.11/site-packages/idna-3.6.dist-info/METADATA", "Name: idna\nVersion: 3.6\n");
+    ev = tt_hostenv_build(root, &len, &st);
+    n = ev ? decode_packages(ev, len, pk) : -1;
+    CHECK(ev && !st.cached && st.pypi == 2 && find_pkg(pk, n, "idna"), "a pip install is seen");
+    free(ev);
+}
+
 /* Python distributions and Node packages on disk: system places, the working directory's
  * virtual environment and node_modules; Debian's dist-packages left to dpkg. */
 static void test_hostenv_lang(void) {
@@ -909,6 +956,7 @@ int main(void) {
     test_hostenv_apk();
     test_hostenv_lang();
     test_hostenv_cache();
+    test_hostenv_cache_lang();
     test_hostenv_rpm();
     test_java_agent_env();
     test_wire_strings();
