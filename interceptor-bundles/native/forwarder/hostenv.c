@@ -533,14 +533,16 @@ uint8_t *tt_hostenv_build(const char *root, size_t *len, tt_hostenv_stats *st) {
     tt_str(&body, 5, host);
 
     builder bd = {.b = &body, .st = st, .files_end = tt_mono_ms() + FILES_BUDGET_MS};
-    if (!tt_hostenv_cache_get(root, &body, st)) {
+    char entry[4096];
+    int cacheable = tt_hostenv_cache_name(root, entry, sizeof entry);
+    if (!cacheable || !tt_hostenv_cache_get(entry, &body, st)) {
         size_t pkgs_at = body.len;
         collect_dpkg(&bd, root);
         collect_apk(&bd, root);
         collect_rpm(&bd, root);
         tt_hostenv_collect_lang_system(&bd, root);
-        if (tt_buf_ok(&body)) {
-            tt_hostenv_cache_put(root, body.data + pkgs_at, body.len - pkgs_at, st);
+        if (cacheable && tt_buf_ok(&body)) {
+            tt_hostenv_cache_put(entry, body.data + pkgs_at, body.len - pkgs_at, st);
         }
     }
     char cwd[4096];

@@ -52,8 +52,7 @@ uint64_t tt_hostenv_mix_stat(uint64_t h, const char *root, const char *rel) {
     return mix(h, v, sizeof v);
 }
 
-/* The entry's file name for this root's package databases; 0 when there is no usable directory. */
-static int entry_name(const char *root, char *out, size_t cap) {
+int tt_hostenv_cache_name(const char *root, char *out, size_t cap) {
     static const char *dbs[] = {"/var/lib/dpkg/status", "/lib/apk/db/installed", "/var/lib/rpm/rpmdb.sqlite",
                                 "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
                                 "/usr/lib/sysimage/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/Packages.db"};
@@ -81,11 +80,7 @@ static int entry_name(const char *root, char *out, size_t cap) {
     return snprintf(out, cap, "%s/hostenv-%016llx", dir, (unsigned long long) h) < (int) cap;
 }
 
-int tt_hostenv_cache_get(const char *root, tt_buf *body, tt_hostenv_stats *st) {
-    char name[4096];
-    if (!entry_name(root, name, sizeof name)) {
-        return 0;
-    }
+int tt_hostenv_cache_get(const char *name, tt_buf *body, tt_hostenv_stats *st) {
     int fd = open(name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         return 0;
@@ -116,9 +111,9 @@ int tt_hostenv_cache_get(const char *root, tt_buf *body, tt_hostenv_stats *st) {
     return 1;
 }
 
-void tt_hostenv_cache_put(const char *root, const uint8_t *pkgs, size_t len, const tt_hostenv_stats *st) {
-    char name[4096], tmp[4200];
-    if (!entry_name(root, name, sizeof name) || snprintf(tmp, sizeof tmp, "%s.%d", name, (int) getpid()) >= (int) sizeof tmp) {
+void tt_hostenv_cache_put(const char *name, const uint8_t *pkgs, size_t len, const tt_hostenv_stats *st) {
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.%d", name, (int) getpid()) >= (int) sizeof tmp) {
         return;
     }
     entry_head h;

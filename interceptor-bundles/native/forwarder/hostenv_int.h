@@ -42,12 +42,15 @@ uint64_t tt_hostenv_lang_system_key(uint64_t h, const char *root);
 /* h mixed with root/rel's device, inode, size and modification time (a mark when it is missing). */
 uint64_t tt_hostenv_mix_stat(uint64_t h, const char *root, const char *rel);
 
-/* The OS and system-wide language packages of an earlier run with the same package databases and
- * directories (hostenv_cache.c): appends them to body and fills the counters; 0 when there is
- * none (or the cache is unusable). */
-int tt_hostenv_cache_get(const char *root, tt_buf *body, tt_hostenv_stats *st);
-/* Keeps those encoded packages (len bytes) and their counters for the next run. */
-void tt_hostenv_cache_put(const char *root, const uint8_t *pkgs, size_t len, const tt_hostenv_stats *st);
+/* The cache entry's file name for root's package databases and system-wide language directories
+ * as they are now (hostenv_cache.c); 0 when there is no usable cache directory. Taken once,
+ * before reading the packages: a change made while they are read then misses the next time. */
+int tt_hostenv_cache_name(const char *root, char *out, size_t cap);
+/* The OS and system-wide language packages an earlier run kept under name: appends them to body
+ * and fills the counters; 0 when there is none (or the entry is unusable). */
+int tt_hostenv_cache_get(const char *name, tt_buf *body, tt_hostenv_stats *st);
+/* Keeps those encoded packages (len bytes) and their counters under name for the next run. */
+void tt_hostenv_cache_put(const char *name, const uint8_t *pkgs, size_t len, const tt_hostenv_stats *st);
 
 /* The value of a top-level string member of a JSON object (package.json), unescaped into out;
  * 0 when absent or not a string. Exposed for the unit tests. */
