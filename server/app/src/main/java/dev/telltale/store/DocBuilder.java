@@ -5,6 +5,7 @@ import dev.telltale.journal.JournalRecord;
 import dev.telltale.protocol.WireReader;
 import dev.telltale.protocol.WireWriter;
 import dev.telltale.protocol.event.FieldDef;
+import dev.telltale.protocol.event.FieldKind;
 import dev.telltale.protocol.event.Index;
 import dev.telltale.protocol.event.Schema;
 import dev.telltale.protocol.event.Schemas;
@@ -58,6 +59,9 @@ final class DocBuilder {
     /** The last batch's context terms: a batch's documents share one context. */
     private ContextTerms lastContext;
     private final FieldDef moduleField = Schemas.STACK_FRAME.field("stack.module");
+    /** Whether a stack frame's module is the only field of it that is indexed. */
+    private static final boolean FRAME_INDEXES_MODULE_ONLY = framesIndexModuleOnly();
+    private static final int MODULE_TAG = Schemas.STACK_FRAME.field("stack.module").number() << 3 | WireReader.LEN;
 
     /**
      * The event's full document. Fields are read straight from the stored bytes: keywords
@@ -79,7 +83,7 @@ final class DocBuilder {
                         doc.add(new LongPoint(Fields.PID, pid));
                     }
                 }
-                case 5 -> walk(doc, env.readMessage(), Schemas.STACK_FRAME);
+                case 5 -> frame(doc, env);
                 case 6 -> walk(doc, env.readMessage(), r.type(i).schema());
                 default -> env.skip(tag & 7);
             }
@@ -165,6 +169,35 @@ final class DocBuilder {
         }
     }
 
+    /**
+     * A stack frame: events carry a dozen, and of their fields only the module is indexed
+     * ({@link #FRAME_INDEXES_MODULE_ONLY}), so the rest are skipped without their schema.
+     */
+    private void frame(List<IndexableField> doc, WireReader env) {
+        if (!FRAME_INDEXES_MODULE_ONLY) {
+            walk(doc, env.readMessage(), Schemas.STACK_FRAME);
+            return;
+        }
+        int outer = env.enterMessage();
+        while (env.hasMore()) {
+            int tag = env.readTag();
+            if (tag == MODULE_TAG) {
+                int n = env.readLength();
+                string(doc, moduleField, env.buffer(), env.position(), n);
+                env.skipBytes(n);
+            } else {
+                env.skip(tag & 7);
+            }
+        }
+        env.exitMessage(outer);
+    }
+
+    private static boolean framesIndexModuleOnly() {
+        FieldDef module = Schemas.STACK_FRAME.field("stack.module");
+        return module.kind() == FieldKind.STRING && Schemas.STACK_FRAME.fields().stream()
+                .allMatch(f -> f == module || f.index() == Index.NONE);
+    }
+
     private static void number(List<IndexableField> doc, FieldDef f, long v) {
         if (f.index() == Index.NUMBER) {
             doc.add(new LongPoint(f.name(), v));
@@ -186,8 +219,9 @@ final class DocBuilder {
 
     /** Stacks repeat the same few modules; one term per module and event is enough. */
     private boolean firstModule(BytesRef module) {
-        for (BytesRef seen : seenModules) {
-            if (seen.bytesEquals(module)) {
+        // Newest first: neighbouring frames are mostly of the same module.
+        for (int k = seenModules.size() - 1; k >= 0; k--) {
+            if (seenModules.get(k).bytesEquals(module)) {
                 return false;
             }
         }

@@ -25,7 +25,8 @@ public final class WireReader {
 
     private final byte[] buf;
     private int pos;
-    private final int limit;
+    /** The end of the range being read: the buffer's or, inside {@link #enterMessage}, the message's. */
+    private int limit;
 
     public WireReader(byte[] buf) {
         this(buf, 0, buf.length);
@@ -66,6 +67,18 @@ public final class WireReader {
     }
 
     public long readVarint() {
+        // Tags and most lengths and numbers of telemetry fit in one byte.
+        if (pos < limit) {
+            byte b = buf[pos];
+            if (b >= 0) {
+                pos++;
+                return b;
+            }
+        }
+        return readVarintSlow();
+    }
+
+    private long readVarintSlow() {
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos >= limit) {
@@ -121,6 +134,27 @@ public final class WireReader {
         WireReader sub = new WireReader(buf, pos, len);
         pos += len;
         return sub;
+    }
+
+    /**
+     * Confines reading to the next length-delimited field, as {@link #readMessage} does but
+     * without a second reader: read the message's fields with this reader, then call
+     * {@link #exitMessage} with the value returned here.
+     *
+     * @return the enclosing range's end, for {@link #exitMessage}
+     * @throws ProtocolException when the length prefix is malformed or exceeds the range
+     */
+    public int enterMessage() {
+        int len = readLength();
+        int outer = limit;
+        limit = pos + len;
+        return outer;
+    }
+
+    /** Continues after the message {@link #enterMessage} entered, whatever of it was read. */
+    public void exitMessage(int outerLimit) {
+        pos = limit;
+        limit = outerLimit;
     }
 
     /** Advances past {@code n} bytes of the current range. */

@@ -58,7 +58,9 @@ public final class EventValidator {
                     if (fromAgent && ++frames > f.maxItems()) {
                         throw rejected("more than " + f.maxItems() + " stack frames");
                     }
-                    message(r.readMessage(), Schemas.STACK_FRAME, fromAgent);
+                    int outer = r.enterMessage();
+                    message(r, Schemas.STACK_FRAME, fromAgent);
+                    r.exitMessage(outer);
                 }
                 default -> {
                     bodyLen = r.readLength();
@@ -133,13 +135,21 @@ public final class EventValidator {
                     }
                     r.skipBytes(n);
                 }
-                case MESSAGE -> message(r.readMessage(), f.messageSchema(), limits);
+                case MESSAGE -> {
+                    int outer = r.enterMessage();
+                    message(r, f.messageSchema(), limits);
+                    r.exitMessage(outer);
+                }
             }
         }
         requireAll(schema, seen);
     }
 
     private static void requireAll(Schema schema, long seen) {
+        long required = schema.requiredSlots();
+        if ((seen & required) == required) {
+            return;
+        }
         for (FieldDef f : schema.fields()) {
             if (f.isRequired() && (seen & (1L << f.slot())) == 0) {
                 throw rejected(schema.name() + ": missing required field " + f.name());
@@ -148,7 +158,7 @@ public final class EventValidator {
     }
 
     private static void checkWireType(FieldDef f, int wireType) {
-        int expected = f.kind() == FieldKind.MESSAGE || f.kind() == FieldKind.STRING || f.kind() == FieldKind.BYTES ? 2 : 0;
+        int expected = f.wireType();
         if (wireType != expected) {
             throw rejected(f.name() + ": wire type " + wireType + ", expected " + expected);
         }

@@ -17,6 +17,8 @@ public final class FieldDef {
     private final int maxBytes;
     private final int maxItems;
     private int slot = -1;
+    /** The wire type every value of this field must have (0 varint, 2 length-delimited). */
+    private final int wireType;
 
     private FieldDef(int number, String name, FieldKind kind, boolean repeated, boolean required,
                      Index index, Schema message, int maxBytes, int maxItems) {
@@ -32,6 +34,10 @@ public final class FieldDef {
         this.message = message;
         this.maxBytes = maxBytes;
         this.maxItems = maxItems;
+        this.wireType = switch (kind) {
+            case UINT, SINT, BOOL -> 0;
+            default -> 2;
+        };
     }
 
     static FieldDef of(int number, String name, FieldKind kind) {
@@ -107,10 +113,8 @@ public final class FieldDef {
         return slot;
     }
 
+    /** The wire type every value of this field must have: 0 (varint) or 2 (length-delimited). */
     int wireType() {
-        return switch (kind) {
-            case UINT, SINT, BOOL -> 0;
-            default -> 2;
-        };
+        return wireType;
     }
 }

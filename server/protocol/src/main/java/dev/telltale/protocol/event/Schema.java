@@ -7,6 +7,8 @@ public final class Schema {
     private final String name;
     private final List<FieldDef> fields;
     private final FieldDef[] byNumber;
+    /** One bit per required field's slot: what a message must have seen. */
+    private final long requiredSlots;
 
     Schema(String name, FieldDef... fields) {
         this.name = name;
@@ -27,6 +29,18 @@ public final class Schema {
             f.slot(slot++);
             byNumber[f.number()] = f;
         }
+        long req = 0;
+        for (FieldDef f : fields) {
+            if (f.isRequired()) {
+                req |= 1L << f.slot();
+            }
+        }
+        requiredSlots = req;
+    }
+
+    /** The slots ({@link FieldDef#slot()}) of the required fields, one bit each. */
+    public long requiredSlots() {
+        return requiredSlots;
     }
 
     public String name() {
