@@ -42,7 +42,8 @@ final class Sanitizer {
             } else if (MAY_HOLD_SECRETS.contains(types[i])) {
                 // Only these types can carry secrets: decode, mask, and re-encode when changed.
                 Event e = b.decode(i);
-                encoded[i] = sanitize(e) ? EventCodec.encode(e) : slice(b, i);
+                // A masked value and its hash are at most a few dozen bytes longer than the value.
+                encoded[i] = sanitize(e) ? EventCodec.encode(e, b.lengths()[i] + 1024) : slice(b, i);
             } else {
                 encoded[i] = slice(b, i);
             }

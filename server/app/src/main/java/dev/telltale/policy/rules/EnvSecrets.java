@@ -51,14 +51,15 @@ final class EnvSecrets implements Rule {
         String exe = Fields.str(b, "exe");
         List<String> ignore = params.strings("ignore-names");
         for (Msg var : Fields.messages(b, "env")) {
-            String name = Fields.str(var, "env.name");
-            if (name.isEmpty() || ignored(name, ignore)) {
-                continue;
-            }
             // Stored events passed the ingest sanitizer, which masks every value SecretPatterns
             // recognises (and keeps what the agent masked): the flag is the verdict, no need to
-            // run the patterns over every variable of every process again.
+            // run the patterns over every variable of every process again. Few variables are
+            // masked, so the flag is read before the name is matched against the ignored ones.
             if (!Fields.bool(var, "env.masked").orElse(false)) {
+                continue;
+            }
+            String name = Fields.str(var, "env.name");
+            if (name.isEmpty() || ignored(name, ignore)) {
                 continue;
             }
             String value = Fields.str(var, "env.value");

@@ -234,7 +234,16 @@ public final class EventCodec {
 
     /** Encodes one event to a new array. */
     public static byte[] encode(Event e) {
-        WireWriter w = new WireWriter(256);
+        return encode(e, 256);
+    }
+
+    /**
+     * As {@link #encode(Event)}, starting from a buffer of {@code expectedBytes} (for example the
+     * size the event had before a change), so a large event is not copied through every size
+     * below it.
+     */
+    public static byte[] encode(Event e, int expectedBytes) {
+        WireWriter w = new WireWriter(Math.max(16, expectedBytes));
         encode(e, w);
         return w.toByteArray();
     }
