@@ -42,7 +42,7 @@ final class Sanitizer {
             } else if (MAY_HOLD_SECRETS.contains(types[i])) {
                 // Only these types can carry secrets: decode, mask, and re-encode when changed.
                 Event e = b.decode(i);
-                // A masked value and its hash are at most a few dozen bytes longer than the value.
+                // Masking adds a few dozen bytes a secret; the buffer still grows when that is not enough.
                 encoded[i] = sanitize(e) ? EventCodec.encode(e, b.lengths()[i] + 1024) : slice(b, i);
             } else {
                 encoded[i] = slice(b, i);

@@ -27,7 +27,7 @@ public final class Utf8 {
             }
         }
         while (i < end) {
-            // Telemetry is nearly all ASCII: skip eight such bytes per step.
+            // After a non-ASCII sequence, ASCII runs again: skip eight such bytes per step.
             if (end - i >= 8 && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
                 i += 8;
                 continue;

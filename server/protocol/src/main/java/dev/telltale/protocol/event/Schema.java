@@ -39,7 +39,7 @@ public final class Schema {
     }
 
     /** The slots ({@link FieldDef#slot()}) of the required fields, one bit each. */
-    public long requiredSlots() {
+    long requiredSlots() {
         return requiredSlots;
     }
 
