@@ -1,6 +1,7 @@
 package dev.telltale.loadgen;
 
 import dev.telltale.protocol.BatchEncoder;
+import dev.telltale.protocol.Compression;
 import dev.telltale.protocol.ErrorCode;
 import dev.telltale.protocol.ErrorFrame;
 import dev.telltale.protocol.FrameType;
@@ -42,6 +43,8 @@ final class AgentWorker implements Runnable {
     private final Semaphore window;
     private volatile boolean closing;
     private AgentConnection conn;
+    /** Compresses the latency markers of replayed paced batches; closed when the run ends. */
+    private CycleCompressor markerZstd;
     private int cursor;
     private long batchNumber;
 
@@ -80,6 +83,9 @@ final class AgentWorker implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (markerZstd != null) {
+                markerZstd.close();
+            }
             stopIfFailed();
         }
     }
@@ -98,6 +104,12 @@ final class AgentWorker implements Runnable {
         long seq = firstSeq;
         long sent = 0;
         BatchEncoder enc = conn.encoder();
+        // Batches of the pool's own size replay its frames instead of compressing them live
+        // (EventPool.pacedFrame); smaller ones (slow rates, short flush intervals) are encoded.
+        boolean replayPaced = live && perBatch == pool.batchSize() && enc.compression() == Compression.ZSTD;
+        if (replayPaced) {
+            markerZstd = new CycleCompressor(3);
+        }
         while (!stop.get() && sent < quota && System.nanoTime() < deadlineNanos) {
             if (interval > 0) {
                 long now = System.nanoTime();
@@ -115,17 +127,25 @@ final class AgentWorker implements Runnable {
             int count;
             long marker = -1;
             long markerTimeUs = 0;
-            if (live) {
+            byte[] markerEvent = null;
+            if (probe != null && System.nanoTime() >= nextMarker) {
+                marker = probe.nextMarker();
+                long dtUs = EventPool.EVENT_SPACING_US * perBatch;
+                markerTimeUs = base + dtUs; // an event's time is its batch's base time plus its dt_us
+                markerEvent = EventCodec.encode(generator.fileOpen(pool.process(), dtUs, probe.path(marker), false));
+                nextMarker += markerInterval;
+            }
+            if (replayPaced) {
+                frame = pool.pacedFrame(cursor, markerEvent, markerZstd, seq, base);
+                count = pool.batchSize() + (markerEvent != null ? 1 : 0);
+                cursor = (cursor + 1) % pool.batchCount();
+            } else if (live) {
                 for (int i = 0; i < perBatch; i++) {
                     enc.add(pool.encoded()[cursor]);
                     cursor = (cursor + 1) % pool.encoded().length;
                 }
-                if (probe != null && System.nanoTime() >= nextMarker) {
-                    marker = probe.nextMarker();
-                    long dtUs = EventPool.EVENT_SPACING_US * perBatch;
-                    markerTimeUs = base + dtUs; // an event's time is its batch's base time plus its dt_us
-                    enc.add(EventCodec.encode(generator.fileOpen(pool.process(), dtUs, probe.path(marker), false)));
-                    nextMarker += markerInterval;
+                if (markerEvent != null) {
+                    enc.add(markerEvent);
                 }
                 count = enc.count();
                 frame = enc.finish(seq, base);

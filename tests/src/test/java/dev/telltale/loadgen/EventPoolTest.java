@@ -46,6 +46,34 @@ class EventPoolTest {
     }
 
     @Test
+    void pacedFramesDecodeInAnyOrderWithMarkersOnOneStream() {
+        RealisticEvents g = RealisticEvents.create(23);
+        EventPool pool = EventPool.build(g, g.javaService("shop", "cart"), 1000, 200, Set.of());
+        int[] order = {3, 0, 4, 4, 1, 2, 0};
+        long seq = 1;
+        try (BatchDecoder dec = new BatchDecoder(Compression.ZSTD, 32 << 20, 20_000);
+             CycleCompressor zstd = new CycleCompressor(3)) {
+            for (int k = 0; k < order.length; k++) {
+                int b = order[k];
+                byte[] marker = k % 2 == 0 ? EventCodec.encode(g.fileOpen(pool.process(), 20_000, "/telltale/probe/t-" + k, false))
+                        : null;
+                byte[] frame = pool.pacedFrame(b, marker, zstd, seq, 1_767_603_600_000_000L + seq);
+                DecodedBatch d = dec.decode(frame, Frames.HEADER, frame.length - Frames.HEADER);
+                assertEquals(seq, d.firstSeq());
+                assertEquals(marker == null ? 200 : 201, d.count());
+                assertEquals(0, d.rejectedCount());
+                for (int i = 0; i < 200; i++) {
+                    assertArrayEquals(pool.encoded()[b * 200 + i], EventCodec.encode(d.decode(i)));
+                }
+                if (marker != null) {
+                    assertArrayEquals(marker, EventCodec.encode(d.decode(200)));
+                }
+                seq += d.count();
+            }
+        }
+    }
+
+    @Test
     void excludedTypesStayOut() {
         RealisticEvents g = RealisticEvents.create(22);
         Set<dev.telltale.protocol.event.EventType> none = Set.of(dev.telltale.protocol.event.EventType.NETWORK,

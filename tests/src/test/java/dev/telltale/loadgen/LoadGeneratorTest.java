@@ -105,6 +105,35 @@ class LoadGeneratorTest {
         }
     }
 
+    /**
+     * At 2,500 events a second an agent's batches (one per 100 ms) are exactly the pool's, so
+     * they replay the pool's own zstd frames with markers appended as frames of their own.
+     */
+    @Test
+    void pacedRunOfWholePoolBatchesIsAcknowledgedSearchableAndSeesEveryMarker() throws Exception {
+        LoadConfig cfg = config(runToken).withRate(5000).withMarkers(20).withSeed(80).withApplication("shop-replayed");
+        LoadGenerator gen = new LoadGenerator(cfg);
+        try (LatencyProbe probe = new LatencyProbe(api, Duration.ofMillis(20))) {
+            probe.start();
+            LoadResult r = gen.run(cfg, probe);
+            LatencyProbe.Result lat = probe.finish(Duration.ofSeconds(15));
+            assertEquals(r.eventsSent(), r.eventsAcked());
+            assertTrue(r.eventsSent() % 250 == lat.markers(), "whole pool batches plus one event per marker: "
+                    + r.eventsSent() + " events, " + lat.markers() + " markers");
+            assertTrue(lat.markers() >= 20, "markers " + lat.markers());
+            assertEquals(0, lat.unseen());
+            double rate = r.eventsSent() / (r.elapsedNanos() / 1e9);
+            assertTrue(rate > 2500 && rate < 7500, "paced near 5000 events/s, was " + rate);
+            long total = 0;
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < until && total < r.eventsSent()) {
+                total = api.facets(Map.of("q", "app:shop-replayed", "dims", "component")).path("total").asLong();
+                Thread.sleep(100);
+            }
+            assertEquals(r.eventsSent(), total, "every replayed event and marker is searchable");
+        }
+    }
+
     @Test
     void markersOfTheWarmUpAreSeenButNotCounted() throws Exception {
         LoadConfig cfg = config(runToken).withRate(2000).withMarkers(20).withSeed(79).withApplication("shop-warm");
