@@ -211,6 +211,7 @@ public final class IngestBenchmark {
                 + " markers/s for " + seconds + " s, the markers of the first " + warmup + " s not counted");
         LatencyProbe.Result lat;
         String fsyncs;
+        String refreshes;
         try (LatencyProbe probe = new LatencyProbe(b.api, Duration.ofMillis(20))) {
             probe.start();
             LoadGenerator.Run lr = gen.start(run, probe);
@@ -224,7 +225,9 @@ public final class IngestBenchmark {
             describeThreads("latency run", (BenchSupport.cpuNanos(b.appliance.pid()) - cpu0) / (double) w[1],
                     ThreadCpu.cores(threads0, threads1, w[1]));
             lr.await();
-            fsyncs = FsyncTail.describe(before, b.api.metrics());
+            Map<String, Double> after = b.api.metrics();
+            fsyncs = FsyncTail.describe(before, after);
+            refreshes = refreshes(before, after);
             lat = probe.finish(Duration.ofSeconds(10));
         }
         BenchSupport.progress(String.format(Locale.ROOT, "latency: %d markers, %d never seen, p50 %.0f ms, p99 %.0f ms,"
@@ -234,7 +237,19 @@ public final class IngestBenchmark {
         BenchSupport.progress("latency: " + lat.notCounted() + " markers of the warm-up not counted; the slowest 2 % of"
                 + " the counted ones were sent at " + lat.slowestBySecond());
         BenchSupport.progress("latency: the journal in the counted seconds: " + fsyncs);
+        BenchSupport.progress("latency: reader refreshes in the counted seconds: " + refreshes);
         return lat;
+    }
+
+    /**
+     * "95 scheduled, 12 waited for by searches": the store's reader refreshes between two
+     * readings of /metrics. Each flushes the indexers' buffers as small segments that merges rewrite.
+     */
+    private static String refreshes(Map<String, Double> before, Map<String, Double> after) {
+        java.util.function.ToDoubleFunction<String> delta = k -> after.getOrDefault(k, 0.0) - before.getOrDefault(k, 0.0);
+        return String.format(Locale.ROOT, "%.0f scheduled, %.0f waited for by searches",
+                delta.applyAsDouble("telltale_store_refresh_seconds_count"),
+                delta.applyAsDouble("telltale_store_search_refresh_seconds_count"));
     }
 
     private static double luceneOnly(LoadGenerator gen, long events, int threads, Path work)

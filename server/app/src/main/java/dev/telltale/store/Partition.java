@@ -24,6 +24,7 @@ import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -424,18 +425,8 @@ final class Partition implements AutoCloseable {
     }
 
     private volatile long refreshedNanos = System.nanoTime();
-
-    void refresh() throws IOException {
-        long t = System.nanoTime();
-        lifecycle.readLock().lock();
-        try {
-            if (!dropped && manager.maybeRefresh()) {
-                refreshedNanos = t;
-            }
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
+    /** Held by the refreshes that depend on the searcher's age, so two never flush one after the other. */
+    private final ReentrantLock refreshing = new ReentrantLock();
 
     void refreshBlocking() throws IOException {
         long t = System.nanoTime();
@@ -450,13 +441,45 @@ final class Partition implements AutoCloseable {
         }
     }
 
-    /** Refreshes when the searcher is older than {@code maxAgeNanos}; waits for it. Returns whether it refreshed. */
+    /**
+     * Refreshes when the searcher is older than {@code maxAgeNanos}; waits for it. A refresh of
+     * this kind already running is waited for first, and usually leaves the searcher young
+     * enough. Returns whether it refreshed.
+     */
     boolean refreshIfOlder(long maxAgeNanos) throws IOException {
-        if (writer != null && System.nanoTime() - refreshedNanos > maxAgeNanos) {
-            refreshBlocking();
-            return true;
+        if (!olderThan(maxAgeNanos)) {
+            return false;
         }
-        return false;
+        refreshing.lock();
+        try {
+            return refreshIfStillOlder(maxAgeNanos);
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    /** As {@link #refreshIfOlder}, but does nothing while another such refresh runs. */
+    boolean refreshIfOlderUnlessBusy(long maxAgeNanos) throws IOException {
+        if (!olderThan(maxAgeNanos) || !refreshing.tryLock()) {
+            return false;
+        }
+        try {
+            return refreshIfStillOlder(maxAgeNanos);
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    private boolean refreshIfStillOlder(long maxAgeNanos) throws IOException {
+        if (!olderThan(maxAgeNanos)) {
+            return false;
+        }
+        refreshBlocking();
+        return true;
+    }
+
+    private boolean olderThan(long maxAgeNanos) {
+        return writer != null && System.nanoTime() - refreshedNanos > maxAgeNanos;
     }
 
     /** A searcher to {@link #release}; never null. */

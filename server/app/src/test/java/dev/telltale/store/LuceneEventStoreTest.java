@@ -317,4 +317,41 @@ class LuceneEventStoreTest {
             assertEquals(List.of("/fresh"), paths(s.search(q(""))));
         }
     }
+
+    /**
+     * While searches keep coming, a reader is refreshed about once per interval: a search that
+     * finds it one interval old refreshes it, and the schedule then leaves it alone instead of
+     * flushing another small segment right after (each refresh is a segment for merges to rewrite).
+     */
+    @Test
+    void searchesAndTheScheduleTogetherRefreshAboutOncePerInterval() throws Exception {
+        Metrics metrics = new Metrics();
+        long now = BASE_US / 1000;
+        try (EventStore s = EventStore.open(dir, config(), metrics, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            dev.telltale.journal.RecordSink sink = s.start(p -> { });
+            long seconds = 3;
+            long until = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+            Thread searcher = Thread.ofPlatform().start(() -> {
+                while (System.nanoTime() < until) {
+                    s.search(q(""));
+                }
+            });
+            for (int n = 0; System.nanoTime() < until; n++) {
+                sink.accept(record(SHOP, 1 + n, now, file("open", "/f" + n, 1)));
+                Thread.sleep(1);
+            }
+            searcher.join();
+            double refreshes = count(metrics, "telltale_store_refresh_seconds_count")
+                    + count(metrics, "telltale_store_search_refresh_seconds_count");
+            long intervals = Duration.ofSeconds(seconds).toMillis() / config().refreshInterval().toMillis();
+            System.out.printf("store refresh test: %.0f refreshes in %d intervals%n", refreshes, intervals);
+            assertTrue(refreshes <= intervals * 1.25, refreshes + " refreshes in " + intervals + " intervals");
+            assertTrue(refreshes >= intervals / 4, "still refreshing while searched: " + refreshes);
+        }
+    }
+
+    private static double count(Metrics metrics, String name) {
+        return metrics.scrape().lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .sum();
+    }
 }
