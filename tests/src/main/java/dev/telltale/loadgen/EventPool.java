@@ -119,15 +119,9 @@ public final class EventPool {
             count++;
             rawSize += e.size();
         }
-        WireWriter p = new WireWriter(own.length + more.length + 40);
-        p.uint(1, firstSeq);
-        p.uint(2, count);
-        p.uint(3, baseTimeUs);
-        p.uint(4, rawSize);
         byte[] block = java.util.Arrays.copyOf(own, own.length + more.length);
         System.arraycopy(more, 0, block, own.length, more.length);
-        p.bytes(5, block);
-        return Frames.frame(FrameType.BATCH, p);
+        return batchFrame(firstSeq, count, baseTimeUs, rawSize, block);
     }
 
     private synchronized List<byte[]> separate() {
@@ -153,12 +147,16 @@ public final class EventPool {
     /** The BATCH frame of cycle batch {@code index}, numbered from {@code firstSeq}, at {@code baseTimeUs}. */
     byte[] frame(int index, long firstSeq, long baseTimeUs) {
         Batch b = cycle.get(index);
-        WireWriter p = new WireWriter(b.compressed().length + 40);
+        return batchFrame(firstSeq, b.count(), baseTimeUs, b.rawSize(), b.compressed());
+    }
+
+    private static byte[] batchFrame(long firstSeq, int count, long baseTimeUs, int rawSize, byte[] compressed) {
+        WireWriter p = new WireWriter(compressed.length + 40);
         p.uint(1, firstSeq);
-        p.uint(2, b.count());
+        p.uint(2, count);
         p.uint(3, baseTimeUs);
-        p.uint(4, b.rawSize());
-        p.bytes(5, b.compressed());
+        p.uint(4, rawSize);
+        p.bytes(5, compressed);
         return Frames.frame(FrameType.BATCH, p);
     }
 }

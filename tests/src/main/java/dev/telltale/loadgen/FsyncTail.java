@@ -27,7 +27,8 @@ final class FsyncTail {
         return b.toString();
     }
 
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
+    /** How much a /metrics value grew between two readings. */
+    static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
         return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
     }
 }

@@ -246,10 +246,9 @@ public final class IngestBenchmark {
      * readings of /metrics. Each flushes the indexers' buffers as small segments that merges rewrite.
      */
     private static String refreshes(Map<String, Double> before, Map<String, Double> after) {
-        java.util.function.ToDoubleFunction<String> delta = k -> after.getOrDefault(k, 0.0) - before.getOrDefault(k, 0.0);
         return String.format(Locale.ROOT, "%.0f scheduled, %.0f waited for by searches",
-                delta.applyAsDouble("telltale_store_refresh_seconds_count"),
-                delta.applyAsDouble("telltale_store_search_refresh_seconds_count"));
+                FsyncTail.delta(before, after, "telltale_store_refresh_seconds_count"),
+                FsyncTail.delta(before, after, "telltale_store_search_refresh_seconds_count"));
     }
 
     private static double luceneOnly(LoadGenerator gen, long events, int threads, Path work)

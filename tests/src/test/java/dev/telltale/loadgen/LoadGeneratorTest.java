@@ -60,6 +60,20 @@ class LoadGeneratorTest {
                 .withExcluded(Set.of(EventType.PROCESS_START));
     }
 
+    /** How many events match {@code q}, polled for up to 30 s until {@code expected} do. */
+    private static long searchable(String q, long expected) throws Exception {
+        long total = 0;
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < until) {
+            total = api.facets(Map.of("q", q, "dims", "component")).path("total").asLong();
+            if (total >= expected) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return total;
+    }
+
     @Test
     void shortSaturatingRunIsAcknowledgedInFullAndBecomesSearchable() throws Exception {
         LoadConfig cfg = config(runToken).withApplication("shop-saturated");
@@ -70,17 +84,8 @@ class LoadGeneratorTest {
         assertTrue(r.eventsSent() >= 2 * 250, "sent " + r.eventsSent());
         assertEquals(r.eventsSent(), r.eventsAcked());
 
-        String q = "app:shop-saturated AND (component:checkout OR component:cart)";
-        long total = 0;
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < until) {
-            total = api.facets(Map.of("q", q, "dims", "component")).path("total").asLong();
-            if (total >= r.eventsSent()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals(r.eventsSent(), total, "every acknowledged event is searchable");
+        assertEquals(r.eventsSent(), searchable("app:shop-saturated AND (component:checkout OR component:cart)",
+                r.eventsSent()), "every acknowledged event is searchable");
         JsonNode files = api.search(Map.of("q", "type:file AND app:shop-saturated", "limit", "5"));
         JsonNode first = files.path("events").get(0);
         assertTrue(first.path("fields").path("path").asText().startsWith("/"), first.toString());
@@ -124,13 +129,8 @@ class LoadGeneratorTest {
             assertEquals(0, lat.unseen());
             double rate = r.eventsSent() / (r.elapsedNanos() / 1e9);
             assertTrue(rate < 7500, "paced near 5000 events/s, was " + rate);
-            long total = 0;
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < until && total < r.eventsSent()) {
-                total = api.facets(Map.of("q", "app:shop-replayed", "dims", "component")).path("total").asLong();
-                Thread.sleep(100);
-            }
-            assertEquals(r.eventsSent(), total, "every replayed event and marker is searchable");
+            assertEquals(r.eventsSent(), searchable("app:shop-replayed", r.eventsSent()),
+                    "every replayed event and marker is searchable");
         }
     }
 

@@ -447,35 +447,32 @@ final class Partition implements AutoCloseable {
      * enough. Returns whether it refreshed.
      */
     boolean refreshIfOlder(long maxAgeNanos) throws IOException {
-        if (!olderThan(maxAgeNanos)) {
-            return false;
-        }
-        refreshing.lock();
-        try {
-            return refreshIfStillOlder(maxAgeNanos);
-        } finally {
-            refreshing.unlock();
-        }
+        return refreshIfOlder(maxAgeNanos, true);
     }
 
-    /** As {@link #refreshIfOlder}, but does nothing while another such refresh runs. */
+    /** As {@link #refreshIfOlder(long)}, but does nothing while another such refresh runs. */
     boolean refreshIfOlderUnlessBusy(long maxAgeNanos) throws IOException {
-        if (!olderThan(maxAgeNanos) || !refreshing.tryLock()) {
-            return false;
-        }
-        try {
-            return refreshIfStillOlder(maxAgeNanos);
-        } finally {
-            refreshing.unlock();
-        }
+        return refreshIfOlder(maxAgeNanos, false);
     }
 
-    private boolean refreshIfStillOlder(long maxAgeNanos) throws IOException {
+    private boolean refreshIfOlder(long maxAgeNanos, boolean wait) throws IOException {
         if (!olderThan(maxAgeNanos)) {
             return false;
         }
-        refreshBlocking();
-        return true;
+        if (wait) {
+            refreshing.lock();
+        } else if (!refreshing.tryLock()) {
+            return false;
+        }
+        try {
+            if (!olderThan(maxAgeNanos)) {
+                return false;
+            }
+            refreshBlocking();
+            return true;
+        } finally {
+            refreshing.unlock();
+        }
     }
 
     private boolean olderThan(long maxAgeNanos) {

@@ -2,6 +2,7 @@ package dev.telltale.store;
 
 import dev.telltale.journal.AgentContext;
 import dev.telltale.journal.JournalRecord;
+import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.Metrics;
 import dev.telltale.protocol.event.Event;
 import dev.telltale.protocol.event.EventCodec;
@@ -328,7 +329,7 @@ class LuceneEventStoreTest {
         Metrics metrics = new Metrics();
         long now = BASE_US / 1000;
         try (EventStore s = EventStore.open(dir, config(), metrics, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
-            dev.telltale.journal.RecordSink sink = s.start(p -> { });
+            RecordSink sink = s.start(p -> { });
             long seconds = 3;
             long until = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             Thread searcher = Thread.ofPlatform().start(() -> {
@@ -351,7 +352,7 @@ class LuceneEventStoreTest {
     }
 
     private static double count(Metrics metrics, String name) {
-        return metrics.scrape().lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
-                .sum();
+        return metrics.scrape().lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1))).sum();
     }
 }
