@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code bin/telltale-bench ingest}: a fresh appliance in its own JVM ({@code -Xms1g -Xmx1g}), warmed
- * up ({@code --warmup}, 120 s: the JIT's first minutes are not measured, decision 29) and then
+ * up ({@code --warmup}, 120 s: the JIT's first minutes are not measured, decision 29; then for up to
+ * {@code --jit-settle} seconds more until its C2 compiler is quiet, decision 37) and then
  * saturated by the load generator over TLS 1.3 (acknowledged events per second);
  * in the same run, the same events indexed by bare Lucene with the appliance's settings on the
  * same number of threads, warm too (a first pass into a throwaway index); then
@@ -32,7 +33,7 @@ import java.util.function.LongSupplier;
 public final class IngestBenchmark {
     private static final Set<String> FLAGS = Set.of("agents", "batch", "window", "pool", "warmup", "duration",
             "latency-duration", "latency-warmup", "markers", "index-threads", "heap", "jar", "keep", "seed", "exclude",
-            "appliance-env", "policy-cost");
+            "appliance-env", "policy-cost", "jit-settle");
 
     private IngestBenchmark() {
     }
@@ -44,7 +45,8 @@ public final class IngestBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("telltale-bench ingest: " + e.getMessage());
             System.err.println("usage: telltale-bench ingest [--agents 6] [--batch 500] [--window 8] [--pool 16384]"
-                    + " [--warmup 120] [--duration 30] [--latency-duration 20] [--latency-warmup 30] [--markers 50] [--index-threads 2]"
+                    + " [--warmup 120] [--duration 30] [--latency-duration 20] [--latency-warmup 30] [--jit-settle 240] [--markers 50]"
+                    + " [--index-threads 2]"
                     + " [--heap 1g] [--seed 1] [--keep false] [--jar PATH] [--exclude type,type]"
                     + " [--appliance-env KEY=VALUE,...] [--policy-cost true]");
             System.exit(2);
@@ -68,6 +70,7 @@ public final class IngestBenchmark {
         int duration = f.integer("duration", 30);
         int latencyDuration = f.integer("latency-duration", 20);
         int latencyWarmup = f.integer("latency-warmup", 30);
+        int jitSettle = f.integer("jit-settle", 240);
         int indexThreads = f.integer("index-threads", 2);
         BenchSupport.progress(MachineProfile.get().summary());
         long sampleBytes = SampleSession.create(2023).wireBytes();
@@ -90,7 +93,7 @@ public final class IngestBenchmark {
                 BenchSupport.progress(String.format(Locale.ROOT, "%d agents, %d distinct events (%.0f raw bytes/event) generated"
                         + " in %.1f s", agents, poolEvents, poolRaw / (double) poolEvents, (System.nanoTime() - t0) / 1e9));
 
-                Saturation sat = saturate(b, gen, cfg, warmup, duration);
+                Saturation sat = saturate(b, gen, cfg, warmup, jitSettle, duration);
 
                 // Bare Lucene on the same events, once the appliance is idle so it has both cores.
                 long journaled = metric(b, "telltale_journal_events_total");
@@ -117,7 +120,7 @@ public final class IngestBenchmark {
                     return result;
                 }
                 b.close(); // the second appliance gets the machine to itself
-                double off = withoutPolicies(jar, f, gen, cfg, warmup, duration);
+                double off = withoutPolicies(jar, f, gen, cfg, warmup, jitSettle, duration);
                 return result + String.format(Locale.ROOT, " without_policies_events_per_s=%.0f policy_cost=%.2f", off,
                         1 - sat.eventsPerS() / off);
             } catch (IOException | RuntimeException e) {
@@ -128,14 +131,14 @@ public final class IngestBenchmark {
     }
 
     /** The same saturation on a second fresh appliance with the policy engine off, for the engine's cost. */
-    private static double withoutPolicies(Path jar, Flags f, LoadGenerator gen, LoadConfig cfg, int warmup, int duration)
-            throws Exception {
+    private static double withoutPolicies(Path jar, Flags f, LoadGenerator gen, LoadConfig cfg, int warmup, int jitSettle,
+            int duration) throws Exception {
         Map<String, String> env = new LinkedHashMap<>(f.pairs("appliance-env"));
         env.put("TELLTALE_EVALUATION_ENABLED", "false");
         BenchSupport.progress("policy cost: the same saturation with the policy engine off");
         try (BenchSupport b = BenchSupport.start(jar, f.string("heap", "1g"), false, env)) {
             LoadConfig off = cfg.withTarget("127.0.0.1", b.appliance.ingestPort(), b.tls, b.runToken);
-            return saturate(b, gen, off, warmup, duration).eventsPerS();
+            return saturate(b, gen, off, warmup, jitSettle, duration).eventsPerS();
         }
     }
 
@@ -143,10 +146,13 @@ public final class IngestBenchmark {
     private record Saturation(double eventsPerS, long acked, double wireBytesPerEvent) {
     }
 
-    /** Saturates for {@code warmup + duration} seconds and measures over the last {@code duration}. */
-    private static Saturation saturate(BenchSupport b, LoadGenerator gen, LoadConfig cfg, int warmup, int duration)
-            throws IOException, InterruptedException {
-        LoadGenerator.Run run = gen.start(cfg.withDuration(Duration.ofSeconds(warmup + duration)), null);
+    /**
+     * Saturates for {@code warmup} seconds, then for up to {@code jitSettle} more while the JIT
+     * compiles, and measures over the next {@code duration}.
+     */
+    private static Saturation saturate(BenchSupport b, LoadGenerator gen, LoadConfig cfg, int warmup, int jitSettle,
+            int duration) throws IOException, InterruptedException {
+        LoadGenerator.Run run = gen.start(cfg.withDuration(Duration.ofSeconds(warmup + jitSettle + duration + 5)), null);
         LoadCounters c = run.counters();
         Map<String, LongSupplier> watch = new LinkedHashMap<>();
         watch.put("sent", c::eventsSent);
@@ -162,6 +168,7 @@ public final class IngestBenchmark {
         if (warmup > cold) {
             BenchSupport.window("warm-up acked", c::eventsAcked, warmup - cold, watch);
         }
+        settle(b, "warm-up acked", c::eventsAcked, watch, jitSettle);
         long sent0 = c.eventsSent();
         long bytes0 = c.frameBytes();
         long indexed0 = metric(b, "telltale_store_indexed_events_total");
@@ -178,6 +185,7 @@ public final class IngestBenchmark {
         long sentDelta = c.eventsSent() - sent0;
         long bytesDelta = c.frameBytes() - bytes0;
         long indexedDelta = metric(b, "telltale_store_indexed_events_total") - indexed0;
+        run.stop();
         LoadResult total = run.await();
         Saturation s = new Saturation(w[0] / seconds, w[0], bytesDelta / (double) Math.max(1, sentDelta));
         double others = Math.max(0, machineCores - applianceCores - ownCores);
@@ -201,6 +209,14 @@ public final class IngestBenchmark {
         BenchSupport.progress(window + String.format(Locale.ROOT, ": the appliance's %.2f cores by thread: ", applianceCores)
                 + ThreadCpu.describe(byThread)
                 + String.format(Locale.ROOT, "; threads that ended within the window %.2f", Math.max(0, ended)));
+    }
+
+    /** Extends a warm-up while the appliance's JIT compiles (decision 37) and says how it ended. */
+    private static void settle(BenchSupport b, String what, LongSupplier acked, Map<String, LongSupplier> watch,
+            int maxSeconds) throws InterruptedException {
+        if (maxSeconds > 0) {
+            BenchSupport.progress(JitSettle.extend(b.appliance.pid(), what, acked, watch, maxSeconds).describe());
+        }
     }
 
     /** A paced run with latency markers; the markers' send-to-searchable latencies. */
