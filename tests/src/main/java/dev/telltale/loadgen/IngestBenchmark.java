@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * in the same run, the same events indexed by bare Lucene with the appliance's settings on the
  * same number of threads, warm too (a first pass into a throwaway index); then
  * ingest-to-searchable latency at half the measured rate (markers sent in the paced run's
- * first {@code --latency-warmup} seconds are not counted); wire
+ * first {@code --latency-warmup} seconds, and of the compiler's settling after them, are not counted); wire
  * bytes per event; the sample session's wire bytes; the appliance's peak heap. The last line
  * printed is the result:
  * {@code ingest events_per_s=… lucene_only_events_per_s=… ratio=… p99_searchable_ms=…
@@ -105,7 +105,7 @@ public final class IngestBenchmark {
 
                 LatencyProbe.Result lat = latency(b, gen, cfg.withRate(Math.max(1, Math.round(sat.eventsPerS() / 2)))
                         .withMarkers(f.decimal("markers", 50)).withDuration(Duration.ofSeconds(latencyWarmup + latencyDuration)),
-                        latencyWarmup);
+                        latencyWarmup, jitSettle);
                 // The live peak (heap still in use after a collection), not the collector's fill level.
                 double heapMb = metric(b, "telltale_jvm_heap_live_peak_bytes") / (double) (1 << 20);
                 long evaluated = metric(b, "telltale_evaluation_events_total");
@@ -220,11 +220,13 @@ public final class IngestBenchmark {
     }
 
     /** A paced run with latency markers; the markers' send-to-searchable latencies. */
-    private static LatencyProbe.Result latency(BenchSupport b, LoadGenerator gen, LoadConfig run, int warmup)
-            throws IOException, InterruptedException {
-        int seconds = (int) run.duration().toSeconds();
-        BenchSupport.progress("latency run: " + run.rate() + " events/s with " + run.markersPerSecond()
-                + " markers/s for " + seconds + " s, the markers of the first " + warmup + " s not counted");
+    private static LatencyProbe.Result latency(BenchSupport b, LoadGenerator gen, LoadConfig paced, int warmup,
+            int jitSettle) throws IOException, InterruptedException {
+        int seconds = (int) paced.duration().toSeconds();
+        LoadConfig run = paced.withDuration(Duration.ofSeconds(seconds + jitSettle + 5));
+        BenchSupport.progress("latency run: " + run.rate() + " events/s with " + run.markersPerSecond() + " markers/s: "
+                + warmup + " s and up to " + jitSettle + " s more while the JIT settles, not counted, then "
+                + (seconds - warmup) + " s counted");
         LatencyProbe.Result lat;
         String fsyncs;
         String refreshes;
@@ -232,6 +234,7 @@ public final class IngestBenchmark {
             probe.start();
             LoadGenerator.Run lr = gen.start(run, probe);
             BenchSupport.window("latency warm-up acked", lr.counters()::eventsAcked, warmup, Map.of());
+            settle(b, "latency warm-up acked", lr.counters()::eventsAcked, Map.of(), jitSettle);
             probe.countFrom(System.nanoTime());
             Map<String, Double> before = b.api.metrics();
             long cpu0 = BenchSupport.cpuNanos(b.appliance.pid());
@@ -240,6 +243,7 @@ public final class IngestBenchmark {
             Map<String, Long> threads1 = ThreadCpu.snapshot(b.appliance.pid());
             describeThreads("latency run", (BenchSupport.cpuNanos(b.appliance.pid()) - cpu0) / (double) w[1],
                     ThreadCpu.cores(threads0, threads1, w[1]));
+            lr.stop();
             lr.await();
             Map<String, Double> after = b.api.metrics();
             fsyncs = FsyncTail.describe(before, after);

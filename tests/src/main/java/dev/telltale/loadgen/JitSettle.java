@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Extends the saturation's warm-up while the appliance's C2 compiler is still busy (decision
- * 37). On a slow 2-core host the compiler's queue still holds dozens of methods two minutes
+ * Extends a phase's warm-up (the saturation's, the paced run's) while the appliance's C2
+ * compiler is still busy (decision 37). On a slow 2-core host the compiler's queue still holds dozens of methods two minutes
  * into saturation, and the compiler takes a third of a core from the window being measured:
  * a fixed warm-up then measures the JIT, not the appliance an operator runs for months.
  */
