@@ -6,9 +6,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Extends a phase's warm-up (the saturation's, the paced run's) while the appliance's C2
- * compiler is still busy (decision 37). On a slow 2-core host the compiler's queue still holds dozens of methods two minutes
- * into saturation, and the compiler takes a third of a core from the window being measured:
- * a fixed warm-up then measures the JIT, not the appliance an operator runs for months.
+ * compiler is still busy (decision 37). On a slow 2-core host the compiler's queue still holds
+ * dozens of methods two minutes into saturation, and the compiler takes a third of a core from
+ * the window being measured: a fixed warm-up then measures the JIT, not the appliance an
+ * operator runs for months.
  */
 final class JitSettle {
     /** The kernel keeps 15 bytes of a thread's name: "C2 CompilerThread0" is grouped as this. */
@@ -25,7 +26,10 @@ final class JitSettle {
     private JitSettle() {
     }
 
-    /** How a settling ended: the extra seconds it took, the compiler's share in its last step, and whether it fell below the bar. */
+    /**
+     * How a settling ended: the extra seconds it took, the compiler's share in its last step, and
+     * whether that share fell below the bar.
+     */
     record Result(int seconds, double lastC2Cores, boolean settled) {
         String describe() {
             return String.format(Locale.ROOT, "%s after %d s more (C2 compiler %.2f cores in the last step)",
