@@ -633,6 +633,18 @@ final class LuceneEventStore implements EventStore {
         }
     }
 
+    private static void stopAfterRunningTask(ScheduledExecutorService executor) {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         running = false;
@@ -644,17 +656,11 @@ final class LuceneEventStore implements EventStore {
                 Thread.currentThread().interrupt();
             }
         }
-        if (refresher != null) {
-            refresher.shutdownNow();
-        }
-        if (maintenance != null) {
-            maintenance.shutdownNow();
-            try {
-                maintenance.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // Let a running refresh or commit finish instead of interrupting it: an interrupt in
+        // the middle of Lucene's I/O closes the write lock's channel, and the writer can then
+        // neither commit nor close.
+        stopAfterRunningTask(refresher);
+        stopAfterRunningTask(maintenance);
         try {
             checkpointNow();
         } catch (IOException | RuntimeException e) {

@@ -351,6 +351,36 @@ class LuceneEventStoreTest {
         }
     }
 
+    /**
+     * Closing lets a refresh in progress finish: interrupting it in the middle of Lucene's I/O
+     * closed the write lock's channel, and the writer could then neither commit nor close.
+     */
+    @Test
+    void closingWhileTheScheduleRefreshesCommitsEverything() throws Exception {
+        long now = BASE_US / 1000;
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC);
+        StoreConfig busy = new StoreConfig(Duration.ofHours(1), Duration.ofDays(2), 0, Duration.ofMillis(1),
+                Duration.ofMinutes(10), 32, 2, 64, 8L << 20);
+        int rounds = 15;
+        for (int round = 0; round < rounds; round++) {
+            EventStore s = EventStore.open(dir, busy, new Metrics(), clock);
+            RecordSink sink = s.start(p -> { });
+            s.search(q(""));
+            for (int i = 0; i < 300; i++) {
+                sink.accept(record(SHOP, uid, now, file("open", "/r" + round + "/" + i, 1)));
+            }
+            s.close();
+        }
+        try (EventStore s = EventStore.open(dir, busy, new Metrics(), clock)) {
+            s.refreshNow();
+            for (int round = 0; round < rounds; round++) {
+                SearchPage p = s.search(q("path:/r" + round + "/*"));
+                assertTrue(p.totalExact());
+                assertEquals(300, p.total(), "events of round " + round);
+            }
+        }
+    }
+
     private static double count(Metrics metrics, String name) {
         return metrics.scrape().lines().filter(l -> l.startsWith(name + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1))).sum();
