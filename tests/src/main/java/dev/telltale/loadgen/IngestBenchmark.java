@@ -230,6 +230,7 @@ public final class IngestBenchmark {
         LatencyProbe.Result lat;
         String fsyncs;
         String refreshes;
+        String commits;
         try (LatencyProbe probe = new LatencyProbe(b.api, Duration.ofMillis(20))) {
             probe.start();
             LoadGenerator.Run lr = gen.start(run, probe);
@@ -248,6 +249,7 @@ public final class IngestBenchmark {
             Map<String, Double> after = b.api.metrics();
             fsyncs = FsyncTail.describe(before, after);
             refreshes = refreshes(before, after);
+            commits = commits(before, after);
             lat = probe.finish(Duration.ofSeconds(10));
         }
         BenchSupport.progress(String.format(Locale.ROOT, "latency: %d markers, %d never seen, p50 %.0f ms, p99 %.0f ms,"
@@ -258,6 +260,7 @@ public final class IngestBenchmark {
                 + " the counted ones were sent at " + lat.slowestBySecond());
         BenchSupport.progress("latency: the journal in the counted seconds: " + fsyncs);
         BenchSupport.progress("latency: reader refreshes in the counted seconds: " + refreshes);
+        BenchSupport.progress("latency: store commits in the counted seconds: " + commits);
         return lat;
     }
 
@@ -269,6 +272,17 @@ public final class IngestBenchmark {
         return String.format(Locale.ROOT, "%.0f scheduled, %.0f waited for by searches",
                 FsyncTail.delta(before, after, "telltale_store_refresh_seconds_count"),
                 FsyncTail.delta(before, after, "telltale_store_search_refresh_seconds_count"));
+    }
+
+    /**
+     * "2, taking 3.1 s in all, 412 index files fsynced": the store's commits between two readings
+     * of /metrics. Each fsyncs every index file written since the one before, one at a time.
+     */
+    private static String commits(Map<String, Double> before, Map<String, Double> after) {
+        return String.format(Locale.ROOT, "%.0f, taking %.1f s in all, %.0f index files fsynced",
+                FsyncTail.delta(before, after, "telltale_store_commit_seconds_count"),
+                FsyncTail.delta(before, after, "telltale_store_commit_seconds_sum"),
+                FsyncTail.delta(before, after, "telltale_store_commit_fsynced_files"));
     }
 
     private static double luceneOnly(LoadGenerator gen, long events, int threads, Path work)

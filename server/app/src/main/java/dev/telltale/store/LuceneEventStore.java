@@ -112,6 +112,8 @@ final class LuceneEventStore implements EventStore {
         metrics.gauge("telltale_store_queue_bytes", "Estimated memory of events waiting to be indexed",
                 () -> (queuePermits - queuedMemory.availablePermits()) * 1024.0);
         metrics.gauge("telltale_store_partitions", "Event store partitions", partitions::size);
+        metrics.gauge("telltale_store_commit_fsynced_files", "Index files fsynced by commits since the start",
+                trash::filesSynced);
         metrics.gauge("telltale_store_size_bytes", "Bytes used by the event indexes", this::sizeBytes);
         metrics.gauge("telltale_store_reindex_partitions_pending",
                 "Partitions of an older index format or document layout still to rebuild",

@@ -381,6 +381,34 @@ class LuceneEventStoreTest {
         }
     }
 
+    /**
+     * A refresh-sized segment costs a commit three fsyncs (compound file, its entries, segment
+     * info) plus the commit point, not one per codec file (~16): each is a device flush the
+     * journal's acknowledgements wait behind (decision 38). Operators see the count at /metrics.
+     */
+    @Test
+    void aCommitOfOneRefreshedSegmentFsyncsFourFiles() throws Exception {
+        Metrics metrics = new Metrics();
+        long now = BASE_US / 1000;
+        try (EventStore s = EventStore.open(dir, config(), metrics, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC))) {
+            JournalRecord r = record(SHOP, 1, now, file("open", "/etc/shadow", 1), connect("10.0.0.7", 5432, 2));
+            s.replay(r);
+            s.refreshNow();
+            double before = count(metrics, "telltale_store_commit_fsynced_files");
+            ((LuceneEventStore) s).checkpointAt(r.end());
+            assertEquals(4, count(metrics, "telltale_store_commit_fsynced_files") - before,
+                    () -> "files fsynced by the commit; index now holds " + files(dir));
+        }
+    }
+
+    private static List<String> files(Path root) {
+        try (var walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            return List.of(e.toString());
+        }
+    }
+
     private static double count(Metrics metrics, String name) {
         return metrics.scrape().lines().filter(l -> l.startsWith(name + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1))).sum();
