@@ -40,6 +40,7 @@ final class LuceneEventStore implements EventStore {
 
     private final Path dir;
     private final Trash trash;
+    private final Fsyncs fsyncs = new Fsyncs();
     private final StoreConfig config;
     private final Clock clock;
     private final ConcurrentSkipListMap<Long, Partition> partitions = new ConcurrentSkipListMap<>();
@@ -113,7 +114,7 @@ final class LuceneEventStore implements EventStore {
                 () -> (queuePermits - queuedMemory.availablePermits()) * 1024.0);
         metrics.gauge("telltale_store_partitions", "Event store partitions", partitions::size);
         metrics.gauge("telltale_store_commit_fsynced_files", "Index files fsynced by commits since the start",
-                trash::filesSynced);
+                fsyncs::filesSynced);
         metrics.gauge("telltale_store_size_bytes", "Bytes used by the event indexes", this::sizeBytes);
         metrics.gauge("telltale_store_reindex_partitions_pending",
                 "Partitions of an older index format or document layout still to rebuild",
@@ -178,7 +179,7 @@ final class LuceneEventStore implements EventStore {
             long start = Instant.from(NAME.parse(name)).toEpochMilli();
             Partition part;
             try {
-                part = new Partition(p, start, start + widthMs(), this::writerConfig, trash);
+                part = new Partition(p, start, start + widthMs(), this::writerConfig, trash, fsyncs);
             } catch (IOException | RuntimeException e) {
                 if (!unreadable(e)) {
                     throw e;
@@ -281,7 +282,7 @@ final class LuceneEventStore implements EventStore {
             p = partitions.get(start);
             if (p == null) {
                 p = new Partition(dir.resolve(NAME.format(Instant.ofEpochMilli(start))), start, start + widthMs(),
-                        this::writerConfig, trash);
+                        this::writerConfig, trash, fsyncs);
                 partitions.put(start, p);
             }
             return p;
@@ -676,5 +677,6 @@ final class LuceneEventStore implements EventStore {
             }
         }
         trash.close();
+        fsyncs.close();
     }
 }

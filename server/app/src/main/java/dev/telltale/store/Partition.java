@@ -53,6 +53,7 @@ final class Partition implements AutoCloseable {
     private volatile Directory directory;
     private final Supplier<IndexWriterConfig> writerConfig;
     private final Trash trash;
+    private final Fsyncs fsyncs;
     private final AtomicLong minTs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong adds = new AtomicLong();
@@ -76,10 +77,12 @@ final class Partition implements AutoCloseable {
      *
      * @throws IOException when Lucene cannot read the index (the store sets such a partition aside)
      */
-    Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig, Trash trash)
+    Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig, Trash trash,
+            Fsyncs fsyncs)
             throws IOException {
         this.dir = dir;
         this.trash = trash;
+        this.fsyncs = fsyncs;
         this.startMs = startMs;
         this.endMs = endMs;
         this.writerConfig = writerConfig;
@@ -88,7 +91,7 @@ final class Partition implements AutoCloseable {
     }
 
     private void openIndex(boolean withWriter) throws IOException {
-        directory = new NRTCachingDirectory(trash.wrap(FSDirectory.open(dir), dir), NRT_MAX_SEGMENT_MB, NRT_MAX_CACHED_MB);
+        directory = new NRTCachingDirectory(fsyncs.wrap(trash.wrap(FSDirectory.open(dir), dir)), NRT_MAX_SEGMENT_MB, NRT_MAX_CACHED_MB);
         try {
             if (DirectoryReader.indexExists(directory)) {
                 SegmentInfos infos = SegmentInfos.readLatestCommit(directory);

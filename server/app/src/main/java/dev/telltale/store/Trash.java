@@ -5,7 +5,6 @@ import org.apache.lucene.store.FilterDirectory;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.Collection;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -33,7 +31,6 @@ final class Trash implements Closeable {
 
     private final Path dir;
     private final AtomicLong seq = new AtomicLong();
-    private final LongAdder filesSynced = new LongAdder();
     private final ThreadPoolExecutor unlinker;
 
     private Trash(Path dir) {
@@ -58,20 +55,9 @@ final class Trash implements Closeable {
         return new Trash(dir);
     }
 
-    /**
-     * {@code fs} (the file-system directory of {@code indexDir}), deleting through this trash and
-     * counting the files commits fsync ({@link #filesSynced()}).
-     */
+    /** {@code fs} (the file-system directory of {@code indexDir}), deleting through this trash. */
     Directory wrap(Directory fs, Path indexDir) {
         return new FilterDirectory(fs) {
-            @Override
-            public void sync(Collection<String> names) throws IOException {
-                // Each is a journal commit and a device flush that the event journal's
-                // acknowledgements queue behind, so operators and the benchmark can see them.
-                filesSynced.add(names.size());
-                super.sync(names);
-            }
-
             @Override
             public void deleteFile(String name) throws IOException {
                 Path target = dir.resolve(seq.incrementAndGet() + "-" + name);
@@ -87,11 +73,6 @@ final class Trash implements Closeable {
                 unlinker.execute(() -> unlink(target));
             }
         };
-    }
-
-    /** Index files fsynced through {@link #wrap} since this trash was opened. */
-    long filesSynced() {
-        return filesSynced.sum();
     }
 
     private static void unlink(Path p) {
