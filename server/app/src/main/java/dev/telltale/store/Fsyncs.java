@@ -33,12 +33,13 @@ final class Fsyncs implements Closeable {
 
     Fsyncs() {
         AtomicInteger n = new AtomicInteger();
-        // A full queue makes the committing thread fsync for itself: bounded, and never wrong.
+        // A full queue (or a closed pool) makes the committing thread fsync for itself: bounded,
+        // and never a task dropped that a commit would wait for.
         pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096), r -> {
             Thread t = new Thread(r, "telltale-store-fsync-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }, (task, executor) -> task.run());
         pool.allowCoreThreadTimeOut(true);
     }
 

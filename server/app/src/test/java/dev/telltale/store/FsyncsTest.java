@@ -6,6 +6,7 @@ import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexOutput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -63,6 +64,17 @@ class FsyncsTest {
             } finally {
                 assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aSyncAfterCloseStillSyncsInTheCallingThread() throws IOException {
+        try (Directory d = fsyncs.wrap(FSDirectory.open(dir))) {
+            List<String> names = write(d, 5);
+            fsyncs.close();
+            d.sync(names);
+            assertEquals(5, fsyncs.filesSynced());
         }
     }
 
