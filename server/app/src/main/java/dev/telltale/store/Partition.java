@@ -91,7 +91,8 @@ final class Partition implements AutoCloseable {
     }
 
     private void openIndex(boolean withWriter) throws IOException {
-        directory = new NRTCachingDirectory(fsyncs.wrap(trash.wrap(FSDirectory.open(dir), dir)), NRT_MAX_SEGMENT_MB, NRT_MAX_CACHED_MB);
+        Directory files = fsyncs.wrap(trash.wrap(FSDirectory.open(dir), dir));
+        directory = new NRTCachingDirectory(files, NRT_MAX_SEGMENT_MB, NRT_MAX_CACHED_MB);
         try {
             if (DirectoryReader.indexExists(directory)) {
                 SegmentInfos infos = SegmentInfos.readLatestCommit(directory);

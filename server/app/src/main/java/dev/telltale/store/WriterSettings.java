@@ -13,8 +13,8 @@ final class WriterSettings {
         IndexWriterConfig c = new IndexWriterConfig(QueryParsing.analyzer());
         c.setRAMBufferSizeMB(ramBufferMb);
         // Each flushed segment goes into one compound file: a commit fsyncs every file written
-        // since the last one, one by one, and ~60 refresh-sized segments of ~16 files each made
-        // that ~1,000 fsyncs the journal's acknowledgements queued behind (decision 38).
+        // since the last one, and ~60 refresh-sized segments of ~17 files each made that ~1,000
+        // fsyncs the journal's acknowledgements queued behind (decision 38).
         c.setUseCompoundFile(true);
         c.setCodec(new StoreCodec());
         TieredMergePolicy mp = new TieredMergePolicy();
