@@ -54,10 +54,8 @@ class FsyncsTest {
     @Test
     void anInterruptedCommitStillWaitsForItsFilesAndKeepsTheInterrupt() throws IOException {
         try (Directory d = fsyncs.wrap(FSDirectory.open(dir))) {
-            List<String> names = write(d, 20);
-            names = new ArrayList<>(names);
-            names.add("_missing.si");
-            List<String> all = names;
+            List<String> all = new ArrayList<>(write(d, 20));
+            all.add("_missing.si");
             Thread.currentThread().interrupt();
             try {
                 assertThrows(NoSuchFileException.class, () -> d.sync(all), "the failure is still reported");

@@ -383,7 +383,7 @@ class LuceneEventStoreTest {
 
     /**
      * A refresh-sized segment costs a commit three fsyncs (compound file, its entries, segment
-     * info) plus the commit point, not one per codec file (~16): each is a device flush the
+     * info) plus the commit point, not one per codec file (17): each is a device flush the
      * journal's acknowledgements wait behind (decision 38). Operators see the count at /metrics.
      */
     @Test
