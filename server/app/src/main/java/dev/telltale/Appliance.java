@@ -184,7 +184,7 @@ public final class Appliance implements AutoCloseable {
         }
         journal = Journal.open(dataDir.resolve("journal"), journalCfg, metrics);
         toClose.add(0, journal);
-        journal.start(replayAndStart(journal));
+        replayAndStart(journal);
         // Closed before the journal, the store and the database: a backup in progress completes first.
         backups = dev.telltale.backup.Backups.create(dev.telltale.backup.BackupConfig.from(tt.get("backup"),
                         tt.get("config-file").asString().asOptional().map(Path::of)), dataDir, db, store, journal,
@@ -279,7 +279,7 @@ public final class Appliance implements AutoCloseable {
         return m;
     }
 
-    private RecordSink replayAndStart(Journal journal) {
+    private void replayAndStart(Journal journal) {
         long storeFrom = store.checkpoint();
         long from = engine.map(e -> Math.min(e.checkpoint(), storeFrom)).orElse(storeFrom);
         long t0 = System.nanoTime();
@@ -291,15 +291,11 @@ public final class Appliance implements AutoCloseable {
         });
         LOG.info(() -> "journal replayed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         ReleaseGate gate = new ReleaseGate(journal, engine.isPresent() ? 2 : 1);
-        RecordSink toStore = store.start(gate.reader(0));
-        if (engine.isEmpty()) {
-            return toStore;
-        }
-        RecordSink toEngine = engine.get().start(gate.reader(1));
-        return r -> {
-            toStore.accept(r);
-            toEngine.accept(r);
-        };
+        // The store indexes records before their fsync and commits them once durable (decision 39);
+        // the policy engine sees only durable ones.
+        RecordSink toStore = store.start(gate.reader(0), journal);
+        RecordSink toEngine = engine.isPresent() ? engine.get().start(gate.reader(1)) : r -> { };
+        journal.start(toStore, toEngine);
     }
 
     /** Work an upgrade must not interrupt. */

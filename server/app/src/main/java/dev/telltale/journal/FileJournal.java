@@ -54,7 +54,12 @@ final class FileJournal implements Journal {
     private long activeStart;
     private boolean directRefusedLogged;
     private Thread thread;
+    private RecordSink earlySink = r -> { };
     private RecordSink sink;
+    /** End of the last record known durable; guarded by itself for waiting (decision 39). */
+    private final Object durableLock = new Object();
+    private volatile long durableEnd;
+    private volatile boolean stopped;
     private volatile boolean healthy = true;
     private volatile boolean closing;
     private volatile long released;
@@ -103,6 +108,15 @@ final class FileJournal implements Journal {
         boolean snapshotLoaded = false;
         for (Map.Entry<Long, Path> seg : segments.tailMap(first.getKey(), true).entrySet()) {
             boolean last = seg.getKey().equals(segments.lastKey());
+            try {
+                if (last) {
+                    // A killed process leaves its last writes in the page cache, or in the device's
+                    // cache with direct I/O: make them durable before the store may commit them.
+                    forceFile(seg.getValue());
+                }
+            } catch (IOException e) {
+                throw new JournalException("cannot sync journal segment " + seg.getValue(), e);
+            }
             try (SegmentFiles.Reader reader = new SegmentFiles.Reader(seg.getValue())) {
                 if (!reader.next()) {
                     throw new IOException("segment without a snapshot");
@@ -146,6 +160,12 @@ final class FileJournal implements Journal {
         }
     }
 
+    private static void forceFile(Path segment) throws IOException {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
     private static void truncate(Path segment, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             ch.truncate(size);
@@ -154,16 +174,18 @@ final class FileJournal implements Journal {
     }
 
     @Override
-    public void start(RecordSink recordSink) {
+    public void start(RecordSink early, RecordSink durable) {
         if (!replayed) {
             replay(Long.MAX_VALUE, r -> { });
         }
-        this.sink = recordSink;
+        this.earlySink = early;
+        this.sink = durable;
         try {
             openSegment(endPosition);
         } catch (IOException e) {
             throw new JournalException("cannot create a journal segment in " + dir, e);
         }
+        durableEnd = endPosition; // replay synced the last segment
         thread = new Thread(this::run, "telltale-journal");
         thread.setDaemon(false);
         thread.start();
@@ -272,6 +294,7 @@ final class FileJournal implements Journal {
         List<JournalRecord> records = new ArrayList<>(group.size());
         Map<SessionCallback, Long> acks = new IdentityHashMap<>();
         List<Submission> outOfOrder = new ArrayList<>(0);
+        int offered = 0;
         long weight = 0;
         long oldestReceived = Long.MAX_VALUE;
         try {
@@ -300,9 +323,16 @@ final class FileJournal implements Journal {
                 records.add(r);
             }
             if (!records.isEmpty()) {
+                // Searchable before durable (decision 39): the store indexes these while the
+                // device flushes, and commits none of them before awaitDurable says so. Only what
+                // it takes without waiting: the fsync must never wait for the store.
+                while (offered < records.size() && earlySink.offer(records.get(offered))) {
+                    offered++;
+                }
                 long t0 = System.nanoTime();
                 active.force(false);
                 fsyncSeconds.observe((System.nanoTime() - t0) / 1e9);
+                publishDurable(records.get(records.size() - 1).end());
             }
         } catch (IOException e) {
             healthy = false;
@@ -322,9 +352,51 @@ final class FileJournal implements Journal {
             ackSeconds.observe(Math.max(0, System.currentTimeMillis() - oldestReceived) / 1e3);
         }
         releaseWeight(weight);
-        for (JournalRecord r : records) {
-            sink.accept(r);
+        for (int i = 0; i < records.size(); i++) {
+            if (i >= offered) {
+                earlySink.accept(records.get(i));
+            }
+            sink.accept(records.get(i));
         }
+    }
+
+    private void publishDurable(long end) {
+        synchronized (durableLock) {
+            durableEnd = end;
+            durableLock.notifyAll();
+        }
+    }
+
+    @Override
+    public void awaitDurable(long end) {
+        if (end <= durableEnd) {
+            return;
+        }
+        boolean interrupted = false;
+        synchronized (durableLock) {
+            // Uninterruptible: a commit that gave up here would leave its writer half prepared.
+            while (end > durableEnd) {
+                if (!healthy) {
+                    throw new JournalException("the journal failed before position " + end + " was durable");
+                }
+                if (stopped) {
+                    throw new JournalException("the journal closed before position " + end + " was durable");
+                }
+                try {
+                    durableLock.wait(100);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public long durableEnd() {
+        return durableEnd;
     }
 
     private void releaseWeight(long weight) {
@@ -478,6 +550,10 @@ final class FileJournal implements Journal {
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "journal: close failed", e);
+        }
+        synchronized (durableLock) {
+            stopped = true;
+            durableLock.notifyAll();
         }
     }
 }

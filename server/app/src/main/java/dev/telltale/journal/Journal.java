@@ -8,14 +8,16 @@ import java.util.function.Consumer;
 /**
  * The write-ahead journal in front of the event store. Submissions are written to segment
  * files and fsync'd in groups; only then are they acknowledged to agents and handed to the
- * store. Sequence numbers make storage idempotent per agent: what was stored before is
- * acknowledged again, never stored twice; a submission that starts beyond the next expected
- * number is refused as out of order.
+ * policy engine. The store gets them as soon as they are written, before the fsync, so that
+ * they become searchable while the device flushes; it must not commit them before
+ * {@link #awaitDurable} returns (decision 39). Sequence numbers make storage idempotent per
+ * agent: what was stored before is acknowledged again, never stored twice; a submission that
+ * starts beyond the next expected number is refused as out of order.
  *
  * <p>Lifecycle: {@link #open}, then {@link #replay} once with the store's checkpoint, then
  * {@link #start}.
  */
-public interface Journal extends AutoCloseable {
+public interface Journal extends Durability, AutoCloseable {
 
     /** Opens the journal directory, repairing a torn tail left by a crash. */
     static Journal open(Path dir, JournalConfig config, Metrics metrics) {
@@ -28,8 +30,22 @@ public interface Journal extends AutoCloseable {
      */
     void replay(long fromPosition, Consumer<JournalRecord> sink);
 
-    /** Starts the journal thread, which hands new records to {@code sink}. */
-    void start(RecordSink sink);
+    /**
+     * Starts the journal thread. Each new record is offered to {@code early} once appended, before
+     * its group's fsync ({@link RecordSink#offer}, which must not wait); a record it declines, and
+     * the rest of that group, go to its {@link RecordSink#accept} after the fsync instead. Every
+     * record goes to {@code durable} after its fsync. Both see records in position order. A record
+     * whose fsync fails reaches no {@code accept}, and {@link #awaitDurable} never returns for it.
+     */
+    void start(RecordSink early, RecordSink durable);
+
+    /** Starts the journal thread, which hands each new record to {@code sink} once durable. */
+    default void start(RecordSink sink) {
+        start(r -> { }, sink);
+    }
+
+    /** The end position of the last record known durable. */
+    long durableEnd();
 
     /**
      * Queues a submission. Always accepted while the journal runs; returns false when queued

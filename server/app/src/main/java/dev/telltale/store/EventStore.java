@@ -1,5 +1,6 @@
 package dev.telltale.store;
 
+import dev.telltale.journal.Durability;
 import dev.telltale.journal.JournalRecord;
 import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.Metrics;
@@ -32,8 +33,15 @@ public interface EventStore extends AutoCloseable {
     /**
      * Starts indexing, refresh, commit and retention; returns the sink the journal feeds.
      * {@code committed} hears each checkpoint's position (records before it are committed).
+     * Records may be handed over before they are durable: no commit holds one before
+     * {@code durability} says it is (decision 39).
      */
-    RecordSink start(java.util.function.LongConsumer committed);
+    RecordSink start(java.util.function.LongConsumer committed, Durability durability);
+
+    /** As {@link #start(java.util.function.LongConsumer, Durability)}, for records durable when handed over. */
+    default RecordSink start(java.util.function.LongConsumer committed) {
+        return start(committed, Durability.IMMEDIATE);
+    }
 
     /** @throws BadQueryException when the query does not parse */
     SearchPage search(EventQuery query);

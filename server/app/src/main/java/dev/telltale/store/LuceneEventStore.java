@@ -1,5 +1,6 @@
 package dev.telltale.store;
 
+import dev.telltale.journal.Durability;
 import dev.telltale.journal.JournalRecord;
 import dev.telltale.journal.RecordSink;
 import dev.telltale.metrics.Metrics;
@@ -67,6 +68,7 @@ final class LuceneEventStore implements EventStore {
     private ScheduledExecutorService refresher;
     private ScheduledExecutorService maintenance;
     private java.util.function.LongConsumer committed = p -> { };
+    private volatile Durability durability = Durability.IMMEDIATE;
     private volatile boolean running;
     private static final long SEARCH_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long IDLE_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -179,7 +181,8 @@ final class LuceneEventStore implements EventStore {
             long start = Instant.from(NAME.parse(name)).toEpochMilli();
             Partition part;
             try {
-                part = new Partition(p, start, start + widthMs(), this::writerConfig, trash, fsyncs);
+                part = new Partition(p, start, start + widthMs(), this::writerConfig, trash, fsyncs,
+                        this::awaitHandedDurable);
             } catch (IOException | RuntimeException e) {
                 if (!unreadable(e)) {
                     throw e;
@@ -282,7 +285,7 @@ final class LuceneEventStore implements EventStore {
             p = partitions.get(start);
             if (p == null) {
                 p = new Partition(dir.resolve(NAME.format(Instant.ofEpochMilli(start))), start, start + widthMs(),
-                        this::writerConfig, trash, fsyncs);
+                        this::writerConfig, trash, fsyncs, this::awaitHandedDurable);
                 partitions.put(start, p);
             }
             return p;
@@ -362,8 +365,9 @@ final class LuceneEventStore implements EventStore {
     }
 
     @Override
-    public RecordSink start(java.util.function.LongConsumer onCommitted) {
+    public RecordSink start(java.util.function.LongConsumer onCommitted, Durability journalDurability) {
         this.committed = onCommitted;
+        this.durability = journalDurability;
         running = true;
         partitions.values().forEach(Partition::replayDone);
         // After replay: the rebuild's snapshot then holds everything the journal had to add.
@@ -380,13 +384,37 @@ final class LuceneEventStore implements EventStore {
         long commitMs = config.commitInterval().toMillis();
         maintenance.scheduleWithFixedDelay(this::checkpointQuietly, commitMs, commitMs, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::retentionQuietly, 5, 60, TimeUnit.SECONDS);
-        return this::enqueue;
+        return new RecordSink() {
+            @Override
+            public void accept(JournalRecord r) throws InterruptedException {
+                enqueue(r);
+            }
+
+            @Override
+            public boolean offer(JournalRecord r) {
+                return tryEnqueue(r);
+            }
+        };
     }
 
     private void enqueue(JournalRecord r) throws InterruptedException {
         queuedMemory.acquire(permits(r));
         queue.put(r);
         available.release();
+    }
+
+    /** As {@link #enqueue} when there is room now; false, and nothing queued, when not. */
+    private boolean tryEnqueue(JournalRecord r) {
+        int permits = permits(r);
+        if (!queuedMemory.tryAcquire(permits)) {
+            return false;
+        }
+        if (!queue.offer(r)) {
+            queuedMemory.release(permits);
+            return false;
+        }
+        available.release();
+        return true;
     }
 
     private int permits(JournalRecord r) {
@@ -472,6 +500,20 @@ final class LuceneEventStore implements EventStore {
                 throw new StoreException("refresh failed", e);
             }
         }
+    }
+
+    /**
+     * Returns once every record handed to the indexers so far is durable in the journal: a
+     * commit prepared before this call holds documents of those records only (decision 39).
+     *
+     * @throws dev.telltale.journal.JournalException when the journal failed or closed first
+     */
+    private void awaitHandedDurable() {
+        long end;
+        synchronized (handoff) {
+            end = polledEnd;
+        }
+        durability.awaitDurable(end);
     }
 
     private void checkpointQuietly() {

@@ -54,6 +54,8 @@ final class Partition implements AutoCloseable {
     private final Supplier<IndexWriterConfig> writerConfig;
     private final Trash trash;
     private final Fsyncs fsyncs;
+    /** Blocks until every journal record handed to the store is durable (decision 39). */
+    private final Runnable awaitHandedDurable;
     private final AtomicLong minTs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong adds = new AtomicLong();
@@ -78,11 +80,12 @@ final class Partition implements AutoCloseable {
      * @throws IOException when Lucene cannot read the index (the store sets such a partition aside)
      */
     Partition(Path dir, long startMs, long endMs, Supplier<IndexWriterConfig> writerConfig, Trash trash,
-            Fsyncs fsyncs)
+            Fsyncs fsyncs, Runnable awaitHandedDurable)
             throws IOException {
         this.dir = dir;
         this.trash = trash;
         this.fsyncs = fsyncs;
+        this.awaitHandedDurable = awaitHandedDurable;
         this.startMs = startMs;
         this.endMs = endMs;
         this.writerConfig = writerConfig;
@@ -221,6 +224,12 @@ final class Partition implements AutoCloseable {
                 r.abort();
                 return false;
             }
+            try {
+                awaitHandedDurable.run(); // adds wait for our lock: the rebuild holds what it holds
+            } catch (RuntimeException e) {
+                r.abort();
+                throw new IOException("the journal cannot make the rebuilt partition's last events durable", e);
+            }
             r.commitAndClose(Map.of(POSITION, Long.toString(committedPosition),
                     IndexFormat.LAYOUT_KEY, Integer.toString(DocBuilder.LAYOUT)));
             boolean hadWriter = writer != null;
@@ -330,6 +339,18 @@ final class Partition implements AutoCloseable {
             // rebuild must still say so after a restart.
             w.setLiveCommitData(Map.of(POSITION, Long.toString(position),
                     IndexFormat.LAYOUT_KEY, Integer.toString(format.layout())).entrySet());
+            // Two phases (decision 39): the prepared commit holds what was added before it, from
+            // records that may not be durable yet; it becomes the partition's commit only once the
+            // journal holds them all.
+            w.prepareCommit();
+            try {
+                awaitHandedDurable.run();
+            } catch (RuntimeException e) {
+                // Never finish a commit of events the journal may lose. The writer is closed: adds
+                // fail from now on, the store reports itself unhealthy and a restart replays the journal.
+                w.rollback();
+                throw e;
+            }
             w.commit();
             committedAdds = seen;
             committedPosition = position;
