@@ -462,10 +462,49 @@ final class LuceneEventStore implements EventStore {
         long maxAge = config.refreshInterval().toNanos();
         for (Partition p : partitions.values()) {
             long t0 = System.nanoTime();
-            if (p.refreshIfOlder(maxAge)) {
+            if (p.needsRefresh(maxAge) && refreshOnRefreshThread(p, maxAge)) {
                 searchRefreshSeconds.observe((System.nanoTime() - t0) / 1e9);
             }
         }
+    }
+
+    /**
+     * Runs a refresh a search asked for on the refresh thread, and waits for it. The searching
+     * thread may be interrupted (a client that went away): Lucene checks its write lock before
+     * every file it writes, that check is an interruptible file-channel call, and an interrupt
+     * there closes the lock's channel for good, leaving a writer that can neither add, commit
+     * nor close. An interrupted search stops waiting and searches what is already visible.
+     */
+    private boolean refreshOnRefreshThread(Partition p, long maxAge) throws IOException {
+        ScheduledExecutorService thread = refresher;
+        if (thread == null) {
+            return p.refreshIfOlder(maxAge); // not started: replay and tests, nobody to interrupt
+        }
+        java.util.concurrent.Future<Boolean> done;
+        try {
+            done = thread.submit(() -> p.refreshIfOlder(maxAge));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return false;
+        }
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** What a task on one of the store's threads threw: returned when checked, thrown when not. */
+    private static IOException unwrap(java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+            return io;
+        }
+        if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+        }
+        throw new StoreException("a store task failed", e.getCause());
     }
 
     private void refreshQuietly() {
@@ -561,21 +600,71 @@ final class LuceneEventStore implements EventStore {
     @Override
     public void snapshot(Path target) {
         try {
-            checkpointNow();
-            Files.createDirectories(target);
-            // The maintenance lock keeps every partition's latest commit on disk: a writer deletes
-            // a commit's files only when a newer commit replaces it or the partition is dropped,
-            // and both happen only under this lock (merges leave committed files alone).
-            synchronized (maintenanceLock) {
-                for (Partition p : partitions.values()) {
-                    p.snapshotTo(target.resolve(p.dir.getFileName()));
+            onMaintenanceThread(() -> {
+                checkpointNow();
+                Files.createDirectories(target);
+                // The maintenance lock keeps every partition's latest commit on disk: a writer deletes
+                // a commit's files only when a newer commit replaces it or the partition is dropped,
+                // and both happen only under this lock (merges leave committed files alone).
+                synchronized (maintenanceLock) {
+                    for (Partition p : partitions.values()) {
+                        p.snapshotTo(target.resolve(p.dir.getFileName()));
+                    }
+                    if (Files.exists(checkpointFile())) {
+                        Files.copy(checkpointFile(), target.resolve("checkpoint"));
+                    }
                 }
-                if (Files.exists(checkpointFile())) {
-                    Files.copy(checkpointFile(), target.resolve("checkpoint"));
-                }
-            }
+            });
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot snapshot the event store into " + target, e);
+        }
+    }
+
+    /** Work that reads or writes index files. */
+    @FunctionalInterface
+    private interface IndexWork {
+        void run() throws IOException;
+    }
+
+    /**
+     * A backup asks for its snapshot from a request thread, which may be interrupted. Lucene's
+     * file channels close on an interrupt (for the write lock, for good: see
+     * {@link #refreshOnRefreshThread}), so the work runs on the store's own thread instead and is
+     * waited for through interrupts, keeping the caller's interrupt status.
+     */
+    private void onMaintenanceThread(IndexWork work) throws IOException {
+        ScheduledExecutorService thread = maintenance;
+        java.util.concurrent.Future<?> done = null;
+        try {
+            if (thread != null) {
+                done = thread.submit(() -> {
+                    work.run();
+                    return null;
+                });
+            }
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            done = null;
+        }
+        if (done == null) {
+            work.run(); // not started, or closing: nobody else commits
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    done.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw unwrap(e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

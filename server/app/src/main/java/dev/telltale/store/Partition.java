@@ -500,6 +500,11 @@ final class Partition implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #refreshIfOlder} would refresh now (it checks again). */
+    boolean needsRefresh(long maxAgeNanos) {
+        return olderThan(maxAgeNanos);
+    }
+
     private boolean olderThan(long maxAgeNanos) {
         return writer != null && System.nanoTime() - refreshedNanos > maxAgeNanos;
     }
