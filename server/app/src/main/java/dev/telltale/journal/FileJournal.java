@@ -56,6 +56,9 @@ final class FileJournal implements Journal {
     private Thread thread;
     private RecordSink earlySink = r -> { };
     private RecordSink sink;
+    private GroupSyncer syncer;
+    /** Records the store declined before their fsync and has not yet been given after it. */
+    private final AtomicLong lateRecords = new AtomicLong();
     /** End of the last record known durable; guarded by itself for waiting (decision 39). */
     private final Object durableLock = new Object();
     private volatile long durableEnd;
@@ -186,24 +189,66 @@ final class FileJournal implements Journal {
             throw new JournalException("cannot create a journal segment in " + dir, e);
         }
         durableEnd = endPosition; // replay synced the last segment
+        syncer = new GroupSyncer(dir, new GroupSyncer.Outcome() {
+            @Override
+            public void durable(long end, List<WrittenGroup> groups, double fsyncSecs) throws InterruptedException {
+                answer(end, groups, fsyncSecs);
+            }
+
+            @Override
+            public void failed(IOException e, List<WrittenGroup> groups) {
+                FileJournal.this.failed(e, groups);
+            }
+        });
+        syncer.start();
         thread = new Thread(this::run, "telltale-journal");
         thread.setDaemon(false);
         thread.start();
     }
 
+    /** The first segment of this run, made durable here: nothing else runs yet. */
     private void openSegment(long start) throws IOException {
         Path file = SegmentFiles.path(dir, start);
-        SegmentAppender ch = active != null ? active.next(file) : SegmentAppender.create(file, config.directIo());
+        SegmentAppender ch = SegmentAppender.create(file, config.directIo());
         if (config.directIo() && !ch.direct() && !directRefusedLogged) {
             directRefusedLogged = true;
             LOG.info(() -> "journal: the file system of " + dir + " does not take direct I/O; writing through the page cache");
         }
+        beginSegment(ch);
+        ch.force(true);
+        SegmentFiles.fsyncDirectory(dir);
+        use(ch, start, file);
+    }
+
+    /**
+     * Moves on to a new segment. Replay reads segments in order and takes a torn end before
+     * the last one for damage, so nothing of the new one may become durable before the end of
+     * this one: the sync thread makes this one durable first, and the new one's first bytes and
+     * directory entry before it acknowledges anything written into it.
+     */
+    private void rollOver(long start) throws IOException, InterruptedException {
+        active.writeOut();
+        syncer.add(WrittenGroup.BARRIER, active, activeStart + active.size());
+        if (!syncer.drain()) {
+            throw new IOException("an earlier journal sync failed");
+        }
+        Path file = SegmentFiles.path(dir, start);
+        SegmentAppender old = active;
+        SegmentAppender ch = old.handOver(file);
+        beginSegment(ch);
+        syncer.retire(old, ch);
+        use(ch, start, file);
+    }
+
+    /** A segment starts with the magic and a snapshot of the sequence state. */
+    private void beginSegment(SegmentAppender ch) throws IOException {
         WireWriter snap = new WireWriter(64 + nextSeqs.size() * 16);
         RecordCodec.encodeSnapshot(nextUid, nextSeqs, snap);
         ch.append(SegmentFiles.MAGIC);
         ch.appendEntry(snap.buffer(), 0, snap.size());
-        ch.force(true);
-        SegmentFiles.fsyncDirectory(dir);
+    }
+
+    private void use(SegmentAppender ch, long start, Path file) {
         synchronized (this) {
             segments.put(start, file);
         }
@@ -294,9 +339,9 @@ final class FileJournal implements Journal {
         List<JournalRecord> records = new ArrayList<>(group.size());
         Map<SessionCallback, Long> acks = new IdentityHashMap<>();
         List<Submission> outOfOrder = new ArrayList<>(0);
-        int offered = 0;
         long weight = 0;
         long oldestReceived = Long.MAX_VALUE;
+        int offered;
         try {
             for (Submission s : group) {
                 weight += s.weight();
@@ -322,18 +367,8 @@ final class FileJournal implements Journal {
                 nextSeqs.put(agent, last + 1);
                 records.add(r);
             }
-            if (!records.isEmpty()) {
-                // Searchable before durable (decision 39): the store indexes these while the
-                // device flushes, and commits none of them before awaitDurable says so. Only what
-                // it takes without waiting: the fsync must never wait for the store.
-                while (offered < records.size() && earlySink.offer(records.get(offered))) {
-                    offered++;
-                }
-                long t0 = System.nanoTime();
-                active.force(false);
-                fsyncSeconds.observe((System.nanoTime() - t0) / 1e9);
-                publishDurable(records.get(records.size() - 1).end());
-            }
+            offered = offerEarly(records);
+            active.writeOut();
         } catch (IOException e) {
             healthy = false;
             LOG.log(Level.SEVERE, "journal write failed; no further events are acknowledged", e);
@@ -344,19 +379,74 @@ final class FileJournal implements Journal {
             releaseWeight(weight);
             return;
         }
-        acks.forEach(SessionCallback::acked);
-        for (Submission s : outOfOrder) {
-            s.callback().outOfOrder(nextSeqs.getOrDefault(s.context().agentId(), 1L), s.firstSeq());
-        }
-        if (oldestReceived != Long.MAX_VALUE) {
-            ackSeconds.observe(Math.max(0, System.currentTimeMillis() - oldestReceived) / 1e3);
-        }
-        releaseWeight(weight);
-        for (int i = 0; i < records.size(); i++) {
-            if (i >= offered) {
-                earlySink.accept(records.get(i));
+        // Acknowledgements, refusals and the other readers wait for the sync thread's fsync;
+        // this thread goes on with the next group meanwhile (decision 39).
+        syncer.add(new WrittenGroup(acks, outOfOrder, records, offered, weight, oldestReceived), active,
+                activeStart + active.size());
+    }
+
+    /**
+     * Searchable before durable (decision 39): the store indexes these while the device flushes,
+     * and commits none of them before awaitDurable says so. Only what it takes without waiting
+     * (the fsync must never wait for the store), and only while no record it declined earlier is
+     * still on its way to it after its fsync: the store must see records in position order.
+     */
+    private int offerEarly(List<JournalRecord> records) {
+        int offered = 0;
+        if (lateRecords.get() == 0) {
+            while (offered < records.size() && earlySink.offer(records.get(offered))) {
+                offered++;
             }
-            sink.accept(records.get(i));
+        }
+        lateRecords.addAndGet(records.size() - offered);
+        return offered;
+    }
+
+    /** On the sync thread: everything through {@code end} is durable; answer the groups in order. */
+    private void answer(long end, List<WrittenGroup> groups, double fsyncSecs) throws InterruptedException {
+        if (!healthy) {
+            failed(new IOException("the journal failed"), groups);
+            return;
+        }
+        fsyncSeconds.observe(fsyncSecs);
+        publishDurable(end);
+        for (WrittenGroup g : groups) {
+            g.acks().forEach(SessionCallback::acked);
+            for (Submission s : g.outOfOrder()) {
+                s.callback().outOfOrder(nextSeqs.getOrDefault(s.context().agentId(), 1L), s.firstSeq());
+            }
+            if (g.oldestReceivedMs() != Long.MAX_VALUE) {
+                ackSeconds.observe(Math.max(0, System.currentTimeMillis() - g.oldestReceivedMs()) / 1e3);
+            }
+            releaseWeight(g.weight());
+            List<JournalRecord> records = g.records();
+            for (int i = 0; i < records.size(); i++) {
+                if (i >= g.offered()) {
+                    earlySink.accept(records.get(i));
+                    lateRecords.decrementAndGet();
+                }
+                sink.accept(records.get(i));
+            }
+        }
+    }
+
+    /** On the sync thread: the fsync failed; nothing of these groups is acknowledged, ever. */
+    private void failed(IOException e, List<WrittenGroup> groups) {
+        if (healthy) {
+            healthy = false;
+            LOG.log(Level.SEVERE, "journal sync failed; no further events are acknowledged", e);
+        }
+        for (WrittenGroup g : groups) {
+            for (SessionCallback cb : g.acks().keySet()) {
+                cb.failed("the journal cannot write: " + e.getMessage());
+            }
+            for (Submission s : g.outOfOrder()) {
+                s.callback().failed("the journal cannot write: " + e.getMessage());
+            }
+            releaseWeight(g.weight());
+        }
+        synchronized (durableLock) {
+            durableLock.notifyAll(); // awaitDurable throws now
         }
     }
 
@@ -413,7 +503,7 @@ final class FileJournal implements Journal {
         }
     }
 
-    private JournalRecord append(Submission s, long next) throws IOException {
+    private JournalRecord append(Submission s, long next) throws IOException, InterruptedException {
         EventType[] types;
         long[] dts;
         byte[][] encoded;
@@ -445,7 +535,7 @@ final class FileJournal implements Journal {
             estimate += e.length + 6;
         }
         if (active.size() + estimate > config.segmentBytes() && active.size() > 4096) {
-            openSegment(activeStart + active.size());
+            rollOver(activeStart + active.size());
         }
         JournalRecord draft = new JournalRecord(0, 0, s.context(), firstSeq, lastSeq, nextUid, base,
                 s.receivedMs(), types, dts, encoded);
@@ -520,7 +610,8 @@ final class FileJournal implements Journal {
     public void copyTo(Path target) {
         List<Path> files;
         synchronized (this) {
-            // A segment is in the map only once its magic and snapshot are written and fsync'd.
+            // A segment is in the map once its magic and snapshot are written (the copy reads what
+            // was written, synced or not; replay cuts a torn end).
             files = List.copyOf(segments.values());
         }
         try {
@@ -542,6 +633,9 @@ final class FileJournal implements Journal {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (syncer != null) {
+            syncer.close(); // answers what the journal thread wrote
         }
         failQueued();
         try {

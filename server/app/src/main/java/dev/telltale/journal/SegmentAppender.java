@@ -75,14 +75,36 @@ final class SegmentAppender implements AutoCloseable {
     }
 
     /**
-     * Closes this segment ({@link #close()}) and creates {@code next} the same way, with this
-     * one's buffer.
+     * Writes out what is appended ({@link #writeOut}) and creates {@code next} the same way, with
+     * this one's buffer, leaving this one open for another thread to sync and {@link #close}
+     * (which then writes nothing more: see {@link #forceWritten}).
      *
-     * @throws IOException if this segment cannot be made durable or the next one created
+     * @throws IOException if this segment cannot be written or the next one created
      */
-    SegmentAppender next(Path next) throws IOException {
-        close();
+    SegmentAppender handOver(Path next) throws IOException {
+        writeOut();
         return create(next, directOption, stage);
+    }
+
+    /**
+     * Writes what is appended to the file without forcing it; with direct I/O the last, partial
+     * block is padded and written again, completed, by the next write.
+     */
+    void writeOut() throws IOException {
+        if (unwritten) {
+            writeStage();
+        }
+    }
+
+    /**
+     * Forces what {@link #writeOut} wrote (and, with {@code metadata}, the file's metadata). Safe
+     * from another thread while the owner appends and writes: it touches only the channel, and
+     * covers every write that completed before it was called.
+     *
+     * @throws IOException if the sync fails; nothing written since the last sync may be taken as durable
+     */
+    void forceWritten(boolean metadata) throws IOException {
+        ch.force(metadata);
     }
 
     /** Whether this file is written with direct I/O. */

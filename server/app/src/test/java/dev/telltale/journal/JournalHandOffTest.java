@@ -27,7 +27,7 @@ class JournalHandOffTest {
     record Seen(JournalRecord record, long durableEnd, boolean early) {
     }
 
-    private static final class Sink implements RecordSink {
+    private static class Sink implements RecordSink {
         final List<Seen> seen = new CopyOnWriteArrayList<>();
         final AtomicInteger offers = new AtomicInteger();
         final int declineFrom;
@@ -125,5 +125,51 @@ class JournalHandOffTest {
         JournalException e = assertThrows(JournalException.class, () -> j.awaitDurable(end + 1));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    /**
+     * The journal thread writes the next groups, and hands them to the store, while the sync
+     * thread is still busy with an earlier one: here it is held up handing a durable record to
+     * a slow reader, as it is held up by a slow fsync. Answers keep their order.
+     */
+    @Test
+    void theStoreKeepsGettingRecordsWhileAnEarlierGroupWaitsForItsSync() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Sink store = new Sink(Integer.MAX_VALUE);
+        Sink engine = new Sink(0) {
+            @Override
+            public void accept(JournalRecord r) {
+                super.accept(r);
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RecordingCallback cb = new RecordingCallback();
+        try (Journal j = start(store, engine)) {
+            j.submit(batch(1, 10, cb));
+            assertEquals("ack 10", cb.next());
+            for (int i = 1; i < 4; i++) {
+                j.submit(batch(1 + 10L * i, 10, cb));
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (store.seen.size() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(4, store.seen.size(), "offered while the sync thread is held up");
+            assertTrue(cb.answers.isEmpty(), "nothing acknowledged out of turn: " + cb.answers);
+            release.countDown();
+            long acked = 10;
+            while (acked < 40) {
+                String answer = cb.next();
+                assertTrue(answer.startsWith("ack "), answer);
+                long n = Long.parseLong(answer.substring(4));
+                assertTrue(n > acked, "acknowledgements in order: " + answer + " after " + acked);
+                acked = n;
+            }
+        }
+        assertEquals(4, engine.seen.size());
     }
 }

@@ -109,10 +109,21 @@ class SegmentAppenderTest {
         List<byte[]> one = appendMany(a, 11);
         long firstSize = a.size();
         List<byte[]> two;
-        try (SegmentAppender b = a.next(second)) {
+        try (SegmentAppender b = a.handOver(second)) {
             assertEquals(direct, b.direct());
             assertEquals(0, b.size());
             two = appendMany(b, 12);
+            b.writeOut();
+            // As the journal's sync thread does: the first is forced and closed while the second,
+            // which took over its direct-I/O buffer, is in use.
+            a.forceWritten(false);
+            a.close();
+            for (int i = 0; i < 3; i++) {
+                byte[] p = new byte[700 + i];
+                Arrays.fill(p, (byte) (i + 1));
+                b.appendEntry(p, 0, p.length);
+                two.add(p);
+            }
         }
         assertEquals(firstSize, Files.size(first));
         assertSame(one, readAll(first));
