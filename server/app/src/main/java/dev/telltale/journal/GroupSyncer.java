@@ -138,7 +138,13 @@ final class GroupSyncer {
             try {
                 cycle(groups, closing, segment, created, end);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // Nobody interrupts this thread; if someone did, stop answering rather than hang drain().
+                outcome.failed(new IOException("the journal's sync thread was interrupted"), List.of());
+                synchronized (lock) {
+                    broken = true;
+                    busy = false;
+                    lock.notifyAll();
+                }
                 return;
             } catch (RuntimeException | Error e) {
                 // A bug or out of memory: stop acknowledging rather than acknowledge wrongly.

@@ -31,11 +31,12 @@ public interface Journal extends Durability, AutoCloseable {
     void replay(long fromPosition, Consumer<JournalRecord> sink);
 
     /**
-     * Starts the journal thread. Each new record is offered to {@code early} once appended, before
-     * its group's fsync ({@link RecordSink#offer}, which must not wait); a record it declines, and
-     * the rest of that group, go to its {@link RecordSink#accept} after the fsync instead. Every
-     * record goes to {@code durable} after its fsync. Both see records in position order. A record
-     * whose fsync fails reaches no {@code accept}, and {@link #awaitDurable} never returns for it.
+     * Starts the journal's threads. Each new record is offered to {@code early} once appended,
+     * before its fsync ({@link RecordSink#offer}, which must not wait); a record it declines, and
+     * every later one until that one has been given, go to its {@link RecordSink#accept} after
+     * their fsync instead. Every record goes to {@code durable} after its fsync. Both see records
+     * in position order. A record whose fsync fails reaches no {@code accept}, and
+     * {@link #awaitDurable} never returns for it.
      */
     void start(RecordSink early, RecordSink durable);
 
