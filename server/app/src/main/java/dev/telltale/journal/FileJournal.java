@@ -408,7 +408,9 @@ final class FileJournal implements Journal {
             failed(new IOException("the journal failed"), groups);
             return;
         }
-        fsyncSeconds.observe(fsyncSecs);
+        if (fsyncSecs >= 0) {
+            fsyncSeconds.observe(fsyncSecs); // groups of duplicates alone need no fsync
+        }
         publishDurable(end);
         for (WrittenGroup g : groups) {
             g.acks().forEach(SessionCallback::acked);

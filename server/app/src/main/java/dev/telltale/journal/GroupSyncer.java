@@ -24,7 +24,10 @@ final class GroupSyncer {
 
     /** Where the outcome of a sync goes: called on this thread, in the order groups were written. */
     interface Outcome {
-        /** Everything up to {@code end} is durable; answer {@code groups}. May block. */
+        /**
+         * Everything up to {@code end} is durable; answer {@code groups}. May block.
+         * {@code fsyncSeconds}: how long the sync took, or -1 when nothing new needed one.
+         */
         void durable(long end, List<WrittenGroup> groups, double fsyncSeconds) throws InterruptedException;
 
         /** The sync failed: nothing of {@code groups} may be acknowledged. */
@@ -163,6 +166,7 @@ final class GroupSyncer {
     private void cycle(List<WrittenGroup> groups, List<SegmentAppender> closing, SegmentAppender segment,
                        boolean created, long end) throws InterruptedException {
         long t0 = System.nanoTime();
+        double seconds = -1;
         IOException failure = null;
         try {
             if (!broken && (end > syncedEnd || created)) {
@@ -173,11 +177,11 @@ final class GroupSyncer {
                     SegmentFiles.fsyncDirectory(dir);
                 }
                 syncedEnd = end;
+                seconds = (System.nanoTime() - t0) / 1e9;
             }
         } catch (IOException e) {
             failure = e;
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         if (broken || failure != null) {
             outcome.failed(failure != null ? failure : new IOException("an earlier sync failed"), groups);
             synchronized (lock) {

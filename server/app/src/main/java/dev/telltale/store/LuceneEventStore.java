@@ -634,14 +634,12 @@ final class LuceneEventStore implements EventStore {
      */
     private void onMaintenanceThread(IndexWork work) throws IOException {
         ScheduledExecutorService thread = maintenance;
-        java.util.concurrent.Future<?> done = null;
+        java.util.concurrent.Future<?> done;
         try {
-            if (thread != null) {
-                done = thread.submit(() -> {
-                    work.run();
-                    return null;
-                });
-            }
+            done = thread == null ? null : thread.submit(() -> {
+                work.run();
+                return null;
+            });
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             done = null;
         }

@@ -61,16 +61,21 @@ class JournalHandOffTest {
         return j;
     }
 
+    /** Five batches of ten, each acknowledged before the next is sent: five records. */
+    private static void submitFiveInTurn(Journal j, RecordingCallback cb) throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            j.submit(batch(1 + 10L * i, 10, cb));
+            assertEquals("ack " + (10 + 10 * i), cb.next());
+        }
+    }
+
     @Test
     void theStoreGetsARecordBeforeItsFsyncAndTheOtherReadersAfter() throws Exception {
         Sink store = new Sink(Integer.MAX_VALUE);
         Sink engine = new Sink(0);
         RecordingCallback cb = new RecordingCallback();
         try (Journal j = start(store, engine)) {
-            for (int i = 0; i < 5; i++) {
-                j.submit(batch(1 + 10L * i, 10, cb));
-                assertEquals("ack " + (10 + 10 * i), cb.next());
-            }
+            submitFiveInTurn(j, cb);
             JournalRecord last = store.seen.get(4).record();
             j.awaitDurable(last.end());
             assertTrue(j.durableEnd() >= last.end());
@@ -93,10 +98,7 @@ class JournalHandOffTest {
         Sink engine = new Sink(0);
         RecordingCallback cb = new RecordingCallback();
         try (Journal j = start(store, engine)) {
-            for (int i = 0; i < 5; i++) {
-                j.submit(batch(1 + 10L * i, 10, cb));
-                assertEquals("ack " + (10 + 10 * i), cb.next());
-            }
+            submitFiveInTurn(j, cb);
         }
         assertEquals(5, store.seen.size(), "each record once");
         long previous = -1;

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.telltale.store.LuceneEventStoreTest.BASE_US;
 import static dev.telltale.store.LuceneEventStoreTest.SHOP;
+import static dev.telltale.store.LuceneEventStoreTest.awaitSearchable;
 import static dev.telltale.store.LuceneEventStoreTest.config;
 import static dev.telltale.store.LuceneEventStoreTest.file;
 import static dev.telltale.store.LuceneEventStoreTest.q;
@@ -46,18 +47,6 @@ class CommitAfterFsyncTest {
 
     private static LuceneEventStore open(Path dir) {
         return (LuceneEventStore) EventStore.open(dir, config(), new Metrics(), CLOCK);
-    }
-
-    private static void awaitSearchable(EventStore s, String path) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            s.refreshNow();
-            if (s.search(q("path:\"" + path + "\"")).hits().size() == 1) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError(path + " not searchable within 10 s");
     }
 
     @Test

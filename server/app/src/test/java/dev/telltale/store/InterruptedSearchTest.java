@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.telltale.store.LuceneEventStoreTest.BASE_US;
 import static dev.telltale.store.LuceneEventStoreTest.SHOP;
+import static dev.telltale.store.LuceneEventStoreTest.awaitSearchable;
 import static dev.telltale.store.LuceneEventStoreTest.config;
 import static dev.telltale.store.LuceneEventStoreTest.file;
 import static dev.telltale.store.LuceneEventStoreTest.q;
@@ -35,18 +36,6 @@ class InterruptedSearchTest {
 
     private static JournalRecord record(long position, long uid, String path) {
         return JournalRecord.of(position, position + 100, SHOP, uid, uid, uid, BASE_US, NOW, file("open", path, 1));
-    }
-
-    private static void awaitIndexed(EventStore s, String path) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            s.refreshNow();
-            if (s.search(q("path:\"" + path + "\"")).hits().size() == 1) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError(path + " not searchable within 10 s");
     }
 
     /** Waits without searching: a search would refresh on this thread and end the quiet spell. */
@@ -90,7 +79,7 @@ class InterruptedSearchTest {
                 throw new AssertionError("an interrupted search may find less, not fail", failed.get());
             }
             sink.accept(record(100, 2, "/srv/after"));
-            awaitIndexed(s, "/srv/after");
+            awaitSearchable(s, "/srv/after");
             s.checkpointNow();
             assertEquals(2, s.search(q("")).hits().size(), "both events indexed and committed");
         }
@@ -122,7 +111,7 @@ class InterruptedSearchTest {
             }
             assertEquals(Boolean.TRUE, stillInterrupted.get(), "the caller's interrupt is kept for it");
             sink.accept(record(100, 2, "/srv/after"));
-            awaitIndexed(s, "/srv/after");
+            awaitSearchable(s, "/srv/after");
             s.checkpointNow();
         }
         try (EventStore copy = EventStore.open(dir.resolve("backup"), config(), new Metrics(), clock)) {

@@ -69,6 +69,19 @@ class LuceneEventStoreTest {
         return new EventQuery(text, 0, Long.MAX_VALUE, 100, Optional.empty(), Scope.everything());
     }
 
+    /** Refreshes and searches until the one event with {@code path} is found (indexers run on their own threads). */
+    static void awaitSearchable(EventStore s, String path) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            s.refreshNow();
+            if (s.search(q("path:\"" + path + "\"")).hits().size() == 1) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(path + " not searchable within 10 s");
+    }
+
     private EventStore open(Clock clock) {
         EventStore s = EventStore.open(dir, config(), new Metrics(), clock);
         return s;
