@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,8 @@ final class FileJournal implements Journal {
     private final Metrics.Counter bytesWritten;
     private final Metrics.Histogram fsyncSeconds;
     private final Metrics.Histogram ackSeconds;
+    private final Metrics.Histogram writeSeconds;
+    private final Metrics.Histogram rolloverSeconds;
 
     private static final int KEPT_WRITER_BYTES = 32 << 20;
 
@@ -52,6 +55,13 @@ final class FileJournal implements Journal {
     private boolean replayed;
     private SegmentAppender active;
     private long activeStart;
+    private Path activeFile;
+    /**
+     * The segment rolled away from while the active one's writes are held (decision 40), or
+     * null; the groups written meanwhile go to the sync thread once it is durable.
+     */
+    private SegmentAppender retiring;
+    private final List<WrittenGroup> heldGroups = new ArrayList<>();
     private boolean directRefusedLogged;
     private Thread thread;
     private RecordSink earlySink = r -> { };
@@ -86,6 +96,12 @@ final class FileJournal implements Journal {
                 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
         ackSeconds = metrics.histogram("telltale_ingest_batch_latency_seconds",
                 "Time from receiving a batch to acknowledging it", 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
+        // The journal thread's own waits on the device: while it waits, nothing new becomes searchable.
+        writeSeconds = metrics.histogram("telltale_journal_write_seconds",
+                "Duration of the journal thread's write-out of a group (no fsync)", 0.01, 0.1, 0.25, 1);
+        rolloverSeconds = metrics.histogram("telltale_journal_rollover_seconds",
+                "Duration of moving on to a new segment, including the wait for the old one's fsync",
+                0.01, 0.1, 0.25, 1);
         metrics.gauge("telltale_journal_queue_bytes", "Memory of submissions waiting for the journal", queued::get);
         metrics.gauge("telltale_journal_segments", "Journal segment files on disk", () -> segmentCount());
     }
@@ -101,6 +117,7 @@ final class FileJournal implements Journal {
         }
         replayed = true;
         endPosition = fromPosition;
+        dropUnbegunLast();
         Map.Entry<Long, Path> first = segments.floorEntry(fromPosition);
         if (first == null) {
             first = segments.firstEntry();
@@ -163,6 +180,31 @@ final class FileJournal implements Journal {
         }
     }
 
+    /**
+     * A crash can leave the newest segment created with nothing in it: its writes are held until
+     * the one before is durable (decision 40), and a file's entry can reach the disk before its
+     * first bytes. Nothing in it was acknowledged (the sync thread forces a new segment before it
+     * answers anything written into it), so it is removed and the one before is the last again.
+     * A segment with any other bytes stays, and replay judges it.
+     */
+    private void dropUnbegunLast() {
+        Map.Entry<Long, Path> last = segments.lastEntry();
+        if (last == null) {
+            return;
+        }
+        try {
+            if (!SegmentFiles.unbegun(last.getValue())) {
+                return;
+            }
+            LOG.warning(() -> "journal: removing " + last.getValue() + ", a segment a crash left before its first bytes");
+            Files.delete(last.getValue());
+            SegmentFiles.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new JournalException("cannot read journal segment " + last.getValue(), e);
+        }
+        segments.remove(last.getKey());
+    }
+
     private static void forceFile(Path segment) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             ch.force(true);
@@ -218,26 +260,68 @@ final class FileJournal implements Journal {
         ch.force(true);
         SegmentFiles.fsyncDirectory(dir);
         use(ch, start, file);
+        register();
     }
 
     /**
      * Moves on to a new segment. Replay reads segments in order and takes a torn end before
      * the last one for damage, so nothing of the new one may become durable before the end of
-     * this one: the sync thread makes this one durable first, and the new one's first bytes and
-     * directory entry before it acknowledges anything written into it.
+     * this one. The sync thread makes this one durable while this thread goes on appending to
+     * the new one without writing it (decision 40: it keeps handing records to the store); the
+     * new one's first write waits for that sync ({@link #releaseIfDurable}), and the sync thread
+     * forces its first bytes and directory entry before it acknowledges anything written into it.
      */
-    private void rollOver(long start) throws IOException, InterruptedException {
-        active.writeOut();
-        syncer.add(WrittenGroup.BARRIER, active, activeStart + active.size());
-        if (!syncer.drain()) {
-            throw new IOException("an earlier journal sync failed");
+    private void rollOver(long start) throws IOException {
+        if (retiring != null) {
+            awaitWritable(activeStart); // a segment smaller than the staging buffer
+            releaseIfDurable();
         }
+        active.writeOut();
+        syncer.add(WrittenGroup.BARRIER, active, start);
         Path file = SegmentFiles.path(dir, start);
         SegmentAppender old = active;
-        SegmentAppender ch = old.handOver(file);
-        beginSegment(ch);
-        syncer.retire(old, ch);
+        SegmentAppender ch = old.handOver(file, () -> awaitWritable(start));
+        retiring = old;
         use(ch, start, file);
+        beginSegment(ch);
+        releaseIfDurable(); // through the page cache, beginSegment has waited already
+    }
+
+    /** Waits until everything before {@code position} is durable. */
+    private void awaitWritable(long position) throws IOException {
+        try {
+            awaitDurable(position);
+        } catch (JournalException e) {
+            throw new IOException("the previous journal segment could not be made durable", e);
+        }
+    }
+
+    /**
+     * Once the segment rolled away from is durable: writes out the new one, hands both to the
+     * sync thread, then the groups held meanwhile, and lists the new one (a backup copies only
+     * listed segments, so none without its snapshot).
+     */
+    private void releaseIfDurable() throws IOException {
+        if (retiring == null) {
+            return;
+        }
+        if (!healthy) {
+            failed(new IOException("the journal failed"), heldGroups);
+            heldGroups.clear();
+            return;
+        }
+        if (durableEnd < activeStart) {
+            return;
+        }
+        active.writeOut();
+        syncer.retire(retiring, active);
+        retiring = null;
+        register();
+        long end = activeStart + active.size();
+        for (WrittenGroup g : heldGroups) {
+            syncer.add(g, active, end);
+        }
+        heldGroups.clear();
     }
 
     /** A segment starts with the magic and a snapshot of the sequence state. */
@@ -249,11 +333,15 @@ final class FileJournal implements Journal {
     }
 
     private void use(SegmentAppender ch, long start, Path file) {
-        synchronized (this) {
-            segments.put(start, file);
-        }
         active = ch;
         activeStart = start;
+        activeFile = file;
+    }
+
+    private void register() {
+        synchronized (this) {
+            segments.put(activeStart, activeFile);
+        }
     }
 
     @Override
@@ -306,11 +394,13 @@ final class FileJournal implements Journal {
         List<Submission> group = new ArrayList<>(1024);
         while (true) {
             try {
-                Submission first = queue.poll(100, TimeUnit.MILLISECONDS);
+                // Held groups wait for the sync thread, not for the next submission.
+                Submission first = queue.poll(retiring != null ? 1 : 100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing) {
                         break;
                     }
+                    releaseHeld(false);
                     deleteReleased();
                     continue;
                 }
@@ -327,11 +417,15 @@ final class FileJournal implements Journal {
                 for (Submission s : group) {
                     s.callback().failed("the journal failed");
                 }
+                failed(new IOException("the journal thread failed", t), heldGroups);
                 failQueued();
                 break;
             } finally {
                 group.clear();
             }
+        }
+        if (healthy) {
+            releaseHeld(true); // the sync thread answers them before it stops
         }
     }
 
@@ -368,21 +462,52 @@ final class FileJournal implements Journal {
                 records.add(r);
             }
             offered = offerEarly(records);
-            active.writeOut();
-        } catch (IOException e) {
-            healthy = false;
-            LOG.log(Level.SEVERE, "journal write failed; no further events are acknowledged", e);
-            for (Submission s : group) {
-                s.callback().failed("the journal cannot write: " + e.getMessage());
+            if (retiring == null) {
+                long t0 = System.nanoTime();
+                active.writeOut();
+                writeSeconds.observe((System.nanoTime() - t0) / 1e9);
             }
-            failQueued();
-            releaseWeight(weight);
+        } catch (IOException e) {
+            writeFailed(e, group, weight);
             return;
         }
         // Acknowledgements, refusals and the other readers wait for the sync thread's fsync;
         // this thread goes on with the next group meanwhile (decision 39).
-        syncer.add(new WrittenGroup(acks, outOfOrder, records, offered, weight, oldestReceived), active,
-                activeStart + active.size());
+        WrittenGroup written = new WrittenGroup(acks, outOfOrder, records, offered, weight, oldestReceived);
+        if (retiring == null) {
+            syncer.add(written, active, activeStart + active.size());
+            return;
+        }
+        heldGroups.add(written);
+        releaseHeld(false);
+    }
+
+    /**
+     * Hands the held groups on once the segment rolled away from is durable; with {@code wait},
+     * waits for that first (closing).
+     */
+    private void releaseHeld(boolean wait) {
+        try {
+            if (wait && retiring != null) {
+                awaitWritable(activeStart);
+            }
+            releaseIfDurable();
+        } catch (IOException e) {
+            writeFailed(e, List.of(), 0);
+        }
+    }
+
+    /** A write failed: nothing more is acknowledged, and what waits is refused. */
+    private void writeFailed(IOException e, List<Submission> group, long weight) {
+        healthy = false;
+        LOG.log(Level.SEVERE, "journal write failed; no further events are acknowledged", e);
+        for (Submission s : group) {
+            s.callback().failed("the journal cannot write: " + e.getMessage());
+        }
+        failed(e, heldGroups);
+        heldGroups.clear();
+        failQueued();
+        releaseWeight(weight);
     }
 
     /**
@@ -537,7 +662,15 @@ final class FileJournal implements Journal {
             estimate += e.length + 6;
         }
         if (active.size() + estimate > config.segmentBytes() && active.size() > 4096) {
+            long t0 = System.nanoTime();
             rollOver(activeStart + active.size());
+            double secs = (System.nanoTime() - t0) / 1e9;
+            rolloverSeconds.observe(secs);
+            if (secs >= 0.25) {
+                LOG.info(() -> String.format(Locale.ROOT,
+                        "journal: moving to a new segment waited %.2f s for the device; nothing new was searchable meanwhile",
+                        secs));
+            }
         }
         JournalRecord draft = new JournalRecord(0, 0, s.context(), firstSeq, lastSeq, nextUid, base,
                 s.receivedMs(), types, dts, encoded);
@@ -581,7 +714,8 @@ final class FileJournal implements Journal {
             }
             Long[] starts = segments.keySet().toArray(new Long[0]);
             for (int i = 0; i + 1 < starts.length; i++) {
-                if (starts[i + 1] <= released && starts[i] != activeStart) {
+                // The next one's snapshot (sequence state) must be durable before this one goes.
+                if (starts[i + 1] <= released && starts[i + 1] < durableEnd && starts[i] != activeStart) {
                     doomed.add(segments.remove(starts[i]));
                 }
             }

@@ -15,9 +15,10 @@ import java.util.logging.Logger;
  * to the store.
  *
  * <p>Segments: the journal thread hands over the segment it rolled away from ({@link #retire})
- * only after {@link #drain} (so nothing of a new segment can be durable before the old one's
- * end), and this thread forces the new segment's first bytes and the directory entry before
- * answering any group written into it, then cuts and closes the old one.
+ * only once a barrier group added before it is answered, and writes nothing of the new one
+ * before (decision 40: nothing of a new segment can be durable before the old one's end); this
+ * thread forces the new segment's first bytes and the directory entry before answering any
+ * group written into it, then cuts and closes the old one.
  */
 final class GroupSyncer {
     private static final Logger LOG = Logger.getLogger(GroupSyncer.class.getName());
@@ -44,7 +45,6 @@ final class GroupSyncer {
     private SegmentAppender current;
     private long writtenEnd;
     private boolean newSegment;
-    private boolean busy;
     private boolean stopping;
     private boolean broken;
     /** End of what the last successful sync covered (this thread only). */
@@ -73,7 +73,7 @@ final class GroupSyncer {
 
     /**
      * The journal thread moved on from {@code old} to {@code next} (its first bytes written):
-     * both are this thread's to sync, and {@code old} to close. Call after {@link #drain}.
+     * both are this thread's to sync, and {@code old} to close. Call once {@code old} is durable.
      */
     void retire(SegmentAppender old, SegmentAppender next) {
         synchronized (lock) {
@@ -81,19 +81,6 @@ final class GroupSyncer {
             current = next;
             newSegment = true;
             lock.notifyAll();
-        }
-    }
-
-    /**
-     * Waits until every group added so far is answered (or failed). Returns false when a sync
-     * failed: nothing more may be written.
-     */
-    boolean drain() throws InterruptedException {
-        synchronized (lock) {
-            while ((busy || !waiting.isEmpty()) && !broken) {
-                lock.wait();
-            }
-            return !broken;
         }
     }
 
@@ -136,17 +123,14 @@ final class GroupSyncer {
                 created = newSegment;
                 newSegment = false;
                 end = writtenEnd;
-                busy = true;
             }
             try {
                 cycle(groups, closing, segment, created, end);
             } catch (InterruptedException e) {
-                // Nobody interrupts this thread; if someone did, stop answering rather than hang drain().
+                // Nobody interrupts this thread; if someone did, stop answering rather than answer wrongly.
                 outcome.failed(new IOException("the journal's sync thread was interrupted"), List.of());
                 synchronized (lock) {
                     broken = true;
-                    busy = false;
-                    lock.notifyAll();
                 }
                 return;
             } catch (RuntimeException | Error e) {
@@ -155,8 +139,6 @@ final class GroupSyncer {
                 outcome.failed(new IOException("the journal's sync thread failed", e), groups);
                 synchronized (lock) {
                     broken = true;
-                    busy = false;
-                    lock.notifyAll();
                 }
                 return;
             }
@@ -196,10 +178,6 @@ final class GroupSyncer {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "journal: closing a finished segment failed", e);
             }
-        }
-        synchronized (lock) {
-            busy = false;
-            lock.notifyAll();
         }
     }
 }

@@ -29,6 +29,13 @@ final class SegmentAppender implements AutoCloseable {
     private long size;
     private long stageAt; // file offset of stage[0], a multiple of block
     private boolean unwritten;
+    private WriteGate gate; // null: open
+
+    /** What a segment's first write waits for (see {@link #handOver}). */
+    interface WriteGate {
+        /** Returns when the file may be written; throws if it never may. */
+        void await() throws IOException;
+    }
 
     private SegmentAppender(FileChannel ch, ByteBuffer stage, int block, Optional<OpenOption> directOption) {
         this.ch = ch;
@@ -77,13 +84,24 @@ final class SegmentAppender implements AutoCloseable {
     /**
      * Writes out what is appended ({@link #writeOut}) and creates {@code next} the same way, with
      * this one's buffer, leaving this one open for another thread to sync and {@link #close}
-     * (which then writes nothing more: see {@link #forceWritten}).
+     * (which then writes nothing more: see {@link #forceWritten}). Nothing is written to
+     * {@code next} before {@code gate} lets it: with direct I/O, appends collect in the buffer
+     * until a write-out or a full buffer; through the page cache, the first append waits.
      *
      * @throws IOException if this segment cannot be written or the next one created
      */
-    SegmentAppender handOver(Path next) throws IOException {
+    SegmentAppender handOver(Path next, WriteGate gate) throws IOException {
         writeOut();
-        return create(next, directOption, stage);
+        SegmentAppender s = create(next, directOption, stage);
+        s.gate = gate;
+        return s;
+    }
+
+    private void awaitGate() throws IOException {
+        if (gate != null) {
+            gate.await();
+            gate = null;
+        }
     }
 
     /**
@@ -129,6 +147,7 @@ final class SegmentAppender implements AutoCloseable {
         ByteBuffer header = ByteBuffer.allocate(SegmentFiles.ENTRY_HEADER);
         header.putInt(len).putInt((int) crc.getValue()).flip();
         if (stage == null) {
+            awaitGate();
             // No copy: record payloads are batches of up to megabytes (see SegmentFiles).
             ByteBuffer[] parts = {header, ByteBuffer.wrap(payload, off, len)};
             while (parts[0].hasRemaining() || parts[1].hasRemaining()) {
@@ -144,6 +163,7 @@ final class SegmentAppender implements AutoCloseable {
 
     private void append(ByteBuffer src) throws IOException {
         if (stage == null) {
+            awaitGate();
             size += src.remaining();
             SegmentFiles.writeFully(ch, src);
             return;
@@ -163,6 +183,7 @@ final class SegmentAppender implements AutoCloseable {
 
     /** Writes what is staged, padded to whole blocks; keeps the last partial block staged. */
     private void writeStage() throws IOException {
+        awaitGate();
         int n = stage.position();
         int padded = (n + block - 1) / block * block;
         for (int i = n; i < padded; i++) {

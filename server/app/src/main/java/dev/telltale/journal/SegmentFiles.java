@@ -51,6 +51,29 @@ final class SegmentFiles {
         }
     }
 
+    /**
+     * Whether {@code file} holds nothing but zeros (or nothing): a segment created whose first
+     * bytes never reached the disk.
+     *
+     * @throws IOException if the file cannot be read
+     */
+    static boolean unbegun(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(64 << 10);
+            long at = 0;
+            int n;
+            while ((n = ch.read(buf.clear(), at)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(i) != 0) {
+                        return false;
+                    }
+                }
+                at += n;
+            }
+            return true;
+        }
+    }
+
     /** Reads segment entries in order; stops at the first entry that is torn or fails its CRC. */
     static final class Reader implements AutoCloseable {
         private final FileChannel ch;

@@ -177,10 +177,18 @@ class KillNineTest {
         pb.environment().put("TELLTALE_ADMIN_PASSWORD", RunningAppliance.ADMIN_PASSWORD);
         pb.environment().put("TELLTALE_STORE_COMMIT__INTERVAL", "PT1S");
         pb.environment().put("TELLTALE_EVALUATION_CHECKPOINT__INTERVAL", "PT0.5S");
+        // The smallest segments: the kill lands among rollovers, whose new segments are held
+        // unwritten until the old ones are durable (decision 40).
+        pb.environment().put("TELLTALE_JOURNAL_SEGMENT__BYTES", "1048576");
         server = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String line;
+        java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
         while ((line = out.readLine()) != null) {
+            lastLines.addLast(line);
+            if (lastLines.size() > 30) {
+                lastLines.removeFirst();
+            }
             if (line.contains("is up")) {
                 Thread drain = new Thread(() -> {
                     try {
@@ -196,7 +204,7 @@ class KillNineTest {
                 return;
             }
         }
-        throw new IllegalStateException("the appliance did not start");
+        throw new IllegalStateException("the appliance did not start; its last lines:\n" + String.join("\n", lastLines));
     }
 
     private String login(HttpClient http) throws Exception {

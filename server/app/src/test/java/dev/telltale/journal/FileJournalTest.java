@@ -161,6 +161,39 @@ class FileJournalTest {
         assertTrue(Files.size(segment) < damaged, "torn tail truncated");
     }
 
+    /**
+     * Decision 40: a kill can leave the newest segment created but never written (its writes
+     * wait for the one before to be durable). Replay removes it and goes on from the one before;
+     * a newest segment with other bytes in it is still judged, and refused when unreadable.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 4096})
+    void aSegmentACrashLeftUnwrittenIsRemoved(int zeros) throws Exception {
+        RecordingCallback cb = new RecordingCallback();
+        try (Journal j = open(new CopyOnWriteArrayList<>())) {
+            j.submit(batch(1, 3, cb));
+            assertEquals("ack 3", cb.next());
+        }
+        Path unwritten = SegmentFiles.path(dir, 1L << 40);
+        Files.write(unwritten, new byte[zeros]);
+        List<JournalRecord> replayed = new CopyOnWriteArrayList<>();
+        try (Journal j = open(replayed)) {
+            assertEquals(1, replayed.size(), "what was acknowledged replays");
+            assertTrue(Files.notExists(unwritten), "the unwritten segment is gone");
+            assertEquals(4, j.nextSeq(7));
+            j.submit(batch(4, 3, cb));
+            assertEquals("ack 6", cb.next());
+        }
+        replayed.clear();
+        try (Journal j = open(replayed)) {
+            assertEquals(2, replayed.size(), "and the journal goes on after it");
+        }
+        Files.write(SegmentFiles.path(dir, 1L << 41), new byte[]{0, 0, 0, 9});
+        JournalException e = org.junit.jupiter.api.Assertions.assertThrows(JournalException.class,
+                () -> open(new ArrayList<>()).close());
+        assertTrue(e.getMessage().contains("cannot replay"), e.getMessage());
+    }
+
     @Test
     void releasedSegmentsAreDeleted() throws Exception {
         RecordingCallback cb = new RecordingCallback();

@@ -52,8 +52,43 @@ class JournalHandOffTest {
         }
     }
 
+    /**
+     * A reader that holds the sync thread up in its first record until released, as a slow
+     * fsync would; closing it releases it, so that a failed assertion cannot hang the test.
+     */
+    private static final class HeldSink extends Sink implements AutoCloseable {
+        private final java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+
+        HeldSink() {
+            super(0);
+        }
+
+        @Override
+        public void accept(JournalRecord r) {
+            super.accept(r);
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void release() {
+            latch.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+
     private Journal start(Sink early, Sink durable) {
-        Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics());
+        return start(early, durable, JournalConfig.defaults());
+    }
+
+    private Journal start(Sink early, Sink durable, JournalConfig config) {
+        Journal j = Journal.open(dir, config, new Metrics());
         early.journal = j;
         durable.journal = j;
         j.replay(0, r -> { });
@@ -136,21 +171,10 @@ class JournalHandOffTest {
      */
     @Test
     void theStoreKeepsGettingRecordsWhileAnEarlierGroupWaitsForItsSync() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         Sink store = new Sink(Integer.MAX_VALUE);
-        Sink engine = new Sink(0) {
-            @Override
-            public void accept(JournalRecord r) {
-                super.accept(r);
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        HeldSink engine = new HeldSink();
         RecordingCallback cb = new RecordingCallback();
-        try (Journal j = start(store, engine)) {
+        try (Journal j = start(store, engine); HeldSink held = engine) {
             j.submit(batch(1, 10, cb));
             assertEquals("ack 10", cb.next());
             for (int i = 1; i < 4; i++) {
@@ -162,7 +186,7 @@ class JournalHandOffTest {
             }
             assertEquals(4, store.seen.size(), "offered while the sync thread is held up");
             assertTrue(cb.answers.isEmpty(), "nothing acknowledged out of turn: " + cb.answers);
-            release.countDown();
+            engine.release();
             long acked = 10;
             while (acked < 40) {
                 String answer = cb.next();
@@ -173,5 +197,81 @@ class JournalHandOffTest {
             }
         }
         assertEquals(4, engine.seen.size());
+    }
+
+    /**
+     * Decision 40: moving on to a new segment no longer waits for the old one's fsync. While the
+     * sync thread is held up, the journal thread rolls over and keeps handing records to the
+     * store; the new segment is neither written nor listed (a backup copies listed segments)
+     * until the old one is durable. Everything is acknowledged in order and replays afterwards.
+     */
+    @Test
+    void aRolloverKeepsRecordsComingToTheStoreWhileTheOldSegmentSyncs() throws Exception {
+        assumeDirectIo();
+        Sink store = new Sink(Integer.MAX_VALUE);
+        HeldSink engine = new HeldSink();
+        RecordingCallback cb = new RecordingCallback();
+        int big = 8000;
+        int bigBatches = 6;
+        long total = 10 + (long) big * bigBatches;
+        try (Journal j = start(store, engine, new JournalConfig(1 << 20, 64L << 20, 32L << 20)); HeldSink held = engine) {
+            j.submit(batch(1, 10, cb));
+            assertEquals("ack 10", cb.next()); // the sync thread is now held up in the engine
+            for (int i = 0; i < bigBatches; i++) {
+                j.submit(batch(11 + (long) big * i, big, cb));
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (store.seen.size() < 1 + bigBatches && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1 + bigBatches, store.seen.size(), "offered across the rollover while the sync thread is held up");
+            JournalRecord last = store.seen.get(bigBatches).record();
+            assertTrue(last.position() >= 1 << 20, "the records reached a second segment: " + last.position());
+            List<Path> files = segmentFiles();
+            assertEquals(2, files.size(), "the new segment exists: " + files);
+            assertEquals(0, java.nio.file.Files.size(files.get(1)), "nothing of it written before the old one is durable");
+            Path copy = dir.resolveSibling(dir.getFileName() + "-copy");
+            j.copyTo(copy);
+            try (var listed = java.nio.file.Files.list(copy)) {
+                assertEquals(1, listed.count(), "only the old segment is listed for a backup");
+            }
+            assertTrue(cb.answers.isEmpty(), "nothing acknowledged out of turn: " + cb.answers);
+            engine.release();
+            long acked = 10;
+            while (acked < total) {
+                String answer = cb.next();
+                assertTrue(answer.startsWith("ack "), answer);
+                long n = Long.parseLong(answer.substring(4));
+                assertTrue(n > acked, "acknowledgements in order: " + answer + " after " + acked);
+                acked = n;
+            }
+            j.awaitDurable(last.end());
+            assertTrue(java.nio.file.Files.size(files.get(1)) > 0, "written once the old one is durable");
+        }
+        long[] replayed = {0, 0};
+        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
+            j.replay(0, r -> {
+                assertEquals(replayed[1] + 1, r.firstSeq(), "replayed in order");
+                replayed[0] += r.size();
+                replayed[1] = r.lastSeq();
+            });
+        }
+        assertEquals(total, replayed[0], "every acknowledged event replays");
+    }
+
+    private void assumeDirectIo() throws java.io.IOException {
+        Path probe = dir.resolve("probe");
+        boolean direct;
+        try (SegmentAppender a = SegmentAppender.create(probe, true)) {
+            direct = a.direct();
+        }
+        java.nio.file.Files.delete(probe);
+        org.junit.jupiter.api.Assumptions.assumeTrue(direct, "this file system takes no direct I/O");
+    }
+
+    private List<Path> segmentFiles() throws java.io.IOException {
+        try (var list = java.nio.file.Files.list(dir)) {
+            return list.sorted().toList();
+        }
     }
 }

@@ -109,7 +109,7 @@ class SegmentAppenderTest {
         List<byte[]> one = appendMany(a, 11);
         long firstSize = a.size();
         List<byte[]> two;
-        try (SegmentAppender b = a.handOver(second)) {
+        try (SegmentAppender b = a.handOver(second, () -> { })) {
             assertEquals(direct, b.direct());
             assertEquals(0, b.size());
             two = appendMany(b, 12);
@@ -128,6 +128,70 @@ class SegmentAppenderTest {
         assertEquals(firstSize, Files.size(first));
         assertSame(one, readAll(first));
         assertSame(two, readAll(second));
+    }
+
+    /**
+     * Decision 40: the next segment takes appends before its gate opens and writes none of them
+     * (direct I/O), or waits for the gate at its first append (page cache); a gate that never
+     * opens fails the write.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void nothingReachesTheNextSegmentBeforeItsGateOpens(boolean direct) throws Exception {
+        SegmentAppender a = SegmentAppender.create(dir.resolve("g1.wal"), direct);
+        assumeTrue(a.direct() == direct, "this file system takes no direct I/O");
+        appendMany(a, 3);
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger waits = new java.util.concurrent.atomic.AtomicInteger();
+        Path second = dir.resolve("g2.wal");
+        byte[] p = "held until the first segment is durable".getBytes();
+        try (SegmentAppender b = a.handOver(second, () -> {
+            waits.incrementAndGet();
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        })) {
+            if (direct) {
+                b.append(SegmentFiles.MAGIC);
+                b.appendEntry(p, 0, p.length);
+                assertEquals(0, waits.get(), "appends are staged");
+                assertEquals(0, Files.size(second), "nothing written before the gate");
+                open.countDown();
+                b.writeOut();
+            } else {
+                Thread opener = new Thread(() -> {
+                    try {
+                        Thread.sleep(200);
+                        assertEquals(0, Files.size(second), "nothing written before the gate");
+                    } catch (InterruptedException | IOException e) {
+                        throw new AssertionError(e);
+                    }
+                    open.countDown();
+                });
+                opener.start();
+                b.append(SegmentFiles.MAGIC); // waits for the opener
+                b.appendEntry(p, 0, p.length);
+                opener.join();
+            }
+            assertEquals(1, waits.get(), "the gate is asked once");
+            a.close();
+        }
+        assertSame(List.of(p), readAll(second));
+        SegmentAppender c = SegmentAppender.create(dir.resolve("h1.wal"), direct);
+        try (SegmentAppender d = c.handOver(dir.resolve("h2.wal"), () -> {
+            throw new IOException("the first segment's sync failed");
+        })) {
+            c.close();
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> {
+                d.append(SegmentFiles.MAGIC);
+                d.writeOut();
+            });
+            assertEquals("the first segment's sync failed", e.getMessage());
+        } catch (IOException closing) {
+            // closing d asks the gate again: it still fails
+        }
     }
 
     @Test
