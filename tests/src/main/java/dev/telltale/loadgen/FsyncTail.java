@@ -22,11 +22,15 @@ final class FsyncTail {
 
     /**
      * "412 fsyncs, over 100 ms: 6, over 250 ms: 2, over 1 s: 0; 3 rollovers taking 0.9 s in
-     * all, over 100 ms: 2, over 250 ms: 1, over 1 s: 0; 412 write-outs, over 100 ms: 0, …".
+     * all, over 100 ms: 2, over 250 ms: 1, over 1 s: 0; 412 write-outs, over 100 ms: 0, …; 12
+     * records the store had no room for before their fsync, waited for 0.4 s".
      */
     static String describe(Map<String, Double> before, Map<String, Double> after) {
         return tail(before, after, HISTOGRAM, "fsyncs", false) + "; " + tail(before, after, ROLLOVERS, "rollovers", true)
-                + "; " + tail(before, after, WRITES, "write-outs", false);
+                + "; " + tail(before, after, WRITES, "write-outs", false)
+                + String.format(Locale.ROOT, "; %.0f records the store had no room for before their fsync, waited for %.1f s",
+                        delta(before, after, "telltale_journal_late_records_total"),
+                        delta(before, after, "telltale_journal_late_wait_nanoseconds_total") / 1e9);
     }
 
     private static String tail(Map<String, Double> before, Map<String, Double> after, String histogram, String what,

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class FsyncTailTest {
     private static final String NO_ROLLOVERS = "0 rollovers taking 0.0 s in all, over 100 ms: 0, over 250 ms: 0, over 1 s: 0";
-    private static final String NO_WRITES = "0 write-outs, over 100 ms: 0, over 250 ms: 0, over 1 s: 0";
+    private static final String NO_WRITES = "0 write-outs, over 100 ms: 0, over 250 ms: 0, over 1 s: 0; "
+            + "0 records the store had no room for before their fsync, waited for 0.0 s";
     private static Map<String, Double> reading(double le100, double le250, double le1000, double count) {
         return Map.of("telltale_journal_fsync_seconds_bucket{le=\"0.1\"}", le100,
                 "telltale_journal_fsync_seconds_bucket{le=\"0.25\"}", le250,
@@ -43,5 +44,13 @@ class FsyncTailTest {
                 "telltale_journal_rollover_seconds_bucket{le=\"1\"}", 5.0);
         String s = FsyncTail.describe(before, after);
         assertEquals("3 rollovers taking 1.3 s in all, over 100 ms: 2, over 250 ms: 1, over 1 s: 0", s.split("; ")[1]);
+    }
+
+    @Test
+    void saysHowManyRecordsTheStoreTookOnlyAfterTheirFsync() {
+        Map<String, Double> after = Map.of("telltale_journal_late_records_total", 12.0,
+                "telltale_journal_late_wait_nanoseconds_total", 4.2e8);
+        String s = FsyncTail.describe(Map.of(), after);
+        assertEquals("12 records the store had no room for before their fsync, waited for 0.4 s", s.split("; ")[3]);
     }
 }

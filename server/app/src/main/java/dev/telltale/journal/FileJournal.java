@@ -46,6 +46,8 @@ final class FileJournal implements Journal {
     private final Metrics.Histogram ackSeconds;
     private final Metrics.Histogram writeSeconds;
     private final Metrics.Histogram rolloverSeconds;
+    private final Metrics.Counter recordsLate;
+    private final Metrics.Counter lateWaitNanos;
 
     private static final int KEPT_WRITER_BYTES = 32 << 20;
 
@@ -100,8 +102,12 @@ final class FileJournal implements Journal {
         writeSeconds = metrics.histogram("telltale_journal_write_seconds",
                 "Duration of the journal thread's write-out of a group (no fsync)", 0.01, 0.1, 0.25, 1);
         rolloverSeconds = metrics.histogram("telltale_journal_rollover_seconds",
-                "Duration of moving on to a new segment, including the wait for the old one's fsync",
+                "Duration of moving on to a new segment (decision 40: it waits for a sync only while the last new one is still held)",
                 0.01, 0.1, 0.25, 1);
+        recordsLate = metrics.counter("telltale_journal_late_records_total",
+                "Records the store had no room for before their fsync, handed to it after (decision 39)");
+        lateWaitNanos = metrics.counter("telltale_journal_late_wait_nanoseconds_total",
+                "Time the sync thread waited for the store to take records it had no room for before their fsync");
         metrics.gauge("telltale_journal_queue_bytes", "Memory of submissions waiting for the journal", queued::get);
         metrics.gauge("telltale_journal_segments", "Journal segment files on disk", () -> segmentCount());
     }
@@ -524,6 +530,7 @@ final class FileJournal implements Journal {
             }
         }
         lateRecords.addAndGet(records.size() - offered);
+        recordsLate.add(records.size() - offered);
         return offered;
     }
 
@@ -549,7 +556,9 @@ final class FileJournal implements Journal {
             List<JournalRecord> records = g.records();
             for (int i = 0; i < records.size(); i++) {
                 if (i >= g.offered()) {
+                    long t0 = System.nanoTime();
                     earlySink.accept(records.get(i));
+                    lateWaitNanos.add(System.nanoTime() - t0);
                     lateRecords.decrementAndGet();
                 }
                 sink.accept(records.get(i));
@@ -774,7 +783,8 @@ final class FileJournal implements Journal {
             syncer.close(); // answers what the journal thread wrote
         }
         failQueued();
-        try {
+        try (SegmentAppender unretired = retiring) {
+            // A failed journal never handed the segment it rolled away from to the sync thread.
             if (active != null) {
                 active.close();
             }
