@@ -46,10 +46,14 @@ final class Flags {
         return out;
     }
 
-    /** {@code KEY=VALUE,KEY=VALUE} pairs; empty by default. */
+    /**
+     * {@code KEY=VALUE,KEY=VALUE} pairs; empty by default. A comma starts a new pair only before
+     * an upper-case key, so a value may hold commas of its own
+     * ({@code JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=settings=profile,filename=a.jfr}).
+     */
     java.util.Map<String, String> pairs(String name) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (String s : values.getOrDefault(name, "").split(",")) {
+        for (String s : values.getOrDefault(name, "").split(",(?=\\s*[A-Z_][A-Z0-9_]*=)")) {
             int eq = s.indexOf('=');
             if (eq > 0) {
                 out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());

@@ -41,7 +41,8 @@ final class FsyncTail {
             b.append(String.format(Locale.ROOT, " taking %.1f s in all", delta(before, after, histogram + "_sum")));
         }
         for (String[] bound : BOUNDS) {
-            double over = total - delta(before, after, histogram + "_bucket{le=\"" + bound[0] + "\"}");
+            // The count and the buckets are read one after the other while the appliance runs.
+            double over = Math.max(0, total - delta(before, after, histogram + "_bucket{le=\"" + bound[0] + "\"}"));
             b.append(String.format(Locale.ROOT, ", over %s: %.0f", bound[1], over));
         }
         return b.toString();

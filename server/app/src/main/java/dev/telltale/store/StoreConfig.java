@@ -10,7 +10,10 @@ import java.time.Duration;
  * receive time), {@code retention} (partitions older than this are dropped),
  * {@code disk-budget-bytes} (0 = unlimited; oldest partitions are dropped above it),
  * {@code refresh-interval} (how soon new events become searchable), {@code commit-interval},
- * {@code ram-buffer-mb} and {@code index-threads}.
+ * {@code ram-buffer-mb}, {@code index-threads}, and the bounds of the indexers' queue:
+ * {@code queue-records} and {@code queue-bytes} (in {@link dev.telltale.journal.JournalRecord#weight()}
+ * units, eight times the queued events' encoded bytes: the default 256 MB holds about two seconds
+ * of events at 25k/s in about 32 MB of heap).
  */
 public record StoreConfig(Duration partition, Duration retention, long diskBudgetBytes, Duration refreshInterval,
                           Duration commitInterval, int ramBufferMb, int indexThreads, int queueRecords,
@@ -47,7 +50,11 @@ public record StoreConfig(Duration partition, Duration retention, long diskBudge
 
     public static StoreConfig defaults() {
         return new StoreConfig(Duration.ofDays(1), Duration.ofDays(30), 0, Duration.ofMillis(250), Duration.ofSeconds(15),
-                128, Math.max(1, Runtime.getRuntime().availableProcessors()), 512, 64L << 20);
+                128, Math.max(1, Runtime.getRuntime().availableProcessors()), 512,
+                // A full queue sends records to the store only after their fsync, on the journal's
+                // sync thread, which then holds up acknowledgements (decision 39): room for a pause
+                // of the indexers keeps them on their way before the fsync.
+                256L << 20);
     }
 
     public static StoreConfig from(Config node) {
