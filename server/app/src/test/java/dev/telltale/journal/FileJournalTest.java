@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileJournalTest {
@@ -189,7 +190,7 @@ class FileJournalTest {
             assertEquals(2, replayed.size(), "and the journal goes on after it");
         }
         Files.write(SegmentFiles.path(dir, 1L << 41), new byte[]{0, 0, 0, 9});
-        JournalException e = org.junit.jupiter.api.Assertions.assertThrows(JournalException.class,
+        JournalException e = assertThrows(JournalException.class,
                 () -> open(new ArrayList<>()).close());
         assertTrue(e.getMessage().contains("cannot replay"), e.getMessage());
     }

@@ -4,9 +4,13 @@ import dev.telltale.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.telltale.journal.FileJournalTest.batch;
@@ -14,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Decision 39: the store is offered each record before its group's fsync (it becomes searchable
@@ -57,7 +62,7 @@ class JournalHandOffTest {
      * fsync would; closing it releases it, so that a failed assertion cannot hang the test.
      */
     private static final class HeldSink extends Sink implements AutoCloseable {
-        private final java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch latch = new CountDownLatch(1);
 
         HeldSink() {
             super(0);
@@ -180,7 +185,7 @@ class JournalHandOffTest {
             for (int i = 1; i < 4; i++) {
                 j.submit(batch(1 + 10L * i, 10, cb));
             }
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (store.seen.size() < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
@@ -206,7 +211,7 @@ class JournalHandOffTest {
      * until the old one is durable. Everything is acknowledged in order and replays afterwards.
      */
     @Test
-    void aRolloverKeepsRecordsComingToTheStoreWhileTheOldSegmentSyncs() throws Exception {
+    void aRolloverKeepsRecordsComingToTheStoreWhileTheOldSegmentSyncs(@TempDir Path backup) throws Exception {
         assumeDirectIo();
         Sink store = new Sink(Integer.MAX_VALUE);
         HeldSink engine = new HeldSink();
@@ -220,7 +225,7 @@ class JournalHandOffTest {
             for (int i = 0; i < bigBatches; i++) {
                 j.submit(batch(11 + (long) big * i, big, cb));
             }
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (store.seen.size() < 1 + bigBatches && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
@@ -229,10 +234,10 @@ class JournalHandOffTest {
             assertTrue(last.position() >= 1 << 20, "the records reached a second segment: " + last.position());
             List<Path> files = segmentFiles();
             assertEquals(2, files.size(), "the new segment exists: " + files);
-            assertEquals(0, java.nio.file.Files.size(files.get(1)), "nothing of it written before the old one is durable");
-            Path copy = dir.resolveSibling(dir.getFileName() + "-copy");
+            assertEquals(0, Files.size(files.get(1)), "nothing of it written before the old one is durable");
+            Path copy = backup.resolve("journal");
             j.copyTo(copy);
-            try (var listed = java.nio.file.Files.list(copy)) {
+            try (var listed = Files.list(copy)) {
                 assertEquals(1, listed.count(), "only the old segment is listed for a backup");
             }
             assertTrue(cb.answers.isEmpty(), "nothing acknowledged out of turn: " + cb.answers);
@@ -246,7 +251,7 @@ class JournalHandOffTest {
                 acked = n;
             }
             j.awaitDurable(last.end());
-            assertTrue(java.nio.file.Files.size(files.get(1)) > 0, "written once the old one is durable");
+            assertTrue(Files.size(files.get(1)) > 0, "written once the old one is durable");
         }
         long[] replayed = {0, 0};
         try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
@@ -259,18 +264,18 @@ class JournalHandOffTest {
         assertEquals(total, replayed[0], "every acknowledged event replays");
     }
 
-    private void assumeDirectIo() throws java.io.IOException {
+    private void assumeDirectIo() throws IOException {
         Path probe = dir.resolve("probe");
         boolean direct;
         try (SegmentAppender a = SegmentAppender.create(probe, true)) {
             direct = a.direct();
         }
-        java.nio.file.Files.delete(probe);
-        org.junit.jupiter.api.Assumptions.assumeTrue(direct, "this file system takes no direct I/O");
+        Files.delete(probe);
+        assumeTrue(direct, "this file system takes no direct I/O");
     }
 
-    private List<Path> segmentFiles() throws java.io.IOException {
-        try (var list = java.nio.file.Files.list(dir)) {
+    private List<Path> segmentFiles() throws IOException {
+        try (var list = Files.list(dir)) {
             return list.sorted().toList();
         }
     }
