@@ -30,7 +30,7 @@ final class FsyncTail {
                 + "; " + tail(before, after, WRITES, "write-outs", false)
                 + String.format(Locale.ROOT, "; %.0f records the store had no room for before their fsync, waited for %.1f s",
                         delta(before, after, "telltale_journal_late_records_total"),
-                        delta(before, after, "telltale_journal_late_wait_nanoseconds_total") / 1e9);
+                        delta(before, after, "telltale_journal_late_wait_seconds_sum"));
     }
 
     private static String tail(Map<String, Double> before, Map<String, Double> after, String histogram, String what,

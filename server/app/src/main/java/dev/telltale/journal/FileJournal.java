@@ -47,7 +47,7 @@ final class FileJournal implements Journal {
     private final Metrics.Histogram writeSeconds;
     private final Metrics.Histogram rolloverSeconds;
     private final Metrics.Counter recordsLate;
-    private final Metrics.Counter lateWaitNanos;
+    private final Metrics.Histogram lateWaitSeconds;
 
     private static final int KEPT_WRITER_BYTES = 32 << 20;
 
@@ -106,8 +106,9 @@ final class FileJournal implements Journal {
                 0.01, 0.1, 0.25, 1);
         recordsLate = metrics.counter("telltale_journal_late_records_total",
                 "Records the store had no room for before their fsync, handed to it after (decision 39)");
-        lateWaitNanos = metrics.counter("telltale_journal_late_wait_nanoseconds_total",
-                "Time the sync thread waited for the store to take records it had no room for before their fsync");
+        lateWaitSeconds = metrics.histogram("telltale_journal_late_wait_seconds",
+                "Time the sync thread waited for the store to take a record it had no room for before its fsync",
+                0.01, 0.1, 0.25, 1);
         metrics.gauge("telltale_journal_queue_bytes", "Memory of submissions waiting for the journal", queued::get);
         metrics.gauge("telltale_journal_segments", "Journal segment files on disk", () -> segmentCount());
     }
@@ -278,10 +279,7 @@ final class FileJournal implements Journal {
      * forces its first bytes and directory entry before it acknowledges anything written into it.
      */
     private void rollOver(long start) throws IOException {
-        if (retiring != null) {
-            awaitWritable(activeStart); // a segment smaller than the staging buffer
-            releaseIfDurable();
-        }
+        releaseWhenDurable(); // a segment smaller than the staging buffer
         active.writeOut();
         syncer.add(WrittenGroup.BARRIER, active, start);
         Path file = SegmentFiles.path(dir, start);
@@ -494,12 +492,21 @@ final class FileJournal implements Journal {
      */
     private void releaseHeld(boolean wait) {
         try {
-            if (wait && retiring != null) {
-                awaitWritable(activeStart);
+            if (wait) {
+                releaseWhenDurable();
+            } else {
+                releaseIfDurable();
             }
-            releaseIfDurable();
         } catch (IOException e) {
             writeFailed(e, List.of(), 0);
+        }
+    }
+
+    /** As {@link #releaseIfDurable}, waiting first for the segment rolled away from to be durable. */
+    private void releaseWhenDurable() throws IOException {
+        if (retiring != null) {
+            awaitWritable(activeStart);
+            releaseIfDurable();
         }
     }
 
@@ -558,7 +565,7 @@ final class FileJournal implements Journal {
                 if (i >= g.offered()) {
                     long t0 = System.nanoTime();
                     earlySink.accept(records.get(i));
-                    lateWaitNanos.add(System.nanoTime() - t0);
+                    lateWaitSeconds.observe((System.nanoTime() - t0) / 1e9);
                     lateRecords.decrementAndGet();
                 }
                 sink.accept(records.get(i));
