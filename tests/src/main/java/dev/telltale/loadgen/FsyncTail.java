@@ -6,9 +6,9 @@ import java.util.Map;
 /**
  * How many of the journal's fsyncs between two readings of {@code /metrics} took longer than
  * 100 ms, 250 ms and 1 s (from the {@code telltale_journal_fsync_seconds} histogram): an
- * event is acknowledged only after its fsync, so these are where a latency tail starts. Also
- * the journal thread's own waits, rollovers and write-outs: while it waits, nothing new
- * becomes searchable.
+ * event is acknowledged only after its fsync (which includes the sync thread's writes, decision
+ * 41), so these are where a latency tail starts. Also the journal thread's rollovers and group
+ * appends: while it waits in them, nothing new becomes searchable.
  */
 final class FsyncTail {
     private static final String HISTOGRAM = "telltale_journal_fsync_seconds";
@@ -22,12 +22,12 @@ final class FsyncTail {
 
     /**
      * "412 fsyncs, over 100 ms: 6, over 250 ms: 2, over 1 s: 0; 3 rollovers taking 0.9 s in
-     * all, over 100 ms: 2, over 250 ms: 1, over 1 s: 0; 412 write-outs, over 100 ms: 0, …; 12
+     * all, over 100 ms: 2, over 250 ms: 1, over 1 s: 0; 412 group appends, over 100 ms: 0, …; 12
      * records the store had no room for before their fsync, waited for 0.4 s".
      */
     static String describe(Map<String, Double> before, Map<String, Double> after) {
         return tail(before, after, HISTOGRAM, "fsyncs", false) + "; " + tail(before, after, ROLLOVERS, "rollovers", true)
-                + "; " + tail(before, after, WRITES, "write-outs", false)
+                + "; " + tail(before, after, WRITES, "group appends", false)
                 + String.format(Locale.ROOT, "; %.0f records the store had no room for before their fsync, waited for %.1f s",
                         delta(before, after, "telltale_journal_late_records_total"),
                         delta(before, after, "telltale_journal_late_wait_seconds_sum"));

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class FsyncTailTest {
     private static final String NO_ROLLOVERS = "0 rollovers taking 0.0 s in all, over 100 ms: 0, over 250 ms: 0, over 1 s: 0";
-    private static final String NO_WRITES = "0 write-outs, over 100 ms: 0, over 250 ms: 0, over 1 s: 0; "
+    private static final String NO_WRITES = "0 group appends, over 100 ms: 0, over 250 ms: 0, over 1 s: 0; "
             + "0 records the store had no room for before their fsync, waited for 0.0 s";
     private static Map<String, Double> reading(double le100, double le250, double le1000, double count) {
         return Map.of("telltale_journal_fsync_seconds_bucket{le=\"0.1\"}", le100,

@@ -64,6 +64,8 @@ final class FileJournal implements Journal {
      */
     private SegmentAppender retiring;
     private final List<WrittenGroup> heldGroups = new ArrayList<>();
+    /** The segment moved on to, listed by the sync thread once its beginning is durable. */
+    private volatile Map.Entry<Long, Path> unlisted;
     private boolean directRefusedLogged;
     private Thread thread;
     private RecordSink earlySink = r -> { };
@@ -94,13 +96,14 @@ final class FileJournal implements Journal {
                 "Events received again after they were stored (acknowledged, not stored twice)");
         gapsRecorded = metrics.counter("telltale_journal_gaps_total", "Gap records written for declared losses");
         bytesWritten = metrics.counter("telltale_journal_bytes_total", "Bytes appended to journal segments");
-        fsyncSeconds = metrics.histogram("telltale_journal_fsync_seconds", "Duration of journal group fsyncs",
+        fsyncSeconds = metrics.histogram("telltale_journal_fsync_seconds", "Duration of journal group writes (direct I/O, decision 41) and fsyncs, on the sync thread",
                 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
         ackSeconds = metrics.histogram("telltale_ingest_batch_latency_seconds",
                 "Time from receiving a batch to acknowledging it", 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
         // The journal thread's own waits on the device: while it waits, nothing new becomes searchable.
         writeSeconds = metrics.histogram("telltale_journal_write_seconds",
-                "Duration of the journal thread's write-out of a group (no fsync)", 0.01, 0.1, 0.25, 1);
+                "Duration of the journal thread's appends of a group (it waits for the device only when every write buffer is full)",
+                0.01, 0.1, 0.25, 1);
         rolloverSeconds = metrics.histogram("telltale_journal_rollover_seconds",
                 "Duration of moving on to a new segment (decision 40: it waits for a sync only while the last new one is still held)",
                 0.01, 0.1, 0.25, 1);
@@ -245,6 +248,11 @@ final class FileJournal implements Journal {
             }
 
             @Override
+            public void begun() {
+                listBegun();
+            }
+
+            @Override
             public void failed(IOException e, List<WrittenGroup> groups) {
                 FileJournal.this.failed(e, groups);
             }
@@ -273,10 +281,11 @@ final class FileJournal implements Journal {
     /**
      * Moves on to a new segment. Replay reads segments in order and takes a torn end before
      * the last one for damage, so nothing of the new one may become durable before the end of
-     * this one. The sync thread makes this one durable while this thread goes on appending to
-     * the new one without writing it (decision 40: it keeps handing records to the store); the
-     * new one's first write waits for that sync ({@link #releaseIfDurable}), and the sync thread
-     * forces its first bytes and directory entry before it acknowledges anything written into it.
+     * this one. The sync thread writes and syncs this one while this thread goes on appending to
+     * the new one (decision 40: it keeps handing records to the store); nothing of the new one is
+     * written before that sync ({@link #releaseIfDurable}; with direct I/O, this thread writes
+     * only when every buffer is full, and then waits for it), and the sync thread forces its first
+     * bytes and directory entry before it acknowledges anything written into it.
      */
     private void rollOver(long start) throws IOException {
         releaseWhenDurable(); // a segment smaller than the staging buffer
@@ -301,9 +310,9 @@ final class FileJournal implements Journal {
     }
 
     /**
-     * Once the segment rolled away from is durable: writes out the new one, hands both to the
-     * sync thread, then the groups held meanwhile, and lists the new one (a backup copies only
-     * listed segments, so none without its snapshot).
+     * Once the segment rolled away from is durable: hands both to the sync thread, then the
+     * groups held meanwhile; the sync thread lists the new one once its beginning is durable
+     * (a backup copies only listed segments, so none without its snapshot).
      */
     private void releaseIfDurable() throws IOException {
         if (retiring == null) {
@@ -318,9 +327,9 @@ final class FileJournal implements Journal {
             return;
         }
         active.writeOut();
+        unlisted = Map.entry(activeStart, activeFile);
         syncer.retire(retiring, active);
         retiring = null;
-        register();
         long end = activeStart + active.size();
         for (WrittenGroup g : heldGroups) {
             syncer.add(g, active, end);
@@ -345,6 +354,20 @@ final class FileJournal implements Journal {
     private void register() {
         synchronized (this) {
             segments.put(activeStart, activeFile);
+        }
+    }
+
+    /**
+     * On the sync thread, once the segment moved on to has its first bytes (magic and snapshot)
+     * durable: a backup copies listed segments only, so none it could not replay.
+     */
+    private void listBegun() {
+        Map.Entry<Long, Path> e = unlisted;
+        if (e != null) {
+            unlisted = null;
+            synchronized (this) {
+                segments.put(e.getKey(), e.getValue());
+            }
         }
     }
 
@@ -440,6 +463,7 @@ final class FileJournal implements Journal {
         long weight = 0;
         long oldestReceived = Long.MAX_VALUE;
         int offered;
+        long t0 = System.nanoTime();
         try {
             for (Submission s : group) {
                 weight += s.weight();
@@ -466,11 +490,8 @@ final class FileJournal implements Journal {
                 records.add(r);
             }
             offered = offerEarly(records);
-            if (retiring == null) {
-                long t0 = System.nanoTime();
-                active.writeOut();
-                writeSeconds.observe((System.nanoTime() - t0) / 1e9);
-            }
+            active.writeOut();
+            writeSeconds.observe((System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
             writeFailed(e, group, weight);
             return;

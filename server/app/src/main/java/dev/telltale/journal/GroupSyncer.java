@@ -8,17 +8,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The journal's second thread (decision 39): it makes what the journal thread wrote durable and
- * then has the groups answered, oldest first, while the journal thread goes on writing the next
- * ones. One fsync covers every group written before it started, so while the device is slow the
- * groups queue here instead of in front of the journal thread, which keeps handing new records
- * to the store.
+ * The journal's second thread (decision 39): it writes what the journal thread appended
+ * (decision 41: with direct I/O the journal thread only fills buffers), makes it durable and then
+ * has the groups answered, oldest first, while the journal thread goes on with the next ones.
+ * One write and fsync cover every group handed over before they started, so while the device is
+ * slow the groups queue here instead of in front of the journal thread, which keeps handing new
+ * records to the store.
  *
  * <p>Segments: the journal thread hands over the segment it rolled away from ({@link #retire})
- * only once a barrier group added before it is answered, and writes nothing of the new one
+ * only once a barrier group added before it is answered, and nothing of the new one is written
  * before (decision 40: nothing of a new segment can be durable before the old one's end); this
- * thread forces the new segment's first bytes and the directory entry before answering any
- * group written into it, then cuts and closes the old one.
+ * thread writes and forces the new segment's first bytes and the directory entry before answering
+ * any group written into it, then cuts and closes the old one.
  */
 final class GroupSyncer {
     private static final Logger LOG = Logger.getLogger(GroupSyncer.class.getName());
@@ -27,9 +28,12 @@ final class GroupSyncer {
     interface Outcome {
         /**
          * Everything up to {@code end} is durable; answer {@code groups}. May block.
-         * {@code fsyncSeconds}: how long the sync took, or -1 when nothing new needed one.
+         * {@code fsyncSeconds}: how long the writes and the sync took, or -1 when nothing new needed one.
          */
         void durable(long end, List<WrittenGroup> groups, double fsyncSeconds) throws InterruptedException;
+
+        /** A new segment's first bytes and directory entry are durable: it may be listed. Called before its groups are answered. */
+        void begun();
 
         /** The sync failed: nothing of {@code groups} may be acknowledged. */
         void failed(IOException e, List<WrittenGroup> groups);
@@ -61,7 +65,7 @@ final class GroupSyncer {
         thread.start();
     }
 
-    /** A group written to {@code segment} (through its end, {@code end}), to answer once durable. */
+    /** A group appended to {@code segment} (through its end, {@code end}), to write and answer once durable. */
     void add(WrittenGroup group, SegmentAppender segment, long end) {
         synchronized (lock) {
             waiting.add(group);
@@ -72,8 +76,8 @@ final class GroupSyncer {
     }
 
     /**
-     * The journal thread moved on from {@code old} to {@code next} (its first bytes written):
-     * both are this thread's to sync, and {@code old} to close. Call once {@code old} is durable.
+     * The journal thread moved on from {@code old} to {@code next} (its first bytes appended):
+     * both are this thread's to write and sync, and {@code old} to close. Call once {@code old} is durable.
      */
     void retire(SegmentAppender old, SegmentAppender next) {
         synchronized (lock) {
@@ -157,6 +161,7 @@ final class GroupSyncer {
                 }
                 if (created) {
                     SegmentFiles.fsyncDirectory(dir);
+                    outcome.begun();
                 }
                 syncedEnd = end;
                 seconds = (System.nanoTime() - t0) / 1e9;

@@ -8,28 +8,43 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
  * Appends to one new segment file, either through the page cache or with direct I/O
- * (decision 30). With direct I/O, appended bytes collect in an aligned buffer and go to the
- * file in whole blocks when the buffer fills or at {@link #force}: the last, partial block is
- * padded with zeros and written again, completed, by the next flush. The file may therefore
- * hold zeros past {@link #size()} until {@link #close()} cuts it there; a reader stops at a
- * zero entry header ({@link SegmentFiles.Reader#paddedEnd()}).
+ * (decision 30). With direct I/O, appended bytes collect in aligned buffers, and the journal's
+ * sync thread writes them (decision 41): {@link #writeOut} only marks how far the next write
+ * goes, and {@link #forceWritten} writes, in order, everything marked or filled so far and then
+ * forces it. Whole blocks are written where they lie; the last, partial block is copied, padded
+ * with zeros and written again, completed, by the next write. The file may therefore hold zeros
+ * past {@link #size()} until {@link #close()} cuts it there; a reader stops at a zero entry
+ * header ({@link SegmentFiles.Reader#paddedEnd()}). The appending thread waits for the device
+ * only when every buffer is full: it then writes this segment's own itself.
  */
 final class SegmentAppender implements AutoCloseable {
     static final int STAGE_BYTES = 4 << 20;
+    /** Buffers a journal fills ahead of its writes: 64 MiB, about 0.7 s of saturated ingest. */
+    static final int MAX_STAGES = 16;
     private static final Optional<OpenOption> DIRECT = directOption();
 
     private final FileChannel ch;
-    private final ByteBuffer stage; // null: through the page cache
+    private final Stages stages; // null: through the page cache
     private final int block;
     private final Optional<OpenOption> directOption;
     private long size;
+    // The appending thread's:
+    private ByteBuffer stage;
     private long stageAt; // file offset of stage[0], a multiple of block
     private boolean unwritten;
-    private WriteGate gate; // null: open
+    private volatile WriteGate gate; // null: open
+    /** Handed from the appending thread to whichever thread writes, oldest first. */
+    private final ConcurrentLinkedQueue<Write> writes = new ConcurrentLinkedQueue<>();
+    // The writing thread's, guarded by this:
+    private long writtenTo;
+    private ByteBuffer tail;
 
     /** What a segment's first write waits for (see {@link #handOver}). */
     interface WriteGate {
@@ -37,8 +52,16 @@ final class SegmentAppender implements AutoCloseable {
         void await() throws IOException;
     }
 
-    private SegmentAppender(FileChannel ch, ByteBuffer stage, int block, Optional<OpenOption> directOption) {
+    /**
+     * Bytes {@code [0, limit)} of {@code view} belong at file offset {@code at}; {@code full}: the
+     * buffer is done with once written ({@code buffer} goes back to the pool).
+     */
+    private record Write(ByteBuffer buffer, ByteBuffer view, long at, int limit, boolean full) {
+    }
+
+    private SegmentAppender(FileChannel ch, Stages stages, ByteBuffer stage, int block, Optional<OpenOption> directOption) {
         this.ch = ch;
+        this.stages = stages;
         this.stage = stage;
         this.block = block;
         this.directOption = directOption;
@@ -59,75 +82,76 @@ final class SegmentAppender implements AutoCloseable {
         return create(file, direct, null);
     }
 
-    private static SegmentAppender create(Path file, Optional<OpenOption> direct, ByteBuffer kept) throws IOException {
+    private static SegmentAppender create(Path file, Optional<OpenOption> direct, Stages kept) throws IOException {
         if (direct.isPresent()) {
-            int block = blockSize(file.getParent());
+            int block = kept != null ? kept.block : blockSize(file.getParent());
             if (block > 0) {
                 try {
                     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                             direct.get());
-                    // One buffer for the journal's life: a direct buffer per segment would be freed
-                    // only when the collector gets to it.
-                    ByteBuffer stage = kept != null && kept.alignmentOffset(0, block) == 0 && kept.capacity() % block == 0
-                            ? kept.clear() : ByteBuffer.allocateDirect(STAGE_BYTES + block).alignedSlice(block);
-                    return new SegmentAppender(ch, stage, block, direct);
+                    // One pool for the journal's life: direct buffers are freed only when the collector gets to them.
+                    Stages stages = kept != null ? kept : new Stages(block, MAX_STAGES);
+                    return new SegmentAppender(ch, stages, stages.next(), block, direct);
                 } catch (IOException | UnsupportedOperationException e) {
                     // The file system refused O_DIRECT after all: fall back below.
                     Files.deleteIfExists(file);
                 }
             }
         }
-        return new SegmentAppender(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), null, 0,
-                Optional.empty());
+        return new SegmentAppender(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), null,
+                null, 0, Optional.empty());
     }
 
     /**
-     * Writes out what is appended ({@link #writeOut}) and creates {@code next} the same way, with
-     * this one's buffer, leaving this one open for another thread to sync and {@link #close}
-     * (which then writes nothing more: see {@link #forceWritten}). Nothing is written to
-     * {@code next} before {@code gate} lets it: with direct I/O, appends collect in the buffer
-     * until a write-out or a full buffer; through the page cache, the first append waits.
+     * Marks what is appended for writing ({@link #writeOut}) and creates {@code next} the same
+     * way, with this one's buffers, leaving this one open for another thread to write, sync and
+     * {@link #close}. Nothing is written to {@code next} before {@code gate} lets it: with direct
+     * I/O, the thread that writes {@code next} asks the gate first; through the page cache, the
+     * first append waits.
      *
-     * @throws IOException if this segment cannot be written or the next one created
+     * @throws IOException if the next one cannot be created
      */
     SegmentAppender handOver(Path next, WriteGate gate) throws IOException {
         writeOut();
-        SegmentAppender s = create(next, directOption, stage);
+        SegmentAppender s = create(next, directOption, stages);
         s.gate = gate;
         return s;
     }
 
     private void awaitGate() throws IOException {
-        if (gate != null) {
-            gate.await();
+        WriteGate g = gate;
+        if (g != null) {
+            g.await();
             gate = null;
         }
     }
 
     /**
-     * Writes what is appended to the file without forcing it; with direct I/O the last, partial
-     * block is padded and written again, completed, by the next write.
+     * Through the page cache, nothing (appends are written as they come); with direct I/O, marks
+     * everything appended so far for the next {@link #forceWritten}, without waiting for the device.
      */
-    void writeOut() throws IOException {
+    void writeOut() {
         if (unwritten) {
-            writeStage();
+            writes.add(new Write(stage, stage.duplicate(), stageAt, stage.position(), false));
+            unwritten = false;
         }
     }
 
     /**
-     * Forces what {@link #writeOut} wrote (and, with {@code metadata}, the file's metadata). Safe
-     * from another thread while the owner appends and writes: it touches only the channel, and
-     * covers every write that completed before it was called.
+     * Writes what {@link #writeOut} marked and what filled a buffer, then forces it (and, with
+     * {@code metadata}, the file's metadata). Safe from another thread while the owner appends:
+     * it covers everything marked before it was called.
      *
-     * @throws IOException if the sync fails; nothing written since the last sync may be taken as durable
+     * @throws IOException if a write or the sync fails; nothing written since the last sync may be taken as durable
      */
     void forceWritten(boolean metadata) throws IOException {
+        drain();
         ch.force(metadata);
     }
 
     /** Whether this file is written with direct I/O. */
     boolean direct() {
-        return stage != null;
+        return stages != null;
     }
 
     /** Bytes appended so far: the segment's logical length. */
@@ -146,7 +170,7 @@ final class SegmentAppender implements AutoCloseable {
         crc.update(payload, off, len);
         ByteBuffer header = ByteBuffer.allocate(SegmentFiles.ENTRY_HEADER);
         header.putInt(len).putInt((int) crc.getValue()).flip();
-        if (stage == null) {
+        if (stages == null) {
             awaitGate();
             // No copy: record payloads are batches of up to megabytes (see SegmentFiles).
             ByteBuffer[] parts = {header, ByteBuffer.wrap(payload, off, len)};
@@ -162,7 +186,7 @@ final class SegmentAppender implements AutoCloseable {
     }
 
     private void append(ByteBuffer src) throws IOException {
-        if (stage == null) {
+        if (stages == null) {
             awaitGate();
             size += src.remaining();
             SegmentFiles.writeFully(ch, src);
@@ -176,31 +200,70 @@ final class SegmentAppender implements AutoCloseable {
             size += n;
             unwritten = true;
             if (!stage.hasRemaining()) {
-                writeStage();
+                nextStage();
             }
         }
     }
 
-    /** Writes what is staged, padded to whole blocks; keeps the last partial block staged. */
-    private void writeStage() throws IOException {
-        awaitGate();
-        int n = stage.position();
-        int padded = (n + block - 1) / block * block;
-        for (int i = n; i < padded; i++) {
-            stage.put(i, (byte) 0);
+    /** The stage is full: hand it to the writer and go on in a free one. */
+    private void nextStage() throws IOException {
+        writes.add(new Write(stage, stage.duplicate(), stageAt, stage.capacity(), true));
+        stageAt += stage.capacity();
+        stage = null;
+        unwritten = false;
+        ByteBuffer b = stages.poll();
+        if (b == null) {
+            // Every buffer waits for the device: write this segment's own here, as before decision
+            // 41. That frees at least the one just filled.
+            drain();
+            b = stages.next();
         }
-        ByteBuffer out = stage.duplicate().position(0).limit(padded);
-        long at = stageAt;
+        stage = b;
+    }
+
+    /** Writes, in order, what was handed over; on whichever thread needs it done. */
+    private synchronized void drain() throws IOException {
+        Write w;
+        while ((w = writes.peek()) != null) {
+            awaitGate();
+            write(w);
+            writes.poll();
+            if (w.full()) {
+                stages.give(w.buffer());
+            }
+        }
+    }
+
+    /** Writes the new bytes of {@code w}: whole blocks where they lie, the partial last one padded. */
+    private void write(Write w) throws IOException {
+        long to = w.at() + w.limit();
+        if (to <= writtenTo) {
+            return;
+        }
+        long from = Math.max(w.at(), writtenTo / block * block);
+        long whole = to / block * block;
+        if (whole > from) {
+            writeAt(w.view().limit((int) (whole - w.at())).position((int) (from - w.at())), from);
+        }
+        if (to > whole) {
+            if (tail == null) {
+                tail = ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block);
+            }
+            int n = (int) (to - whole);
+            tail.clear().limit(block);
+            tail.put(0, w.view().clear(), (int) (whole - w.at()), n);
+            for (int i = n; i < block; i++) {
+                tail.put(i, (byte) 0);
+            }
+            writeAt(tail, whole);
+        }
+        writtenTo = to;
+    }
+
+    private void writeAt(ByteBuffer out, long at) throws IOException {
         while (out.hasRemaining()) {
             at += ch.write(out, at);
         }
-        int whole = n / block * block;
-        if (whole > 0) {
-            stage.put(0, stage.duplicate(), whole, n - whole); // [whole, n) is shorter than a block: no overlap
-            stageAt += whole;
-        }
-        stage.clear().position(n - whole);
-        unwritten = false;
     }
 
     /**
@@ -210,10 +273,8 @@ final class SegmentAppender implements AutoCloseable {
      * @throws IOException if the write or the sync fails; nothing appended may be taken as durable
      */
     void force(boolean metadata) throws IOException {
-        if (unwritten) {
-            writeStage();
-        }
-        ch.force(metadata);
+        writeOut();
+        forceWritten(metadata);
     }
 
     /** Forces everything appended, cuts the file at {@link #size()} and closes it. */
@@ -221,10 +282,54 @@ final class SegmentAppender implements AutoCloseable {
     public void close() throws IOException {
         try (ch) {
             force(true);
-            if (stage != null && ch.size() > size) {
+            if (stages != null && ch.size() > size) {
                 ch.truncate(size);
                 ch.force(true);
             }
+        }
+        if (stages != null && stage != null) {
+            stages.give(stage);
+            stage = null;
+        }
+    }
+
+    /** The aligned buffers one journal fills ahead of its writes, allocated as needed and kept. */
+    private static final class Stages {
+        private final int block;
+        private final int max;
+        private final LinkedBlockingQueue<ByteBuffer> free = new LinkedBlockingQueue<>();
+        private final AtomicInteger allocated = new AtomicInteger();
+
+        Stages(int block, int max) {
+            this.block = block;
+            this.max = max;
+        }
+
+        /** A free buffer, or a new one while fewer than max exist; empty when neither. */
+        ByteBuffer poll() {
+            ByteBuffer b = free.poll();
+            if (b == null && allocated.getAndUpdate(n -> n < max ? n + 1 : n) < max) {
+                b = ByteBuffer.allocateDirect(STAGE_BYTES + block).alignedSlice(block);
+            }
+            return b == null ? null : b.clear();
+        }
+
+        /** As {@link #poll}, waiting for a buffer another thread writes and gives back. */
+        ByteBuffer next() throws IOException {
+            ByteBuffer b = poll();
+            if (b != null) {
+                return b;
+            }
+            try {
+                return free.take().clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for a journal buffer");
+            }
+        }
+
+        void give(ByteBuffer b) {
+            free.add(b);
         }
     }
 

@@ -264,6 +264,53 @@ class JournalHandOffTest {
         assertEquals(total, replayed[0], "every acknowledged event replays");
     }
 
+    /**
+     * Decision 41: with direct I/O the journal thread only fills buffers and the sync thread
+     * writes them, so a write stuck on the device holds up acknowledgements, never the records
+     * on their way to the store. Here the sync thread is held up while more than two buffers'
+     * worth of records arrive: all reach the store and none reaches the file, until it is let go.
+     */
+    @Test
+    void theJournalThreadLeavesTheWritesToTheSyncThread() throws Exception {
+        assumeDirectIo();
+        Sink store = new Sink(Integer.MAX_VALUE);
+        HeldSink engine = new HeldSink();
+        RecordingCallback cb = new RecordingCallback();
+        int big = 20000;
+        int bigBatches = 20;
+        long total = 10 + (long) big * bigBatches;
+        try (Journal j = start(store, engine); HeldSink held = engine) {
+            j.submit(batch(1, 10, cb));
+            assertEquals("ack 10", cb.next()); // the sync thread is now held up in the engine
+            Path segment = segmentFiles().get(0);
+            long before = Files.size(segment);
+            for (int i = 0; i < bigBatches; i++) {
+                j.submit(batch(11 + (long) big * i, big, cb));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.seen.size() < 1 + bigBatches && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1 + bigBatches, store.seen.size(), "offered while the sync thread is held up");
+            long appended = store.seen.get(bigBatches).record().end();
+            assertTrue(appended > 2L * SegmentAppender.STAGE_BYTES, "more than two buffers appended: " + appended);
+            assertEquals(before, Files.size(segment), "the journal thread wrote nothing itself");
+            engine.release();
+            long acked = 10;
+            while (acked < total) {
+                String answer = cb.next();
+                assertTrue(answer.startsWith("ack "), answer);
+                acked = Long.parseLong(answer.substring(4));
+            }
+            assertTrue(Files.size(segment) >= appended, "written by the sync thread: " + Files.size(segment));
+        }
+        long[] replayed = {0};
+        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
+            j.replay(0, r -> replayed[0] += r.size());
+        }
+        assertEquals(total, replayed[0], "every acknowledged event replays");
+    }
+
     private void assumeDirectIo() throws IOException {
         Path probe = dir.resolve("probe");
         boolean direct;

@@ -13,6 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -117,8 +121,8 @@ class SegmentAppenderTest {
             assertEquals(0, b.size());
             two = appendMany(b, 12);
             b.writeOut();
-            // As the journal's sync thread does: the first is forced and closed while the second,
-            // which took over its direct-I/O buffer, is in use.
+            // As the journal's sync thread does: the first is written, forced and closed while the
+            // second, which shares its direct-I/O buffers, is in use.
             a.forceWritten(false);
             a.close();
             for (int i = 0; i < 3; i++) {
@@ -163,6 +167,8 @@ class SegmentAppenderTest {
                 assertEquals(0, Files.size(second), "nothing written before the gate");
                 open.countDown();
                 b.writeOut();
+                assertEquals(0, Files.size(second), "marked, not written: the sync thread writes");
+                b.forceWritten(false);
             } else {
                 Thread opener = new Thread(() -> {
                     try {
@@ -190,6 +196,7 @@ class SegmentAppenderTest {
         IOException e = assertThrows(IOException.class, () -> {
             d.append(SegmentFiles.MAGIC);
             d.writeOut();
+            d.forceWritten(false);
         });
         assertEquals("the first segment's sync failed", e.getMessage());
         try {
@@ -198,6 +205,66 @@ class SegmentAppenderTest {
             // with direct I/O, closing writes out what is staged and asks the gate again
         }
         assertEquals(0, Files.size(dir.resolve("h2.wal")), "nothing written past a failed gate");
+    }
+
+    /**
+     * Decision 41: with direct I/O, appends fill buffers and another thread writes them. While
+     * that thread is stuck (here at the gate, as on a slow device), appends go on until every
+     * buffer is full, and only then wait; what was appended is written whole once it moves.
+     */
+    @Test
+    void appendsWaitForTheWriterOnlyOnceEveryBufferIsFull() throws Exception {
+        SegmentAppender a = SegmentAppender.create(dir.resolve("w1.wal"), true);
+        assumeTrue(a.direct(), "this file system takes no direct I/O");
+        CountDownLatch open = new CountDownLatch(1);
+        Path file = dir.resolve("w2.wal");
+        SegmentAppender b = a.handOver(file, () -> {
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        });
+        a.close();
+        List<byte[]> written = new ArrayList<>();
+        byte[] mib = new byte[1 << 20];
+        Arrays.fill(mib, (byte) 3);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            b.append(SegmentFiles.MAGIC);
+            b.writeOut();
+            Future<?> writer = pool.submit(() -> {
+                b.forceWritten(false); // stuck until the gate opens
+                return null;
+            });
+            int free = (SegmentAppender.MAX_STAGES - 1) * SegmentAppender.STAGE_BYTES / mib.length - 1;
+            pool.submit(() -> {
+                for (int i = 0; i < free; i++) {
+                    b.appendEntry(mib, 0, mib.length);
+                    written.add(mib);
+                }
+                b.writeOut();
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+            assertEquals(0, Files.size(file), "nothing written while the writer is stuck");
+            Future<?> more = pool.submit(() -> {
+                for (int i = 0; i < 2 * SegmentAppender.STAGE_BYTES / mib.length; i++) {
+                    b.appendEntry(mib, 0, mib.length);
+                    written.add(mib);
+                }
+                return null;
+            });
+            Thread.sleep(300);
+            assertFalse(more.isDone(), "every buffer full: the appender waits for the writer");
+            open.countDown();
+            more.get(30, TimeUnit.SECONDS);
+            writer.get(30, TimeUnit.SECONDS);
+            b.close();
+        } finally {
+            open.countDown();
+            pool.shutdownNow();
+        }
+        assertSame(written, readAll(file));
     }
 
     @Test
