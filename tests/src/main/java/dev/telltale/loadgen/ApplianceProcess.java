@@ -51,7 +51,7 @@ public final class ApplianceProcess implements AutoCloseable {
                                          java.util.Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms" + heap, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-XX:+IgnoreUnrecognizedVMOptions",
+                "-XX:+IgnoreUnrecognizedVMOptions", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=10",
                 "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString(),
                 "--data", dataDir.toString(), "--https-port", "0", "--ingest-port", "0"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

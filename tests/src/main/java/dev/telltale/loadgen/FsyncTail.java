@@ -23,14 +23,17 @@ final class FsyncTail {
     /**
      * "412 fsyncs, over 100 ms: 6, over 250 ms: 2, over 1 s: 0; 3 rollovers taking 0.9 s in
      * all, over 100 ms: 2, over 250 ms: 1, over 1 s: 0; 412 group appends, over 100 ms: 0, …; 12
-     * records the store had no room for before their fsync, waited for 0.4 s".
+     * records the store had no room for before their fsync, waited for 0.4 s; 0 connection pauses
+     * for a full journal queue".
      */
     static String describe(Map<String, Double> before, Map<String, Double> after) {
         return tail(before, after, HISTOGRAM, "fsyncs", false) + "; " + tail(before, after, ROLLOVERS, "rollovers", true)
                 + "; " + tail(before, after, WRITES, "group appends", false)
                 + String.format(Locale.ROOT, "; %.0f records the store had no room for before their fsync, waited for %.1f s",
                         delta(before, after, "telltale_journal_late_records_total"),
-                        delta(before, after, "telltale_journal_late_wait_seconds_sum"));
+                        delta(before, after, "telltale_journal_late_wait_seconds_sum"))
+                + String.format(Locale.ROOT, "; %.0f connection pauses for a full journal queue",
+                        delta(before, after, "telltale_ingest_journal_pauses_total"));
     }
 
     private static String tail(Map<String, Double> before, Map<String, Double> after, String histogram, String what,

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class FsyncTailTest {
     private static final String NO_ROLLOVERS = "0 rollovers taking 0.0 s in all, over 100 ms: 0, over 250 ms: 0, over 1 s: 0";
     private static final String NO_WRITES = "0 group appends, over 100 ms: 0, over 250 ms: 0, over 1 s: 0; "
-            + "0 records the store had no room for before their fsync, waited for 0.0 s";
+            + "0 records the store had no room for before their fsync, waited for 0.0 s; 0 connection pauses for a full journal queue";
     private static Map<String, Double> reading(double le100, double le250, double le1000, double count) {
         return Map.of("telltale_journal_fsync_seconds_bucket{le=\"0.1\"}", le100,
                 "telltale_journal_fsync_seconds_bucket{le=\"0.25\"}", le250,
@@ -52,5 +52,12 @@ class FsyncTailTest {
                 "telltale_journal_late_wait_seconds_sum", 0.42);
         String s = FsyncTail.describe(Map.of(), after);
         assertEquals("12 records the store had no room for before their fsync, waited for 0.4 s", s.split("; ")[3]);
+    }
+
+    @Test
+    void saysHowOftenConnectionsStoppedReadingForTheJournal() {
+        String s = FsyncTail.describe(Map.of("telltale_ingest_journal_pauses_total", 3.0),
+                Map.of("telltale_ingest_journal_pauses_total", 10.0));
+        assertEquals("7 connection pauses for a full journal queue", s.split("; ")[4]);
     }
 }

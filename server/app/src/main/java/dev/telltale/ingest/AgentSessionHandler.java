@@ -338,6 +338,7 @@ final class AgentSessionHandler extends ChannelInboundHandlerAdapter implements 
     private void submit(Submission s) {
         if (!services.journal().submit(s) && !pausedForJournal) {
             pausedForJournal = true;
+            services.metrics().pausedForJournal();
             updateAutoRead();
             services.journal().whenCapacity(() -> channel.eventLoop().execute(this::resume));
         }

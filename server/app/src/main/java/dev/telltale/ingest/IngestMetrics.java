@@ -17,6 +17,7 @@ final class IngestMetrics {
     private final Metrics.Counter errors;
     private final Metrics.Counter sessions;
     private final Metrics.Counter authFailures;
+    private final Metrics.Counter journalPauses;
 
     IngestMetrics(Metrics m) {
         m.gauge("telltale_ingest_connections", "Open agent connections", connections::get);
@@ -31,10 +32,16 @@ final class IngestMetrics {
         errors = m.counter("telltale_ingest_errors_sent_total", "ERROR frames sent to agents");
         sessions = m.counter("telltale_ingest_sessions_total", "Agent sessions established (WELCOME sent)");
         authFailures = m.counter("telltale_ingest_auth_failures_total", "HELLOs refused for an invalid or revoked run token");
+        journalPauses = m.counter("telltale_ingest_journal_pauses_total",
+                "Times a connection stopped reading because the journal's queue was full (backpressure)");
     }
 
     void connectionAccepted() {
         accepted.inc();
+    }
+
+    void pausedForJournal() {
+        journalPauses.inc();
     }
 
     void connectionRefused() {

@@ -25,7 +25,7 @@ public record JournalConfig(long segmentBytes, long queueHighBytes, long queueLo
     }
 
     public static JournalConfig defaults() {
-        return new JournalConfig(64L << 20, 64L << 20, 32L << 20);
+        return new JournalConfig(64L << 20, 512L << 20, 256L << 20);
     }
 
     public static JournalConfig from(Config node) {
