@@ -96,7 +96,8 @@ final class FileJournal implements Journal {
                 "Events received again after they were stored (acknowledged, not stored twice)");
         gapsRecorded = metrics.counter("telltale_journal_gaps_total", "Gap records written for declared losses");
         bytesWritten = metrics.counter("telltale_journal_bytes_total", "Bytes appended to journal segments");
-        fsyncSeconds = metrics.histogram("telltale_journal_fsync_seconds", "Duration of journal group writes (direct I/O, decision 41) and fsyncs, on the sync thread",
+        fsyncSeconds = metrics.histogram("telltale_journal_fsync_seconds",
+                "Duration of journal group writes (direct I/O, decision 41) and fsyncs, on the sync thread",
                 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
         ackSeconds = metrics.histogram("telltale_ingest_batch_latency_seconds",
                 "Time from receiving a batch to acknowledging it", 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
