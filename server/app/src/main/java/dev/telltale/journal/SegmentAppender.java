@@ -82,24 +82,51 @@ final class SegmentAppender implements AutoCloseable {
         return create(file, direct, null);
     }
 
-    private static SegmentAppender create(Path file, Optional<OpenOption> direct, Stages kept) throws IOException {
+    private static SegmentAppender create(Path file, Optional<OpenOption> direct, SegmentAppender previous)
+            throws IOException {
+        Stages kept = previous != null ? previous.stages : null;
         if (direct.isPresent()) {
             int block = kept != null ? kept.block : blockSize(file.getParent());
-            if (block > 0) {
+            FileChannel ch = block > 0 ? openDirect(file, direct.get()) : null;
+            if (ch != null) {
+                // One pool for the journal's life: direct buffers are freed only when the collector gets to them.
+                Stages stages = kept != null ? kept : new Stages(block, MAX_STAGES);
                 try {
-                    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                            direct.get());
-                    // One pool for the journal's life: direct buffers are freed only when the collector gets to them.
-                    Stages stages = kept != null ? kept : new Stages(block, MAX_STAGES);
-                    return new SegmentAppender(ch, stages, stages.next(), block, direct);
-                } catch (IOException | UnsupportedOperationException e) {
-                    // The file system refused O_DIRECT after all: fall back below.
-                    Files.deleteIfExists(file);
+                    return new SegmentAppender(ch, stages, firstBuffer(stages, previous), block, direct);
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    throw e;
                 }
             }
         }
         return new SegmentAppender(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), null,
                 null, 0, Optional.empty());
+    }
+
+    /** Creates {@code file} for direct I/O, or returns null (and leaves no file) where the file system refuses it. */
+    private static FileChannel openDirect(Path file, OpenOption direct) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, direct);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.deleteIfExists(file);
+            return null;
+        }
+    }
+
+    /**
+     * A free buffer for a new segment. When every one waits in the segment handed over from (the
+     * device is slow), that one is written here first, which frees all its full ones.
+     */
+    private static ByteBuffer firstBuffer(Stages stages, SegmentAppender previous) throws IOException {
+        ByteBuffer b = stages.poll();
+        if (b == null && previous != null) {
+            previous.drain();
+            b = stages.poll();
+        }
+        if (b == null) {
+            throw new IOException("every journal write buffer is in use");
+        }
+        return b;
     }
 
     /**
@@ -109,11 +136,12 @@ final class SegmentAppender implements AutoCloseable {
      * I/O, the thread that writes {@code next} asks the gate first; through the page cache, the
      * first append waits.
      *
-     * @throws IOException if the next one cannot be created
+     * @throws IOException if the next one cannot be created, or this one cannot be written when
+     *         every buffer waits in it
      */
     SegmentAppender handOver(Path next, WriteGate gate) throws IOException {
         writeOut();
-        SegmentAppender s = create(next, directOption, stages);
+        SegmentAppender s = create(next, directOption, this);
         s.gate = gate;
         return s;
     }
@@ -216,7 +244,10 @@ final class SegmentAppender implements AutoCloseable {
             // Every buffer waits for the device: write this segment's own here, as before decision
             // 41. That frees at least the one just filled.
             drain();
-            b = stages.next();
+            b = stages.poll();
+        }
+        if (b == null) {
+            throw new IOException("every journal write buffer is in use");
         }
         stage = b;
     }
@@ -312,20 +343,6 @@ final class SegmentAppender implements AutoCloseable {
                 b = ByteBuffer.allocateDirect(STAGE_BYTES + block).alignedSlice(block);
             }
             return b == null ? null : b.clear();
-        }
-
-        /** As {@link #poll}, waiting for a buffer another thread writes and gives back. */
-        ByteBuffer next() throws IOException {
-            ByteBuffer b = poll();
-            if (b != null) {
-                return b;
-            }
-            try {
-                return free.take().clear();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while waiting for a journal buffer");
-            }
         }
 
         void give(ByteBuffer b) {

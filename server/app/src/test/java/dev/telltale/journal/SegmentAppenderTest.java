@@ -267,6 +267,37 @@ class SegmentAppenderTest {
         assertSame(written, readAll(file));
     }
 
+    /**
+     * Decision 41: a new segment needs a buffer. When every one waits in the segment handed over
+     * from (nobody has written it yet), the handing thread writes that one first.
+     */
+    @Test
+    void aNewSegmentWhoseBuffersAllWaitInTheOldOneWritesTheOldOneFirst() throws IOException {
+        Path first = dir.resolve("x1.wal");
+        SegmentAppender a = SegmentAppender.create(first, true);
+        assumeTrue(a.direct(), "this file system takes no direct I/O");
+        byte[] mib = new byte[1 << 20];
+        Arrays.fill(mib, (byte) 5);
+        List<byte[]> one = new ArrayList<>();
+        a.append(SegmentFiles.MAGIC);
+        for (int i = 0; i < SegmentAppender.MAX_STAGES * SegmentAppender.STAGE_BYTES / mib.length - 2; i++) {
+            a.appendEntry(mib, 0, mib.length);
+            one.add(mib);
+        }
+        a.writeOut();
+        assertEquals(0, Files.size(first), "every buffer full or in use, none written");
+        byte[] p = "the first entry of the next segment".getBytes();
+        try (SegmentAppender b = a.handOver(dir.resolve("x2.wal"), () -> { })) {
+            assertTrue(Files.size(first) >= (SegmentAppender.MAX_STAGES - 1L) * SegmentAppender.STAGE_BYTES,
+                    "the old segment written to free a buffer: " + Files.size(first));
+            b.append(SegmentFiles.MAGIC);
+            b.appendEntry(p, 0, p.length);
+            a.close();
+        }
+        assertSame(one, readAll(first));
+        assertSame(List.of(p), readAll(dir.resolve("x2.wal")));
+    }
+
     @Test
     void paddingShorterThanAnEntryHeaderIsStillAnEnd() throws IOException {
         Path file = dir.resolve("e.wal");
