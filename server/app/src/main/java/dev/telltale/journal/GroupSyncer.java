@@ -32,7 +32,10 @@ final class GroupSyncer {
          */
         void durable(long end, List<WrittenGroup> groups, double fsyncSeconds) throws InterruptedException;
 
-        /** A new segment's first bytes and directory entry are durable: it may be listed. Called before its groups are answered. */
+        /**
+         * A new segment's first bytes and directory entry are durable: it may be listed. Called
+         * before any group written into it is answered.
+         */
         void begun();
 
         /** The sync failed: nothing of {@code groups} may be acknowledged. */
