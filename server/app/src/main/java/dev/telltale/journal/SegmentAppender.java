@@ -92,7 +92,7 @@ final class SegmentAppender implements AutoCloseable {
                 // One pool for the journal's life: direct buffers are freed only when the collector gets to them.
                 Stages stages = kept != null ? kept : new Stages(block, MAX_STAGES);
                 try {
-                    return new SegmentAppender(ch, stages, firstBuffer(stages, previous), block, direct);
+                    return new SegmentAppender(ch, stages, freeBuffer(stages, previous), block, direct);
                 } catch (IOException | RuntimeException e) {
                     ch.close();
                     throw e;
@@ -114,13 +114,13 @@ final class SegmentAppender implements AutoCloseable {
     }
 
     /**
-     * A free buffer for a new segment. When every one waits in the segment handed over from (the
-     * device is slow), that one is written here first, which frees all its full ones.
+     * A free buffer. When every one waits to be written (the device is slow), {@code holder}'s
+     * are written here first, on the calling thread, which frees all its full ones.
      */
-    private static ByteBuffer firstBuffer(Stages stages, SegmentAppender previous) throws IOException {
+    private static ByteBuffer freeBuffer(Stages stages, SegmentAppender holder) throws IOException {
         ByteBuffer b = stages.poll();
-        if (b == null && previous != null) {
-            previous.drain();
+        if (b == null && holder != null) {
+            holder.drain();
             b = stages.poll();
         }
         if (b == null) {
@@ -239,17 +239,9 @@ final class SegmentAppender implements AutoCloseable {
         stageAt += stage.capacity();
         stage = null;
         unwritten = false;
-        ByteBuffer b = stages.poll();
-        if (b == null) {
-            // Every buffer waits for the device: write this segment's own here, as before decision
-            // 41. That frees at least the one just filled.
-            drain();
-            b = stages.poll();
-        }
-        if (b == null) {
-            throw new IOException("every journal write buffer is in use");
-        }
-        stage = b;
+        // When every buffer waits for the device, this segment's own are written here, as before
+        // decision 41; that frees at least the one just filled.
+        stage = freeBuffer(stages, this);
     }
 
     /** Writes, in order, what was handed over; on whichever thread needs it done. */

@@ -12,8 +12,8 @@ import java.time.Duration;
  * {@code refresh-interval} (how soon new events become searchable), {@code commit-interval},
  * {@code ram-buffer-mb}, {@code index-threads}, and the bounds of the indexers' queue:
  * {@code queue-records} and {@code queue-bytes} (in {@link dev.telltale.journal.JournalRecord#weight()}
- * units, eight times the queued events' encoded bytes: the default 256 MB holds about two seconds
- * of events at 25k/s in about 32 MB of heap).
+ * units, eight times the queued events' encoded bytes: the default 256 MB holds about one second
+ * of events at 25k/s, ~1.3 kB each, in about 32 MB of heap).
  */
 public record StoreConfig(Duration partition, Duration retention, long diskBudgetBytes, Duration refreshInterval,
                           Duration commitInterval, int ramBufferMb, int indexThreads, int queueRecords,

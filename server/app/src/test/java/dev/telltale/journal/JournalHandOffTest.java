@@ -222,13 +222,8 @@ class JournalHandOffTest {
         try (Journal j = start(store, engine, new JournalConfig(1 << 20, 64L << 20, 32L << 20)); HeldSink held = engine) {
             j.submit(batch(1, 10, cb));
             assertEquals("ack 10", cb.next()); // the sync thread is now held up in the engine
-            for (int i = 0; i < bigBatches; i++) {
-                j.submit(batch(11 + (long) big * i, big, cb));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (store.seen.size() < 1 + bigBatches && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            submitBig(j, cb, big, bigBatches);
+            awaitOffered(store, 1 + bigBatches);
             assertEquals(1 + bigBatches, store.seen.size(), "offered across the rollover while the sync thread is held up");
             JournalRecord last = store.seen.get(bigBatches).record();
             assertTrue(last.position() >= 1 << 20, "the records reached a second segment: " + last.position());
@@ -242,26 +237,11 @@ class JournalHandOffTest {
             }
             assertTrue(cb.answers.isEmpty(), "nothing acknowledged out of turn: " + cb.answers);
             engine.release();
-            long acked = 10;
-            while (acked < total) {
-                String answer = cb.next();
-                assertTrue(answer.startsWith("ack "), answer);
-                long n = Long.parseLong(answer.substring(4));
-                assertTrue(n > acked, "acknowledgements in order: " + answer + " after " + acked);
-                acked = n;
-            }
+            awaitAckedInOrder(cb, 10, total);
             j.awaitDurable(last.end());
             assertTrue(Files.size(files.get(1)) > 0, "written once the old one is durable");
         }
-        long[] replayed = {0, 0};
-        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
-            j.replay(0, r -> {
-                assertEquals(replayed[1] + 1, r.firstSeq(), "replayed in order");
-                replayed[0] += r.size();
-                replayed[1] = r.lastSeq();
-            });
-        }
-        assertEquals(total, replayed[0], "every acknowledged event replays");
+        assertEquals(total, replayedInOrder(), "every acknowledged event replays");
     }
 
     /**
@@ -284,31 +264,56 @@ class JournalHandOffTest {
             assertEquals("ack 10", cb.next()); // the sync thread is now held up in the engine
             Path segment = segmentFiles().get(0);
             long before = Files.size(segment);
-            for (int i = 0; i < bigBatches; i++) {
-                j.submit(batch(11 + (long) big * i, big, cb));
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (store.seen.size() < 1 + bigBatches && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            submitBig(j, cb, big, bigBatches);
+            awaitOffered(store, 1 + bigBatches);
             assertEquals(1 + bigBatches, store.seen.size(), "offered while the sync thread is held up");
             long appended = store.seen.get(bigBatches).record().end();
             assertTrue(appended > 2L * SegmentAppender.STAGE_BYTES, "more than two buffers appended: " + appended);
             assertEquals(before, Files.size(segment), "the journal thread wrote nothing itself");
             engine.release();
-            long acked = 10;
-            while (acked < total) {
-                String answer = cb.next();
-                assertTrue(answer.startsWith("ack "), answer);
-                acked = Long.parseLong(answer.substring(4));
-            }
+            awaitAckedInOrder(cb, 10, total);
             assertTrue(Files.size(segment) >= appended, "written by the sync thread: " + Files.size(segment));
         }
-        long[] replayed = {0};
-        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
-            j.replay(0, r -> replayed[0] += r.size());
+        assertEquals(total, replayedInOrder(), "every acknowledged event replays");
+    }
+
+    /** Batches of {@code big} events each, numbered on from the first batch of ten. */
+    private static void submitBig(Journal j, RecordingCallback cb, int big, int batches) {
+        for (int i = 0; i < batches; i++) {
+            j.submit(batch(11 + (long) big * i, big, cb));
         }
-        assertEquals(total, replayed[0], "every acknowledged event replays");
+    }
+
+    /** Waits up to ten seconds for the store to have been offered {@code n} records. */
+    private static void awaitOffered(Sink store, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (store.seen.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** Takes acknowledgements after {@code acked} until {@code total}, each past the one before. */
+    private static void awaitAckedInOrder(RecordingCallback cb, long acked, long total) throws InterruptedException {
+        while (acked < total) {
+            String answer = cb.next();
+            assertTrue(answer.startsWith("ack "), answer);
+            long n = Long.parseLong(answer.substring(4));
+            assertTrue(n > acked, "acknowledgements in order: " + answer + " after " + acked);
+            acked = n;
+        }
+    }
+
+    /** Replays the journal from the start, checking the order; returns the events replayed. */
+    private long replayedInOrder() {
+        long[] replayed = {0, 0};
+        try (Journal j = Journal.open(dir, JournalConfig.defaults(), new Metrics())) {
+            j.replay(0, r -> {
+                assertEquals(replayed[1] + 1, r.firstSeq(), "replayed in order");
+                replayed[0] += r.size();
+                replayed[1] = r.lastSeq();
+            });
+        }
+        return replayed[0];
     }
 
     private void assumeDirectIo() throws IOException {
